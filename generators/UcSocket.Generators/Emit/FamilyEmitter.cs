@@ -1,0 +1,145 @@
+using System.Linq;
+using UcSocket.Generators.Model;
+
+namespace UcSocket.Generators.Emit;
+
+/// <summary>
+/// Emits an address-family codec: SocketAddress &lt;-&gt; sockaddr bytes, through the family's generated struct.
+/// Struct fields map to SocketAddress properties by their ucode names (family, address, port, flowinfo,
+/// interface, path, protocol, hardware_type, packet_type); error texts are ucode's.
+/// </summary>
+internal static class FamilyEmitter
+{
+    private const string Fields = "global::UcSocket.Marshalling.SpecFields";
+
+    public static void Emit(CodeWriter w, ResolvedFamily f, string ns)
+    {
+        var s = f.Struct;
+        var t = $"global::{ns}.{s.TypeName}";
+        w.Line($"/// <summary>Codec for <c>{f.Name}</c> addresses (<c>{CodeWriter.Xml(s.CTypeName)}</c>).</summary>");
+        w.Open($"internal sealed class {f.Property}Family : global::UcSocket.Marshalling.AddressFamilyCodec");
+        w.Line($"public {f.Property}Family() : base(\"{f.Name}\", {f.Family}, {s.Size}) {{ }}");
+        w.Line();
+
+        w.Open("public override bool TryDecode(global::System.ReadOnlySpan<byte> raw, out global::UcSocket.SocketAddress address)");
+        w.Line($"var s = {t}.Read(raw);");
+        w.Line($"var a = new global::UcSocket.SocketAddress({f.Family});");
+        foreach (var fl in s.Fields)
+        {
+            var p = fl.Field.Property;
+            switch (fl.Field.Name)
+            {
+                case "family":
+                    break;
+                case "address" when fl.Field.Kind is "ipv4" or "ipv6":
+                    w.Line($"a.Address = s.{p}.ToString();");
+                    break;
+                case "address" when fl.Field.Kind == "hwaddr":
+                    {
+                        var lf = s.Fields.First(x => x.Field.CName == fl.Field.LengthField);
+                        w.Open("");
+                        w.Line($"var array = s.{p};");
+                        w.Line($"a.Address = {Fields}.FormatHardwareAddress(((global::System.Span<byte>)array).Slice(0, global::System.Math.Min({fl.Count}, (int)s.{lf.Field.Property})));");
+                        w.Close();
+                        break;
+                    }
+                case "path" when fl.Field.Kind == "path":
+                    w.Line($"a.Path = {Fields}.DecodeSockaddrPath(raw.Length > {fl.Offset} ? raw.Slice({fl.Offset}, global::System.Math.Min(raw.Length - {fl.Offset}, {fl.Count})) : default);");
+                    break;
+                case "interface" when fl.Field.Kind == "ifindex":
+                    w.Line($"if (s.{p} != 0) a.Interface = new global::UcSocket.InterfaceId((int)s.{p});");
+                    break;
+                case "port":
+                case "protocol":
+                case "hardware_type":
+                case "packet_type":
+                    w.Line($"a.{Naming.Pascal(fl.Field.Name)} = (int)s.{p};");
+                    break;
+                case "flowinfo":
+                    w.Line($"a.FlowInfo = (uint)s.{p};");
+                    break;
+            }
+        }
+        w.Line("address = a;");
+        w.Line("return true;");
+        w.Close();
+        w.Line();
+
+        w.Open("public override bool TryEncode(global::UcSocket.SocketAddress a, global::System.Span<byte> destination, out int length, out string? error)");
+        w.Line("length = 0;");
+        w.Line($"var s = new {t}();");
+        string lengthExpr = $"{s.Size}";
+        foreach (var fl in s.Fields)
+        {
+            var p = fl.Field.Property;
+            switch (fl.Field.Name)
+            {
+                case "family":
+                    w.Line($"s.{p} = ({fl.ClrType}){f.Family};");
+                    break;
+                case "address" when fl.Field.Kind is "ipv4" or "ipv6":
+                    {
+                        var (type, msg) = fl.Field.Kind == "ipv4" ? ("InAddr", "Invalid IP address") : ("In6Addr", "Invalid IPv6 address");
+                        w.Open($"if (a.Address is {{ }} text)");
+                        w.Line($"if (!global::UcSocket.{type}.TryParse(text, out var ip)) {{ error = \"{msg}\"; return false; }}");
+                        w.Line($"s.{p} = ip;");
+                        w.Close();
+                        break;
+                    }
+                case "address" when fl.Field.Kind == "hwaddr":
+                    {
+                        var lf = s.Fields.First(x => x.Field.CName == fl.Field.LengthField);
+                        w.Open($"if (a.Address is {{ }} text)");
+                        w.Line($"var array = default({t}.{p}Array);");
+                        w.Line($"if (!{Fields}.TryParseHardwareAddress(text, (global::System.Span<byte>)array, out int used)) {{ error = \"Invalid hardware address\"; return false; }}");
+                        w.Line($"s.{p} = array;");
+                        w.Line($"s.{lf.Field.Property} = ({lf.ClrType})used;");
+                        w.Close();
+                        break;
+                    }
+                case "path" when fl.Field.Kind == "path":
+                    w.Line("int pathLength;");
+                    w.Open("");
+                    w.Line($"var array = default({t}.{p}Array);");
+                    w.Line($"if (!{Fields}.TryEncodeSockaddrPath(a.Path, (global::System.Span<byte>)array, out pathLength)) {{ error = \"Invalid path value\"; return false; }}");
+                    w.Line($"s.{p} = array;");
+                    w.Close();
+                    lengthExpr = $"{fl.Offset} + pathLength";
+                    break;
+                case "interface" when fl.Field.Kind == "ifindex":
+                    w.Open("if (a.Interface is { } ifc)");
+                    w.Line($"if (!{Fields}.TryResolveInterface(ifc, out int index, out error)) return false;");
+                    w.Line($"s.{p} = unchecked(({fl.ClrType})index);");
+                    w.Close();
+                    break;
+                case "port":
+                case "protocol":
+                case "hardware_type":
+                case "packet_type":
+                case "flowinfo":
+                    {
+                        var prop = fl.Field.Name == "flowinfo" ? "FlowInfo" : Naming.Pascal(fl.Field.Name);
+                        var msg = fl.Field.Name switch
+                        {
+                            "port" => "Invalid port number",
+                            "protocol" => "Invalid protocol number",
+                            "hardware_type" => "Invalid hardware type",
+                            "packet_type" => "Invalid packet type",
+                            _ => "Invalid flow information",
+                        };
+                        var max = fl.ElementSize >= 8 ? "long.MaxValue" : $"{(1L << (fl.ElementSize * 8)) - 1}L";
+                        w.Open($"if (a.{prop} is {{ }} v{p})");
+                        w.Line($"if (v{p} < 0 || (long)v{p} > {max}) {{ error = \"{msg}\"; return false; }}");
+                        w.Line($"s.{p} = unchecked(({fl.ClrType})v{p});");
+                        w.Close();
+                        break;
+                    }
+            }
+        }
+        w.Line("if (!s.TryWrite(destination, out error)) return false;");
+        w.Line($"length = {lengthExpr};");
+        w.Line("return true;");
+        w.Close();
+        w.Close();
+    }
+}

@@ -1,0 +1,376 @@
+using System.Linq;
+using UcSocket.Generators.Model;
+
+namespace UcSocket.Generators.Emit;
+
+/// <summary>Emits one value struct per C struct: fields as properties, Span-based Read/TryWrite, dictionary conversion.</summary>
+internal static class StructEmitter
+{
+    private const string Fields = "global::UcSocket.Marshalling.SpecFields";
+    private const int MaxConstructorParameters = 8;
+
+    public static void Emit(CodeWriter w, StructLayout s, string ns)
+    {
+        w.Line($"/// <summary>C <c>{CodeWriter.Xml(s.CTypeName)}</c>: {s.Size} bytes, aligned to {s.Align}.{(s.Doc is null ? "" : " " + CodeWriter.Xml(s.Doc))}</summary>");
+        w.Open($"public partial record struct {s.TypeName} : global::UcSocket.ISpecStruct<{s.TypeName}>");
+        w.Line($"/// <summary>Size of <c>{CodeWriter.Xml(s.CTypeName)}</c> in bytes.</summary>");
+        w.Line($"public static int NativeSize => {s.Size};");
+        w.Line();
+        w.Line("/// <summary>The C type name.</summary>");
+        w.Line($"public static string CTypeName => \"{CodeWriter.Escape(s.CTypeName)}\";");
+        w.Line();
+        w.Line($"private static readonly string[] s_fieldNames = {{ {string.Join(", ", s.Fields.Select(f => "\"" + CodeWriter.Escape(f.Field.Name) + "\""))} }};");
+        w.Line();
+
+        foreach (var f in s.Fields)
+        {
+            var bits = f.Bits > 0 ? $", bits {f.BitOffset}..{f.BitOffset + f.Bits - 1} of the {f.Size}-byte unit at offset {f.Offset}" : $", offset {f.Offset}";
+            w.Line($"/// <summary><c>{f.Field.CName}</c> (<c>{CodeWriter.Xml(f.Field.CType ?? "")}{(f.Count > 0 ? $"[{f.Count}]" : "")}</c>{bits}); ucode field <c>{f.Field.Name}</c>.</summary>");
+            w.Line($"public {PropertyType(f)} {f.Field.Property} {{ get; set; }}");
+            w.Line();
+        }
+
+        EmitArrayTypes(w, s);
+        EmitConstructor(w, s);
+        EmitRead(w, s);
+        EmitWrite(w, s);
+        EmitToDictionary(w, s);
+        EmitFromDictionary(w, s);
+        w.Close();
+    }
+
+    internal static string PropertyType(FieldLayout f)
+    {
+        if (f.Field.Kind == "sockaddr") return "global::UcSocket.SocketAddress?";
+        if (f.Count > 0) return ArrayTypeName(f);
+        return f.ClrType;
+    }
+
+    private static string ArrayTypeName(FieldLayout f) => f.Field.Property + "Array";
+
+    private static void EmitArrayTypes(CodeWriter w, StructLayout s)
+    {
+        foreach (var f in s.Fields.Where(f => f.Count > 0 && f.Field.Kind != "sockaddr"))
+        {
+            w.Line($"/// <summary>Inline storage for <c>{f.Field.CName}[{f.Count}]</c>.</summary>");
+            w.Line($"[global::System.Runtime.CompilerServices.InlineArray({f.Count})]");
+            w.Open($"public struct {ArrayTypeName(f)}");
+            w.Line($"private {f.ClrType} _element0;");
+            w.Close();
+            w.Line();
+        }
+    }
+
+    private static void EmitConstructor(CodeWriter w, StructLayout s)
+    {
+        if (s.Fields.Count > MaxConstructorParameters) return;
+        var ps = string.Join(", ", s.Fields.Select(f => $"{PropertyType(f)} {f.Field.Property} = default"));
+        w.Line("/// <summary>Creates the struct from its field values; omitted fields are zero.</summary>");
+        w.Open($"public {s.TypeName}({ps})");
+        foreach (var f in s.Fields) w.Line($"this.{f.Field.Property} = {f.Field.Property};");
+        w.Close();
+        w.Line();
+    }
+
+    private static void EmitRead(CodeWriter w, StructLayout s)
+    {
+        w.Line($"/// <summary>Reads the C layout; a shorter source (an older kernel's struct) reads as if zero-padded.</summary>");
+        w.Open($"public static {s.TypeName} Read(global::System.ReadOnlySpan<byte> source)");
+        w.Open($"if (source.Length < {s.Size})");
+        w.Line($"global::System.Span<byte> padded = stackalloc byte[{s.Size}];");
+        w.Line("padded.Clear();");
+        w.Line("source.CopyTo(padded);");
+        w.Line("return ReadCore(padded);");
+        w.Close();
+        w.Line("return ReadCore(source);");
+        w.Close();
+        w.Line();
+        w.Open($"private static {s.TypeName} ReadCore(global::System.ReadOnlySpan<byte> s)");
+        w.Line($"var v = new {s.TypeName}();");
+        w.Open("unchecked");
+        foreach (var f in s.Fields) EmitReadField(w, f);
+        w.Close();
+        w.Line("return v;");
+        w.Close();
+        w.Line();
+    }
+
+    private static void EmitReadField(CodeWriter w, FieldLayout f)
+    {
+        var p = f.Field.Property;
+        if (f.Field.Kind == "sockaddr")
+        {
+            w.Line($"v.{p} = {Fields}.ReadSockaddr(s.Slice({f.Offset}, {f.Size}));");
+            return;
+        }
+        if (f.Count > 0)
+        {
+            w.Open("");
+            w.Line($"var array = default({ArrayTypeName(f)});");
+            if (f.ElementSize == 1 && f.Category == "int")
+            {
+                w.Line($"s.Slice({f.Offset}, {f.Count}).CopyTo(((global::System.Span<byte>)array));");
+            }
+            else
+            {
+                w.Line($"for (int i = 0; i < {f.Count}; i++) array[i] = {ReadScalar(f, $"s.Slice({f.Offset} + i * {f.ElementSize})")};");
+            }
+            w.Line($"v.{p} = array;");
+            w.Close();
+            return;
+        }
+        if (f.Bits > 0)
+        {
+            var mask = f.Bits == 64 ? "ulong.MaxValue" : $"0x{((1UL << f.Bits) - 1):X}UL";
+            var unit = $"(ulong){ReadScalar(f, $"s.Slice({f.Offset})")}";
+            if (f.Signed)
+            {
+                w.Open("");
+                w.Line($"long raw = (long)(({unit} >> {f.BitOffset}) & {mask});");
+                if (f.Bits < 64) w.Line($"if ((raw & (1L << {f.Bits - 1})) != 0) raw -= 1L << {f.Bits};");
+                w.Line($"v.{p} = ({f.ClrType})raw;");
+                w.Close();
+            }
+            else
+            {
+                w.Line($"v.{p} = ({f.ClrType})(({unit} >> {f.BitOffset}) & {mask});");
+            }
+            return;
+        }
+        w.Line($"v.{p} = {ReadScalar(f, $"s.Slice({f.Offset})")};");
+    }
+
+    private static string ReadScalar(FieldLayout f, string span)
+    {
+        switch (f.Category)
+        {
+            case "ipv4": return $"new global::UcSocket.InAddr({span})";
+            case "ipv6": return $"new global::UcSocket.In6Addr({span})";
+            case "struct": return $"{f.ClrType}.Read({span}.Slice(0, {f.ElementSize}))";
+        }
+        if (f.ElementSize == 1) return f.Signed ? $"(sbyte){span}[0]" : $"{span}[0]";
+        if (f.BigEndian) return $"global::System.Buffers.Binary.BinaryPrimitives.Read{BinaryName(f)}BigEndian({span})";
+        return $"global::System.Runtime.InteropServices.MemoryMarshal.Read<{f.ClrType}>({span})";
+    }
+
+    private static string BinaryName(FieldLayout f) => f.ClrType switch
+    {
+        "short" => "Int16", "ushort" => "UInt16", "int" => "Int32", "uint" => "UInt32", "long" => "Int64", _ => "UInt64",
+    };
+
+    private static void EmitWrite(CodeWriter w, StructLayout s)
+    {
+        w.Line("/// <summary>Writes the C layout (padding zeroed) into the first <see cref=\"NativeSize\"/> bytes of <paramref name=\"destination\"/>.</summary>");
+        w.Open("public bool TryWrite(global::System.Span<byte> destination, out string? error)");
+        w.Open($"if (destination.Length < {s.Size})");
+        w.Line($"error = \"{CodeWriter.Escape(s.CTypeName)} needs {s.Size} bytes, the buffer has \" + destination.Length;");
+        w.Line("return false;");
+        w.Close();
+        w.Line($"var d = destination.Slice(0, {s.Size});");
+        w.Line("d.Clear();");
+        w.Open("unchecked");
+        foreach (var f in s.Fields) EmitWriteField(w, f);
+        w.Close();
+        w.Line("error = null;");
+        w.Line("return true;");
+        w.Close();
+        w.Line();
+    }
+
+    private static void EmitWriteField(CodeWriter w, FieldLayout f)
+    {
+        var p = f.Field.Property;
+        if (f.Field.Kind == "sockaddr")
+        {
+            w.Line($"if (!{Fields}.TryWriteSockaddr(this.{p}, d.Slice({f.Offset}, {f.Size}), \"{f.Field.Name}\", out error)) return false;");
+            return;
+        }
+        if (f.Count > 0)
+        {
+            w.Open("");
+            w.Line($"var array = this.{p};");
+            if (f.ElementSize == 1 && f.Category == "int")
+                w.Line($"((global::System.Span<byte>)array).CopyTo(d.Slice({f.Offset}, {f.Count}));");
+            else
+                w.Line($"for (int i = 0; i < {f.Count}; i++) {{ var e = array[i]; {WriteScalar(f, $"d.Slice({f.Offset} + i * {f.ElementSize})", "e")} }}");
+            w.Close();
+            return;
+        }
+        if (f.Bits > 0)
+        {
+            var mask = f.Bits == 64 ? "ulong.MaxValue" : $"0x{((1UL << f.Bits) - 1):X}UL";
+            w.Open("");
+            w.Line($"ulong unit = (ulong){ReadScalar(f, $"d.Slice({f.Offset})")};");
+            w.Line($"unit = (unit & ~({mask} << {f.BitOffset})) | (((ulong)this.{p} & {mask}) << {f.BitOffset});");
+            w.Line($"var value = ({f.ClrType})unit;");
+            w.Line(WriteScalar(f, $"d.Slice({f.Offset})", "value"));
+            w.Close();
+            return;
+        }
+        w.Open("");
+        w.Line($"var value = this.{p};");
+        w.Line(WriteScalar(f, $"d.Slice({f.Offset})", "value"));
+        w.Close();
+    }
+
+    private static string WriteScalar(FieldLayout f, string span, string value)
+    {
+        switch (f.Category)
+        {
+            case "ipv4":
+            case "ipv6":
+                return $"{value}.CopyTo({span});";
+            case "struct":
+                return $"if (!{value}.TryWrite({span}, out error)) return false;";
+        }
+        if (f.ElementSize == 1) return $"{span}[0] = (byte){value};";
+        if (f.BigEndian) return $"global::System.Buffers.Binary.BinaryPrimitives.Write{BinaryName(f)}BigEndian({span}, {value});";
+        return $"global::System.Runtime.InteropServices.MemoryMarshal.Write({span}, in {value});";
+    }
+
+    private static void EmitToDictionary(CodeWriter w, StructLayout s)
+    {
+        w.Line("/// <summary>The ucode-style form: a dictionary keyed by ucode field names.</summary>");
+        w.Open("public global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()");
+        w.Line($"var d = new global::System.Collections.Generic.Dictionary<string, object?>({s.Fields.Count});");
+        foreach (var f in s.Fields)
+        {
+            var p = f.Field.Property;
+            string expr;
+            switch (f.Field.Kind)
+            {
+                case "sockaddr": expr = $"this.{p}?.ToDictionary()"; break;
+                case "ipv4":
+                case "ipv6": expr = $"this.{p}.ToString()"; break;
+                case "struct": expr = $"this.{p}.ToDictionary()"; break;
+                case "hwaddr":
+                case "bytes":
+                case "path":
+                    {
+                        var lf = f.Field.LengthField is null ? null : s.Fields.First(x => x.Field.CName == f.Field.LengthField);
+                        var len = lf is null ? $"{f.Count}" : $"global::System.Math.Min({f.Count}, (int)this.{lf.Field.Property})";
+                        var span = $"((global::System.Span<byte>)array).Slice(0, {len})";
+                        var conv = f.Field.Kind switch
+                        {
+                            "hwaddr" => $"{Fields}.FormatHardwareAddress({span})",
+                            "path" => $"{Fields}.FormatPath({span})",
+                            _ => $"{span}.ToArray()",
+                        };
+                        w.Open("");
+                        w.Line($"var array = this.{p};");
+                        w.Line($"d[\"{f.Field.Name}\"] = {conv};");
+                        w.Close();
+                        continue;
+                    }
+                default:
+                    if (f.Count > 0)
+                    {
+                        w.Open("");
+                        w.Line($"var array = this.{p};");
+                        w.Line($"d[\"{f.Field.Name}\"] = ((global::System.ReadOnlySpan<{f.ClrType}>)array).ToArray();");
+                        w.Close();
+                        continue;
+                    }
+                    expr = $"this.{p}";
+                    break;
+            }
+            w.Line($"d[\"{f.Field.Name}\"] = {expr};");
+        }
+        w.Line("return d;");
+        w.Close();
+        w.Line();
+    }
+
+    private static void EmitFromDictionary(CodeWriter w, StructLayout s)
+    {
+        w.Line("/// <summary>Builds the struct from its ucode-style form. Missing fields are zero; an unknown key or a value that does not fit is an error naming the field.</summary>");
+        w.Open($"public static bool TryFromDictionary(global::System.Collections.Generic.IReadOnlyDictionary<string, object?> values, out {s.TypeName} result, out string? error)");
+        w.Line($"result = default;");
+        w.Line($"if (!{Fields}.CheckKeys(values, \"{CodeWriter.Escape(s.CTypeName)}\", s_fieldNames, out error)) return false;");
+        w.Line($"var v = new {s.TypeName}();");
+        foreach (var f in s.Fields)
+        {
+            var p = f.Field.Property;
+            var n = $"\"{CodeWriter.Escape(f.Field.Name)}\"";
+            w.Open("");
+            switch (f.Field.Kind)
+            {
+                case "ipv4":
+                    w.Line($"if (!{Fields}.TryIpv4(values, {n}, out var x, out error)) return false;");
+                    w.Line($"v.{p} = x;");
+                    break;
+                case "ipv6":
+                    w.Line($"if (!{Fields}.TryIpv6(values, {n}, out var x, out error)) return false;");
+                    w.Line($"v.{p} = x;");
+                    break;
+                case "struct":
+                    w.Line($"if (!{Fields}.TryStruct<{f.ClrType}>(values, {n}, out var x, out error)) return false;");
+                    w.Line($"v.{p} = x;");
+                    break;
+                case "sockaddr":
+                    w.Line($"if (!{Fields}.TrySockaddr(values, {n}, out var x, out error)) return false;");
+                    w.Line($"v.{p} = x;");
+                    break;
+                case "hwaddr":
+                case "bytes":
+                case "path":
+                    {
+                        var method = f.Field.Kind switch { "hwaddr" => "TryHardwareAddress", "path" => "TryPath", _ => "TryBytes" };
+                        w.Line($"var array = default({ArrayTypeName(f)});");
+                        w.Line($"if (!{Fields}.{method}(values, {n}, ((global::System.Span<byte>)array), out int used, out error)) return false;");
+                        w.Line($"v.{p} = array;");
+                        var lf = f.Field.LengthField is null ? null : s.Fields.First(x => x.Field.CName == f.Field.LengthField);
+                        if (lf is not null)
+                            w.Line($"if (!values.ContainsKey(\"{CodeWriter.Escape(lf.Field.Name)}\") && values.ContainsKey({n})) v.{lf.Field.Property} = ({lf.ClrType})used;");
+                        break;
+                    }
+                default:
+                    if (f.Count > 0)
+                    {
+                        var (min, max) = Range(f);
+                        w.Line($"var array = default({ArrayTypeName(f)});");
+                        w.Line($"global::System.Span<long> items = stackalloc long[{f.Count}];");
+                        w.Line($"if (!{Fields}.TryIntegers(values, {n}, {min}, {max}, items, out error)) return false;");
+                        w.Line($"for (int i = 0; i < {f.Count}; i++) array[i] = unchecked(({f.ClrType})items[i]);");
+                        w.Line($"v.{p} = array;");
+                    }
+                    else if (f.ClrType == "ulong" && f.Bits == 0)
+                    {
+                        w.Line($"if (!{Fields}.TryUnsigned(values, {n}, ulong.MaxValue, out var x, out error)) return false;");
+                        w.Line($"v.{p} = x;");
+                    }
+                    else if (f.Field.Kind == "ifindex")
+                    {
+                        var (min, max) = Range(f);
+                        w.Line($"if (!{Fields}.TryInterfaceIndex(values, {n}, {min}, {max}, out var x, out error)) return false;");
+                        w.Line($"v.{p} = unchecked(({f.ClrType})x);");
+                    }
+                    else
+                    {
+                        var (min, max) = Range(f);
+                        w.Line($"if (!{Fields}.TryInteger(values, {n}, {min}, {max}, out var x, out error)) return false;");
+                        w.Line($"v.{p} = unchecked(({f.ClrType})x);");
+                    }
+                    break;
+            }
+            w.Close();
+        }
+        w.Line("result = v;");
+        w.Line("error = null;");
+        w.Line("return true;");
+        w.Close();
+    }
+
+    /// <summary>The range a field accepts, as C# long literals (bitfields narrower than their type).</summary>
+    private static (string Min, string Max) Range(FieldLayout f)
+    {
+        int bits = f.Bits > 0 ? f.Bits : f.ElementSize * 8;
+        if (f.Signed)
+        {
+            if (bits >= 64) return ("long.MinValue", "long.MaxValue");
+            return ($"{-(1L << (bits - 1))}L", $"{(1L << (bits - 1)) - 1}L");
+        }
+        if (bits >= 64) return ("0L", "long.MaxValue");
+        return ("0L", $"{(1L << bits) - 1}L");
+    }
+}

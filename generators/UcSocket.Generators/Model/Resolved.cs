@@ -1,0 +1,49 @@
+namespace UcSocket.Generators.Model;
+
+/// <summary>A struct member with its place in memory, as the generator computed it for LP64 Linux.</summary>
+/// <param name="Offset">Byte offset of the member, or of the storage unit that holds a bitfield.</param>
+/// <param name="Size">Bytes the member occupies (element size times count; the storage unit for a bitfield).</param>
+/// <param name="BitOffset">For a bitfield, its first bit within the storage unit, counted from the least significant bit.</param>
+/// <param name="Category">int, ipv4, ipv6 or struct.</param>
+/// <param name="ClrType">The C# type of one element.</param>
+public sealed record FieldLayout(
+    FieldSpec Field, int Offset, int Size, int ElementSize, int Count, int BitOffset, int Bits,
+    bool Signed, string Category, string ClrType, bool BigEndian, string? NestedTag, string? NestedTypeName);
+
+/// <summary>A struct with its computed size, alignment and member layout.</summary>
+public sealed record StructLayout(
+    string Tag, string CTypeName, string TypeName, int Size, int Align, string? Doc, string Path,
+    EquatableArray<FieldLayout> Fields);
+
+public sealed record ConstantValue(string Name, long Value);
+
+/// <summary>An option or payload kind with the C# type it maps to.</summary>
+public sealed record ResolvedKind(string Kind, string? StructTag, string? TypeName);
+
+public sealed record ResolvedOption(
+    string Name, string Property, string LevelName, long Level, long Option,
+    ResolvedKind? Get, ResolvedKind? Set, string? Doc);
+
+public sealed record ResolvedCmsg(
+    string LevelName, string Name, long Level, long Type, ResolvedKind Payload, string Property, string? Doc);
+
+public sealed record ResolvedFamily(string Name, long Family, string Property, StructLayout Struct);
+
+/// <summary>What the generator knows across all spec files: constant values, struct layouts, and who owns each name.</summary>
+public sealed record SpecIndex(
+    EquatableArray<ConstantValue> Constants,
+    EquatableArray<StructLayout> Structs,
+    EquatableArray<string> DeclaredStructs,
+    EquatableArray<string> Owners,
+    EquatableArray<DiagnosticInfo> Diagnostics);
+
+/// <summary>One spec file, resolved against the index and ready to emit.</summary>
+public sealed record ResolvedFile(
+    string Path,
+    string Stem,
+    EquatableArray<ConstantSpec> Constants,
+    EquatableArray<StructLayout> Structs,
+    EquatableArray<ResolvedOption> Options,
+    EquatableArray<ResolvedCmsg> Cmsgs,
+    EquatableArray<ResolvedFamily> Families,
+    EquatableArray<DiagnosticInfo> Diagnostics);

@@ -1,0 +1,122 @@
+using System;
+using System.Collections.Immutable;
+using System.IO;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Text;
+using UcSocket.Generators.Emit;
+using UcSocket.Generators.Model;
+using UcSocket.Generators.Parsing;
+
+namespace UcSocket.Generators;
+
+/// <summary>
+/// Turns the YAML socket spec (AdditionalFiles ending in .yaml or .yml) into typed structs, option and
+/// control-message descriptors, address-family codecs and constants. Each file is parsed on its own;
+/// files are combined only into the small index that resolves names across them.
+/// </summary>
+[Generator(LanguageNames.CSharp)]
+public sealed class SpecGenerator : IIncrementalGenerator
+{
+    /// <summary>Tracking names of the pipeline steps, for incrementality tests.</summary>
+    public static class Steps
+    {
+        public const string Parse = "UcSocket.Parse";
+        public const string Index = "UcSocket.Index";
+        public const string Resolve = "UcSocket.Resolve";
+        public const string Namespace = "UcSocket.Namespace";
+    }
+
+    /// <summary>The MSBuild property that names the namespace of the generated code.</summary>
+    public const string NamespaceProperty = "build_property.UcSocketSpecNamespace";
+
+    public void Initialize(IncrementalGeneratorInitializationContext context)
+    {
+        var files = context.AdditionalTextsProvider
+            .Where(static t => IsSpecFile(t.Path))
+            .Select(static (t, ct) =>
+            {
+                var text = t.GetText(ct)?.ToString();
+                return text is null
+                    ? new SpecFile(t.Path, Path.GetFileNameWithoutExtension(t.Path), default, default, default, default, default, default,
+                        new EquatableArray<DiagnosticInfo>(new[] { new DiagnosticInfo(Diagnostics.InternalError.Id, "the spec file could not be read", t.Path, SourcePos.None) }))
+                    : SpecParser.Parse(t.Path, text, ct);
+            })
+            .WithTrackingName(Steps.Parse);
+
+        var index = files.Collect()
+            .Select(static (all, _) => Guard(() => IndexBuilder.Build(all), ex => new SpecIndex(default, default, default, default,
+                new EquatableArray<DiagnosticInfo>(new[] { new DiagnosticInfo(Diagnostics.InternalError.Id, ex, "", SourcePos.None) }))))
+            .WithTrackingName(Steps.Index);
+
+        var resolved = files.Combine(index)
+            .Select(static (pair, _) => Guard(() => Resolver.Resolve(pair.Left, pair.Right), ex => new ResolvedFile(pair.Left.Path, pair.Left.Stem,
+                default, default, default, default, default,
+                new EquatableArray<DiagnosticInfo>(new[] { new DiagnosticInfo(Diagnostics.InternalError.Id, ex, pair.Left.Path, SourcePos.None) }))))
+            .WithTrackingName(Steps.Resolve);
+
+        var ns = context.AnalyzerConfigOptionsProvider
+            .Select(static (o, _) => o.GlobalOptions.TryGetValue(NamespaceProperty, out var v) && !string.IsNullOrWhiteSpace(v) ? v.Trim() : "UcSocket")
+            .WithTrackingName(Steps.Namespace);
+
+        context.RegisterSourceOutput(files, static (spc, file) => Report(spc, file.Diagnostics));
+        context.RegisterSourceOutput(index, static (spc, idx) => Report(spc, idx.Diagnostics));
+        context.RegisterSourceOutput(resolved.Combine(ns), static (spc, pair) =>
+        {
+            Report(spc, pair.Left.Diagnostics);
+            try
+            {
+                foreach (var source in FileEmitter.Emit(pair.Left, pair.Right))
+                    spc.AddSource(source.HintName, SourceText.From(source.Text, System.Text.Encoding.UTF8));
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                Report(spc, new EquatableArray<DiagnosticInfo>(new[] { new DiagnosticInfo(Diagnostics.InternalError.Id, ex.GetType().Name + ": " + ex.Message, pair.Left.Path, SourcePos.None) }));
+            }
+        });
+    }
+
+    public static bool IsSpecFile(string path) =>
+        path.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".yml", StringComparison.OrdinalIgnoreCase);
+
+    private static T Guard<T>(Func<T> work, Func<string, T> onError)
+    {
+        try
+        {
+            return work();
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return onError(ex.GetType().Name + ": " + ex.Message);
+        }
+    }
+
+    private static void Report(SourceProductionContext spc, EquatableArray<DiagnosticInfo> diagnostics)
+    {
+        foreach (var d in diagnostics)
+            spc.ReportDiagnostic(Diagnostic.Create(Descriptor(d.Id), ToLocation(d), d.Message));
+    }
+
+    private static readonly ImmutableDictionary<string, DiagnosticDescriptor> Descriptors = BuildDescriptors();
+
+    private static ImmutableDictionary<string, DiagnosticDescriptor> BuildDescriptors()
+    {
+        var b = ImmutableDictionary.CreateBuilder<string, DiagnosticDescriptor>();
+        foreach (var d in Diagnostics.All)
+            b[d.Id] = new DiagnosticDescriptor(d.Id, d.Title, "{0}", "UcSocket.Spec", DiagnosticSeverity.Error, isEnabledByDefault: true,
+                helpLinkUri: null);
+        return b.ToImmutable();
+    }
+
+    private static DiagnosticDescriptor Descriptor(string id) => Descriptors[id];
+
+    private static Location ToLocation(DiagnosticInfo d)
+    {
+        if (string.IsNullOrEmpty(d.Path)) return Location.None;
+        var p = d.Pos;
+        var span = new TextSpan(p.StartOffset, Math.Max(0, p.EndOffset - p.StartOffset));
+        var lines = new LinePositionSpan(
+            new LinePosition(Math.Max(0, p.StartLine - 1), Math.Max(0, p.StartColumn - 1)),
+            new LinePosition(Math.Max(0, p.EndLine - 1), Math.Max(0, p.EndColumn - 1)));
+        return Location.Create(d.Path, span, lines);
+    }
+}

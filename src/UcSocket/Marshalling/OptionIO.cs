@@ -1,0 +1,88 @@
+using System;
+using System.Buffers;
+using System.Runtime.CompilerServices;
+using Tmds.Linux;
+
+namespace UcSocket.Marshalling;
+
+/// <summary>getsockopt/setsockopt through a codec, on stack buffers (pooled beyond <see cref="StackLimit"/> bytes).</summary>
+internal static unsafe class OptionIO
+{
+    internal const int StackLimit = 512;
+    private const int MaxVariableSize = 1 << 20;
+
+    [SkipLocalsInit]
+    public static bool TrySet<T>(int fd, int level, int option, ValueCodec<T> codec, in T value, out ErrorInfo error)
+    {
+        int size = codec.GetSize(value);
+        byte[]? rented = null;
+        Span<byte> buffer = size <= StackLimit ? stackalloc byte[StackLimit] : (rented = ArrayPool<byte>.Shared.Rent(size));
+        try
+        {
+            if (!codec.TryWrite(value, buffer[..size], out int written, out var text))
+            {
+                error = ErrorInfo.Invalid(text ?? $"Unable to encode {codec.Description}");
+                return false;
+            }
+            fixed (byte* p = buffer)
+            {
+                if (LibC.setsockopt(fd, level, option, written == 0 ? null : p, (uint)written) != 0)
+                {
+                    error = new ErrorInfo(LibC.errno, "setsockopt()");
+                    return false;
+                }
+            }
+            error = default;
+            return true;
+        }
+        finally
+        {
+            if (rented is not null) ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    [SkipLocalsInit]
+    public static bool TryGet<T>(int fd, int level, int option, ValueCodec<T> codec, out T value, out ErrorInfo error)
+    {
+        value = default!;
+        int size = Math.Max(codec.ReadBufferSize, 1);
+        byte[]? rented = null;
+        Span<byte> buffer = size <= StackLimit ? stackalloc byte[StackLimit] : (rented = ArrayPool<byte>.Shared.Rent(size));
+        try
+        {
+            while (true)
+            {
+                int capacity = codec.IsVariableSize ? buffer.Length : size;
+                socklen_t len = (uint)capacity;
+                int rc;
+                fixed (byte* p = buffer)
+                    rc = LibC.getsockopt(fd, level, option, p, &len);
+                int errno = rc == 0 ? 0 : LibC.errno;
+                int returned = (int)(uint)len;
+                // Variable-size values (strings, lists) grow as ucode does: the kernel reports the length it needs.
+                if (codec.IsVariableSize && (rc == 0 || errno == 34 /* ERANGE */) && returned > capacity && returned <= MaxVariableSize)
+                {
+                    if (rented is not null) ArrayPool<byte>.Shared.Return(rented);
+                    buffer = rented = ArrayPool<byte>.Shared.Rent(returned);
+                    continue;
+                }
+                if (rc != 0)
+                {
+                    error = new ErrorInfo(errno, "getsockopt()");
+                    return false;
+                }
+                if (!codec.TryRead(buffer[..Math.Min(returned, capacity)], out value, out var text))
+                {
+                    error = ErrorInfo.Invalid(text ?? $"Unable to decode {codec.Description}");
+                    return false;
+                }
+                error = default;
+                return true;
+            }
+        }
+        finally
+        {
+            if (rented is not null) ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+}

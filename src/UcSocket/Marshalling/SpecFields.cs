@@ -1,0 +1,338 @@
+using System;
+using System.Buffers.Binary;
+using System.Collections;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Text;
+
+namespace UcSocket.Marshalling;
+
+/// <summary>
+/// Field conversions that generated struct and family code calls: one method per field kind, each either
+/// converting the ucode-style value or failing with a message that names the field.
+/// </summary>
+public static class SpecFields
+{
+    /// <summary>Rejects keys the struct does not have, so that a misspelt field is an error rather than a silent zero.</summary>
+    public static bool CheckKeys(IReadOnlyDictionary<string, object?> values, string ctype, string[] known, out string? error)
+    {
+        foreach (var key in values.Keys)
+        {
+            if (Array.IndexOf(known, key) < 0)
+            {
+                error = $"Unknown field '{key}' for {ctype} (fields: {string.Join(", ", known)})";
+                return false;
+            }
+        }
+        error = null;
+        return true;
+    }
+
+    /// <summary>A signed or unsigned integer field within [min, max]; absent or null is 0.</summary>
+    public static bool TryInteger(IReadOnlyDictionary<string, object?> values, string field, long min, long max, out long value, out string? error)
+    {
+        value = 0;
+        error = null;
+        if (!values.TryGetValue(field, out var raw) || raw is null) return true;
+        if (!UcodeValue.TryToInt64(raw, out value))
+        {
+            error = $"Unable to convert field {field} to integer ({UcodeValue.Describe(raw)})";
+            return false;
+        }
+        if (value < min || value > max)
+        {
+            error = $"Value {value} of field {field} is out of range [{min}, {max}]";
+            return false;
+        }
+        return true;
+    }
+
+    /// <summary>An unsigned 64-bit field up to <paramref name="max"/>.</summary>
+    public static bool TryUnsigned(IReadOnlyDictionary<string, object?> values, string field, ulong max, out ulong value, out string? error)
+    {
+        value = 0;
+        error = null;
+        if (!values.TryGetValue(field, out var raw) || raw is null) return true;
+        if (!UcodeValue.TryToUInt64(raw, out value) || value > max)
+        {
+            error = $"Unable to convert field {field} to unsigned ({UcodeValue.Describe(raw)})";
+            return false;
+        }
+        return true;
+    }
+
+    /// <summary>An integer array field; fewer items than the array holds leave the rest zero, more is an error.</summary>
+    public static bool TryIntegers(IReadOnlyDictionary<string, object?> values, string field, long min, long max, Span<long> destination, out string? error)
+    {
+        error = null;
+        destination.Clear();
+        if (!values.TryGetValue(field, out var raw) || raw is null) return true;
+        if (raw is not IEnumerable items || raw is string)
+        {
+            error = $"Field {field} must be an array of integers";
+            return false;
+        }
+        int i = 0;
+        foreach (var item in items)
+        {
+            if (i == destination.Length)
+            {
+                error = $"Field {field} holds at most {destination.Length} items";
+                return false;
+            }
+            if (!UcodeValue.TryToRange(item, min, max, out destination[i]))
+            {
+                error = $"Item {i} of field {field} is not an integer in [{min}, {max}] ({UcodeValue.Describe(item)})";
+                return false;
+            }
+            i++;
+        }
+        return true;
+    }
+
+    /// <summary>An interface field: an index, or a name resolved with if_nametoindex.</summary>
+    public static bool TryInterfaceIndex(IReadOnlyDictionary<string, object?> values, string field, long min, long max, out long value, out string? error)
+    {
+        value = 0;
+        error = null;
+        if (!values.TryGetValue(field, out var raw) || raw is null) return true;
+        InterfaceId? named = raw switch
+        {
+            InterfaceId i => i,
+            string s when !UcodeValue.TryToInt64(s, out _) => new InterfaceId(s),
+            _ => (InterfaceId?)null,
+        };
+        if (named is { } id)
+        {
+            if (!TryResolveInterface(id, out int index, out error)) return false;
+            value = index;
+            return true;
+        }
+        return TryInteger(values, field, min, max, out value, out error);
+    }
+
+    /// <summary>Resolves an interface reference to its index; fails with ucode's "Unable to resolve interface" text.</summary>
+    public static bool TryResolveInterface(InterfaceId id, out int index, out string? error)
+    {
+        if (id.TryResolve(out index))
+        {
+            error = null;
+            return true;
+        }
+        error = "Unable to resolve interface " + id.Name;
+        return false;
+    }
+
+    /// <summary>An IPv4 address field given as text or <see cref="InAddr"/>; absent is 0.0.0.0.</summary>
+    public static bool TryIpv4(IReadOnlyDictionary<string, object?> values, string field, out InAddr value, out string? error)
+    {
+        value = default;
+        error = null;
+        if (!values.TryGetValue(field, out var raw) || raw is null) return true;
+        if (raw is InAddr a) { value = a; return true; }
+        if (raw is string s && InAddr.TryParse(s, out value)) return true;
+        error = $"Unable to convert field {field} to IP address ({UcodeValue.Describe(raw)})";
+        return false;
+    }
+
+    /// <summary>An IPv6 address field given as text or <see cref="In6Addr"/>; absent is ::.</summary>
+    public static bool TryIpv6(IReadOnlyDictionary<string, object?> values, string field, out In6Addr value, out string? error)
+    {
+        value = default;
+        error = null;
+        if (!values.TryGetValue(field, out var raw) || raw is null) return true;
+        if (raw is In6Addr a) { value = a; return true; }
+        if (raw is string s && In6Addr.TryParse(s, out value)) return true;
+        error = $"Unable to convert field {field} to IPv6 address ({UcodeValue.Describe(raw)})";
+        return false;
+    }
+
+    /// <summary>A nested struct field, given as the struct or as its dictionary.</summary>
+    public static bool TryStruct<T>(IReadOnlyDictionary<string, object?> values, string field, out T value, out string? error)
+        where T : struct, ISpecStruct<T>
+    {
+        value = default;
+        error = null;
+        if (!values.TryGetValue(field, out var raw) || raw is null) return true;
+        if (StructCodec<T>.Instance.TryFromUcode(raw, out value, out var inner)) return true;
+        error = $"Field {field}: {inner}";
+        return false;
+    }
+
+    /// <summary>A nested socket address field.</summary>
+    public static bool TrySockaddr(IReadOnlyDictionary<string, object?> values, string field, out SocketAddress? value, out string? error)
+    {
+        value = null;
+        error = null;
+        if (!values.TryGetValue(field, out var raw) || raw is null) return true;
+        if (AddressConversion.TryConvert(raw, out value, out var info)) return true;
+        error = $"Field {field}: {info.Context}";
+        return false;
+    }
+
+    /// <summary>A byte-array field given as bytes or text; longer than the array is an error, shorter leaves zeros.</summary>
+    public static bool TryBytes(IReadOnlyDictionary<string, object?> values, string field, Span<byte> destination, out int used, out string? error)
+    {
+        used = 0;
+        error = null;
+        if (!values.TryGetValue(field, out var raw) || raw is null) return true;
+        ReadOnlySpan<byte> bytes = raw switch
+        {
+            byte[] b => b,
+            ReadOnlyMemory<byte> m => m.Span,
+            string s => Encoding.UTF8.GetBytes(s),
+            _ => default,
+        };
+        if (raw is not (byte[] or ReadOnlyMemory<byte> or string))
+        {
+            error = $"Field {field} must be bytes or a string ({UcodeValue.Describe(raw)})";
+            return false;
+        }
+        if (bytes.Length > destination.Length)
+        {
+            error = $"Field {field} holds at most {destination.Length} bytes, got {bytes.Length}";
+            return false;
+        }
+        bytes.CopyTo(destination);
+        used = bytes.Length;
+        return true;
+    }
+
+    /// <summary>A hardware-address field given as hex text (<c>"00:11:22:33:44:55"</c>) or bytes.</summary>
+    public static bool TryHardwareAddress(IReadOnlyDictionary<string, object?> values, string field, Span<byte> destination, out int used, out string? error)
+    {
+        used = 0;
+        error = null;
+        if (!values.TryGetValue(field, out var raw) || raw is null) return true;
+        if (raw is string s)
+        {
+            if (TryParseHardwareAddress(s, destination, out used)) return true;
+            error = $"Invalid hardware address in field {field}";
+            return false;
+        }
+        return TryBytes(values, field, destination, out used, out error);
+    }
+
+    /// <summary>A path field (<c>sun_path</c>): text that must fit with its terminating NUL.</summary>
+    public static bool TryPath(IReadOnlyDictionary<string, object?> values, string field, Span<byte> destination, out int used, out string? error)
+    {
+        used = 0;
+        error = null;
+        if (!values.TryGetValue(field, out var raw) || raw is null) return true;
+        if (raw is string s && TryEncodeSockaddrPath(s, destination, out used)) return true;
+        error = $"Invalid path value in field {field}";
+        return false;
+    }
+
+    /// <summary>
+    /// Parses hex pairs separated by <c>:</c>, <c>-</c> or <c>.</c> (a single hex digit is one byte), as ucode does;
+    /// more bytes than fit, or anything else, is an error.
+    /// </summary>
+    public static bool TryParseHardwareAddress(string text, Span<byte> destination, out int used)
+    {
+        used = 0;
+        int i = 0;
+        while (i < text.Length)
+        {
+            if (used == destination.Length || !IsHex(text[i])) return false;
+            int n = Hex(text[i++]);
+            if (i < text.Length && IsHex(text[i])) n = n * 16 + Hex(text[i++]);
+            destination[used++] = (byte)n;
+            if (i < text.Length)
+            {
+                if (text[i] is not (':' or '-' or '.')) return false;
+                i++;
+                if (i == text.Length) return false;
+            }
+        }
+        return true;
+    }
+
+    /// <summary>Hex bytes joined by colons, e.g. <c>00:11:22:33:44:55</c>.</summary>
+    public static string FormatHardwareAddress(ReadOnlySpan<byte> bytes)
+    {
+        var sb = new StringBuilder(bytes.Length * 3);
+        for (int i = 0; i < bytes.Length; i++)
+        {
+            if (i > 0) sb.Append(':');
+            sb.Append(bytes[i].ToString("x2", CultureInfo.InvariantCulture));
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>Text of a fixed char array: up to the first NUL.</summary>
+    public static string FormatPath(ReadOnlySpan<byte> bytes)
+    {
+        int end = bytes.IndexOf((byte)0);
+        return Encoding.UTF8.GetString(end < 0 ? bytes : bytes[..end]);
+    }
+
+    /// <summary>
+    /// Encodes a UNIX socket path into <c>sun_path</c>: a filesystem path with its NUL (must fit), or an abstract
+    /// name (<c>@name</c>) as a leading NUL and the name's bytes. <paramref name="used"/> counts the bytes that
+    /// belong in the address length. Null or empty encodes nothing (an unnamed address).
+    /// </summary>
+    public static bool TryEncodeSockaddrPath(string? path, Span<byte> destination, out int used)
+    {
+        used = 0;
+        if (string.IsNullOrEmpty(path)) return true;
+        bool isAbstract = path[0] is '@' or '\0';
+        var name = isAbstract ? path.AsSpan(1) : path.AsSpan();
+        int n = Encoding.UTF8.GetByteCount(name);
+        if (!isAbstract && name.Contains('\0')) return false;
+        if (isAbstract ? 1 + n > destination.Length : n + 1 > destination.Length) return false;
+        if (isAbstract)
+        {
+            destination[0] = 0;
+            Encoding.UTF8.GetBytes(name, destination[1..]);
+            used = 1 + n;
+        }
+        else
+        {
+            Encoding.UTF8.GetBytes(name, destination);
+            destination[n] = 0;
+            used = n + 1;
+        }
+        return true;
+    }
+
+    /// <summary>Decodes <c>sun_path</c> limited to the address length: abstract names as <c>@name</c>, others up to the NUL.</summary>
+    public static string DecodeSockaddrPath(ReadOnlySpan<byte> path)
+    {
+        if (path.IsEmpty) return "";
+        if (path[0] == 0) return path.Length == 1 ? "" : "@" + Encoding.UTF8.GetString(path[1..]);
+        return FormatPath(path);
+    }
+
+    /// <summary>Decodes a sockaddr through the registered family codecs; null when its family is unknown or AF_UNSPEC.</summary>
+    public static SocketAddress? ReadSockaddr(ReadOnlySpan<byte> raw)
+    {
+        if (raw.Length < 2) return null;
+        int family = BitConverter.ToUInt16(raw);
+        if (family == 0 || !SpecRegistry.TryGetFamily(family, out var codec)) return null;
+        return codec.TryDecode(raw, out var address) ? address : null;
+    }
+
+    /// <summary>Encodes a sockaddr through the registered family codecs; null writes zeros (AF_UNSPEC).</summary>
+    public static bool TryWriteSockaddr(SocketAddress? address, Span<byte> destination, string field, out string? error)
+    {
+        error = null;
+        if (address is null)
+        {
+            destination.Clear();
+            return true;
+        }
+        if (!SpecRegistry.TryGetFamily(address.Family, out var codec))
+        {
+            error = $"Field {field}: unsupported address family {address.Family}";
+            return false;
+        }
+        if (codec.TryEncode(address, destination, out _, out var inner)) return true;
+        error = $"Field {field}: {inner}";
+        return false;
+    }
+
+    private static bool IsHex(char c) => c is >= '0' and <= '9' or >= 'a' and <= 'f' or >= 'A' and <= 'F';
+
+    private static int Hex(char c) => c <= '9' ? c - '0' : (c | 32) - 'a' + 10;
+}

@@ -1,0 +1,495 @@
+using System;
+using System.Buffers.Binary;
+using System.Collections;
+using System.Collections.Generic;
+using System.IO;
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace UcSocket.Marshalling;
+
+/// <summary>The codecs of the spec's scalar value kinds; generated descriptors refer to these.</summary>
+public static class ValueCodecs
+{
+    /// <summary><c>bool</c>: an int that is 0 or 1 on the wire, a bool in C#.</summary>
+    public static readonly ValueCodec<bool> Bool = new BoolCodec();
+
+    /// <summary><c>int</c>: a native-order 32-bit signed integer.</summary>
+    public static readonly ValueCodec<int> Int32 = new Int32Codec();
+
+    /// <summary><c>uint</c>: a native-order 32-bit unsigned integer.</summary>
+    public static readonly ValueCodec<uint> UInt32 = new UInt32Codec(bigEndian: false);
+
+    /// <summary><c>be32</c>: a 32-bit unsigned integer in network byte order.</summary>
+    public static readonly ValueCodec<uint> BigEndianUInt32 = new UInt32Codec(bigEndian: true);
+
+    /// <summary><c>string</c>/<c>bytes</c>: raw bytes, passed as is.</summary>
+    public static readonly ValueCodec<byte[]> Bytes = new BytesCodec();
+
+    /// <summary><c>cstring</c>: UTF-8 text; NUL-terminated when written, trailing NULs dropped when read.</summary>
+    public static readonly ValueCodec<string> CString = new CStringCodec();
+
+    /// <summary><c>ifname</c>: an interface index on the wire, given as index or name.</summary>
+    public static readonly ValueCodec<InterfaceId> InterfaceName = new InterfaceNameCodec();
+
+    /// <summary><c>ipv4</c>: a <c>struct in_addr</c>.</summary>
+    public static readonly ValueCodec<InAddr> Ipv4 = new Ipv4Codec();
+
+    /// <summary><c>ipv6</c>: a <c>struct in6_addr</c>.</summary>
+    public static readonly ValueCodec<In6Addr> Ipv6 = new Ipv6Codec();
+
+    /// <summary><c>none</c>: no value at all (zero bytes).</summary>
+    public static readonly ValueCodec<NoValue> None = new NoneCodec();
+
+    /// <summary><c>sockaddr</c>: any registered address family.</summary>
+    public static readonly ValueCodec<SocketAddress> SocketAddress = new SocketAddressCodec();
+
+    /// <summary><c>fds</c>: a list of file descriptors (SCM_RIGHTS).</summary>
+    public static readonly ValueCodec<FileDescriptors> FileDescriptors = new FileDescriptorsCodec();
+
+    /// <summary>Reads an integer of the width the kernel returned (1, 2, 4 or 8 bytes), as ucode does.</summary>
+    internal static bool TryReadInteger(ReadOnlySpan<byte> source, out long value)
+    {
+        switch (source.Length)
+        {
+            case 1: value = source[0]; return true;
+            case 2: value = MemoryMarshal.Read<short>(source); return true;
+            case 4: value = MemoryMarshal.Read<int>(source); return true;
+            case 8: value = MemoryMarshal.Read<long>(source); return true;
+            default: value = 0; return false;
+        }
+    }
+
+    private static string BadLength(string what, int length) => $"Unexpected {length}-byte value for {what}";
+
+    private sealed class BoolCodec : ValueCodec<bool>
+    {
+        public override string Description => "int (boolean)";
+        public override int ReadBufferSize => 4;
+        public override bool TryRead(ReadOnlySpan<byte> source, out bool value, out string? error)
+        {
+            bool ok = TryReadInteger(source, out long v);
+            value = v != 0;
+            error = ok ? null : BadLength(Description, source.Length);
+            return ok;
+        }
+        public override int GetSize(in bool value) => 4;
+        public override bool TryWrite(in bool value, Span<byte> destination, out int written, out string? error)
+        {
+            int v = value ? 1 : 0;
+            written = 4;
+            error = null;
+            return MemoryMarshal.TryWrite(destination, in v);
+        }
+        public override object? ToUcode(in bool value) => value;
+        public override bool TryFromUcode(object? value, out bool result, out string? error)
+        {
+            result = false;
+            error = null;
+            if (value is bool b) { result = b; return true; }
+            if (UcodeValue.TryToInt64(value, out long l)) { result = l != 0; return true; }
+            error = $"Unable to convert value to boolean ({UcodeValue.Describe(value)})";
+            return false;
+        }
+    }
+
+    private sealed class Int32Codec : ValueCodec<int>
+    {
+        public override string Description => "int";
+        public override int ReadBufferSize => 4;
+        public override bool TryRead(ReadOnlySpan<byte> source, out int value, out string? error)
+        {
+            bool ok = TryReadInteger(source, out long v);
+            value = unchecked((int)v);
+            error = ok ? null : BadLength(Description, source.Length);
+            return ok;
+        }
+        public override int GetSize(in int value) => 4;
+        public override bool TryWrite(in int value, Span<byte> destination, out int written, out string? error)
+        {
+            written = 4;
+            error = null;
+            return MemoryMarshal.TryWrite(destination, in value);
+        }
+        public override object? ToUcode(in int value) => value;
+        public override bool TryFromUcode(object? value, out int result, out string? error)
+        {
+            result = 0;
+            if (UcodeValue.TryToRange(value, int.MinValue, int.MaxValue, out long l))
+            {
+                result = (int)l;
+                error = null;
+                return true;
+            }
+            error = $"Unable to convert value to integer ({UcodeValue.Describe(value)} is not an int)";
+            return false;
+        }
+    }
+
+    private sealed class UInt32Codec : ValueCodec<uint>
+    {
+        private readonly bool _bigEndian;
+        public UInt32Codec(bool bigEndian) => _bigEndian = bigEndian;
+        public override string Description => _bigEndian ? "__be32" : "unsigned int";
+        public override int ReadBufferSize => 4;
+        public override bool TryRead(ReadOnlySpan<byte> source, out uint value, out string? error)
+        {
+            value = 0;
+            if (source.Length != 4)
+            {
+                error = BadLength(Description, source.Length);
+                return false;
+            }
+            value = _bigEndian ? BinaryPrimitives.ReadUInt32BigEndian(source) : MemoryMarshal.Read<uint>(source);
+            error = null;
+            return true;
+        }
+        public override int GetSize(in uint value) => 4;
+        public override bool TryWrite(in uint value, Span<byte> destination, out int written, out string? error)
+        {
+            written = 4;
+            error = null;
+            if (destination.Length < 4) return false;
+            if (_bigEndian) BinaryPrimitives.WriteUInt32BigEndian(destination, value);
+            else MemoryMarshal.Write(destination, in value);
+            return true;
+        }
+        public override object? ToUcode(in uint value) => value;
+        public override bool TryFromUcode(object? value, out uint result, out string? error)
+        {
+            result = 0;
+            if (UcodeValue.TryToRange(value, 0, uint.MaxValue, out long l))
+            {
+                result = (uint)l;
+                error = null;
+                return true;
+            }
+            error = $"Unable to convert value to unsigned integer ({UcodeValue.Describe(value)} is not a uint)";
+            return false;
+        }
+    }
+
+    private sealed class BytesCodec : ValueCodec<byte[]>
+    {
+        public override string Description => "bytes";
+        public override int ReadBufferSize => 64;
+        public override bool IsVariableSize => true;
+        public override bool TryRead(ReadOnlySpan<byte> source, out byte[] value, out string? error)
+        {
+            value = source.ToArray();
+            error = null;
+            return true;
+        }
+        public override int GetSize(in byte[] value) => value.Length;
+        public override bool TryWrite(in byte[] value, Span<byte> destination, out int written, out string? error)
+        {
+            written = value.Length;
+            error = null;
+            return value.AsSpan().TryCopyTo(destination);
+        }
+        public override object? ToUcode(in byte[] value) => value;
+        public override bool TryFromUcode(object? value, out byte[] result, out string? error)
+        {
+            error = null;
+            switch (value)
+            {
+                case byte[] b: result = b; return true;
+                case ReadOnlyMemory<byte> m: result = m.ToArray(); return true;
+                case Memory<byte> m2: result = m2.ToArray(); return true;
+                case null: result = Array.Empty<byte>(); return true;
+                case string s: result = Encoding.UTF8.GetBytes(s); return true;
+                default:
+                    result = Encoding.UTF8.GetBytes(Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) ?? "");
+                    return true;
+            }
+        }
+    }
+
+    private sealed class CStringCodec : ValueCodec<string>
+    {
+        public override string Description => "NUL-terminated string";
+        public override int ReadBufferSize => 64;
+        public override bool IsVariableSize => true;
+        public override bool TryRead(ReadOnlySpan<byte> source, out string value, out string? error)
+        {
+            int end = source.IndexOf((byte)0);
+            value = Encoding.UTF8.GetString(end < 0 ? source : source[..end]);
+            error = null;
+            return true;
+        }
+        public override int GetSize(in string value) => Encoding.UTF8.GetByteCount(value) + 1;
+        public override bool TryWrite(in string value, Span<byte> destination, out int written, out string? error)
+        {
+            written = 0;
+            error = null;
+            int n = Encoding.UTF8.GetByteCount(value);
+            if (destination.Length < n + 1) return false;
+            Encoding.UTF8.GetBytes(value, destination);
+            destination[n] = 0;
+            written = n + 1;
+            return true;
+        }
+        public override object? ToUcode(in string value) => value;
+        public override bool TryFromUcode(object? value, out string result, out string? error)
+        {
+            error = null;
+            result = value switch
+            {
+                string s => s,
+                byte[] b => Encoding.UTF8.GetString(b),
+                null => "",
+                _ => Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) ?? "",
+            };
+            if (result.Contains('\0'))
+            {
+                error = "String value contains a NUL character";
+                return false;
+            }
+            return true;
+        }
+    }
+
+    private sealed class InterfaceNameCodec : ValueCodec<InterfaceId>
+    {
+        public override string Description => "int (interface index)";
+        public override int ReadBufferSize => 4;
+        public override bool TryRead(ReadOnlySpan<byte> source, out InterfaceId value, out string? error)
+        {
+            bool ok = TryReadInteger(source, out long v);
+            value = new InterfaceId(unchecked((int)v));
+            error = ok ? null : BadLength(Description, source.Length);
+            return ok;
+        }
+        public override int GetSize(in InterfaceId value) => 4;
+        public override bool TryWrite(in InterfaceId value, Span<byte> destination, out int written, out string? error)
+        {
+            written = 4;
+            if (!SpecFields.TryResolveInterface(value, out int index, out error)) return false;
+            return MemoryMarshal.TryWrite(destination, in index);
+        }
+        public override object? ToUcode(in InterfaceId value) =>
+            value.Name ?? (object?)Native.InterfaceNames.IndexToName(value.Index) ?? value.Index;
+        public override bool TryFromUcode(object? value, out InterfaceId result, out string? error)
+        {
+            error = null;
+            switch (value)
+            {
+                case InterfaceId id: result = id; return true;
+                case string s when !UcodeValue.TryToInt64(s, out _): result = new InterfaceId(s); return true;
+            }
+            if (UcodeValue.TryToRange(value, int.MinValue, int.MaxValue, out long l))
+            {
+                result = new InterfaceId((int)l);
+                return true;
+            }
+            result = default;
+            error = $"Unable to convert value to integer ({UcodeValue.Describe(value)} is no interface name or index)";
+            return false;
+        }
+    }
+
+    private sealed class Ipv4Codec : ValueCodec<InAddr>
+    {
+        public override string Description => "struct in_addr";
+        public override int ReadBufferSize => 4;
+        public override bool TryRead(ReadOnlySpan<byte> source, out InAddr value, out string? error)
+        {
+            value = default;
+            if (source.Length < 4)
+            {
+                error = BadLength(Description, source.Length);
+                return false;
+            }
+            value = new InAddr(source);
+            error = null;
+            return true;
+        }
+        public override int GetSize(in InAddr value) => 4;
+        public override bool TryWrite(in InAddr value, Span<byte> destination, out int written, out string? error)
+        {
+            written = 4;
+            error = null;
+            if (destination.Length < 4) return false;
+            value.CopyTo(destination);
+            return true;
+        }
+        public override object? ToUcode(in InAddr value) => value.ToString();
+        public override bool TryFromUcode(object? value, out InAddr result, out string? error)
+        {
+            error = null;
+            if (value is InAddr a) { result = a; return true; }
+            if (value is string s && InAddr.TryParse(s, out result)) return true;
+            result = default;
+            error = $"Unable to convert value to IP address ({UcodeValue.Describe(value)})";
+            return false;
+        }
+    }
+
+    private sealed class Ipv6Codec : ValueCodec<In6Addr>
+    {
+        public override string Description => "struct in6_addr";
+        public override int ReadBufferSize => 16;
+        public override bool TryRead(ReadOnlySpan<byte> source, out In6Addr value, out string? error)
+        {
+            value = default;
+            if (source.Length < 16)
+            {
+                error = BadLength(Description, source.Length);
+                return false;
+            }
+            value = new In6Addr(source);
+            error = null;
+            return true;
+        }
+        public override int GetSize(in In6Addr value) => 16;
+        public override bool TryWrite(in In6Addr value, Span<byte> destination, out int written, out string? error)
+        {
+            written = 16;
+            error = null;
+            if (destination.Length < 16) return false;
+            value.CopyTo(destination);
+            return true;
+        }
+        public override object? ToUcode(in In6Addr value) => value.ToString();
+        public override bool TryFromUcode(object? value, out In6Addr result, out string? error)
+        {
+            error = null;
+            if (value is In6Addr a) { result = a; return true; }
+            if (value is string s && In6Addr.TryParse(s, out result)) return true;
+            result = default;
+            error = $"Unable to convert value to IPv6 address ({UcodeValue.Describe(value)})";
+            return false;
+        }
+    }
+
+    private sealed class NoneCodec : ValueCodec<NoValue>
+    {
+        public override string Description => "none";
+        public override int ReadBufferSize => 0;
+        public override bool TryRead(ReadOnlySpan<byte> source, out NoValue value, out string? error)
+        {
+            value = default;
+            error = null;
+            return true;
+        }
+        public override int GetSize(in NoValue value) => 0;
+        public override bool TryWrite(in NoValue value, Span<byte> destination, out int written, out string? error)
+        {
+            written = 0;
+            error = null;
+            return true;
+        }
+        public override object? ToUcode(in NoValue value) => null;
+        public override bool TryFromUcode(object? value, out NoValue result, out string? error)
+        {
+            result = default;
+            error = null;
+            return true;
+        }
+    }
+
+    private sealed class SocketAddressCodec : ValueCodec<SocketAddress>
+    {
+        public override string Description => "struct sockaddr";
+        public override int ReadBufferSize => 128;
+        public override bool IsVariableSize => true;
+        public override bool TryRead(ReadOnlySpan<byte> source, out SocketAddress value, out string? error)
+        {
+            var decoded = SpecFields.ReadSockaddr(source);
+            value = decoded!;
+            error = decoded is null ? "Unsupported socket address family" : null;
+            return decoded is not null;
+        }
+        public override int GetSize(in SocketAddress value) =>
+            SpecRegistry.TryGetFamily(value.Family, out var codec) ? codec.MaxSize : 128;
+        public override bool TryWrite(in SocketAddress value, Span<byte> destination, out int written, out string? error)
+        {
+            written = 0;
+            if (!SpecRegistry.TryGetFamily(value.Family, out var codec))
+            {
+                error = "Unsupported socket address family";
+                return false;
+            }
+            return codec.TryEncode(value, destination, out written, out error);
+        }
+        public override object? ToUcode(in SocketAddress value) => value.ToDictionary();
+        public override bool TryFromUcode(object? value, out SocketAddress result, out string? error)
+        {
+            bool ok = AddressConversion.TryConvert(value, out var address, out var info);
+            result = address!;
+            error = ok ? null : info.Context;
+            return ok;
+        }
+    }
+
+    private sealed class FileDescriptorsCodec : ValueCodec<FileDescriptors>
+    {
+        public override string Description => "int[] (file descriptors)";
+        public override int ReadBufferSize => 4 * 253; // SCM_MAX_FD
+        public override bool IsVariableSize => true;
+        public override bool TryRead(ReadOnlySpan<byte> source, out FileDescriptors value, out string? error)
+        {
+            var fds = MemoryMarshal.Cast<byte, int>(source[..(source.Length / 4 * 4)]);
+            value = UcSocket.FileDescriptors.TakeOwnership(fds);
+            error = source.Length % 4 == 0 ? null : BadLength(Description, source.Length);
+            return true; // the descriptors are taken over even from a ragged payload so that none leaks
+        }
+        public override int GetSize(in FileDescriptors value) => value.Count * 4;
+        public override bool TryWrite(in FileDescriptors value, Span<byte> destination, out int written, out string? error)
+        {
+            written = value.Count * 4;
+            error = null;
+            if (destination.Length < written) return false;
+            for (int i = 0; i < value.Count; i++)
+            {
+                var h = value[i];
+                if (h.IsClosed || h.IsInvalid)
+                {
+                    error = $"Descriptor {i} is closed or invalid";
+                    return false;
+                }
+                int fd = (int)h.DangerousGetHandle();
+                MemoryMarshal.Write(destination.Slice(i * 4), in fd);
+            }
+            return true;
+        }
+        public override object? ToUcode(in FileDescriptors value) => value;
+        public override bool TryFromUcode(object? value, out FileDescriptors result, out string? error)
+        {
+            error = null;
+            result = null!;
+            if (value is FileDescriptors f)
+            {
+                result = f;
+                return true;
+            }
+            if (value is not IEnumerable items || value is string)
+            {
+                error = $"Expecting an array of file descriptors, got {UcodeValue.Describe(value)}";
+                return false;
+            }
+            var handles = new List<SafeHandle>();
+            int index = 0;
+            foreach (var item in items)
+            {
+                switch (item)
+                {
+                    case SafeHandle h: handles.Add(h); break;
+                    case IFileDescriptorOwner o: handles.Add(o.SafeHandle); break;
+                    case FileStream fs: handles.Add(fs.SafeFileHandle); break;
+                    default:
+                        if (UcodeValue.TryToRange(item, 0, int.MaxValue, out long fd))
+                        {
+                            handles.Add(new Microsoft.Win32.SafeHandles.SafeFileHandle((nint)fd, ownsHandle: false));
+                            break;
+                        }
+                        error = $"Descriptor {index} is not a file descriptor ({UcodeValue.Describe(item)})";
+                        return false;
+                }
+                index++;
+            }
+            result = new FileDescriptors(handles.ToArray());
+            return true;
+        }
+    }
+}

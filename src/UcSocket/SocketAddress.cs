@@ -1,0 +1,68 @@
+using System.Collections.Generic;
+using System.Globalization;
+
+namespace UcSocket;
+
+/// <summary>
+/// A socket address with the seed's fields: <c>family</c>, <c>address</c>, <c>port</c>, <c>flowinfo</c>,
+/// <c>interface</c>, <c>path</c>, <c>protocol</c>, <c>hardware_type</c>, <c>packet_type</c>.
+/// Which fields apply depends on the family (AF_INET, AF_INET6, AF_UNIX, AF_PACKET, ...).
+/// </summary>
+public sealed class SocketAddress
+{
+    /// <summary>Creates an address of the given family with no other field set.</summary>
+    public SocketAddress(int family = 0) => Family = family;
+
+    /// <summary>Address family (<c>AF_INET</c>, <c>AF_INET6</c>, <c>AF_UNIX</c>, <c>AF_PACKET</c>, ...).</summary>
+    public int Family { get; set; }
+
+    /// <summary>IPv4/IPv6 address text (AF_INET, AF_INET6) or hardware address in hex notation (AF_PACKET).</summary>
+    public string? Address { get; set; }
+
+    /// <summary>Port number (AF_INET, AF_INET6).</summary>
+    public int? Port { get; set; }
+
+    /// <summary>IPv6 flow information (AF_INET6).</summary>
+    public uint? FlowInfo { get; set; }
+
+    /// <summary>IPv6 scope or packet-socket interface, by name or index (AF_INET6, AF_PACKET).</summary>
+    public InterfaceId? Interface { get; set; }
+
+    /// <summary>Socket path (AF_UNIX); a leading <c>@</c> names an abstract socket.</summary>
+    public string? Path { get; set; }
+
+    /// <summary>Physical-layer protocol (AF_PACKET).</summary>
+    public int? Protocol { get; set; }
+
+    /// <summary>ARP hardware type (AF_PACKET).</summary>
+    public int? HardwareType { get; set; }
+
+    /// <summary>Packet type (AF_PACKET).</summary>
+    public int? PacketType { get; set; }
+
+    /// <summary>The ucode-style form: a dictionary with the seed's field names, holding only the fields that are set.</summary>
+    public Dictionary<string, object?> ToDictionary()
+    {
+        var d = new Dictionary<string, object?> { ["family"] = Family };
+        if (Address is not null) d["address"] = Address;
+        if (Port is not null) d["port"] = Port.Value;
+        if (FlowInfo is not null) d["flowinfo"] = FlowInfo.Value;
+        if (Interface is { } i) d["interface"] = i.Name ?? (object)i.Index;
+        if (Path is not null) d["path"] = Path;
+        if (Protocol is not null) d["protocol"] = Protocol.Value;
+        if (HardwareType is not null) d["hardware_type"] = HardwareType.Value;
+        if (PacketType is not null) d["packet_type"] = PacketType.Value;
+        return d;
+    }
+
+    /// <summary>Text as ucode users read it: <c>1.2.3.4:80</c>, <c>[::1]:80</c>, a path, or the hardware address.</summary>
+    public override string ToString()
+    {
+        if (Path is not null) return Path;
+        if (Address is null) return "";
+        if (Port is null) return Address;
+        return Address.Contains(':')
+            ? string.Create(CultureInfo.InvariantCulture, $"[{Address}]:{Port}")
+            : string.Create(CultureInfo.InvariantCulture, $"{Address}:{Port}");
+    }
+}
