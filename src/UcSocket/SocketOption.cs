@@ -81,6 +81,9 @@ public abstract class SocketOption : ISocketOption
     /// <summary>Sets the option on a descriptor from a ucode-style value, without allocating for fixed-size values.</summary>
     internal abstract bool TrySetUcode(int fd, object? value, out ErrorInfo error);
 
+    /// <summary>Reads the option from a descriptor as a ucode-style value.</summary>
+    internal abstract bool TryGetUcode(int fd, out object? value, out ErrorInfo error);
+
     /// <inheritdoc/>
     public override string ToString() => Name;
 
@@ -165,6 +168,19 @@ public abstract class TypedSocketOption<TGet, TSet> : SocketOption
         }
         if (written != encoded.Length) encoded = encoded[..written];
         error = default;
+        return true;
+    }
+
+    internal override bool TryGetUcode(int fd, out object? value, out ErrorInfo error)
+    {
+        value = null;
+        if (_get is null)
+        {
+            error = WriteOnlyError;
+            return false;
+        }
+        if (!OptionIO.TryGet(fd, Level, Option, _get, out var typed, out error)) return false;
+        value = _get.ToUcode(typed);
         return true;
     }
 
