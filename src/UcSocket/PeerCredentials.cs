@@ -1,0 +1,7 @@
+namespace UcSocket;
+
+/// <summary>The seed's PeerCredentials: the peer process of a connected UNIX socket.</summary>
+/// <param name="Uid">The effective user ID of the remote endpoint.</param>
+/// <param name="Gid">The effective group ID of the remote endpoint.</param>
+/// <param name="Pid">The ID of the process the remote endpoint belongs to.</param>
+public sealed record PeerCredentials(uint Uid, uint Gid, int Pid);
