@@ -29,6 +29,9 @@ public sealed class SpecGenerator : IIncrementalGenerator
     /// <summary>The MSBuild property that names the namespace of the generated code.</summary>
     public const string NamespaceProperty = "build_property.UcSocketSpecNamespace";
 
+    /// <summary>The fallback: the project's root namespace.</summary>
+    public const string RootNamespaceProperty = "build_property.RootNamespace";
+
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
         var files = context.AdditionalTextsProvider
@@ -55,7 +58,10 @@ public sealed class SpecGenerator : IIncrementalGenerator
             .WithTrackingName(Steps.Resolve);
 
         var ns = context.AnalyzerConfigOptionsProvider
-            .Select(static (o, _) => o.GlobalOptions.TryGetValue(NamespaceProperty, out var v) && !string.IsNullOrWhiteSpace(v) ? v.Trim() : "UcSocket")
+            .Select(static (o, _) =>
+                o.GlobalOptions.TryGetValue(NamespaceProperty, out var v) && !string.IsNullOrWhiteSpace(v) ? v.Trim()
+                : o.GlobalOptions.TryGetValue(RootNamespaceProperty, out var r) && !string.IsNullOrWhiteSpace(r) ? r.Trim()
+                : "UcSocket")
             .WithTrackingName(Steps.Namespace);
 
         context.RegisterSourceOutput(files, static (spc, file) => Report(spc, file.Diagnostics));

@@ -273,7 +273,7 @@ public static class SpecParser
                 ctx.Invalid(item, "an option must be a mapping such as { level: SOL_SOCKET, name: SO_LINGER, type: struct linger }");
                 continue;
             }
-            if (!ctx.CheckKeys(o, "option", "level", "name", "type", "get", "set", "access", "property", "doc")) continue;
+            if (!ctx.CheckKeys(o, "option", "level", "name", "type", "get", "set", "access", "property", "doc", "test")) continue;
             var level = Scalar(Child(o, "level"));
             var name = Scalar(Child(o, "name"));
             if (level is null || name is null)
@@ -334,7 +334,7 @@ public static class SpecParser
                 ctx.Invalid(item, "a cmsg must be a mapping such as { level: SOL_SOCKET, type: SCM_RIGHTS, payload: fds }");
                 continue;
             }
-            if (!ctx.CheckKeys(c, "cmsg", "level", "type", "payload", "property", "doc")) continue;
+            if (!ctx.CheckKeys(c, "cmsg", "level", "type", "payload", "property", "doc", "test")) continue;
             var level = Scalar(Child(c, "level"));
             var type = Scalar(Child(c, "type"));
             var payloadNode = Child(c, "payload");
