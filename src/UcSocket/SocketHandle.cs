@@ -104,12 +104,13 @@ public sealed partial class SocketHandle : IDisposable, IFileDescriptorOwner
     /// </summary>
     public object? GetOpt(int level, int option)
     {
-        if (!SpecRegistry.TryGetOption(level, option, out var descriptor))
-            return Errors.Fail<object>(new ErrorInfo(ErrorInfo.EINVAL, "Unknown socket level or option"));
-        if (!descriptor.CanGet) return Errors.Fail<object>(SocketOption.WriteOnlyError);
+        // The socket context is checked first, as ucode does: a closed handle is EBADF whatever the arguments.
         if (!TryEnter(out int fd)) return null;
         try
         {
+            if (!SpecRegistry.TryGetOption(level, option, out var descriptor))
+                return Errors.Fail<object>(new ErrorInfo(ErrorInfo.EINVAL, "Unknown socket level or option"));
+            if (!descriptor.CanGet) return Errors.Fail<object>(SocketOption.WriteOnlyError);
             if (!descriptor.TryGetUcode(fd, out var value, out var error)) return Errors.Fail<object>(error);
             Errors.Clear();
             return value;
@@ -126,12 +127,12 @@ public sealed partial class SocketHandle : IDisposable, IFileDescriptorOwner
     /// </summary>
     public bool? SetOpt(int level, int option, object? value)
     {
-        if (!SpecRegistry.TryGetOption(level, option, out var descriptor))
-            return Fail(new ErrorInfo(ErrorInfo.EINVAL, "Unknown socket level or option"));
-        if (!descriptor.CanSet) return Fail(SocketOption.ReadOnlyError);
         if (!TryEnter(out int fd)) return null;
         try
         {
+            if (!SpecRegistry.TryGetOption(level, option, out var descriptor))
+                return Fail(new ErrorInfo(ErrorInfo.EINVAL, "Unknown socket level or option"));
+            if (!descriptor.CanSet) return Fail(SocketOption.ReadOnlyError);
             if (!descriptor.TrySetUcode(fd, value, out var error)) return Fail(error);
             Errors.Clear();
             return true;

@@ -1,4 +1,5 @@
 using System;
+using System.Collections;
 using System.Collections.Generic;
 
 namespace UcSocket.Marshalling;
@@ -53,10 +54,29 @@ public sealed class StructCodec<T> : ValueCodec<T> where T : struct, ISpecStruct
                 return T.TryFromDictionary(dict, out result, out error);
             case IDictionary<string, object?> dict2:
                 return T.TryFromDictionary(new Dictionary<string, object?>(dict2), out result, out error);
+            case IDictionary untyped:
+                // Dictionaries of other value types (Dictionary<string, int>, ...): the fields are converted one by one.
+                return TryFromUntyped(untyped, out result, out error);
             default:
                 result = default;
                 error = $"Expecting a dictionary or {typeof(T).Name} for {T.CTypeName}, got {UcodeValue.Describe(value)}";
                 return false;
         }
+    }
+
+    private static bool TryFromUntyped(IDictionary values, out T result, out string? error)
+    {
+        var copy = new Dictionary<string, object?>(values.Count, StringComparer.Ordinal);
+        foreach (DictionaryEntry entry in values)
+        {
+            if (entry.Key is not string key)
+            {
+                result = default;
+                error = $"Field names of {T.CTypeName} must be strings, got {UcodeValue.Describe(entry.Key)}";
+                return false;
+            }
+            copy[key] = entry.Value;
+        }
+        return T.TryFromDictionary(copy, out result, out error);
     }
 }
