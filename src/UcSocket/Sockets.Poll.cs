@@ -1,6 +1,7 @@
 using System;
 using System.Collections;
 using System.Collections.Generic;
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Tmds.Linux;
@@ -84,7 +85,7 @@ public static partial class Sockets
     private static unsafe bool TryPoll(pollfd[] fds, int timeoutMs, out ErrorInfo error)
     {
         const int EINTR = 4;
-        long deadline = timeoutMs > 0 ? Environment.TickCount64 + timeoutMs : 0;
+        long start = Stopwatch.GetTimestamp();
         int timeout = timeoutMs;
         while (true)
         {
@@ -101,7 +102,7 @@ public static partial class Sockets
                 error = new ErrorInfo(errno, "poll()");
                 return false;
             }
-            if (timeoutMs > 0) timeout = (int)Math.Max(0, deadline - Environment.TickCount64);
+            if (timeoutMs > 0) timeout = (int)Math.Max(0, timeoutMs - (long)Stopwatch.GetElapsedTime(start).TotalMilliseconds);
         }
     }
 
