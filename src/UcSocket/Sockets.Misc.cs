@@ -1,0 +1,56 @@
+using System;
+using UcSocket.Marshalling;
+using UcSocket.Native;
+
+namespace UcSocket;
+
+public static partial class Sockets
+{
+    /// <summary>
+    /// Wraps an existing socket descriptor in a <see cref="SocketHandle"/> (ucode's <c>socket.open</c>), e.g. one
+    /// inherited from a parent process or received with SCM_RIGHTS.
+    /// </summary>
+    /// <param name="fd">The descriptor number.</param>
+    /// <returns>
+    /// The handle, which from then on owns the descriptor and closes it when closed or disposed; or null on error,
+    /// leaving the descriptor alone. Unlike ucode, which wraps any number, the descriptor is checked to be a
+    /// socket (by reading SO_TYPE): a negative number is EBADF <c>"Invalid file descriptor number"</c>, a closed
+    /// descriptor EBADF and a file, pipe or other non-socket ENOTSOCK (<c>"getsockopt(): Socket operation on
+    /// non-socket"</c>). The descriptor's flags (close-on-exec, non-blocking) are left as they are. Wrap a
+    /// descriptor that another object owns only after duplicating it, or both will close it.
+    /// </returns>
+    public static SocketHandle? Open(int fd)
+    {
+        if (fd < 0) return Errors.Fail<SocketHandle>(new ErrorInfo(9 /* EBADF */, "Invalid file descriptor number"));
+        var soType = SockOpt.SoType;
+        if (!OptionIO.TryGet(fd, soType.Level, soType.Option, soType.GetCodec, out int _, out var error))
+            return Errors.Fail<SocketHandle>(error);
+        Errors.Clear();
+        return new SocketHandle(fd);
+    }
+
+    /// <summary>
+    /// Converts and validates an address (ucode's <c>socket.sockaddr</c>): the value is converted as every address
+    /// argument is (see <see cref="AddressConversion"/>), encoded into its family's sockaddr and decoded back, so
+    /// the result is exactly what a call with this address would hand to the kernel.
+    /// </summary>
+    /// <param name="value">
+    /// An address string (<c>"192.168.0.1:8080"</c>, <c>"[fe80::1%lo]:80"</c>, <c>"fe80::1%2"</c>, a path containing
+    /// <c>/</c>, <c>"@abstract"</c>), a 4- or 16-byte array, a dictionary with the <see cref="SocketAddress"/> field
+    /// names (family inferred from <c>path</c> or a <c>:</c> in <c>address</c> when absent), or a SocketAddress.
+    /// </param>
+    /// <returns>
+    /// The normalised address (the port is 0 when none was given, an IPv6 scope is given by interface index), or
+    /// null on error with ucode's message, e.g. <c>"Invalid port number: Invalid argument"</c>.
+    /// </returns>
+    public static SocketAddress? SockAddr(object? value)
+    {
+        Span<byte> sockaddr = stackalloc byte[Sockaddr.StorageSize];
+        if (!Sockaddr.TryEncode(value, sockaddr, out int length, out var error)) return Errors.Fail<SocketAddress>(error);
+        var decoded = Sockaddr.Decode(sockaddr[..length]);
+        if (decoded is null)
+            return Errors.Fail<SocketAddress>(new ErrorInfo(97 /* EAFNOSUPPORT */, "Unsupported socket address family"));
+        Errors.Clear();
+        return decoded;
+    }
+}
