@@ -1,0 +1,172 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using UcSocket.Generators.Model;
+using Xunit;
+
+namespace UcSocket.Generators.Tests.HeaderCheck;
+
+/// <summary>
+/// The repository's spec with known mistakes put in (in memory only), checked once against the headers. Each
+/// mistake is on an entry of its own, so each must come back as exactly its own mismatches, with both values.
+/// </summary>
+public sealed class MutatedHeaderCheck
+{
+    public MutatedHeaderCheck()
+    {
+        var texts = RepoSpec.ReadAll().ToList();
+        var specDir = Path.GetDirectoryName(texts[0].Path)!;
+
+        Edit(texts, "socket.yaml", "{ c: l_onoff, name: onoff, property: OnOff, type: int }", "{ c: l_onoff, name: onoff, property: OnOff, type: long }");
+        Edit(texts, "socket.yaml", "SO_LINGER: 13\n", "SO_LINGER: 14\n");
+        Edit(texts, "socket.yaml", "SO_REUSEPORT: 15\n", "SO_REUSEPORT: { value: 15, since: \"3.9\" }\n");
+        Edit(texts, "socket.yaml", "SO_DOMAIN: 39\n",
+            "SO_DOMAIN: 39\n    SO_PASSPIDFD: { value: 76, since: \"6.5\" }\n    SO_PEERPIDFD: 77\n    SO_DEVMEM_DONTNEED: 80\n");
+        Edit(texts, "socket.yaml", "{ c: pid, type: pid_t }", "{ c: pid, type: uint32_t }");
+        Edit(texts, "tcp.yaml", "{ c: tcpi_snd_wscale, name: snd_wscale, type: __u8, bits: 4 }", "{ c: tcpi_snd_wscale, name: snd_wscale, type: __u8, bits: 3 }");
+        Edit(texts, "families.yaml", "type: char, count: 108", "type: char, count: 100");
+        Edit(texts, "families.yaml", "{ c: sin_addr, name: address, type: struct in_addr }", "{ c: sin_addr, name: address, type: __be32 }");
+        Edit(texts, "families.yaml", "{ c: sin6_scope_id,", "{ c: sin6_scope,");
+        Edit(texts, "tcp_states.yaml", "TCP_LISTEN: { value: 10,", "TCP_LISTEN: { value: 11,");
+
+        // A file whose names the headers lack (netlink lives in linux/netlink.h), and a correct nested struct.
+        texts.Add(new SpecText(Path.Combine(specDir, "zz_extra.yaml"), """
+            headers: [sys/socket.h, netinet/in.h]
+            constants:
+              NETLINK:
+                NETLINK_ROUTE: 0
+            structs:
+              sockaddr_nl:
+                fields:
+                  - { c: nl_family, name: family, type: sa_family_t }
+                  - { c: nl_pad, name: pad, type: unsigned short }
+                  - { c: nl_pid, name: pid, type: __u32 }
+                  - { c: nl_groups, name: groups, type: __u32 }
+              sockaddr_storage:
+                fields:
+                  - { c: ss_family, name: family, type: sa_family_t }
+                  - { c: __ss_padding, name: padding, type: char, count: 118 }
+                  - { c: __ss_align, name: align, type: unsigned long }
+              group_req:
+                fields:
+                  - { c: gr_interface, name: interface, type: uint32_t }
+                  - { c: gr_group, name: group, type: struct sockaddr_storage, kind: sockaddr }
+            """));
+        // A file whose headers do not exist: reported once, without hiding the other files.
+        texts.Add(new SpecText(Path.Combine(specDir, "zz_broken.yaml"), """
+            headers: [linux/no_such_header.h]
+            constants:
+              NOPE:
+                NOPE_ONE: 1
+            """));
+
+        Files = RepoSpec.Parse(texts);
+        Index = IndexBuilder.Build(Files);
+        Diagnostics = RepoSpec.Diagnostics(Files, Index);
+        Result = HeaderChecker.Run(Files, Index);
+    }
+
+    public IReadOnlyList<SpecFile> Files { get; }
+    public SpecIndex Index { get; }
+    public IReadOnlyList<string> Diagnostics { get; }
+    public HeaderCheckResult Result { get; }
+
+    private static void Edit(List<SpecText> texts, string file, string from, string to)
+    {
+        int i = texts.FindIndex(t => Path.GetFileName(t.Path) == file);
+        if (i < 0) throw new InvalidOperationException($"no spec file {file}");
+        var text = texts[i].Text.Replace("\r\n", "\n", StringComparison.Ordinal);
+        int at = text.IndexOf(from, StringComparison.Ordinal);
+        if (at < 0 || text.IndexOf(from, at + 1, StringComparison.Ordinal) >= 0)
+            throw new InvalidOperationException($"{file} must contain '{from}' exactly once to be mutated");
+        texts[i] = texts[i] with { Text = text.Replace(from, to, StringComparison.Ordinal) };
+    }
+}
+
+public class MutatedSpecTests : IClassFixture<MutatedHeaderCheck>
+{
+    private const string BrokenPrefix = "zz_broken.yaml: its headers (linux/no_such_header.h) do not compile: ";
+
+    // Each value on the "headers" side is what the C headers say (see HeaderCheckTests.ReadsTheHeaders).
+    private static readonly string[] Expected =
+    {
+        "SO_LINGER: value spec=14 headers=13",
+        "SO_REUSEPORT: marked since \"3.9\" but the headers define it: value spec=15 headers=15",
+        "SO_PEERPIDFD: missing from the headers of socket.yaml (sys/socket.h, sys/time.h)",
+        "SO_DEVMEM_DONTNEED: missing from the headers of socket.yaml (sys/socket.h, sys/time.h)",
+        "struct linger: size spec=16 headers=8",
+        "struct linger: align spec=8 headers=4",
+        "struct linger.l_onoff: size spec=8 headers=4",
+        "struct linger.l_linger: offset spec=8 headers=4",
+        "struct ucred.pid: signedness spec=unsigned headers=signed",
+        "struct tcp_info.tcpi_snd_wscale: bit width spec=3 headers=4",
+        "struct tcp_info.tcpi_rcv_wscale: bit position spec=51 headers=52",
+        "struct tcp_info.tcpi_delivery_rate_app_limited: bit position spec=55 headers=56",
+        "struct tcp_info.tcpi_fastopen_client_fail: bit position spec=56 headers=57",
+        "struct sockaddr_un: size spec=102 headers=110",
+        "struct sockaddr_un.sun_path: size spec=100 headers=108",
+        "struct sockaddr_un.sun_path: count spec=100 headers=108",
+        "struct sockaddr_in.sin_addr: shape spec=integer headers=struct",
+        "struct sockaddr_in6.sin6_scope: missing from the headers: struct sockaddr_in6 has no such member",
+        "TCP_LISTEN: value spec=11 headers=10",
+        "NETLINK_ROUTE: missing from the headers of zz_extra.yaml (sys/socket.h, netinet/in.h)",
+        "struct sockaddr_nl: missing from the headers of zz_extra.yaml (sys/socket.h, netinet/in.h)",
+    };
+
+    private readonly MutatedHeaderCheck _check;
+
+    public MutatedSpecTests(MutatedHeaderCheck check) => _check = check;
+
+    private List<string> Reported => _check.Result.Mismatches.Select(m => m.ToString()).ToList();
+
+    [Fact]
+    public void MutatedSpecIsStillValid() => Assert.Empty(_check.Diagnostics);
+
+    public static IEnumerable<object[]> ExpectedMismatches => Expected.Select(e => new object[] { e });
+
+    [Theory]
+    [MemberData(nameof(ExpectedMismatches))]
+    public void ReportsTheMutatedEntryWithBothValues(string expected) =>
+        Assert.True(Reported.Contains(expected), $"expected '{expected}' among:\n{string.Join("\n", Reported)}");
+
+    [Fact]
+    public void ReportsNothingElse()
+    {
+        var extra = Reported.Where(r => !Expected.Contains(r) && !r.StartsWith(BrokenPrefix, StringComparison.Ordinal)).ToList();
+        Assert.True(extra.Count == 0, "unexpected mismatches:\n" + string.Join("\n", extra));
+        Assert.Equal(Expected.Length + 1, Reported.Count);
+    }
+
+    [Fact]
+    public void HeadersThatDoNotCompileAreReportedOnce()
+    {
+        var broken = Assert.Single(Reported, r => r.StartsWith("zz_broken.yaml", StringComparison.Ordinal));
+        Assert.StartsWith(BrokenPrefix, broken);
+        Assert.Contains("linux/no_such_header.h", broken.Substring(BrokenPrefix.Length), StringComparison.Ordinal);
+        Assert.DoesNotContain(Reported, r => r.StartsWith("NOPE_ONE", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void AnEntryMarkedSinceThatTheHeadersLackPasses()
+    {
+        Assert.DoesNotContain(Reported, r => r.StartsWith("SO_PASSPIDFD", StringComparison.Ordinal));
+        Assert.False(_check.Result.Facts.ContainsKey("SO_PASSPIDFD value"));
+    }
+
+    [Fact]
+    public void EntriesNextToMistakesAreStillCompared()
+    {
+        var facts = _check.Result.Facts;
+        Assert.Equal(4, facts["struct sockaddr_in.sin_addr offset"]);
+        Assert.Equal(0, facts["struct sockaddr_in6.sin6_family offset"]);
+        Assert.Equal(13, facts["SO_LINGER value"]);
+        Assert.Equal(136, facts["struct group_req size"]);
+        Assert.Equal(8, facts["struct group_req.gr_group offset"]);
+        Assert.Equal(1, facts["struct group_req.gr_group is struct sockaddr_storage"]);
+        Assert.Equal(128, facts["struct sockaddr_storage size"]);
+    }
+
+    [Fact]
+    public void MissingNamesCostOneMoreCompileNotOnePerName() => Assert.Equal(2, _check.Result.Compiles);
+}

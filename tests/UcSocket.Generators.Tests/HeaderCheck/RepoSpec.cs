@@ -1,0 +1,45 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using UcSocket.Generators.Model;
+using UcSocket.Generators.Parsing;
+
+namespace UcSocket.Generators.Tests.HeaderCheck;
+
+/// <summary>One spec file as text: its path and its YAML.</summary>
+public sealed record SpecText(string Path, string Text);
+
+/// <summary>Reads the repository's spec files and runs them through the generator's parser and index builder.</summary>
+public static class RepoSpec
+{
+    /// <summary>The directory holding UcSocket.Gen.sln, found by walking up from the test assembly.</summary>
+    public static string FindRepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "UcSocket.Gen.sln")))
+                return dir.FullName;
+        throw new InvalidOperationException($"no UcSocket.Gen.sln above {AppContext.BaseDirectory}");
+    }
+
+    /// <summary>Every spec file the library's build hands to the generator (spec/**/*.yaml and *.yml), in path order.</summary>
+    public static IReadOnlyList<SpecText> ReadAll()
+    {
+        var dir = Path.Combine(FindRepoRoot(), "spec");
+        return Directory.EnumerateFiles(dir, "*.*", SearchOption.AllDirectories)
+            .Where(p => p.EndsWith(".yaml", StringComparison.Ordinal) || p.EndsWith(".yml", StringComparison.Ordinal))
+            .OrderBy(p => p, StringComparer.Ordinal)
+            .Select(p => new SpecText(p, File.ReadAllText(p)))
+            .ToList();
+    }
+
+    /// <summary>Parses each text as the generator does.</summary>
+    public static IReadOnlyList<SpecFile> Parse(IEnumerable<SpecText> texts) =>
+        texts.Select(t => SpecParser.Parse(t.Path, t.Text)).ToList();
+
+    /// <summary>All diagnostics of the parsed files and of the index built from them, as "file:line: id message".</summary>
+    public static IReadOnlyList<string> Diagnostics(IReadOnlyList<SpecFile> files, SpecIndex index) =>
+        files.SelectMany(f => f.Diagnostics).Concat(index.Diagnostics)
+            .Select(d => $"{Path.GetFileName(d.Path)}:{d.Pos.StartLine}: {d.Id} {d.Message}")
+            .ToList();
+}
