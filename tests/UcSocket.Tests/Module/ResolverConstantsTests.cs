@@ -9,7 +9,7 @@ using Xunit;
 
 namespace UcSocket.Tests.Module;
 
-/// <summary>The AI_*, NI_*, EAI_* and POLL* constants and the addrinfo layout, compared with the C headers.</summary>
+/// <summary>The AI_*, NI_*, EAI_* and POLL* constants ucode exports, and the addrinfo layout compared with the C headers (constant values are in the spec header check).</summary>
 public class ResolverConstantsTests
 {
     private static readonly string[] Prefixes = ["AI_", "NI_", "EAI_", "POLL"];
@@ -35,21 +35,6 @@ public class ResolverConstantsTests
 
     [Fact]
     public void EaiNonameIsMinusTwoAsInNetdbH() => Assert.Equal(-2, Sockets.EAI_NONAME);
-
-    [FactWithCompiler]
-    public void EveryConstantMatchesTheCHeaders()
-    {
-        var constants = Constants();
-        var c = new StringBuilder("#define _GNU_SOURCE\n#include <netdb.h>\n#include <poll.h>\n#include <stdio.h>\nint main(void) {\n");
-        foreach (var name in constants.Keys.Order(StringComparer.Ordinal))
-            c.Append($"    printf(\"%s %lld\\n\", \"{name}\", (long long){name});\n");
-        c.Append("    return 0;\n}\n");
-        var fromC = ModuleTestSupport.CompileAndRun(c.ToString())
-            .Split('\n', StringSplitOptions.RemoveEmptyEntries)
-            .Select(l => l.Split(' '))
-            .ToDictionary(p => p[0], p => long.Parse(p[1]));
-        Assert.Equal(fromC.OrderBy(p => p.Key), constants.OrderBy(p => p.Key));
-    }
 
     [FactWithCompiler]
     public unsafe void TheAddrinfoLayoutMatchesTheCHeaders()
