@@ -16,7 +16,7 @@ namespace UcSocket;
 /// </summary>
 public static class AddressConversion
 {
-    private const int AF_UNIX = 1, AF_INET = 2, AF_INET6 = 10;
+    private const int AF_UNIX = 1, AF_INET = 2, AF_INET6 = 10, AF_PACKET = 17;
 
     private static readonly HashSet<string> Keys = new(StringComparer.Ordinal)
         { "family", "address", "port", "flowinfo", "interface", "path", "protocol", "hardware_type", "packet_type" };
@@ -192,7 +192,7 @@ public static class AddressConversion
         var result = new SocketAddress(family);
         if (Get(d, "address") is { } addr)
         {
-            if (addr is not string text) return Fail("Invalid IP address", out error);
+            if (addr is not string text) return Fail(family == AF_PACKET ? "Invalid hardware address" : "Invalid IP address", out error);
             if (family is AF_INET or AF_INET6)
             {
                 if (text.Length > 0)

@@ -40,6 +40,26 @@ public sealed class SocketAddress
     /// <summary>Packet type (AF_PACKET).</summary>
     public int? PacketType { get; set; }
 
+    /// <summary>A copy with the same fields (so a call can adjust it without touching the caller's object).</summary>
+    internal SocketAddress Clone() => (SocketAddress)MemberwiseClone();
+
+    /// <summary>
+    /// Replaces every field with <paramref name="source"/>'s, as ucode fills a caller's address dictionary
+    /// (fields the new address does not have become null rather than keeping stale values).
+    /// </summary>
+    internal void CopyFrom(SocketAddress source)
+    {
+        Family = source.Family;
+        Address = source.Address;
+        Port = source.Port;
+        FlowInfo = source.FlowInfo;
+        Interface = source.Interface;
+        Path = source.Path;
+        Protocol = source.Protocol;
+        HardwareType = source.HardwareType;
+        PacketType = source.PacketType;
+    }
+
     /// <summary>The ucode-style form: a dictionary with the seed's field names, holding only the fields that are set.</summary>
     public Dictionary<string, object?> ToDictionary()
     {
