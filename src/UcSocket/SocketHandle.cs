@@ -1,5 +1,6 @@
 using System;
 using System.Runtime.InteropServices;
+using System.Threading;
 using Tmds.Linux;
 using UcSocket.Marshalling;
 using UcSocket.Native;
@@ -14,6 +15,7 @@ namespace UcSocket;
 public sealed partial class SocketHandle : IDisposable, IFileDescriptorOwner
 {
     private readonly SafeSocketFd _fd;
+    private int _closed; // 1 once Close or Dispose ran: later calls fail even while an earlier call still holds the descriptor
 
     internal SocketHandle(SafeSocketFd fd) => _fd = fd;
 
@@ -25,7 +27,7 @@ public sealed partial class SocketHandle : IDisposable, IFileDescriptorOwner
     public SafeHandle SafeHandle => _fd;
 
     /// <summary>True once <see cref="Close"/> or <see cref="Dispose"/> ran.</summary>
-    public bool IsClosed => _fd.IsClosed;
+    public bool IsClosed => Volatile.Read(ref _closed) != 0 || _fd.IsClosed;
 
     /// <summary>The error of the last call on this thread, as <c>"&lt;context&gt;: &lt;strerror&gt;"</c>, or null.</summary>
     public string? Error() => Errors.Last?.Message;
@@ -36,7 +38,7 @@ public sealed partial class SocketHandle : IDisposable, IFileDescriptorOwner
     /// <summary>The descriptor number, or -1 when the socket is closed.</summary>
     public int FileNo()
     {
-        if (_fd.IsClosed)
+        if (IsClosed)
         {
             Errors.Set(InvalidContext);
             return -1;
@@ -48,20 +50,41 @@ public sealed partial class SocketHandle : IDisposable, IFileDescriptorOwner
     /// <summary>Closes the socket: true, or null on error (a closed handle answers "Invalid socket context").</summary>
     public bool? Close()
     {
-        if (_fd.IsClosed) return Fail(InvalidContext);
-        // Wake calls blocked on this socket on other threads; the descriptor itself closes when the last one returns.
-        LibC.shutdown(_fd.Fd, 2 /* SHUT_RDWR */);
-        _fd.Dispose();
+        if (!ShutdownAndRelease()) return Fail(InvalidContext);
         Errors.Clear();
         return true;
     }
 
     /// <summary>Closes the socket (no error is recorded if it was closed already).</summary>
-    public void Dispose()
+    public void Dispose() => ShutdownAndRelease();
+
+    /// <summary>
+    /// Wakes calls blocked on this socket on other threads (shutdown), then drops the handle's own reference; the
+    /// descriptor closes when the last running call returns. The shutdown runs under a reference of its own, so it
+    /// can never hit a descriptor number that a racing close has already freed and the system reused.
+    /// </summary>
+    private bool ShutdownAndRelease()
     {
-        if (_fd.IsClosed) return;
-        LibC.shutdown(_fd.Fd, 2 /* SHUT_RDWR */);
-        _fd.Dispose();
+        if (Interlocked.Exchange(ref _closed, 1) != 0) return false;
+        bool added = false;
+        try
+        {
+            _fd.DangerousAddRef(ref added);
+        }
+        catch (ObjectDisposedException)
+        {
+            return false;
+        }
+        try
+        {
+            LibC.shutdown(_fd.Fd, 2 /* SHUT_RDWR */);
+            _fd.Dispose();
+            return true;
+        }
+        finally
+        {
+            if (added) _fd.DangerousRelease();
+        }
     }
 
     internal static ErrorInfo InvalidContext => new(9 /* EBADF */, "Invalid socket context");
@@ -72,7 +95,7 @@ public sealed partial class SocketHandle : IDisposable, IFileDescriptorOwner
     internal bool TryEnter(out int fd)
     {
         bool added = false;
-        if (!_fd.IsClosed)
+        if (!IsClosed)
         {
             try
             {
