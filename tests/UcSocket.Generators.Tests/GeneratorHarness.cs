@@ -34,16 +34,18 @@ internal static class GeneratorHarness
 
     public static GeneratorDriver CreateDriver(IEnumerable<AdditionalText> texts, string? ns = "UcSocket", bool track = false)
     {
-        var options = new TestOptionsProvider(ns is null
-            ? ImmutableDictionary<string, string>.Empty
-            : ImmutableDictionary<string, string>.Empty.Add(SpecGenerator.NamespaceProperty, ns));
         return CSharpGeneratorDriver.Create(
             new[] { new SpecGenerator().AsSourceGenerator() },
             additionalTexts: texts,
             parseOptions: ParseOptions,
-            optionsProvider: options,
+            optionsProvider: Options(ns),
             driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: track));
     }
+
+    /// <summary>Global options as MSBuild passes them: <c>build_property.UcSocketSpecNamespace</c> when <paramref name="ns"/> is set.</summary>
+    public static AnalyzerConfigOptionsProvider Options(string? ns) => new TestOptionsProvider(ns is null
+        ? ImmutableDictionary<string, string>.Empty
+        : ImmutableDictionary<string, string>.Empty.Add(SpecGenerator.NamespaceProperty, ns));
 
     /// <summary>Runs the generator once on the given spec files and returns the driver's result.</summary>
     public static GeneratorDriverRunResult Run(IEnumerable<AdditionalText> texts, string? ns = "UcSocket") =>
