@@ -75,6 +75,12 @@ internal sealed class LayoutCalculator
             }
             else if (CTypes.StructTag(f.CType) is { } nt && _specs.ContainsKey(nt))
             {
+                if (_inProgress.Contains(nt))
+                {
+                    Report(Diagnostics.InvalidEntry, path, f.Pos, $"struct {tag}.{f.CName}: struct {nt} cannot contain itself");
+                    valid = false;
+                    continue;
+                }
                 var nested = Compute(nt);
                 if (nested is null)
                 {
