@@ -32,9 +32,9 @@ public static class FileEmitter
                     group = c.Group;
                 }
                 var type = c.Value is >= int.MinValue and <= int.MaxValue ? "int" : "long";
-                var doc = c.Doc ?? $"<c>{c.Name}</c> ({c.Group})";
-                if (c.Since is not null) doc += $"; Linux {c.Since} or later";
-                w.Line($"/// <summary>{CodeWriter.Xml(doc)}.</summary>");
+                var doc = c.Doc is null ? $"<c>{c.Name}</c> ({CodeWriter.Xml(c.Group)})" : CodeWriter.Xml(c.Doc.TrimEnd('.'));
+                if (c.Since is not null) doc += $"; Linux {CodeWriter.Xml(c.Since)} or later";
+                w.Line($"/// <summary>{doc}.</summary>");
                 w.Line($"public const {type} {c.Name} = {c.Value};");
             }
             w.Close();
@@ -72,8 +72,9 @@ public static class FileEmitter
             foreach (var c in file.Cmsgs)
             {
                 var (clr, codec) = Kinds.For(c.Payload, ns);
-                var doc = c.Doc ?? $"<c>{c.LevelName}</c> / <c>{c.Name}</c> control message carrying {c.Payload.Kind}{(c.Payload.TypeName is null ? "" : " " + c.Payload.TypeName)}";
-                w.Line($"/// <summary>{(c.Doc is null ? doc : CodeWriter.Xml(doc))}.</summary>");
+                var doc = $"<c>{c.LevelName}</c> / <c>{c.Name}</c> control message carrying {Describe(c.Payload)}.";
+                if (c.Doc is not null) doc += " " + CodeWriter.Xml(c.Doc);
+                w.Line($"/// <summary>{doc}</summary>");
                 w.Line($"public static readonly global::UcSocket.ControlMessageType<{clr}> {c.Property} = new(\"{c.Name}\", {c.Level}, {c.Type}, {codec});");
             }
             w.Close();
@@ -111,10 +112,11 @@ public static class FileEmitter
         return result;
     }
 
+    private static string Describe(ResolvedKind k) => k.StructTag is null ? k.Kind : "struct " + k.StructTag;
+
     private static void EmitOption(CodeWriter w, ResolvedOption o, string ns)
     {
         string type, args;
-        string Describe(ResolvedKind k) => k.StructTag is null ? k.Kind : "struct " + k.StructTag;
         string access;
         if (o.Get is not null && o.Set is not null)
         {

@@ -48,6 +48,9 @@ internal static class StructEmitter
 
     private static string ArrayTypeName(FieldLayout f) => f.Field.Property + "Array";
 
+    /// <summary>The element type of an inline array: bytes, hardware addresses and paths are raw bytes whatever the C char's signedness.</summary>
+    private static string ElementType(FieldLayout f) => f.Field.Kind is "bytes" or "hwaddr" or "path" ? "byte" : f.ClrType;
+
     private static void EmitArrayTypes(CodeWriter w, StructLayout s)
     {
         foreach (var f in s.Fields.Where(f => f.Count > 0 && f.Field.Kind != "sockaddr"))
@@ -55,7 +58,7 @@ internal static class StructEmitter
             w.Line($"/// <summary>Inline storage for <c>{f.Field.CName}[{f.Count}]</c>.</summary>");
             w.Line($"[global::System.Runtime.CompilerServices.InlineArray({f.Count})]");
             w.Open($"public struct {ArrayTypeName(f)}");
-            w.Line($"private {f.ClrType} _element0;");
+            w.Line($"private {ElementType(f)} _element0;");
             w.Close();
             w.Line();
         }
@@ -107,7 +110,7 @@ internal static class StructEmitter
         {
             w.Open("");
             w.Line($"var array = default({ArrayTypeName(f)});");
-            if (f.ElementSize == 1 && f.Category == "int")
+            if (ElementType(f) == "byte")
             {
                 w.Line($"s.Slice({f.Offset}, {f.Count}).CopyTo(((global::System.Span<byte>)array));");
             }
@@ -189,7 +192,7 @@ internal static class StructEmitter
         {
             w.Open("");
             w.Line($"var array = this.{p};");
-            if (f.ElementSize == 1 && f.Category == "int")
+            if (ElementType(f) == "byte")
                 w.Line($"((global::System.Span<byte>)array).CopyTo(d.Slice({f.Offset}, {f.Count}));");
             else
                 w.Line($"for (int i = 0; i < {f.Count}; i++) {{ var e = array[i]; {WriteScalar(f, $"d.Slice({f.Offset} + i * {f.ElementSize})", "e")} }}");

@@ -75,6 +75,12 @@ internal sealed class LayoutCalculator
             }
             else if (CTypes.StructTag(f.CType) is { } nt && _specs.ContainsKey(nt))
             {
+                if (_inProgress.Contains(nt))
+                {
+                    Report(Diagnostics.InvalidEntry, path, f.Pos, $"struct {tag}.{f.CName}: struct {nt} cannot contain itself");
+                    valid = false;
+                    continue;
+                }
                 var nested = Compute(nt);
                 if (nested is null)
                 {
@@ -158,6 +164,8 @@ internal sealed class LayoutCalculator
             "sockaddr" => category == "struct" && f.Count == 0 ? null : "kind sockaddr needs a struct type (e.g. struct sockaddr_storage)",
             _ => $"unknown kind {f.Kind}",
         };
+        if (problem is null && f.Count > 0 && category != "int")
+            problem = "count needs an integer element type (arrays of in_addr, in6_addr or structs are not supported)";
         if (problem is null && f.LengthField is not null && f.Kind != "hwaddr" && f.Kind != "bytes")
             problem = "only hwaddr and bytes arrays take a length field";
         if (problem is null) return true;

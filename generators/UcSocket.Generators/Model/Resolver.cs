@@ -50,7 +50,9 @@ public static class Resolver
         {
             var level = Constant(o.Level, $"option {o.Name}", o.Pos);
             var name = Constant(o.Name, $"option {o.Name}", o.Pos);
-            bool kindsOk = Kind(o.Get, $"option {o.Name}", o.Pos, out var get) & Kind(o.Set, $"option {o.Name}", o.Pos, out var set);
+            bool kindsOk = Kind(o.Get, $"option {o.Name}", o.Pos, out var get);
+            ResolvedKind? set = get;
+            if (o.Set != o.Get) kindsOk &= Kind(o.Set, $"option {o.Name}", o.Pos, out set); // a shared kind is resolved (and reported) once
             if (level is null || name is null || !kindsOk || !Owns("option", o.Name, o.Pos)) continue;
             options.Add(new ResolvedOption(o.Name, o.Property, o.Level, level.Value, name.Value, get, set, o.Doc));
         }

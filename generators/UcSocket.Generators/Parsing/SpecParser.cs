@@ -69,7 +69,11 @@ public static class SpecParser
         }
         catch (YamlException ex)
         {
-            ctx.Report(Diagnostics.YamlSyntax, Pos(ex.Start, ex.End), ex.InnerException?.Message ?? ex.Message);
+            var message = ex.InnerException?.Message ?? ex.Message;
+            var pos = Pos(ex.Start, ex.End);
+            // YamlDotNet places a tab-indentation error at the start of the enclosing mapping; point at the tab.
+            if (message.IndexOf("tab", StringComparison.OrdinalIgnoreCase) >= 0) pos = IndentingTab(text, (int)ex.Start.Line) ?? pos;
+            ctx.Report(Diagnostics.YamlSyntax, pos, message);
         }
         catch (OperationCanceledException)
         {
@@ -393,6 +397,25 @@ public static class SpecParser
         if (kinds.Contains(n)) return new ValueKind(n, null);
         ctx.Report(Diagnostics.UnknownType, Pos(node), $"{what}: unknown value kind '{n}' (expected one of: {string.Join(", ", kinds)}, or struct <tag>)");
         ok = false;
+        return null;
+    }
+
+    /// <summary>The first tab in the indentation of a line at or after <paramref name="fromLine"/> (1-based), if any.</summary>
+    private static SourcePos? IndentingTab(string text, int fromLine)
+    {
+        int line = 1, start = 0;
+        while (start <= text.Length)
+        {
+            int end = text.IndexOf('\n', start);
+            if (end < 0) end = text.Length;
+            if (line >= fromLine)
+            {
+                for (int i = start; i < end && (text[i] == ' ' || text[i] == '\t'); i++)
+                    if (text[i] == '\t') return new SourcePos(i, i + 1, line, i - start + 1, line, i - start + 2);
+            }
+            start = end + 1;
+            line++;
+        }
         return null;
     }
 

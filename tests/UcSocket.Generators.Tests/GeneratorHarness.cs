@@ -1,0 +1,130 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.IO;
+using System.Linq;
+using System.Reflection;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Text;
+
+namespace UcSocket.Generators.Tests;
+
+/// <summary>Runs <see cref="SpecGenerator"/> the way the compiler does: spec files as additional texts, the namespace as a global option.</summary>
+internal static class GeneratorHarness
+{
+    private static readonly Lazy<string> s_repoRoot = new(FindRepoRoot);
+
+    /// <summary>The repository root: the first directory above the test binaries that holds UcSocket.Gen.sln.</summary>
+    public static string RepoRoot => s_repoRoot.Value;
+
+    /// <summary>Every <c>spec/*.yaml</c> of the repository, read from disk.</summary>
+    public static ImmutableArray<AdditionalText> RealSpec() =>
+        Directory.GetFiles(Path.Combine(RepoRoot, "spec"), "*.yaml")
+            .OrderBy(p => p, StringComparer.Ordinal)
+            .Select(p => (AdditionalText)new SpecText(p, File.ReadAllText(p)))
+            .ToImmutableArray();
+
+    /// <summary>A compilation with no sources and the framework references: the generator only reads additional texts.</summary>
+    public static CSharpCompilation EmptyCompilation() =>
+        CSharpCompilation.Create("SpecTests", references: FrameworkReferences.Value,
+            options: new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
+
+    public static GeneratorDriver CreateDriver(IEnumerable<AdditionalText> texts, string? ns = "UcSocket", bool track = false)
+    {
+        return CSharpGeneratorDriver.Create(
+            new[] { new SpecGenerator().AsSourceGenerator() },
+            additionalTexts: texts,
+            parseOptions: ParseOptions,
+            optionsProvider: Options(ns),
+            driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: track));
+    }
+
+    /// <summary>Global options as MSBuild passes them: <c>build_property.UcSocketSpecNamespace</c> when <paramref name="ns"/> is set.</summary>
+    public static AnalyzerConfigOptionsProvider Options(string? ns) => new TestOptionsProvider(ns is null
+        ? ImmutableDictionary<string, string>.Empty
+        : ImmutableDictionary<string, string>.Empty.Add(SpecGenerator.NamespaceProperty, ns));
+
+    /// <summary>Runs the generator once on the given spec files and returns the driver's result.</summary>
+    public static GeneratorDriverRunResult Run(IEnumerable<AdditionalText> texts, string? ns = "UcSocket") =>
+        CreateDriver(texts, ns).RunGenerators(EmptyCompilation()).GetRunResult();
+
+    /// <summary>Shorthand for one in-memory spec file at <c>/spec/{name}</c>.</summary>
+    public static GeneratorDriverRunResult Run(string name, string yaml) => Run(new[] { Text(name, yaml) });
+
+    public static AdditionalText Text(string name, string yaml) => new SpecText(Path.IsPathRooted(name) ? name : "/spec/" + name, yaml);
+
+    public static CSharpParseOptions ParseOptions { get; } = new(LanguageVersion.Latest);
+
+    /// <summary>
+    /// Compiles generated sources the way a consuming project would: against the real UcSocket.dll and the
+    /// framework's reference assemblies, nullable enabled. Returns every error and warning.
+    /// </summary>
+    public static ImmutableArray<Diagnostic> Compile(IEnumerable<GeneratedSourceResult> sources)
+    {
+        var trees = sources.Select(s => CSharpSyntaxTree.ParseText(s.SourceText, ParseOptions, path: s.HintName)).ToList();
+        var references = FrameworkReferences.Value.Add(MetadataReference.CreateFromFile(typeof(SocketHandle).Assembly.Location));
+        var compilation = CSharpCompilation.Create("GeneratedSpec", trees, references,
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+        using var pe = new MemoryStream();
+        var emit = compilation.Emit(pe);
+        return emit.Diagnostics.Where(d => d.Severity >= DiagnosticSeverity.Warning).ToImmutableArray();
+    }
+
+    private static readonly Lazy<ImmutableArray<MetadataReference>> FrameworkReferences = new(() =>
+    {
+        var dir = typeof(GeneratorHarness).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+            .Single(a => a.Key == "FrameworkReferenceDirectory").Value!;
+        if (!File.Exists(Path.Combine(dir, "System.Runtime.dll")))
+            throw new InvalidOperationException($"the framework's reference assemblies were not found in '{dir}'");
+        return Directory.GetFiles(dir, "*.dll").Select(p => (MetadataReference)MetadataReference.CreateFromFile(p)).ToImmutableArray();
+    }, LazyThreadSafetyMode.ExecutionAndPublication);
+
+    private static string FindRepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "UcSocket.Gen.sln")))
+                return dir.FullName;
+        throw new InvalidOperationException($"UcSocket.Gen.sln not found above {AppContext.BaseDirectory}");
+    }
+
+    /// <summary>An additional file held in memory.</summary>
+    public sealed class SpecText : AdditionalText
+    {
+        private readonly SourceText _text;
+
+        public SpecText(string path, string text)
+        {
+            Path = path;
+            _text = SourceText.From(text);
+        }
+
+        public override string Path { get; }
+
+        public override SourceText GetText(CancellationToken cancellationToken = default) => _text;
+    }
+
+    private sealed class TestOptionsProvider : AnalyzerConfigOptionsProvider
+    {
+        public TestOptionsProvider(ImmutableDictionary<string, string> values) => GlobalOptions = new Options(values);
+
+        public override AnalyzerConfigOptions GlobalOptions { get; }
+
+        public override AnalyzerConfigOptions GetOptions(SyntaxTree tree) => Options.Empty;
+
+        public override AnalyzerConfigOptions GetOptions(AdditionalText textFile) => Options.Empty;
+
+        private sealed class Options : AnalyzerConfigOptions
+        {
+            public static readonly Options Empty = new(ImmutableDictionary<string, string>.Empty);
+            private readonly ImmutableDictionary<string, string> _values;
+
+            public Options(ImmutableDictionary<string, string> values) => _values = values;
+
+            public override bool TryGetValue(string key, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? value) =>
+                _values.TryGetValue(key, out value);
+        }
+    }
+}
