@@ -24,10 +24,4 @@ public static partial class Sockets
     public const int TCP_INFO = 11;
     /// <summary><c>TCP_CONGESTION</c> (TCP).</summary>
     public const int TCP_CONGESTION = 13;
-
-    // TCP_STATE
-    /// <summary>tcp_info state of an established connection.</summary>
-    public const int TCP_ESTABLISHED = 1;
-    /// <summary>tcp_info state of a listening socket.</summary>
-    public const int TCP_LISTEN = 10;
 }
