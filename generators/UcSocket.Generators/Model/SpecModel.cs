@@ -23,9 +23,10 @@ public sealed record ConstantSpec(string Name, string Group, long Value, string?
 /// <param name="Count">Array length, 0 for a scalar.</param>
 /// <param name="LengthField">For hwaddr arrays: the member that holds the used length.</param>
 /// <param name="ByteOrder">"host" or "big".</param>
+/// <param name="Since">Kernel version that added the member, set only for members the build machine's headers lack.</param>
 public sealed record FieldSpec(
     string CName, string Name, string Property, string? CType, string Kind, int Bits, int Count,
-    string? LengthField, string ByteOrder, SourcePos Pos);
+    string? LengthField, string ByteOrder, SourcePos Pos, string? Since = null);
 
 /// <summary>A C struct: <c>struct linger { int l_onoff; int l_linger; }</c>.</summary>
 public sealed record StructSpec(

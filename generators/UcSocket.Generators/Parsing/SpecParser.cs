@@ -203,7 +203,7 @@ public static class SpecParser
             ctx.Invalid(node, $"struct {tag}: a field must be a mapping such as {{ c: l_onoff, name: onoff, type: int }}");
             return null;
         }
-        if (!ctx.CheckKeys(f, $"struct {tag} field", "c", "name", "property", "type", "kind", "bits", "count", "length", "order")) return null;
+        if (!ctx.CheckKeys(f, $"struct {tag} field", "c", "name", "property", "type", "kind", "bits", "count", "length", "order", "since")) return null;
         var cname = Scalar(Child(f, "c"));
         if (cname is null || !Naming.IsIdentifier(cname))
         {
@@ -249,7 +249,7 @@ public static class SpecParser
             return null;
         }
         return new FieldSpec(cname, name, property, ctype is null ? null : CTypes.Normalize(ctype), kind, bits, count,
-            Scalar(Child(f, "length")), order, Pos(f));
+            Scalar(Child(f, "length")), order, Pos(f), Scalar(Child(f, "since")));
     }
 
     private static string DefaultFieldKind(string? ctype, int count)
