@@ -74,35 +74,29 @@ public sealed partial class SocketHandle
             for (; pinned < segments.Length; pinned++)
             {
                 pins[pinned] = segments[pinned].Pin();
-                unsafe
-                {
-                    iov[pinned] = new IoVec { Base = pins[pinned].Pointer, Length = (nuint)segments[pinned].Length };
-                }
+                iov[pinned] = new IoVec { Base = pins[pinned].Pointer, Length = (nuint)segments[pinned].Length };
             }
 
             long sent;
             int errno = 0;
-            unsafe
+            fixed (byte* pName = name)
+            fixed (byte* pControl = control)
+            fixed (IoVec* pIov = iov)
             {
-                fixed (byte* pName = name)
-                fixed (byte* pControl = control)
-                fixed (IoVec* pIov = iov)
+                var msg = new MsgHdr
                 {
-                    var msg = new MsgHdr
-                    {
-                        Name = nameLength > 0 ? pName : null,
-                        NameLength = (uint)nameLength,
-                        Iov = segments.Length > 0 ? pIov : null,
-                        IovLength = (nuint)segments.Length,
-                        Control = controlLength > 0 ? pControl : null,
-                        ControlLength = (nuint)controlLength,
-                    };
-                    do
-                    {
-                        sent = LibC.sendmsg(fd, (msghdr*)&msg, flags);
-                    }
-                    while (sent < 0 && (errno = LibC.errno) == EINTR);
+                    Name = nameLength > 0 ? pName : null,
+                    NameLength = (uint)nameLength,
+                    Iov = segments.Length > 0 ? pIov : null,
+                    IovLength = (nuint)segments.Length,
+                    Control = controlLength > 0 ? pControl : null,
+                    ControlLength = (nuint)controlLength,
+                };
+                do
+                {
+                    sent = LibC.sendmsg(fd, (msghdr*)&msg, flags);
                 }
+                while (sent < 0 && (errno = LibC.errno) == EINTR);
             }
             if (sent < 0) return FailLong(new ErrorInfo(errno, "sendmsg()"));
             Errors.Clear();
@@ -155,44 +149,41 @@ public sealed partial class SocketHandle
 
             Span<IoVec> iov = sizeList.Length <= StackIovecs ? stackalloc IoVec[StackIovecs] : new IoVec[sizeList.Length];
             Span<byte> name = stackalloc byte[Sockaddr.StorageSize];
+            var owned = new List<SafeHandle>(); // allocated before the syscall: nothing may fail between it and owning descriptors
             long received;
             int errno = 0, msgFlags, nameLength, controlLength;
-            unsafe
+            fixed (byte* pData = data)
+            fixed (byte* pControl = control)
+            fixed (byte* pName = name)
+            fixed (IoVec* pIov = iov)
             {
-                fixed (byte* pData = data)
-                fixed (byte* pControl = control)
-                fixed (byte* pName = name)
-                fixed (IoVec* pIov = iov)
+                long offset = 0;
+                for (int i = 0; i < sizeList.Length; i++)
                 {
-                    long offset = 0;
-                    for (int i = 0; i < sizeList.Length; i++)
-                    {
-                        pIov[i] = new IoVec { Base = pData + offset, Length = (nuint)sizeList[i] };
-                        offset += sizeList[i];
-                    }
-                    var msg = new MsgHdr
-                    {
-                        Name = pName,
-                        NameLength = (uint)name.Length,
-                        Iov = pIov,
-                        IovLength = (nuint)sizeList.Length,
-                        Control = controlSize > 0 ? pControl : null,
-                        ControlLength = (nuint)controlSize,
-                    };
-                    do
-                    {
-                        received = LibC.recvmsg(fd, (msghdr*)&msg, flags | Sockets.MSG_CMSG_CLOEXEC);
-                    }
-                    while (received < 0 && (errno = LibC.errno) == EINTR);
-                    msgFlags = msg.Flags;
-                    nameLength = (int)Math.Min(msg.NameLength, (uint)name.Length);
-                    controlLength = (int)Math.Min(msg.ControlLength, (nuint)controlSize);
+                    pIov[i] = new IoVec { Base = pData + offset, Length = (nuint)sizeList[i] };
+                    offset += sizeList[i];
                 }
+                var msg = new MsgHdr
+                {
+                    Name = pName,
+                    NameLength = (uint)name.Length,
+                    Iov = pIov,
+                    IovLength = (nuint)sizeList.Length,
+                    Control = controlSize > 0 ? pControl : null,
+                    ControlLength = (nuint)controlSize,
+                };
+                do
+                {
+                    received = LibC.recvmsg(fd, (msghdr*)&msg, flags | Sockets.MSG_CMSG_CLOEXEC);
+                }
+                while (received < 0 && (errno = LibC.errno) == EINTR);
+                msgFlags = msg.Flags;
+                nameLength = (int)Math.Min(msg.NameLength, (uint)name.Length);
+                controlLength = (int)Math.Min(msg.ControlLength, (nuint)controlSize);
             }
             if (received < 0) return Errors.Fail<ReceivedMessage>(new ErrorInfo(errno, "recvmsg()"));
 
             // From here on the kernel has installed any descriptors it passed: own them before anything else.
-            var owned = new List<SafeHandle>();
             try
             {
                 IReadOnlyList<ControlMessage>? ancillary = null;
