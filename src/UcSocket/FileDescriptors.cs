@@ -39,6 +39,9 @@ public sealed class FileDescriptors : IReadOnlyList<SafeHandle>, IDisposable
         return new FileDescriptors(handles, owned: true);
     }
 
+    /// <summary>Wraps handles that already own descriptors the kernel installed (the caller created them).</summary>
+    internal static FileDescriptors FromReceived(SafeHandle[] handles) => new(handles, owned: true);
+
     /// <summary>True when these descriptors were received and are closed by <see cref="Dispose"/>.</summary>
     public bool IsOwned { get; }
 

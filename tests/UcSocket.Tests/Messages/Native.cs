@@ -1,0 +1,138 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Text;
+using Microsoft.Win32.SafeHandles;
+using Tmds.Linux;
+using UcSocket.Native;
+using Xunit;
+
+namespace UcSocket.Tests.Messages;
+
+/// <summary>
+/// Raw syscalls on descriptors for the message tests: bind/listen/accept/getsockname (done on FileNo() so that
+/// the tests do not depend on the handle's own Bind/Connect), pipes, and descriptor inspection.
+/// </summary>
+internal static unsafe class Native
+{
+    public const int O_CLOEXEC = 0x80000, F_GETFD = 1, FD_CLOEXEC = 1, POLLIN = 1;
+    public const int EBADF = 9, EAGAIN = 11;
+
+    public static void Bind(SocketHandle s, object address)
+    {
+        Span<byte> sa = stackalloc byte[Sockaddr.StorageSize];
+        Assert.True(Sockaddr.TryEncode(address, sa, out int len, out var error), error.Message);
+        fixed (byte* p = sa)
+            Assert.True(LibC.bind(s.FileNo(), (sockaddr*)p, len) == 0, $"bind: errno {LibC.errno}");
+    }
+
+    public static SocketAddress SockName(SocketHandle s)
+    {
+        Span<byte> sa = stackalloc byte[Sockaddr.StorageSize];
+        socklen_t len = Sockaddr.StorageSize;
+        fixed (byte* p = sa)
+            Assert.True(LibC.getsockname(s.FileNo(), (sockaddr*)p, &len) == 0, $"getsockname: errno {LibC.errno}");
+        var decoded = Sockaddr.Decode(sa[..(int)len]);
+        Assert.NotNull(decoded);
+        return decoded!;
+    }
+
+    public static void Listen(SocketHandle s) => Assert.True(LibC.listen(s.FileNo(), 8) == 0, $"listen: errno {LibC.errno}");
+
+    /// <summary>Accepts one connection, waiting at most <paramref name="timeoutMs"/>.</summary>
+    public static SocketHandle Accept(SocketHandle s, int timeoutMs)
+    {
+        Assert.True(WaitReadable(s.FileNo(), timeoutMs), "no connection arrived in time");
+        int fd = LibC.accept4(s.FileNo(), null, null, O_CLOEXEC);
+        Assert.True(fd >= 0, $"accept4: errno {LibC.errno}");
+        return new SocketHandle(fd);
+    }
+
+    public static bool WaitReadable(int fd, int timeoutMs)
+    {
+        var pfd = new pollfd { fd = fd, events = POLLIN };
+        return LibC.poll(&pfd, 1, timeoutMs) == 1;
+    }
+
+    /// <summary>A pipe, both ends close-on-exec and owned by SafeFileHandles.</summary>
+    public static (SafeFileHandle Read, SafeFileHandle Write) Pipe()
+    {
+        int* fds = stackalloc int[2];
+        Assert.True(LibC.pipe2(fds, O_CLOEXEC) == 0, $"pipe2: errno {LibC.errno}");
+        return (new SafeFileHandle(fds[0], ownsHandle: true), new SafeFileHandle(fds[1], ownsHandle: true));
+    }
+
+    public static int Fd(System.Runtime.InteropServices.SafeHandle h) => (int)h.DangerousGetHandle();
+
+    public static void Write(int fd, string text)
+    {
+        var bytes = Encoding.UTF8.GetBytes(text);
+        fixed (byte* p = bytes)
+            Assert.Equal(bytes.Length, (int)(long)LibC.write(fd, p, bytes.Length));
+    }
+
+    /// <summary>Reads what is available (waiting at most 5 s for the first byte).</summary>
+    public static string Read(int fd, int max = 256)
+    {
+        Assert.True(WaitReadable(fd, 5000), "nothing to read in time");
+        var buffer = new byte[max];
+        long n;
+        fixed (byte* p = buffer)
+            n = LibC.read(fd, p, buffer.Length);
+        Assert.True(n >= 0, $"read: errno {LibC.errno}");
+        return Encoding.UTF8.GetString(buffer, 0, (int)n);
+    }
+
+    /// <summary>Reads until end of file (waiting at most 5 s for each chunk).</summary>
+    public static string ReadToEnd(int fd)
+    {
+        var sb = new StringBuilder();
+        while (true)
+        {
+            var chunk = Read(fd);
+            if (chunk.Length == 0) return sb.ToString();
+            sb.Append(chunk);
+        }
+    }
+
+    public static bool IsOpen(int fd) => LibC.fcntl(fd, F_GETFD) >= 0;
+
+    public static bool IsCloseOnExec(int fd)
+    {
+        int flags = LibC.fcntl(fd, F_GETFD);
+        Assert.True(flags >= 0, $"fcntl(F_GETFD) on {fd}: errno {LibC.errno}");
+        return (flags & FD_CLOEXEC) != 0;
+    }
+
+    /// <summary>What the descriptor refers to, e.g. <c>pipe:[1234]</c> or a file path (readlink of /proc/self/fd/N).</summary>
+    public static string Target(int fd) => new FileInfo($"/proc/self/fd/{fd}").LinkTarget ?? throw new InvalidOperationException($"fd {fd} has no link");
+
+    public static string[] OpenDescriptors() =>
+        Directory.GetFiles("/proc/self/fd").Select(f => f + " -> " + (new FileInfo(f).LinkTarget ?? "?")).OrderBy(s => s, StringComparer.Ordinal).ToArray();
+
+    /// <summary>
+    /// Runs <paramref name="scenario"/> once to warm up whatever the runtime opens lazily, then again between
+    /// two counts of /proc/self/fd, and asserts that the count did not change. Nothing is collected after the
+    /// scenario, so a descriptor left for a finalizer to close counts as leaked.
+    /// </summary>
+    public static void AssertNoDescriptorLeak(Action scenario)
+    {
+        scenario();
+        // Let finalizers of earlier garbage close what they own now, not in the middle of the count.
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        var before = OpenDescriptors();
+        scenario();
+        var after = OpenDescriptors();
+        Assert.True(before.Length == after.Length,
+            $"descriptor count {before.Length} -> {after.Length}; new: {string.Join(", ", after.Except(before))}; gone: {string.Join(", ", before.Except(after))}");
+    }
+}
+
+/// <summary>Tests that count /proc/self/fd or check that a descriptor number is closed: run alone, after the parallel tests.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class DescriptorCountCollection
+{
+    public const string Name = "descriptor counting";
+}
