@@ -124,7 +124,7 @@ public static class AddressConversion
             {
                 if (InterfaceNames.NameToIndex(scope) == 0)
                 {
-                    error = new ErrorInfo(19 /* ENODEV */, "Unable to resolve interface " + scope);
+                    error = new ErrorInfo(Errno.ENODEV, "Unable to resolve interface " + scope);
                     return false;
                 }
                 iface = new InterfaceId(scope);
@@ -221,7 +221,7 @@ public static class AddressConversion
             {
                 if (InterfaceNames.NameToIndex(name) == 0)
                 {
-                    error = new ErrorInfo(19 /* ENODEV */, "Unable to resolve interface " + name);
+                    error = new ErrorInfo(Errno.ENODEV, "Unable to resolve interface " + name);
                     return false;
                 }
                 result.Interface = new InterfaceId(name);

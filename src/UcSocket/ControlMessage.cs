@@ -6,6 +6,7 @@ using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
 using Tmds.Linux;
 using UcSocket.Marshalling;
+using UcSocket.Native;
 
 namespace UcSocket;
 
@@ -170,7 +171,7 @@ public sealed class ControlMessage
             total += CmsgLayout.Space(payload.Length);
             if (total > int.MaxValue / 2)
             {
-                error = new ErrorInfo(105 /* ENOBUFS */, "Ancillary data too large");
+                error = new ErrorInfo(Errno.ENOBUFS, "Ancillary data too large");
                 return false;
             }
             encoded.Add((level, type, payload));
@@ -321,7 +322,7 @@ public sealed class ControlMessage
             }
             if (!added)
             {
-                error = new ErrorInfo(9 /* EBADF */, string.Create(CultureInfo.InvariantCulture,
+                error = new ErrorInfo(Errno.EBADF, string.Create(CultureInfo.InvariantCulture,
                     $"{where} ({fdType.Name}): descriptor {i} is closed or invalid"));
                 return false;
             }

@@ -3,13 +3,14 @@ using Tmds.Linux;
 using UcSocket.Marshalling;
 using UcSocket.Native;
 
+using static UcSocket.Native.Errno;
+
 namespace UcSocket;
 
 // Connection set-up and introspection: ucode's sock.bind(), connect(), listen(), accept(), shutdown(),
 // peername(), sockname() and peercred().
 public sealed partial class SocketHandle
 {
-    private const int EINTR = 4, ERANGE = 34, EAFNOSUPPORT = 97;
 
     /// <summary>
     /// Binds the socket to a local address (ucode's <c>sock.bind(address)</c>). <paramref name="address"/> is

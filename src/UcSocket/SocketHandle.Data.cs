@@ -6,12 +6,13 @@ using System.Text;
 using Tmds.Linux;
 using UcSocket.Native;
 
+using static UcSocket.Native.Errno;
+
 namespace UcSocket;
 
 // Data transfer: ucode's sock.send() and sock.recv(), plus allocation-free span overloads.
 public sealed partial class SocketHandle
 {
-    private const int ENOMEM = 12;
 
     /// <summary>Receive buffers up to this size come from the shared pool; larger ones are allocated for the call.</summary>
     private const int PooledReceiveLimit = 1 << 20;

@@ -10,11 +10,12 @@ using Tmds.Linux;
 using UcSocket.Marshalling;
 using UcSocket.Native;
 
+using static UcSocket.Native.Errno;
+
 namespace UcSocket;
 
 public sealed partial class SocketHandle
 {
-    private const int EINTR = 4, ERANGE = 34;
     private const int DefaultReceiveSize = 4096;
     private const int StackIovecs = 8;
 

@@ -87,7 +87,7 @@ public sealed partial class SocketHandle : IDisposable, IFileDescriptorOwner
         }
     }
 
-    internal static ErrorInfo InvalidContext => new(9 /* EBADF */, "Invalid socket context");
+    internal static ErrorInfo InvalidContext => new(Errno.EBADF, "Invalid socket context");
 
     /// <summary>
     /// Holds the descriptor open for a call (pair with <see cref="Exit"/>); records EBADF "Invalid socket context" if closed.

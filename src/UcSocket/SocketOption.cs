@@ -1,5 +1,6 @@
 using System;
 using UcSocket.Marshalling;
+using UcSocket.Native;
 
 namespace UcSocket;
 
@@ -87,9 +88,9 @@ public abstract class SocketOption : ISocketOption
     /// <inheritdoc/>
     public override string ToString() => Name;
 
-    internal static ErrorInfo ReadOnlyError => new(95 /* EOPNOTSUPP */, "Socket option is read only");
+    internal static ErrorInfo ReadOnlyError => new(Errno.EOPNOTSUPP, "Socket option is read only");
 
-    internal static ErrorInfo WriteOnlyError => new(95 /* EOPNOTSUPP */, "Socket option is write only");
+    internal static ErrorInfo WriteOnlyError => new(Errno.EOPNOTSUPP, "Socket option is write only");
 }
 
 /// <summary>The shared implementation of the typed descriptors.</summary>

@@ -21,7 +21,7 @@ public static partial class Sockets
     /// </returns>
     public static SocketHandle? Open(int fd)
     {
-        if (fd < 0) return Errors.Fail<SocketHandle>(new ErrorInfo(9 /* EBADF */, "Invalid file descriptor number"));
+        if (fd < 0) return Errors.Fail<SocketHandle>(new ErrorInfo(Errno.EBADF, "Invalid file descriptor number"));
         var soType = SockOpt.SoType;
         if (!OptionIO.TryGet(fd, soType.Level, soType.Option, soType.GetCodec, out int _, out var error))
             return Errors.Fail<SocketHandle>(error);
@@ -49,7 +49,7 @@ public static partial class Sockets
         if (!Sockaddr.TryEncode(value, sockaddr, out int length, out var error)) return Errors.Fail<SocketAddress>(error);
         var decoded = Sockaddr.Decode(sockaddr[..length]);
         if (decoded is null)
-            return Errors.Fail<SocketAddress>(new ErrorInfo(97 /* EAFNOSUPPORT */, "Unsupported socket address family"));
+            return Errors.Fail<SocketAddress>(new ErrorInfo(Errno.EAFNOSUPPORT, "Unsupported socket address family"));
         Errors.Clear();
         return decoded;
     }

@@ -8,6 +8,8 @@ using Tmds.Linux;
 using UcSocket.Marshalling;
 using UcSocket.Native;
 
+using static UcSocket.Native.Errno;
+
 namespace UcSocket;
 
 public static partial class Sockets
@@ -38,7 +40,6 @@ public static partial class Sockets
     /// </returns>
     public static IReadOnlyList<PollEvent>? Poll(int timeoutMs, params object?[]? sockets)
     {
-        const int EBADF = 9;
         sockets ??= [];
         if (sockets.Length == 0 && timeoutMs < 0)
             return Errors.Fail<IReadOnlyList<PollEvent>>(ErrorInfo.Invalid("Nothing to poll and no timeout: the call would never return"));
@@ -84,7 +85,6 @@ public static partial class Sockets
 
     private static unsafe bool TryPoll(pollfd[] fds, int timeoutMs, out ErrorInfo error)
     {
-        const int EINTR = 4;
         long start = Stopwatch.GetTimestamp();
         int timeout = timeoutMs;
         while (true)
@@ -108,7 +108,6 @@ public static partial class Sockets
 
     private static bool TryParsePollItem(object? item, int index, out object owner, out SafeHandle safe, out short events, out ErrorInfo error)
     {
-        const int ERANGE = 34;
         owner = null!;
         safe = null!;
         events = POLLIN | POLLERR | POLLHUP;

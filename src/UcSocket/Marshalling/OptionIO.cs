@@ -2,6 +2,7 @@ using System;
 using System.Buffers;
 using System.Runtime.CompilerServices;
 using Tmds.Linux;
+using UcSocket.Native;
 
 namespace UcSocket.Marshalling;
 
@@ -60,7 +61,7 @@ internal static unsafe class OptionIO
                 int errno = rc == 0 ? 0 : LibC.errno;
                 int returned = (int)(uint)len;
                 // Variable-size values (strings, lists) grow as ucode does: the kernel reports the length it needs.
-                if (codec.IsVariableSize && (rc == 0 || errno == 34 /* ERANGE */) && returned > capacity && returned <= MaxVariableSize)
+                if (codec.IsVariableSize && (rc == 0 || errno == Errno.ERANGE) && returned > capacity && returned <= MaxVariableSize)
                 {
                     if (rented is not null) ArrayPool<byte>.Shared.Return(rented);
                     buffer = rented = ArrayPool<byte>.Shared.Rent(returned);

@@ -23,7 +23,7 @@ internal static class Sockaddr
         length = 0;
         if (!SpecRegistry.TryGetFamily(address.Family, out var codec))
         {
-            error = new ErrorInfo(97 /* EAFNOSUPPORT */, "Unsupported socket address family");
+            error = new ErrorInfo(Errno.EAFNOSUPPORT, "Unsupported socket address family");
             return false;
         }
         destination[..Math.Min(destination.Length, StorageSize)].Clear();

@@ -32,6 +32,8 @@ public static partial class Sockets
     public const int IP_TOS = 1;
     /// <summary><c>IP_TTL</c> (IP).</summary>
     public const int IP_TTL = 2;
+    /// <summary><c>IP_RECVTTL</c> (IP).</summary>
+    public const int IP_RECVTTL = 12;
     /// <summary><c>IP_MULTICAST_IF</c> (IP).</summary>
     public const int IP_MULTICAST_IF = 32;
     /// <summary><c>IP_MULTICAST_TTL</c> (IP).</summary>

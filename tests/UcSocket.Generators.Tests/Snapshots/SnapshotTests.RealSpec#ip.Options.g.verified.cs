@@ -22,4 +22,6 @@ public static partial class SockOpt
     public static readonly global::UcSocket.SocketOption<int, int> IpTos = new("IP_TOS", 0, 1, global::UcSocket.Marshalling.ValueCodecs.Int32, global::UcSocket.Marshalling.ValueCodecs.Int32);
     /// <summary><c>IPPROTO_IP</c> / <c>IP_TTL</c>: get and set as int.</summary>
     public static readonly global::UcSocket.SocketOption<int, int> IpTtl = new("IP_TTL", 0, 2, global::UcSocket.Marshalling.ValueCodecs.Int32, global::UcSocket.Marshalling.ValueCodecs.Int32);
+    /// <summary><c>IPPROTO_IP</c> / <c>IP_RECVTTL</c>: get and set as bool. Deliver the TTL of received datagrams as an IP_TTL control message.</summary>
+    public static readonly global::UcSocket.SocketOption<bool, bool> IpRecvttl = new("IP_RECVTTL", 0, 12, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
 }

@@ -18,6 +18,7 @@ internal static class UcSocketSpecRegistration_Ip
         global::UcSocket.SpecRegistry.Register(global::UcSocket.SockOpt.IpMulticastTtl);
         global::UcSocket.SpecRegistry.Register(global::UcSocket.SockOpt.IpTos);
         global::UcSocket.SpecRegistry.Register(global::UcSocket.SockOpt.IpTtl);
+        global::UcSocket.SpecRegistry.Register(global::UcSocket.SockOpt.IpRecvttl);
         global::UcSocket.SpecRegistry.Register(global::UcSocket.Cmsg.IpTtl);
     }
 }
