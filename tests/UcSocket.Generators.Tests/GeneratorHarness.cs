@@ -9,16 +9,15 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Text;
+using UcSocket.Testing;
 
 namespace UcSocket.Generators.Tests;
 
 /// <summary>Runs <see cref="SpecGenerator"/> the way the compiler does: spec files as additional texts, the namespace as a global option.</summary>
 internal static class GeneratorHarness
 {
-    private static readonly Lazy<string> s_repoRoot = new(FindRepoRoot);
-
     /// <summary>The repository root: the first directory above the test binaries that holds UcSocket.Gen.sln.</summary>
-    public static string RepoRoot => s_repoRoot.Value;
+    public static string RepoRoot => RepoPaths.Root;
 
     /// <summary>Every <c>spec/*.yaml</c> of the repository, read from disk.</summary>
     public static ImmutableArray<AdditionalText> RealSpec() =>
@@ -81,14 +80,6 @@ internal static class GeneratorHarness
             throw new InvalidOperationException($"the framework's reference assemblies were not found in '{dir}'");
         return Directory.GetFiles(dir, "*.dll").Select(p => (MetadataReference)MetadataReference.CreateFromFile(p)).ToImmutableArray();
     }, LazyThreadSafetyMode.ExecutionAndPublication);
-
-    private static string FindRepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "UcSocket.Gen.sln")))
-                return dir.FullName;
-        throw new InvalidOperationException($"UcSocket.Gen.sln not found above {AppContext.BaseDirectory}");
-    }
 
     /// <summary>An additional file held in memory.</summary>
     public sealed class SpecText : AdditionalText

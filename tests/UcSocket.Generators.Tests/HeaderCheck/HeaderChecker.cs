@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Text.RegularExpressions;
 using UcSocket.Generators.Model;
+using UcSocket.Testing;
 
 namespace UcSocket.Generators.Tests.HeaderCheck;
 

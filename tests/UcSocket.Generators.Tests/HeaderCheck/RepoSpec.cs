@@ -14,13 +14,7 @@ public sealed record SpecText(string Path, string Text);
 public static class RepoSpec
 {
     /// <summary>The directory holding UcSocket.Gen.sln, found by walking up from the test assembly.</summary>
-    public static string FindRepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "UcSocket.Gen.sln")))
-                return dir.FullName;
-        throw new InvalidOperationException($"no UcSocket.Gen.sln above {AppContext.BaseDirectory}");
-    }
+    public static string FindRepoRoot() => UcSocket.Testing.RepoPaths.Root;
 
     /// <summary>Every spec file the library's build hands to the generator (spec/**/*.yaml and *.yml), in path order.</summary>
     public static IReadOnlyList<SpecText> ReadAll()

@@ -3,14 +3,15 @@ using System.Collections.Generic;
 using System.ComponentModel;
 using System.Diagnostics;
 
-namespace UcSocket.Generators.Tests.HeaderCheck;
+namespace UcSocket.Testing;
 
-/// <summary>Runs a program to completion with a time limit, capturing its output, in the C locale.</summary>
+/// <summary>Runs a program to completion with a time limit, capturing its output, in the C locale. Shared by the test projects.</summary>
 internal static class ProcessRunner
 {
     public sealed record Result(int ExitCode, string StdOut, string StdErr);
 
-    public static Result Run(string program, IEnumerable<string> args, string workingDirectory, TimeSpan timeout)
+    public static Result Run(string program, IEnumerable<string> args, string workingDirectory, TimeSpan timeout,
+        IReadOnlyDictionary<string, string?>? environment = null)
     {
         var psi = new ProcessStartInfo(program)
         {
@@ -23,6 +24,8 @@ internal static class ProcessRunner
         foreach (var a in args) psi.ArgumentList.Add(a);
         psi.Environment["LC_ALL"] = "C";
         psi.Environment["LANG"] = "C";
+        if (environment is not null)
+            foreach (var (key, value) in environment) psi.Environment[key] = value;
 
         Process process;
         try
@@ -31,7 +34,7 @@ internal static class ProcessRunner
         }
         catch (Win32Exception ex)
         {
-            throw new InvalidOperationException($"could not start {program}: {ex.Message} (the header check needs a C compiler as 'cc')", ex);
+            throw new InvalidOperationException($"could not start {program}: {ex.Message}", ex);
         }
         using (process)
         {
