@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Immutable;
 using System.IO;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Text;
 using UcSocket.Generators.Emit;
@@ -31,6 +32,9 @@ public sealed class SpecGenerator : IIncrementalGenerator
 
     /// <summary>The fallback: the project's root namespace.</summary>
     public const string RootNamespaceProperty = "build_property.RootNamespace";
+
+    /// <summary>The namespace of the library's generated types.</summary>
+    public const string CoreNamespace = "UcSocket";
 
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
@@ -64,6 +68,11 @@ public sealed class SpecGenerator : IIncrementalGenerator
                 : "UcSocket")
             .WithTrackingName(Steps.Namespace);
 
+        var classes = resolved
+            .Select(static (file, _) => new SpecClasses(file.Constants.Count > 0, file.Options.Count > 0, file.Cmsgs.Count > 0))
+            .Collect()
+            .Select(static (all, _) => new SpecClasses(all.Any(c => c.Constants), all.Any(c => c.Options), all.Any(c => c.Cmsgs)));
+
         context.RegisterSourceOutput(files, static (spc, file) => Report(spc, file.Diagnostics));
         context.RegisterSourceOutput(index, static (spc, idx) => Report(spc, idx.Diagnostics));
         context.RegisterSourceOutput(resolved.Combine(ns), static (spc, pair) =>
@@ -78,6 +87,11 @@ public sealed class SpecGenerator : IIncrementalGenerator
             {
                 Report(spc, new EquatableArray<DiagnosticInfo>(new[] { new DiagnosticInfo(Diagnostics.InternalError.Id, ex.GetType().Name + ": " + ex.Message, pair.Left.Path, SourcePos.None) }));
             }
+        });
+        context.RegisterSourceOutput(classes.Combine(ns), static (spc, pair) =>
+        {
+            if (FileEmitter.EmitClasses(pair.Left, pair.Right) is { } source)
+                spc.AddSource(source.HintName, SourceText.From(source.Text, System.Text.Encoding.UTF8));
         });
     }
 

@@ -63,7 +63,9 @@ internal static class GeneratorHarness
     /// </summary>
     public static ImmutableArray<Diagnostic> Compile(IEnumerable<GeneratedSourceResult> sources)
     {
-        var trees = sources.Select(s => CSharpSyntaxTree.ParseText(s.SourceText, ParseOptions, path: s.HintName)).ToList();
+        // Documentation comments are checked as a project with GenerateDocumentationFile checks them (CS1591 and friends).
+        var parse = ParseOptions.WithDocumentationMode(DocumentationMode.Diagnose);
+        var trees = sources.Select(s => CSharpSyntaxTree.ParseText(s.SourceText, parse, path: s.HintName)).ToList();
         var references = FrameworkReferences.Value.Add(MetadataReference.CreateFromFile(typeof(SocketHandle).Assembly.Location));
         var compilation = CSharpCompilation.Create("GeneratedSpec", trees, references,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));

@@ -47,3 +47,6 @@ public sealed record ResolvedFile(
     EquatableArray<ResolvedCmsg> Cmsgs,
     EquatableArray<ResolvedFamily> Families,
     EquatableArray<DiagnosticInfo> Diagnostics);
+
+/// <summary>Which of the shared partial classes (<c>Sockets</c>, <c>SockOpt</c>, <c>Cmsg</c>) any spec file adds to.</summary>
+public sealed record SpecClasses(bool Constants, bool Options, bool Cmsgs);
