@@ -3,6 +3,7 @@ using System.Collections.Immutable;
 using System.IO;
 using System.Linq;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Text;
 using UcSocket.Generators.Emit;
 using UcSocket.Generators.Model;
@@ -25,6 +26,7 @@ public sealed class SpecGenerator : IIncrementalGenerator
         public const string Index = "UcSocket.Index";
         public const string Resolve = "UcSocket.Resolve";
         public const string Namespace = "UcSocket.Namespace";
+        public const string References = "UcSocket.References";
     }
 
     /// <summary>The MSBuild property that names the namespace of the generated code.</summary>
@@ -33,7 +35,15 @@ public sealed class SpecGenerator : IIncrementalGenerator
     /// <summary>The fallback: the project's root namespace.</summary>
     public const string RootNamespaceProperty = "build_property.RootNamespace";
 
-    /// <summary>The namespace of the library's generated types.</summary>
+    /// <summary>
+    /// Item metadata of an AdditionalFiles spec file (made visible by the package's props with
+    /// <c>CompilerVisibleItemMetadata</c>): <c>true</c> marks a reference file, the library's own spec shipped in
+    /// the package. Its constants and structs resolve names in the project's spec files, but it emits no code and
+    /// reports no diagnostics: the library already holds what it generates.
+    /// </summary>
+    public const string ReferenceMetadata = "build_metadata.AdditionalFiles.UcSocketSpecReference";
+
+    /// <summary>The namespace of the library's generated types, where structs of reference files live.</summary>
     public const string CoreNamespace = "UcSocket";
 
     public void Initialize(IncrementalGeneratorInitializationContext context)
@@ -50,8 +60,19 @@ public sealed class SpecGenerator : IIncrementalGenerator
             })
             .WithTrackingName(Steps.Parse);
 
+        // Which files are references, read from their item metadata. Kept apart from parsing so that a change of
+        // options never re-parses a file.
+        var references = context.AdditionalTextsProvider
+            .Where(static t => IsSpecFile(t.Path))
+            .Combine(context.AnalyzerConfigOptionsProvider)
+            .Select(static (pair, _) => IsReference(pair.Right.GetOptions(pair.Left)) ? pair.Left.Path : null)
+            .Collect()
+            .Select(static (paths, _) => paths.OfType<string>().OrderBy(p => p, StringComparer.Ordinal).ToEquatableArray())
+            .WithTrackingName(Steps.References);
+
         var index = files.Collect()
-            .Select(static (all, _) => Guard(() => IndexBuilder.Build(all), ex => new SpecIndex(default, default, default, default,
+            .Combine(references)
+            .Select(static (pair, _) => Guard(() => IndexBuilder.Build(pair.Left, pair.Right), ex => new SpecIndex(default, default, default, default,
                 new EquatableArray<DiagnosticInfo>(new[] { new DiagnosticInfo(Diagnostics.InternalError.Id, ex, "", SourcePos.None) }))))
             .WithTrackingName(Steps.Index);
 
@@ -73,7 +94,10 @@ public sealed class SpecGenerator : IIncrementalGenerator
             .Collect()
             .Select(static (all, _) => new SpecClasses(all.Any(c => c.Constants), all.Any(c => c.Options), all.Any(c => c.Cmsgs)));
 
-        context.RegisterSourceOutput(files, static (spc, file) => Report(spc, file.Diagnostics));
+        context.RegisterSourceOutput(files.Combine(references), static (spc, pair) =>
+        {
+            if (!pair.Right.Contains(pair.Left.Path)) Report(spc, pair.Left.Diagnostics);
+        });
         context.RegisterSourceOutput(index, static (spc, idx) => Report(spc, idx.Diagnostics));
         context.RegisterSourceOutput(resolved.Combine(ns), static (spc, pair) =>
         {
@@ -94,6 +118,9 @@ public sealed class SpecGenerator : IIncrementalGenerator
                 spc.AddSource(source.HintName, SourceText.From(source.Text, System.Text.Encoding.UTF8));
         });
     }
+
+    private static bool IsReference(AnalyzerConfigOptions options) =>
+        options.TryGetValue(ReferenceMetadata, out var v) && string.Equals(v?.Trim(), "true", StringComparison.OrdinalIgnoreCase);
 
     public static bool IsSpecFile(string path) =>
         path.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".yml", StringComparison.OrdinalIgnoreCase);

@@ -31,24 +31,29 @@ internal static class GeneratorHarness
         CSharpCompilation.Create("SpecTests", references: FrameworkReferences.Value,
             options: new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
 
-    public static GeneratorDriver CreateDriver(IEnumerable<AdditionalText> texts, string? ns = "UcSocket", bool track = false)
+    /// <param name="references">Paths of the texts that are reference spec files (item metadata <c>UcSocketSpecReference=true</c>).</param>
+    public static GeneratorDriver CreateDriver(IEnumerable<AdditionalText> texts, string? ns = "UcSocket", bool track = false,
+        IEnumerable<string>? references = null)
     {
         return CSharpGeneratorDriver.Create(
             new[] { new SpecGenerator().AsSourceGenerator() },
             additionalTexts: texts,
             parseOptions: ParseOptions,
-            optionsProvider: Options(ns),
+            optionsProvider: Options(ns, references),
             driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: track));
     }
 
-    /// <summary>Global options as MSBuild passes them: <c>build_property.UcSocketSpecNamespace</c> when <paramref name="ns"/> is set.</summary>
-    public static AnalyzerConfigOptionsProvider Options(string? ns) => new TestOptionsProvider(ns is null
-        ? ImmutableDictionary<string, string>.Empty
-        : ImmutableDictionary<string, string>.Empty.Add(SpecGenerator.NamespaceProperty, ns));
+    /// <summary>
+    /// Options as MSBuild passes them: the global <c>build_property.UcSocketSpecNamespace</c> when <paramref name="ns"/>
+    /// is set, and <c>build_metadata.AdditionalFiles.UcSocketSpecReference = true</c> for each file of <paramref name="references"/>.
+    /// </summary>
+    public static AnalyzerConfigOptionsProvider Options(string? ns, IEnumerable<string>? references = null) => new TestOptionsProvider(
+        ns is null ? ImmutableDictionary<string, string>.Empty : ImmutableDictionary<string, string>.Empty.Add(SpecGenerator.NamespaceProperty, ns),
+        (references ?? Enumerable.Empty<string>()).ToImmutableHashSet(StringComparer.Ordinal));
 
     /// <summary>Runs the generator once on the given spec files and returns the driver's result.</summary>
-    public static GeneratorDriverRunResult Run(IEnumerable<AdditionalText> texts, string? ns = "UcSocket") =>
-        CreateDriver(texts, ns).RunGenerators(EmptyCompilation()).GetRunResult();
+    public static GeneratorDriverRunResult Run(IEnumerable<AdditionalText> texts, string? ns = "UcSocket", IEnumerable<string>? references = null) =>
+        CreateDriver(texts, ns, references: references).RunGenerators(EmptyCompilation()).GetRunResult();
 
     /// <summary>Shorthand for one in-memory spec file at <c>/spec/{name}</c>.</summary>
     public static GeneratorDriverRunResult Run(string name, string yaml) => Run(new[] { Text(name, yaml) });
@@ -101,13 +106,20 @@ internal static class GeneratorHarness
 
     private sealed class TestOptionsProvider : AnalyzerConfigOptionsProvider
     {
-        public TestOptionsProvider(ImmutableDictionary<string, string> values) => GlobalOptions = new Options(values);
+        private static readonly Options Reference = new(ImmutableDictionary<string, string>.Empty.Add(SpecGenerator.ReferenceMetadata, "true"));
+        private readonly ImmutableHashSet<string> _references;
+
+        public TestOptionsProvider(ImmutableDictionary<string, string> values, ImmutableHashSet<string> references)
+        {
+            GlobalOptions = new Options(values);
+            _references = references;
+        }
 
         public override AnalyzerConfigOptions GlobalOptions { get; }
 
         public override AnalyzerConfigOptions GetOptions(SyntaxTree tree) => Options.Empty;
 
-        public override AnalyzerConfigOptions GetOptions(AdditionalText textFile) => Options.Empty;
+        public override AnalyzerConfigOptions GetOptions(AdditionalText textFile) => _references.Contains(textFile.Path) ? Reference : Options.Empty;
 
         private sealed class Options : AnalyzerConfigOptions
         {

@@ -151,7 +151,7 @@ public class IncrementalityTests
         Assert.All(second.GeneratedSources, s => Assert.Contains("\nnamespace Other.Place;\n", s.SourceText.ToString()));
     }
 
-    private static IEnumerable<(object Value, IncrementalStepRunReason Reason)> Outputs(GeneratorRunResult run, string step)
+    internal static IEnumerable<(object Value, IncrementalStepRunReason Reason)> Outputs(GeneratorRunResult run, string step)
     {
         Assert.True(run.TrackedSteps.TryGetValue(step, out var steps), $"step {step} was not tracked");
         var outputs = steps.SelectMany(s => s.Outputs).ToList();
@@ -160,7 +160,7 @@ public class IncrementalityTests
     }
 
     /// <summary>The reason of a per-file step's output, by the spec file's name (outputs come in no set order).</summary>
-    private static Dictionary<string, IncrementalStepRunReason> ByFile(GeneratorRunResult run, string step) =>
+    internal static Dictionary<string, IncrementalStepRunReason> ByFile(GeneratorRunResult run, string step) =>
         Outputs(run, step).ToDictionary(
             o => Path.GetFileName(o.Value switch
             {

@@ -15,7 +15,7 @@ internal static class FamilyEmitter
     public static void Emit(CodeWriter w, ResolvedFamily f, string ns)
     {
         var s = f.Struct;
-        var t = $"global::{ns}.{s.TypeName}";
+        var t = s.QualifiedName(ns);
         w.Line($"/// <summary>Codec for <c>{f.Name}</c> addresses (<c>{CodeWriter.Xml(s.CTypeName)}</c>).</summary>");
         w.Open($"internal sealed class {f.Property}Family : global::UcSocket.Marshalling.AddressFamilyCodec");
         w.Line($"public {f.Property}Family() : base(\"{f.Name}\", {f.Family}, {s.Size}) {{ }}");

@@ -21,6 +21,8 @@ internal static class Kinds
         "none" => ("global::UcSocket.NoValue", Codecs + ".None"),
         "sockaddr" => ("global::UcSocket.SocketAddress", Codecs + ".SocketAddress"),
         "fds" => ("global::UcSocket.FileDescriptors", Codecs + ".FileDescriptors"),
-        _ => ($"global::{ns}.{kind.TypeName}", $"global::UcSocket.Marshalling.StructCodec<global::{ns}.{kind.TypeName}>.Instance"),
+        _ => Struct($"global::{kind.ReferenceNamespace ?? ns}.{kind.TypeName}"),
     };
+
+    private static (string, string) Struct(string type) => (type, $"global::UcSocket.Marshalling.StructCodec<{type}>.Instance");
 }

@@ -8,9 +8,16 @@ namespace UcSocket.Generators.Model;
 /// <summary>Combines all parsed spec files: constant values, struct layouts, duplicates.</summary>
 public static class IndexBuilder
 {
-    public static SpecIndex Build(IEnumerable<SpecFile> input)
+    /// <summary>
+    /// Builds the index. <paramref name="references"/> are the paths of reference spec files (a library's spec that
+    /// a consuming project builds against): they come first, so that a clash with one of them is reported at the
+    /// project's own entry, and the index keeps no diagnostics located in them. Their structs keep the library's
+    /// namespace (<see cref="SpecGenerator.CoreNamespace"/>).
+    /// </summary>
+    public static SpecIndex Build(IEnumerable<SpecFile> input, IEnumerable<string>? references = null)
     {
-        var files = input.OrderBy(f => f.Path, StringComparer.Ordinal).ToList();
+        var refs = new HashSet<string>(references ?? Array.Empty<string>(), StringComparer.Ordinal);
+        var files = input.OrderBy(f => refs.Contains(f.Path) ? 0 : 1).ThenBy(f => f.Path, StringComparer.Ordinal).ToList();
         var diags = new List<DiagnosticInfo>();
         var owners = new List<string>();
 
@@ -46,7 +53,7 @@ public static class IndexBuilder
                 typeNames[s.TypeName] = (file.Path, s.Pos);
             }
 
-        var layouts = new LayoutCalculator(structSpecs, diags).ComputeAll();
+        var layouts = new LayoutCalculator(structSpecs, diags, refs).ComputeAll();
         foreach (var l in layouts) owners.Add(OwnerKey("struct", l.Tag, l.Path, structSpecs[l.Tag].Spec.Pos));
 
         long? Value(string name) => constants.TryGetValue(name, out var c) ? c.Spec.Value : null;
@@ -118,7 +125,8 @@ public static class IndexBuilder
             layouts.OrderBy(l => l.Tag, StringComparer.Ordinal).ToEquatableArray(),
             structSpecs.Keys.OrderBy(k => k, StringComparer.Ordinal).ToEquatableArray(),
             owners.OrderBy(k => k, StringComparer.Ordinal).ToEquatableArray(),
-            diags.ToEquatableArray());
+            diags.Where(d => !refs.Contains(d.Path)).ToEquatableArray(),
+            refs.OrderBy(p => p, StringComparer.Ordinal).ToEquatableArray());
     }
 
     /// <summary>Identifies the one entry allowed to emit a name: kind, name, file and position.</summary>

@@ -14,11 +14,14 @@ internal sealed class LayoutCalculator
     private readonly List<DiagnosticInfo> _diags;
     private readonly Dictionary<string, StructLayout?> _done = new(StringComparer.Ordinal);
     private readonly HashSet<string> _inProgress = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _references;
 
-    public LayoutCalculator(Dictionary<string, (StructSpec Spec, string Path)> specs, List<DiagnosticInfo> diags)
+    /// <param name="references">Paths of reference spec files: their structs' types live in the library's namespace.</param>
+    public LayoutCalculator(Dictionary<string, (StructSpec Spec, string Path)> specs, List<DiagnosticInfo> diags, HashSet<string> references)
     {
         _specs = specs;
         _diags = diags;
+        _references = references;
     }
 
     public List<StructLayout> ComputeAll()
@@ -92,7 +95,7 @@ internal sealed class LayoutCalculator
                 category = "struct";
                 nestedTag = nt;
                 nestedType = nested.TypeName;
-                clr = nested.TypeName;
+                clr = nested.ReferenceNamespace is null ? nested.TypeName : $"global::{nested.ReferenceNamespace}.{nested.TypeName}";
             }
             else
             {
@@ -146,7 +149,10 @@ internal sealed class LayoutCalculator
         _inProgress.Remove(tag);
         long bytes = (bitpos + 7) / 8;
         int structSize = (int)((bytes + maxAlign - 1) / maxAlign * maxAlign);
-        var layout = valid ? new StructLayout(tag, spec.CTypeName, spec.TypeName, structSize, maxAlign, spec.Doc, path, fields.ToEquatableArray()) : null;
+        var layout = valid
+            ? new StructLayout(tag, spec.CTypeName, spec.TypeName, structSize, maxAlign, spec.Doc, path, fields.ToEquatableArray(),
+                _references.Contains(path) ? SpecGenerator.CoreNamespace : null)
+            : null;
         _done[tag] = layout;
         return layout;
     }

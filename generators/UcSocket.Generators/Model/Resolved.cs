@@ -11,14 +11,23 @@ public sealed record FieldLayout(
     bool Signed, string Category, string ClrType, bool BigEndian, string? NestedTag, string? NestedTypeName);
 
 /// <summary>A struct with its computed size, alignment and member layout.</summary>
+/// <param name="ReferenceNamespace">
+/// For a struct from a reference spec file: the namespace its type was generated in (by the library that owns
+/// the file); null for a struct of the project being compiled, whose type is generated in the project's namespace.
+/// </param>
 public sealed record StructLayout(
     string Tag, string CTypeName, string TypeName, int Size, int Align, string? Doc, string Path,
-    EquatableArray<FieldLayout> Fields);
+    EquatableArray<FieldLayout> Fields, string? ReferenceNamespace = null)
+{
+    /// <summary>The type as generated code names it: <c>global::{namespace}.{TypeName}</c>.</summary>
+    public string QualifiedName(string ns) => $"global::{ReferenceNamespace ?? ns}.{TypeName}";
+}
 
 public sealed record ConstantValue(string Name, long Value);
 
 /// <summary>An option or payload kind with the C# type it maps to.</summary>
-public sealed record ResolvedKind(string Kind, string? StructTag, string? TypeName);
+/// <param name="ReferenceNamespace">The namespace of a struct type from a reference spec file; null for the project's own.</param>
+public sealed record ResolvedKind(string Kind, string? StructTag, string? TypeName, string? ReferenceNamespace = null);
 
 public sealed record ResolvedOption(
     string Name, string Property, string LevelName, long Level, long Option,
@@ -30,12 +39,14 @@ public sealed record ResolvedCmsg(
 public sealed record ResolvedFamily(string Name, long Family, string Property, StructLayout Struct);
 
 /// <summary>What the generator knows across all spec files: constant values, struct layouts, and who owns each name.</summary>
+/// <param name="References">Paths of the reference spec files: they resolve names but emit no code and report nothing.</param>
 public sealed record SpecIndex(
     EquatableArray<ConstantValue> Constants,
     EquatableArray<StructLayout> Structs,
     EquatableArray<string> DeclaredStructs,
     EquatableArray<string> Owners,
-    EquatableArray<DiagnosticInfo> Diagnostics);
+    EquatableArray<DiagnosticInfo> Diagnostics,
+    EquatableArray<string> References = default);
 
 /// <summary>One spec file, resolved against the index and ready to emit.</summary>
 public sealed record ResolvedFile(

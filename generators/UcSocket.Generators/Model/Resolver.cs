@@ -10,6 +10,10 @@ public static class Resolver
 {
     public static ResolvedFile Resolve(SpecFile file, SpecIndex index)
     {
+        // A reference file only lends its names to the others: nothing of it is emitted or reported.
+        if (index.References.Contains(file.Path))
+            return new ResolvedFile(file.Path, file.Stem, default, default, default, default, default, default);
+
         var diags = new List<DiagnosticInfo>();
         var constants = index.Constants.ToDictionary(c => c.Name, c => c.Value, StringComparer.Ordinal);
         var layouts = index.Structs.ToDictionary(s => s.Tag, StringComparer.Ordinal);
@@ -37,7 +41,7 @@ public static class Resolver
             }
             if (layouts.TryGetValue(kind.StructTag, out var layout))
             {
-                resolved = new ResolvedKind("struct", kind.StructTag, layout.TypeName);
+                resolved = new ResolvedKind("struct", kind.StructTag, layout.TypeName, layout.ReferenceNamespace);
                 return true;
             }
             if (!declared.Contains(kind.StructTag))
