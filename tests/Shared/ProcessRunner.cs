@@ -10,6 +10,7 @@ internal static class ProcessRunner
 {
     public sealed record Result(int ExitCode, string StdOut, string StdErr);
 
+    /// <param name="environment">Variables to set, or with a null value to remove, for the program.</param>
     public static Result Run(string program, IEnumerable<string> args, string workingDirectory, TimeSpan timeout,
         IReadOnlyDictionary<string, string?>? environment = null)
     {
@@ -25,7 +26,11 @@ internal static class ProcessRunner
         psi.Environment["LC_ALL"] = "C";
         psi.Environment["LANG"] = "C";
         if (environment is not null)
-            foreach (var (key, value) in environment) psi.Environment[key] = value;
+            foreach (var (key, value) in environment)
+            {
+                if (value is null) psi.Environment.Remove(key);
+                else psi.Environment[key] = value;
+            }
 
         Process process;
         try

@@ -1,0 +1,135 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text.RegularExpressions;
+using UcSocket.Testing;
+using Xunit;
+
+namespace UcSocket.Package.Tests;
+
+/// <summary>
+/// A throwaway console project that references the packed library and adds an option spec of its own
+/// (<c>ConsumerApp/timeouts.yaml</c>): it builds, gets typed descriptors and structs in its own assembly, and
+/// its options work typed and through the ucode-style GetOpt/SetOpt on a real socket. Restores come from the
+/// local feed and from the packages this machine already has (the run is inside a network namespace).
+/// </summary>
+[Collection(PackageCollection.Name)]
+public sealed class ConsumerProjectTests
+{
+    private static readonly TimeSpan BuildTimeout = TimeSpan.FromMinutes(3);
+    private readonly PackedLibrary _package;
+
+    public ConsumerProjectTests(PackedLibrary package) => _package = package;
+
+    [Fact]
+    public void AProjectWithItsOwnYamlBuildsAndItsOptionsWorkOnARealSocket()
+    {
+        var dir = CreateProject("build");
+
+        var build = Dotnet.Run(dir, BuildTimeout, "build", "-c", "Release", "--disable-build-servers", "-nologo", "-p:EmitCompilerGeneratedFiles=true");
+
+        Assert.Matches(new Regex(@"^\s*0 Warning\(s\)", RegexOptions.Multiline), build.StdOut);
+        // Only the project's own spec was generated: the library's spec came as reference files.
+        var generated = Directory.GetFiles(Path.Combine(dir, "obj"), "*.g.cs", SearchOption.AllDirectories)
+            .Where(p => p.Contains("UcSocket.Generators.SpecGenerator", StringComparison.Ordinal))
+            .Select(Path.GetFileName).Order(StringComparer.Ordinal);
+        Assert.Equal(new[] { "SpecClasses.g.cs", "timeouts.Constants.g.cs", "timeouts.Options.g.cs", "timeouts.Registration.g.cs", "timeouts.Structs.g.cs" }, generated);
+
+        var run = Dotnet.Run(dir, BuildTimeout, Path.Combine(dir, "bin", "Release", "net10.0", "ConsumerApp.dll"));
+        AssertResults(run.StdOut);
+    }
+
+    [Fact]
+    public void ATrimmedPublishHasNoTrimWarningsAndStillWorks()
+    {
+        var dir = CreateProject("trimmed");
+        var output = Path.Combine(dir, "publish");
+
+        var publish = Dotnet.Run(dir, BuildTimeout, "publish", "-c", "Release", "-r", Dotnet.RuntimeIdentifier, "--self-contained",
+            "-p:PublishTrimmed=true", "-p:TrimmerSingleWarn=false", "-o", output, "--disable-build-servers", "-nologo");
+
+        // The trimmer's warnings are IL2xxx (and IL3xxx for AOT); publish prints no summary, so look for any warning.
+        Assert.DoesNotMatch(new Regex(@"\bwarning\b", RegexOptions.IgnoreCase), publish.StdOut + publish.StdErr);
+        Assert.Contains("Optimizing assemblies for size", publish.StdOut); // the trimmer did run
+        var run = Dotnet.Exec(Path.Combine(output, "ConsumerApp"), dir);
+        AssertResults(run.StdOut);
+    }
+
+    /// <summary>
+    /// What ConsumerApp/Program.cs prints, checked against the kernel: the library's own SO_RCVTIMEO and
+    /// SO_SNDTIMEO read back what the project's options set (socket(7); values chosen whole in jiffies for
+    /// HZ 100, 250 and 1000, so the kernel returns them unrounded).
+    /// </summary>
+    private static void AssertResults(string stdout)
+    {
+        var results = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => l.Split(": ", 2))
+            .ToDictionary(p => p[0], p => p.Length > 1 ? p[1] : "", StringComparer.Ordinal);
+        var expected = new Dictionary<string, string>
+        {
+            // Found by (SOL_SOCKET, 66) and (SOL_SOCKET, 67): registered when the project's assembly loaded.
+            ["registered"] = "SO_RCVTIMEO_NEW SO_SNDTIMEO_NEW",
+            ["typed.set"] = "True",
+            ["typed.get"] = "2 500000",
+            ["library.rcvtimeo"] = "2 500000",
+            ["ucode.set"] = "True",
+            ["ucode.get"] = "sec=1 usec=200000",
+            ["library.sndtimeo"] = "1 200000",
+            ["bad.set"] = "null",
+            ["bad.error"] = "Unable to convert field usec to integer (string \"soon\"): Invalid argument",
+            ["bad.code"] = "22",
+            ["bad.key"] = "Unknown field 'seconds' for struct __kernel_sock_timeval (fields: sec, usec): Invalid argument",
+            ["after.sndtimeo"] = "1 200000",
+        };
+        foreach (var (name, value) in expected)
+        {
+            Assert.True(results.TryGetValue(name, out var actual), $"the program printed no '{name}':\n{stdout}");
+            Assert.True(value == actual, $"{name}: expected '{value}', got '{actual}'");
+        }
+    }
+
+    /// <summary>A project directory with the sources of ConsumerApp/, a project file and a nuget.config for the local feed.</summary>
+    private string CreateProject(string name)
+    {
+        var dir = Path.Combine(_package.WorkDirectory, name);
+        Directory.CreateDirectory(dir);
+        var sources = Path.Combine(RepoPaths.Root, "tests", "UcSocket.Package.Tests", "ConsumerApp");
+        foreach (var file in new[] { "Program.cs", "timeouts.yaml" })
+            File.Copy(Path.Combine(sources, file), Path.Combine(dir, file));
+
+        File.WriteAllText(Path.Combine(dir, "ConsumerApp.csproj"), $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <OutputType>Exe</OutputType>
+                <TargetFramework>net10.0</TargetFramework>
+                <Nullable>enable</Nullable>
+                <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
+                <GenerateDocumentationFile>true</GenerateDocumentationFile>
+              </PropertyGroup>
+              <ItemGroup>
+                <PackageReference Include="UcSocket" Version="{_package.Version}" />
+                <AdditionalFiles Include="timeouts.yaml" />
+              </ItemGroup>
+            </Project>
+            """);
+        // The local feed next to the machine's own sources. The packages come into a folder of this test run (no
+        // stale UcSocket of the same version from the user's cache); what the feed already gave this machine is
+        // found in the user's folder, which serves as a fallback, so nothing needs the network.
+        File.WriteAllText(Path.Combine(dir, "nuget.config"), $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <configuration>
+              <config>
+                <add key="globalPackagesFolder" value="{Path.Combine(dir, "packages")}" />
+              </config>
+              <packageSources>
+                <add key="ucsocket-local" value="{_package.Feed}" />
+              </packageSources>
+              <fallbackPackageFolders>
+                <add key="user-packages" value="{Dotnet.NuGetPackageRoot}" />
+              </fallbackPackageFolders>
+            </configuration>
+            """);
+        return dir;
+    }
+}
