@@ -73,7 +73,7 @@ public sealed class SpecGenerator : IIncrementalGenerator
         var index = files.Collect()
             .Combine(references)
             .Select(static (pair, _) => Guard(() => IndexBuilder.Build(pair.Left, pair.Right), ex => new SpecIndex(default, default, default, default,
-                new EquatableArray<DiagnosticInfo>(new[] { new DiagnosticInfo(Diagnostics.InternalError.Id, ex, "", SourcePos.None) }))))
+                new EquatableArray<DiagnosticInfo>(new[] { new DiagnosticInfo(Diagnostics.InternalError.Id, ex, "", SourcePos.None) }), pair.Right)))
             .WithTrackingName(Steps.Index);
 
         var resolved = files.Combine(index)
