@@ -144,6 +144,7 @@ internal sealed class LayoutCalculator
         }
 
         _inProgress.Remove(tag);
+        maxAlign = Math.Max(maxAlign, spec.Align);
         long bytes = (bitpos + 7) / 8;
         int structSize = (int)((bytes + maxAlign - 1) / maxAlign * maxAlign);
         var layout = valid ? new StructLayout(tag, spec.CTypeName, spec.TypeName, structSize, maxAlign, spec.Doc, path, fields.ToEquatableArray()) : null;
