@@ -147,6 +147,7 @@ internal sealed class LayoutCalculator
         }
 
         _inProgress.Remove(tag);
+        maxAlign = Math.Max(maxAlign, spec.Align);
         long bytes = (bitpos + 7) / 8;
         int structSize = (int)((bytes + maxAlign - 1) / maxAlign * maxAlign);
         var layout = valid
