@@ -21,12 +21,18 @@ public class IncrementalityTests
 
     private const string EditedFile = "ipv6.yaml";
 
-    private sealed class Session
+    /// <summary>A driver with step tracking, run once on the repository's spec (or the given files).</summary>
+    internal sealed class Session
     {
-        public Session()
+        public Session() : this(GeneratorHarness.RealSpec(), "UcSocket")
         {
-            Texts = GeneratorHarness.RealSpec();
-            Driver = GeneratorHarness.CreateDriver(Texts, "UcSocket", track: true);
+        }
+
+        /// <param name="references">Paths of the texts that are reference spec files.</param>
+        public Session(ImmutableArray<AdditionalText> texts, string ns, IEnumerable<string>? references = null)
+        {
+            Texts = texts;
+            Driver = GeneratorHarness.CreateDriver(Texts, ns, track: true, references: references);
             First = Run();
         }
 

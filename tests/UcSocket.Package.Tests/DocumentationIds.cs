@@ -13,15 +13,13 @@ namespace UcSocket.Package.Tests;
 /// </summary>
 internal static class DocumentationIds
 {
-    private const BindingFlags Declared = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly;
-
     public static IEnumerable<string> Of(Assembly assembly)
     {
-        foreach (var type in assembly.GetTypes().Where(Visible).OrderBy(t => t.FullName, StringComparer.Ordinal))
+        foreach (var type in assembly.GetTypes().Where(PublicApi.Visible).OrderBy(t => t.FullName, StringComparer.Ordinal))
         {
             yield return "T:" + Name(type);
             if (type.IsSubclassOf(typeof(Delegate))) continue;
-            foreach (var member in type.GetMembers(Declared).Where(Visible))
+            foreach (var member in type.GetMembers(PublicApi.Declared).Where(Visible))
             {
                 switch (member)
                 {
@@ -49,21 +47,9 @@ internal static class DocumentationIds
         }
     }
 
-    private static bool Visible(Type t) => (t.IsPublic || t.IsNestedPublic || t.IsNestedFamily || t.IsNestedFamORAssem)
-        && (t.DeclaringType is null || Visible(t.DeclaringType));
-
     // Record members the compiler writes carry [CompilerGenerated]; so do the accessors of auto-properties,
     // whose properties are written (and documented) by hand.
-    private static bool Visible(MemberInfo m) => !m.IsDefined(typeof(CompilerGeneratedAttribute), inherit: false) && Accessible(m);
-
-    private static bool Accessible(MemberInfo m) => m switch
-    {
-        MethodBase b => b.IsPublic || b.IsFamily || b.IsFamilyOrAssembly,
-        FieldInfo f => f.IsPublic || f.IsFamily || f.IsFamilyOrAssembly,
-        PropertyInfo p => p.GetAccessors(nonPublic: true).Any(Accessible),
-        EventInfo e => e.AddMethod is { } add && Accessible(add),
-        _ => false,
-    };
+    private static bool Visible(MemberInfo m) => !m.IsDefined(typeof(CompilerGeneratedAttribute), inherit: false) && PublicApi.Visible(m);
 
     private static string Name(Type t) => t.FullName!.Replace('+', '.');
 

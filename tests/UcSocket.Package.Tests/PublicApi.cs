@@ -16,7 +16,8 @@ namespace UcSocket.Package.Tests;
 /// </summary>
 internal static class PublicApi
 {
-    private const BindingFlags Declared = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly;
+    /// <summary>Every member a type declares itself.</summary>
+    public const BindingFlags Declared = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly;
 
     private static readonly Dictionary<Type, string> Keywords = new()
     {
@@ -46,10 +47,12 @@ internal static class PublicApi
         return sb.ToString();
     }
 
-    private static bool Visible(Type t) => (t.IsPublic || t.IsNestedPublic || t.IsNestedFamily || t.IsNestedFamORAssem)
+    /// <summary>A type another assembly sees: public, or protected in a type it sees.</summary>
+    public static bool Visible(Type t) => (t.IsPublic || t.IsNestedPublic || t.IsNestedFamily || t.IsNestedFamORAssem)
         && (t.DeclaringType is null || Visible(t.DeclaringType));
 
-    private static bool Visible(MemberInfo m) => m switch
+    /// <summary>A member another assembly sees: public or protected (a property or event through its accessors).</summary>
+    public static bool Visible(MemberInfo m) => m switch
     {
         MethodBase b => b.IsPublic || b.IsFamily || b.IsFamilyOrAssembly,
         FieldInfo f => f.IsPublic || f.IsFamily || f.IsFamilyOrAssembly,

@@ -16,39 +16,17 @@ public class ReferenceIncrementalityTests
 {
     private static readonly string Consumer = Path.GetFileName(ReferenceSpecTests.ConsumerPath);
 
-    private sealed class Session
+    private static (Session Session, ImmutableArray<string> References) Start()
     {
-        public Session()
-        {
-            (Texts, References) = ReferenceSpecTests.ConsumerInput();
-            Driver = GeneratorHarness.CreateDriver(Texts, ReferenceSpecTests.ConsumerNamespace, track: true, references: References);
-            First = Run();
-        }
-
-        public ImmutableArray<AdditionalText> Texts { get; }
-
-        public ImmutableArray<string> References { get; }
-
-        public GeneratorDriver Driver { get; set; }
-
-        public GeneratorRunResult First { get; }
-
-        public GeneratorRunResult Run()
-        {
-            Driver = Driver.RunGenerators(GeneratorHarness.EmptyCompilation());
-            var result = Driver.GetRunResult();
-            Assert.Empty(result.Diagnostics);
-            return Assert.Single(result.Results);
-        }
-
-        public AdditionalText Text(string fileName) => Texts.Single(t => Path.GetFileName(t.Path) == fileName);
+        var (texts, references) = ReferenceSpecTests.ConsumerInput();
+        return (new Session(texts, ReferenceSpecTests.ConsumerNamespace, references), references);
     }
 
     [Fact]
     public void ASecondRunIsServedFromCache()
     {
-        var session = new Session();
-        Assert.Equal(session.References.Order(StringComparer.Ordinal), Assert.IsType<Model.EquatableArray<string>>(
+        var (session, references) = Start();
+        Assert.Equal(references.Order(StringComparer.Ordinal), Assert.IsType<Model.EquatableArray<string>>(
             Assert.Single(Outputs(session.First, SpecGenerator.Steps.References)).Value));
 
         var second = session.Run();
@@ -62,7 +40,7 @@ public class ReferenceIncrementalityTests
     [Fact]
     public void AnEditOfTheProjectsFileLeavesTheLibrarysSpecParsedAndSilent()
     {
-        var session = new Session();
+        var (session, _) = Start();
         var old = session.Text(Consumer);
         const string anchor = "    SO_SNDTIMEO_NEW: 67\n";
         var text = old.GetText()!.ToString();
@@ -88,7 +66,7 @@ public class ReferenceIncrementalityTests
     [Fact]
     public void AReferenceFileReplacedWithTheSameTextIsUnchangedAndNothingElseRuns()
     {
-        var session = new Session();
+        var (session, _) = Start();
         var old = session.Text("socket.yaml");
         session.Driver = session.Driver.ReplaceAdditionalText(old, new GeneratorHarness.SpecText(old.Path, old.GetText()!.ToString()));
 
@@ -104,8 +82,8 @@ public class ReferenceIncrementalityTests
     [Fact]
     public void ChangingWhichFilesAreReferencesReindexesWithoutReparsing()
     {
-        var session = new Session();
-        var fewer = session.References.Where(p => Path.GetFileName(p) != "tcp_states.yaml").ToImmutableArray();
+        var (session, references) = Start();
+        var fewer = references.Where(p => Path.GetFileName(p) != "tcp_states.yaml").ToImmutableArray();
         session.Driver = session.Driver.WithUpdatedAnalyzerConfigOptions(GeneratorHarness.Options(ReferenceSpecTests.ConsumerNamespace, fewer));
 
         var second = session.Run();
