@@ -288,7 +288,8 @@ internal sealed class Session
 
         if (timedOut && _s.Count is int wanted)
             throw new CliException(ExitCodes.Timeout, $"{received} of {wanted} messages within {Seconds(_s.WaitMs!.Value)}");
-        if (stream && !timedOut && _s.Count is null && _s.WaitForStdin) pump.WaitUntilDone();
+        // The peer closed, or -c messages arrived: what stdin still holds is sent before the socket closes.
+        if (!timedOut && _s.WaitForStdin) pump.WaitUntilDone();
         if (pump.Error is { } sendError) throw new CliException(ExitCodes.Failure, sendError);
         return ExitCodes.Ok;
     }
