@@ -23,6 +23,7 @@ public class CommandLineTests
     [InlineData(new[] { "-w", "soon", "listen", "127.0.0.1:0" }, "-w soon: expected a positive number of seconds")]
     [InlineData(new[] { "--recv-fd", "--recvmsg", "listen", "@x" }, "cannot be combined")]
     [InlineData(new[] { "--recvmsg", "socket" }, "apply to connect and listen only")]
+    [InlineData(new[] { "-u", "--send-fd", "/etc/hostname", "listen", "@x" }, "--send-fd needs a peer")]
     [InlineData(new[] { "-o", "SO_REUSEADDR=1", "options" }, "apply to connect, listen and socket only")]
     [InlineData(new[] { "-s", "127.0.0.1:0", "listen", "127.0.0.1:0" }, "-s applies to connect and socket")]
     [InlineData(new[] { "socket", "extra" }, "socket takes no arguments")]

@@ -267,6 +267,8 @@ internal static class CommandLine
                 throw new UsageException("-o, --get, --dump-options and -s apply to connect, listen and socket only");
         }
         if (s.RecvFd && s.RecvMsg) throw new UsageException("--recv-fd and --recvmsg cannot be combined");
+        if (s.Command == Command.Listen && s.SocketType == SOCK_DGRAM && s.SendFds.Count > 0)
+            throw new UsageException("--send-fd needs a peer: a datagram listener has none (send from the connecting side)");
         if (s.Command == Command.Listen && s.Source is not null)
             throw new UsageException("-s applies to connect and socket: listen binds to its ADDRESS");
         if (s.Command == Command.Socket && s.Family == 0) s.Family = AF_INET;
