@@ -48,11 +48,13 @@ public class DumpOptionsTests
     [Fact]
     public void ConnectedTcpSocketDump()
     {
-        var server = Cli.Start("listen", "127.0.0.1:0");
-        string address = server.ListeningOn();
-        int port = int.Parse(address.Split(':')[1]);
+        // A listener of the library's own that never closes: the connection stays established while ucsock reads it.
+        using var listener = Sockets.Create(Sockets.AF_INET, Sockets.SOCK_STREAM)!;
+        Assert.True(listener.Bind("127.0.0.1:0"));
+        Assert.True(listener.Listen());
+        int port = listener.SockName()!.Port!.Value;
 
-        var client = Cli.Run("-z", "--dump-options", "-o", "TCP_NODELAY=true", "connect", address);
+        var client = Cli.Run("-z", "--dump-options", "-o", "TCP_NODELAY=true", "connect", $"127.0.0.1:{port}");
         Assert.True(client.ExitCode == 0, client.ToString());
         var root = client.Json().RootElement;
         Assert.Equal(port, root.GetProperty("socket").GetProperty("peer").GetProperty("port").GetInt32());
@@ -60,8 +62,6 @@ public class DumpOptionsTests
         Assert.Equal(1, options.GetProperty("TCP_INFO").GetProperty("state").GetInt32());   // TCP_ESTABLISHED
         Assert.Equal(JsonValueKind.True, options.GetProperty("TCP_NODELAY").ValueKind);
         Assert.Equal(0, options.GetProperty("SO_ERROR").GetInt32());
-
-        Assert.Equal(0, server.Finish().ExitCode);
     }
 
     [Fact]
