@@ -9,6 +9,8 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 
 dotnet restore UcSocket.Gen.sln
 dotnet build UcSocket.Gen.sln --no-restore -c Release
+# The native ucsock (no sockets opened; needs the package feed on a fresh machine, so it runs before the namespace).
+tools/publish-aot.sh
 
 results="$(mktemp -d)"
 trap 'rm -rf "$results"' EXIT
