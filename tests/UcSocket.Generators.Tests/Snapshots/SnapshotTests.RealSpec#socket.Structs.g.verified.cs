@@ -338,3 +338,141 @@ public partial record struct Ucred : global::UcSocket.ISpecStruct<Ucred>
         return true;
     }
 }
+
+/// <summary>C <c>struct sock_filter</c>: 8 bytes, aligned to 4. One classic BPF instruction of a socket filter (SO_ATTACH_FILTER, SO_ATTACH_REUSEPORT_CBPF).</summary>
+public partial record struct SockFilter : global::UcSocket.ISpecStruct<SockFilter>
+{
+    /// <summary>Size of <c>struct sock_filter</c> in bytes.</summary>
+    public static int NativeSize => 8;
+
+    /// <summary>The C type name.</summary>
+    public static string CTypeName => "struct sock_filter";
+
+    private static readonly string[] s_fieldNames = { "code", "jt", "jf", "k" };
+
+    /// <summary><c>code</c> (<c>__u16</c>, offset 0); ucode field <c>code</c>.</summary>
+    public ushort Code { get; set; }
+
+    /// <summary><c>jt</c> (<c>__u8</c>, offset 2); ucode field <c>jt</c>.</summary>
+    public byte JumpTrue { get; set; }
+
+    /// <summary><c>jf</c> (<c>__u8</c>, offset 3); ucode field <c>jf</c>.</summary>
+    public byte JumpFalse { get; set; }
+
+    /// <summary><c>k</c> (<c>__u32</c>, offset 4); ucode field <c>k</c>.</summary>
+    public uint K { get; set; }
+
+    /// <summary>Creates the struct from its field values; omitted fields are zero.</summary>
+    public SockFilter(ushort Code = default, byte JumpTrue = default, byte JumpFalse = default, uint K = default)
+    {
+        this.Code = Code;
+        this.JumpTrue = JumpTrue;
+        this.JumpFalse = JumpFalse;
+        this.K = K;
+    }
+
+    /// <summary>Reads the C layout; a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
+    public static SockFilter Read(global::System.ReadOnlySpan<byte> source)
+    {
+        if (source.Length < 8)
+        {
+            global::System.Span<byte> padded = stackalloc byte[8];
+            padded.Clear();
+            source.CopyTo(padded);
+            return ReadCore(padded);
+        }
+        return ReadCore(source);
+    }
+
+    private static SockFilter ReadCore(global::System.ReadOnlySpan<byte> s)
+    {
+        var v = new SockFilter();
+        unchecked
+        {
+            v.Code = global::System.Runtime.InteropServices.MemoryMarshal.Read<ushort>(s.Slice(0));
+            v.JumpTrue = s.Slice(2)[0];
+            v.JumpFalse = s.Slice(3)[0];
+            v.K = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(4));
+        }
+        return v;
+    }
+
+    /// <summary>Writes the C layout (padding zeroed) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    public bool TryWrite(global::System.Span<byte> destination, out string? error)
+    {
+        if (destination.Length < 8)
+        {
+            error = "struct sock_filter needs 8 bytes, the buffer has " + destination.Length;
+            return false;
+        }
+        var d = destination.Slice(0, 8);
+        d.Clear();
+        unchecked
+        {
+
+            {
+                var value = this.Code;
+                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(0), in value);
+            }
+
+            {
+                var value = this.JumpTrue;
+                d.Slice(2)[0] = (byte)value;
+            }
+
+            {
+                var value = this.JumpFalse;
+                d.Slice(3)[0] = (byte)value;
+            }
+
+            {
+                var value = this.K;
+                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(4), in value);
+            }
+        }
+        error = null;
+        return true;
+    }
+
+    /// <summary>The ucode-style form: a dictionary keyed by ucode field names.</summary>
+    public global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
+    {
+        var d = new global::System.Collections.Generic.Dictionary<string, object?>(4);
+        d["code"] = this.Code;
+        d["jt"] = this.JumpTrue;
+        d["jf"] = this.JumpFalse;
+        d["k"] = this.K;
+        return d;
+    }
+
+    /// <summary>Builds the struct from its ucode-style form. Missing fields are zero; an unknown key or a value that does not fit is an error naming the field.</summary>
+    public static bool TryFromDictionary(global::System.Collections.Generic.IReadOnlyDictionary<string, object?> values, out SockFilter result, out string? error)
+    {
+        result = default;
+        if (!global::UcSocket.Marshalling.SpecFields.CheckKeys(values, "struct sock_filter", s_fieldNames, out error)) return false;
+        var v = new SockFilter();
+
+        {
+            if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "code", 0L, 65535L, out var x, out error)) return false;
+            v.Code = unchecked((ushort)x);
+        }
+
+        {
+            if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "jt", 0L, 255L, out var x, out error)) return false;
+            v.JumpTrue = unchecked((byte)x);
+        }
+
+        {
+            if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "jf", 0L, 255L, out var x, out error)) return false;
+            v.JumpFalse = unchecked((byte)x);
+        }
+
+        {
+            if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "k", 0L, 4294967295L, out var x, out error)) return false;
+            v.K = unchecked((uint)x);
+        }
+        result = v;
+        error = null;
+        return true;
+    }
+}
