@@ -160,7 +160,7 @@ public class DiagnosticTests
     }
 
     [Theory]
-    [InlineData("  - { c: many, type: struct point, count: 2 }")]
+    [InlineData("  - { c: many, type: struct point, count: 2, kind: sockaddr }")]
     [InlineData("  - { c: many, type: struct pair }")]
     [InlineData("  - { c: many, type: struct in_addr, count: 2 }")]
     [InlineData("  - { c: many, type: __u8, bits: 9 }")]

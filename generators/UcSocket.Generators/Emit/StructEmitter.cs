@@ -245,6 +245,14 @@ internal static class StructEmitter
                 case "sockaddr": expr = $"this.{p}?.ToDictionary()"; break;
                 case "ipv4":
                 case "ipv6": expr = $"this.{p}.ToString()"; break;
+                case "struct" when f.Count > 0:
+                    w.Open("");
+                    w.Line($"var array = this.{p};");
+                    w.Line($"var items = new global::System.Collections.Generic.Dictionary<string, object?>[{f.Count}];");
+                    w.Line($"for (int i = 0; i < {f.Count}; i++) items[i] = array[i].ToDictionary();");
+                    w.Line($"d[\"{f.Field.Name}\"] = items;");
+                    w.Close();
+                    continue;
                 case "struct": expr = $"this.{p}.ToDictionary()"; break;
                 case "hwaddr":
                 case "bytes":
@@ -305,6 +313,11 @@ internal static class StructEmitter
                 case "ipv6":
                     w.Line($"if (!{Fields}.TryIpv6(values, {n}, out var x, out error)) return false;");
                     w.Line($"v.{p} = x;");
+                    break;
+                case "struct" when f.Count > 0:
+                    w.Line($"var array = default({ArrayTypeName(f)});");
+                    w.Line($"if (!{Fields}.TryStructs<{f.ClrType}>(values, {n}, ((global::System.Span<{f.ClrType}>)array), out error)) return false;");
+                    w.Line($"v.{p} = array;");
                     break;
                 case "struct":
                     w.Line($"if (!{Fields}.TryStruct<{f.ClrType}>(values, {n}, out var x, out error)) return false;");

@@ -171,8 +171,8 @@ internal sealed class LayoutCalculator
             "sockaddr" => category == "struct" && f.Count == 0 ? null : "kind sockaddr needs a struct type (e.g. struct sockaddr_storage)",
             _ => $"unknown kind {f.Kind}",
         };
-        if (problem is null && f.Count > 0 && category != "int")
-            problem = "count needs an integer element type (arrays of in_addr, in6_addr or structs are not supported)";
+        if (problem is null && f.Count > 0 && category is not ("int" or "struct"))
+            problem = "count needs an integer or struct element type (arrays of in_addr or in6_addr are not supported)";
         if (problem is null && f.LengthField is not null && f.Kind != "hwaddr" && f.Kind != "bytes")
             problem = "only hwaddr and bytes arrays take a length field";
         if (problem is null) return true;

@@ -16,10 +16,10 @@ public static class SpecParser
         { "headers", "constants", "structs", "options", "cmsgs", "families" };
 
     private static readonly HashSet<string> OptionKinds = new(StringComparer.Ordinal)
-        { "bool", "int", "uint", "string", "cstring", "ifname", "ipv4", "ipv6", "none" };
+        { "bool", "int", "uint", "u64", "uints", "string", "cstring", "ifname", "ipv4", "ipv6", "fds", "bpf", "none" };
 
     private static readonly HashSet<string> PayloadKinds = new(StringComparer.Ordinal)
-        { "int", "uint", "be32", "bytes", "sockaddr", "fds", "u16" };
+        { "int", "uint", "u16", "u64", "uints", "be32", "bytes", "sockaddr", "fds" };
 
     private static readonly HashSet<string> FieldKinds = new(StringComparer.Ordinal)
         { "int", "ipv4", "ipv6", "ifindex", "hwaddr", "path", "bytes", "sockaddr", "struct" };

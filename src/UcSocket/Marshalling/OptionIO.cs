@@ -20,13 +20,14 @@ internal static unsafe class OptionIO
         Span<byte> buffer = size <= StackLimit ? stackalloc byte[StackLimit] : (rented = ArrayPool<byte>.Shared.Rent(size));
         try
         {
-            if (!codec.TryWrite(value, buffer[..size], out int written, out var text))
-            {
-                error = ErrorInfo.Invalid(text ?? $"Unable to encode {codec.Description}");
-                return false;
-            }
+            // Pinned from the encoding to the syscall: a value may point into its own buffer (struct sock_fprog).
             fixed (byte* p = buffer)
             {
+                if (!codec.TryWrite(value, buffer[..size], out int written, out var text))
+                {
+                    error = ErrorInfo.Invalid(text ?? $"Unable to encode {codec.Description}");
+                    return false;
+                }
                 if (LibC.setsockopt(fd, level, option, written == 0 ? null : p, (uint)written) != 0)
                 {
                     error = new ErrorInfo(LibC.errno, "setsockopt()");

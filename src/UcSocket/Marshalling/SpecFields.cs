@@ -159,6 +159,39 @@ public static class SpecFields
         return false;
     }
 
+    /// <summary>
+    /// An array-of-structs field, given as a list of structs or of their dictionaries; fewer items than the array
+    /// holds leave the rest zero, more is an error.
+    /// </summary>
+    public static bool TryStructs<T>(IReadOnlyDictionary<string, object?> values, string field, Span<T> destination, out string? error)
+        where T : struct, ISpecStruct<T>
+    {
+        error = null;
+        destination.Clear();
+        if (!values.TryGetValue(field, out var raw) || raw is null) return true;
+        if (raw is not IEnumerable items || raw is string || raw is IDictionary || raw is IReadOnlyDictionary<string, object?>)
+        {
+            error = $"Field {field} must be an array of {T.CTypeName}";
+            return false;
+        }
+        int i = 0;
+        foreach (var item in items)
+        {
+            if (i == destination.Length)
+            {
+                error = $"Field {field} holds at most {destination.Length} items";
+                return false;
+            }
+            if (item is not null && !StructCodec<T>.Instance.TryFromUcode(item, out destination[i], out var inner))
+            {
+                error = $"Item {i} of field {field}: {inner}";
+                return false;
+            }
+            i++;
+        }
+        return true;
+    }
+
     /// <summary>A nested socket address field.</summary>
     public static bool TrySockaddr(IReadOnlyDictionary<string, object?> values, string field, out SocketAddress? value, out string? error)
     {

@@ -3,6 +3,7 @@ using System.Buffers.Binary;
 using System.Collections;
 using System.Collections.Generic;
 using System.IO;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 
@@ -38,7 +39,10 @@ public static class ValueCodecs
     /// <summary><c>ipv6</c>: a <c>struct in6_addr</c>.</summary>
     public static readonly ValueCodec<In6Addr> Ipv6 = new Ipv6Codec();
 
-    /// <summary><c>none</c>: no value at all (zero bytes).</summary>
+    /// <summary>
+    /// <c>none</c>: no value. The kernel ignores the value of such options (SO_DETACH_FILTER) but refuses an optlen
+    /// below <c>sizeof(int)</c>, so an int 0 is written.
+    /// </summary>
     public static readonly ValueCodec<NoValue> None = new NoneCodec();
 
     /// <summary><c>sockaddr</c>: any registered address family.</summary>
@@ -49,6 +53,22 @@ public static class ValueCodecs
 
     /// <summary><c>u16</c>: a native-order 16-bit unsigned integer (e.g. the UDP_SEGMENT control message).</summary>
     public static readonly ValueCodec<ushort> UInt16 = new UInt16Codec();
+
+    /// <summary><c>u64</c>: a native-order 64-bit unsigned integer (SO_COOKIE, SO_MAX_PACING_RATE, SCM_TXTIME).</summary>
+    public static readonly ValueCodec<ulong> UInt64 = new UInt64Codec();
+
+    /// <summary><c>uints</c>: a list of native-order 32-bit unsigned integers, as long as the kernel makes it (SO_MEMINFO, SO_PEERGROUPS).</summary>
+    public static readonly ValueCodec<uint[]> UInt32Array = new UInt32ArrayCodec();
+
+    /// <summary>
+    /// <c>bpf</c>: a classic BPF program, passed as a <c>struct sock_fprog</c> that points at its instructions
+    /// (SO_ATTACH_FILTER, SO_ATTACH_REUSEPORT_CBPF). Write-only. The instructions are written right after the
+    /// <c>sock_fprog</c> in the same buffer (<see cref="ValueCodec{T}.GetSize"/> bytes), the pointer refers to them,
+    /// and the length written is that of the <c>sock_fprog</c> alone, as the kernel wants. The encoded bytes are
+    /// therefore valid only in the buffer they were written to, while it stays where it is: setsockopt through the
+    /// library keeps it pinned; bytes from <see cref="SocketOption.TryEncodeUcode"/> are not fit to be passed to the kernel.
+    /// </summary>
+    public static readonly ValueCodec<SockFilter[]> BpfProgram = new BpfProgramCodec();
 
     /// <summary>Reads an integer of the width the kernel returned (1, 2, 4 or 8 bytes), as ucode does.</summary>
     internal static bool TryReadInteger(ReadOnlySpan<byte> source, out long value)
@@ -375,11 +395,13 @@ public static class ValueCodecs
             error = null;
             return true;
         }
-        public override int GetSize(in NoValue value) => 0;
+        public override int GetSize(in NoValue value) => 4;
         public override bool TryWrite(in NoValue value, Span<byte> destination, out int written, out string? error)
         {
-            written = 0;
+            written = 4;
             error = null;
+            if (destination.Length < 4) return false;
+            destination[..4].Clear();
             return true;
         }
         public override object? ToUcode(in NoValue value) => null;
@@ -531,6 +553,282 @@ public static class ValueCodecs
             }
             error = $"Unable to convert value to 16-bit unsigned integer ({UcodeValue.Describe(value)} is not within 0..65535)";
             return false;
+        }
+    }
+
+    private sealed class UInt64Codec : ValueCodec<ulong>
+    {
+        public override string Description => "__u64";
+        public override int ReadBufferSize => 8;
+        public override bool TryRead(ReadOnlySpan<byte> source, out ulong value, out string? error)
+        {
+            error = null;
+            switch (source.Length)
+            {
+                case 8: value = MemoryMarshal.Read<ulong>(source); return true;
+                case 4: value = MemoryMarshal.Read<uint>(source); return true;
+                default:
+                    value = 0;
+                    error = BadLength(Description, source.Length);
+                    return false;
+            }
+        }
+        public override int GetSize(in ulong value) => 8;
+        public override bool TryWrite(in ulong value, Span<byte> destination, out int written, out string? error)
+        {
+            written = 8;
+            error = null;
+            return MemoryMarshal.TryWrite(destination, in value);
+        }
+        public override object? ToUcode(in ulong value) => value;
+        public override bool TryFromUcode(object? value, out ulong result, out string? error)
+        {
+            if (UcodeValue.TryToUInt64(value, out result))
+            {
+                error = null;
+                return true;
+            }
+            error = $"Unable to convert value to unsigned integer ({UcodeValue.Describe(value)} is not a 64-bit unsigned integer)";
+            return false;
+        }
+    }
+
+    private sealed class UInt32ArrayCodec : ValueCodec<uint[]>
+    {
+        public override string Description => "__u32[]";
+        public override int ReadBufferSize => 64;
+        public override bool IsVariableSize => true;
+        public override bool TryRead(ReadOnlySpan<byte> source, out uint[] value, out string? error)
+        {
+            value = Array.Empty<uint>();
+            if (source.Length % 4 != 0)
+            {
+                error = BadLength(Description, source.Length);
+                return false;
+            }
+            value = MemoryMarshal.Cast<byte, uint>(source).ToArray();
+            error = null;
+            return true;
+        }
+        public override int GetSize(in uint[] value) => (value?.Length ?? 0) * 4;
+        public override bool TryWrite(in uint[] value, Span<byte> destination, out int written, out string? error)
+        {
+            error = null;
+            var bytes = MemoryMarshal.AsBytes((value ?? Array.Empty<uint>()).AsSpan());
+            written = bytes.Length;
+            return bytes.TryCopyTo(destination);
+        }
+        public override object? ToUcode(in uint[] value) => value;
+        public override bool TryFromUcode(object? value, out uint[] result, out string? error)
+        {
+            result = Array.Empty<uint>();
+            error = null;
+            if (value is uint[] typed)
+            {
+                result = typed;
+                return true;
+            }
+            if (value is not IEnumerable items || value is string || value is IDictionary)
+            {
+                error = $"Expecting an array of unsigned integers, got {UcodeValue.Describe(value)}";
+                return false;
+            }
+            var list = new List<uint>();
+            foreach (var item in items)
+            {
+                if (!UcodeValue.TryToRange(item, 0, uint.MaxValue, out long l))
+                {
+                    error = $"Item {list.Count} is not an unsigned 32-bit integer ({UcodeValue.Describe(item)})";
+                    return false;
+                }
+                list.Add((uint)l);
+            }
+            result = list.ToArray();
+            return true;
+        }
+    }
+
+    private sealed unsafe class BpfProgramCodec : ValueCodec<SockFilter[]>
+    {
+        // struct sock_fprog on LP64: unsigned short len, padding, then the struct sock_filter pointer at offset 8.
+        private const int HeaderSize = 16;
+        private const int PointerOffset = 8;
+        private static readonly string[] s_programKeys = { "len", "filter" };
+
+        public override string Description => "struct sock_fprog";
+        public override int ReadBufferSize => HeaderSize;
+        public override bool TryRead(ReadOnlySpan<byte> source, out SockFilter[] value, out string? error)
+        {
+            value = Array.Empty<SockFilter>();
+            error = "A classic BPF program cannot be read back (the kernel counts SO_GET_FILTER lengths in instructions)";
+            return false;
+        }
+        public override int GetSize(in SockFilter[] value) => HeaderSize + (value?.Length ?? 0) * SockFilter.NativeSize;
+        public override bool TryWrite(in SockFilter[] value, Span<byte> destination, out int written, out string? error)
+        {
+            written = 0;
+            if (value is null)
+            {
+                error = "No filter program";
+                return false;
+            }
+            if (!CheckCount(value.Length, out error)) return false;
+            int size = GetSize(value);
+            if (destination.Length < size) return false;
+            var d = destination[..size];
+            d[..HeaderSize].Clear();
+            ushort count = (ushort)value!.Length;
+            MemoryMarshal.Write(d, in count);
+            ulong address = (ulong)Unsafe.AsPointer(ref MemoryMarshal.GetReference(d)) + HeaderSize;
+            MemoryMarshal.Write(d[PointerOffset..], in address);
+            for (int i = 0; i < value.Length; i++)
+                if (!value[i].TryWrite(d.Slice(HeaderSize + i * SockFilter.NativeSize), out error)) return false;
+            written = HeaderSize; // the kernel wants optlen == sizeof(struct sock_fprog); the program follows it in the buffer
+            return true;
+        }
+        public override object? ToUcode(in SockFilter[] value)
+        {
+            var list = new List<object?>(value.Length);
+            foreach (var insn in value) list.Add(insn.ToDictionary());
+            return list;
+        }
+        public override bool TryFromUcode(object? value, out SockFilter[] result, out string? error)
+        {
+            result = Array.Empty<SockFilter>();
+            switch (value)
+            {
+                case SockFilter[] typed:
+                    result = typed;
+                    return CheckCount(typed.Length, out error);
+                case IReadOnlyDictionary<string, object?> d:
+                    return TryFromProgram(d, out result, out error);
+                case IDictionary<string, object?> d2:
+                    return TryFromProgram(new Dictionary<string, object?>(d2), out result, out error);
+                case byte[] or ReadOnlyMemory<byte> or Memory<byte> or string:
+                    return TryFromBytecode(value, out result, out error);
+                case IEnumerable items and not IDictionary:
+                    return TryFromList(items, out result, out error);
+                default:
+                    error = $"Expecting a BPF program (bytecode, an array of [code, jt, jf, k] tuples, a flat array of opcodes or {{ filter }}), got {UcodeValue.Describe(value)}";
+                    return false;
+            }
+        }
+
+        private static bool CheckCount(int count, out string? error)
+        {
+            error = count switch
+            {
+                0 => "The filter program has no instructions",
+                > ushort.MaxValue => $"The filter program has {count} instructions; struct sock_fprog holds at most {ushort.MaxValue}",
+                _ => null,
+            };
+            return error is null;
+        }
+
+        // ucode's struct form: { filter: <program>, len: <instruction count, optional> }.
+        private static bool TryFromProgram(IReadOnlyDictionary<string, object?> values, out SockFilter[] result, out string? error)
+        {
+            result = Array.Empty<SockFilter>();
+            if (!SpecFields.CheckKeys(values, "struct sock_fprog", s_programKeys, out error)) return false;
+            if (!values.TryGetValue("filter", out var filter) || filter is null)
+            {
+                error = "Field filter is missing: it holds the program";
+                return false;
+            }
+            if (filter is IReadOnlyDictionary<string, object?> or IDictionary)
+            {
+                error = "Field filter must be bytecode or an array of instructions";
+                return false;
+            }
+            if (!((BpfProgramCodec)BpfProgram).TryFromUcode(filter, out result, out error))
+            {
+                error = "Field filter: " + error;
+                return false;
+            }
+            if (!SpecFields.TryInteger(values, "len", 0, ushort.MaxValue, out long len, out error)) return false;
+            if (len != 0 && len != result.Length)
+            {
+                error = $"Field len ({len}) does not match the {result.Length} instructions of field filter";
+                return false;
+            }
+            return true;
+        }
+
+        private static bool TryFromBytecode(object value, out SockFilter[] result, out string? error)
+        {
+            result = Array.Empty<SockFilter>();
+            ReadOnlySpan<byte> bytes = value switch
+            {
+                byte[] b => b,
+                ReadOnlyMemory<byte> m => m.Span,
+                Memory<byte> m2 => m2.Span,
+                _ => Encoding.UTF8.GetBytes((string)value),
+            };
+            if (bytes.Length == 0 || bytes.Length % SockFilter.NativeSize != 0)
+            {
+                error = $"Filter program length {bytes.Length} is not a positive multiple of {SockFilter.NativeSize}";
+                return false;
+            }
+            result = new SockFilter[bytes.Length / SockFilter.NativeSize];
+            for (int i = 0; i < result.Length; i++) result[i] = SockFilter.Read(bytes.Slice(i * SockFilter.NativeSize, SockFilter.NativeSize));
+            return CheckCount(result.Length, out error);
+        }
+
+        private static readonly string[] s_fields = { "code", "jt", "jf", "k" };
+
+        private static bool TryFromList(IEnumerable items, out SockFilter[] result, out string? error)
+        {
+            result = Array.Empty<SockFilter>();
+            var all = new List<object?>();
+            foreach (var item in items) all.Add(item);
+            var program = new List<SockFilter>();
+            bool tuples = all.Count > 0 && all[0] is IEnumerable and not string and not IDictionary and not IReadOnlyDictionary<string, object?>;
+            bool structs = all.Count > 0 && all[0] is SockFilter or IDictionary or IReadOnlyDictionary<string, object?>;
+            if (tuples || structs)
+            {
+                for (int i = 0; i < all.Count; i++)
+                {
+                    object? item = all[i];
+                    if (item is IEnumerable tuple and not string and not IDictionary and not IReadOnlyDictionary<string, object?>)
+                    {
+                        var parts = new List<object?>();
+                        foreach (var part in tuple) parts.Add(part);
+                        if (parts.Count != 4)
+                        {
+                            error = $"Instruction {i} must be a [code, jt, jf, k] tuple, got {parts.Count} items";
+                            return false;
+                        }
+                        item = new Dictionary<string, object?> { ["code"] = parts[0], ["jt"] = parts[1], ["jf"] = parts[2], ["k"] = parts[3] };
+                    }
+                    if (!StructCodec<SockFilter>.Instance.TryFromUcode(item, out var insn, out var inner))
+                    {
+                        error = $"Instruction {i}: {inner}";
+                        return false;
+                    }
+                    program.Add(insn);
+                }
+            }
+            else
+            {
+                if (all.Count % 4 != 0)
+                {
+                    error = $"Opcode array length {all.Count} is not a multiple of 4";
+                    return false;
+                }
+                for (int i = 0; i < all.Count; i += 4)
+                {
+                    var fields = new Dictionary<string, object?>(4);
+                    for (int j = 0; j < 4; j++) fields[s_fields[j]] = all[i + j];
+                    if (!SockFilter.TryFromDictionary(fields, out var insn, out var inner))
+                    {
+                        error = $"Instruction {i / 4}: {inner}";
+                        return false;
+                    }
+                    program.Add(insn);
+                }
+            }
+            result = program.ToArray();
+            return CheckCount(result.Length, out error);
         }
     }
 }

@@ -11,6 +11,42 @@ public static partial class Cmsg
     public static readonly global::UcSocket.ControlMessageType<global::UcSocket.FileDescriptors> ScmRights = new("SCM_RIGHTS", 1, 1, global::UcSocket.Marshalling.ValueCodecs.FileDescriptors);
     /// <summary><c>SOL_SOCKET</c> / <c>SCM_CREDENTIALS</c> control message carrying struct ucred.</summary>
     public static readonly global::UcSocket.ControlMessageType<global::UcSocket.Ucred> ScmCredentials = new("SCM_CREDENTIALS", 1, 2, global::UcSocket.Marshalling.StructCodec<global::UcSocket.Ucred>.Instance);
-    /// <summary><c>SOL_SOCKET</c> / <c>SO_TIMESTAMP</c> control message carrying struct timeval.</summary>
+    /// <summary><c>SOL_SOCKET</c> / <c>SCM_SECURITY</c> control message carrying bytes. The sender's security label (SO_PASSSEC).</summary>
+    public static readonly global::UcSocket.ControlMessageType<byte[]> ScmSecurity = new("SCM_SECURITY", 1, 3, global::UcSocket.Marshalling.ValueCodecs.Bytes);
+    /// <summary><c>SOL_SOCKET</c> / <c>SCM_PIDFD</c> control message carrying fds. A pidfd of the sender (SO_PASSPIDFD); owned by the received value.</summary>
+    public static readonly global::UcSocket.ControlMessageType<global::UcSocket.FileDescriptors> ScmPidfd = new("SCM_PIDFD", 1, 4, global::UcSocket.Marshalling.ValueCodecs.FileDescriptors);
+    /// <summary><c>SOL_SOCKET</c> / <c>SO_TIMESTAMP</c> control message carrying struct timeval. Receive time (SO_TIMESTAMP; the same number as SO_TIMESTAMP_OLD and SCM_TIMESTAMP).</summary>
     public static readonly global::UcSocket.ControlMessageType<global::UcSocket.Timeval> SoTimestamp = new("SO_TIMESTAMP", 1, 29, global::UcSocket.Marshalling.StructCodec<global::UcSocket.Timeval>.Instance);
+    /// <summary><c>SOL_SOCKET</c> / <c>SO_TIMESTAMPNS</c> control message carrying struct timespec. Receive time (SO_TIMESTAMPNS; the same number as SO_TIMESTAMPNS_OLD and SCM_TIMESTAMPNS).</summary>
+    public static readonly global::UcSocket.ControlMessageType<global::UcSocket.Timespec> SoTimestampns = new("SO_TIMESTAMPNS", 1, 35, global::UcSocket.Marshalling.StructCodec<global::UcSocket.Timespec>.Instance);
+    /// <summary><c>SOL_SOCKET</c> / <c>SO_TIMESTAMPING</c> control message carrying struct scm_timestamping. Timestamps of SO_TIMESTAMPING (the same number as SCM_TIMESTAMPING).</summary>
+    public static readonly global::UcSocket.ControlMessageType<global::UcSocket.ScmTimestamping> SoTimestamping = new("SO_TIMESTAMPING", 1, 37, global::UcSocket.Marshalling.StructCodec<global::UcSocket.ScmTimestamping>.Instance);
+    /// <summary><c>SOL_SOCKET</c> / <c>SO_RXQ_OVFL</c> control message carrying uint. Datagrams dropped so far for want of receive buffer space (SO_RXQ_OVFL).</summary>
+    public static readonly global::UcSocket.ControlMessageType<uint> SoRxqOvfl = new("SO_RXQ_OVFL", 1, 40, global::UcSocket.Marshalling.ValueCodecs.UInt32);
+    /// <summary><c>SOL_SOCKET</c> / <c>SCM_WIFI_STATUS</c> control message carrying int. Whether the Wi-Fi peer acknowledged a sent packet (SO_WIFI_STATUS; error queue).</summary>
+    public static readonly global::UcSocket.ControlMessageType<int> ScmWifiStatus = new("SCM_WIFI_STATUS", 1, 41, global::UcSocket.Marshalling.ValueCodecs.Int32);
+    /// <summary><c>SOL_SOCKET</c> / <c>SO_MARK</c> control message carrying uint. The mark of a received packet (SO_RCVMARK); on send, the mark of this packet.</summary>
+    public static readonly global::UcSocket.ControlMessageType<uint> SoMark = new("SO_MARK", 1, 36, global::UcSocket.Marshalling.ValueCodecs.UInt32);
+    /// <summary><c>SOL_SOCKET</c> / <c>SO_PRIORITY</c> control message carrying uint. The priority of a received packet (SO_RCVPRIORITY); on send, the priority of this packet.</summary>
+    public static readonly global::UcSocket.ControlMessageType<uint> SoPriority = new("SO_PRIORITY", 1, 12, global::UcSocket.Marshalling.ValueCodecs.UInt32);
+    /// <summary><c>SOL_SOCKET</c> / <c>SCM_TIMESTAMPING_OPT_STATS</c> control message carrying bytes. TCP statistics (netlink attributes TCP_NLA_*) with a transmit timestamp (SOF_TIMESTAMPING_OPT_STATS).</summary>
+    public static readonly global::UcSocket.ControlMessageType<byte[]> ScmTimestampingOptStats = new("SCM_TIMESTAMPING_OPT_STATS", 1, 54, global::UcSocket.Marshalling.ValueCodecs.Bytes);
+    /// <summary><c>SOL_SOCKET</c> / <c>SCM_TIMESTAMPING_PKTINFO</c> control message carrying struct scm_ts_pktinfo. Interface and length of a packet with a hardware receive timestamp (SOF_TIMESTAMPING_OPT_PKTINFO).</summary>
+    public static readonly global::UcSocket.ControlMessageType<global::UcSocket.ScmTsPktinfo> ScmTimestampingPktinfo = new("SCM_TIMESTAMPING_PKTINFO", 1, 58, global::UcSocket.Marshalling.StructCodec<global::UcSocket.ScmTsPktinfo>.Instance);
+    /// <summary><c>SOL_SOCKET</c> / <c>SCM_TXTIME</c> control message carrying u64. On send: the transmit time in nanoseconds of SO_TXTIME's clock.</summary>
+    public static readonly global::UcSocket.ControlMessageType<ulong> ScmTxtime = new("SCM_TXTIME", 1, 61, global::UcSocket.Marshalling.ValueCodecs.UInt64);
+    /// <summary><c>SOL_SOCKET</c> / <c>SO_TIMESTAMP_NEW</c> control message carrying struct __kernel_sock_timeval. Receive time (SO_TIMESTAMP_NEW).</summary>
+    public static readonly global::UcSocket.ControlMessageType<global::UcSocket.KernelSockTimeval> SoTimestampNew = new("SO_TIMESTAMP_NEW", 1, 63, global::UcSocket.Marshalling.StructCodec<global::UcSocket.KernelSockTimeval>.Instance);
+    /// <summary><c>SOL_SOCKET</c> / <c>SO_TIMESTAMPNS_NEW</c> control message carrying struct __kernel_timespec. Receive time (SO_TIMESTAMPNS_NEW).</summary>
+    public static readonly global::UcSocket.ControlMessageType<global::UcSocket.KernelTimespec> SoTimestampnsNew = new("SO_TIMESTAMPNS_NEW", 1, 64, global::UcSocket.Marshalling.StructCodec<global::UcSocket.KernelTimespec>.Instance);
+    /// <summary><c>SOL_SOCKET</c> / <c>SO_TIMESTAMPING_NEW</c> control message carrying struct scm_timestamping64. Timestamps of SO_TIMESTAMPING_NEW.</summary>
+    public static readonly global::UcSocket.ControlMessageType<global::UcSocket.ScmTimestamping64> SoTimestampingNew = new("SO_TIMESTAMPING_NEW", 1, 65, global::UcSocket.Marshalling.StructCodec<global::UcSocket.ScmTimestamping64>.Instance);
+    /// <summary><c>SOL_SOCKET</c> / <c>SCM_DEVMEM_LINEAR</c> control message carrying bytes. Device-memory TCP: a struct dmabuf_cmsg (Linux 6.12; the build machine's headers lack it) for data in linear buffers.</summary>
+    public static readonly global::UcSocket.ControlMessageType<byte[]> ScmDevmemLinear = new("SCM_DEVMEM_LINEAR", 1, 78, global::UcSocket.Marshalling.ValueCodecs.Bytes);
+    /// <summary><c>SOL_SOCKET</c> / <c>SCM_DEVMEM_DMABUF</c> control message carrying bytes. Device-memory TCP: a struct dmabuf_cmsg (Linux 6.12; the build machine's headers lack it) for data in a dma-buf.</summary>
+    public static readonly global::UcSocket.ControlMessageType<byte[]> ScmDevmemDmabuf = new("SCM_DEVMEM_DMABUF", 1, 79, global::UcSocket.Marshalling.ValueCodecs.Bytes);
+    /// <summary><c>SOL_SOCKET</c> / <c>SCM_TS_OPT_ID</c> control message carrying uint. On send: the timestamp key (ee_data) of this packet's transmit timestamps (SOF_TIMESTAMPING_OPT_ID).</summary>
+    public static readonly global::UcSocket.ControlMessageType<uint> ScmTsOptId = new("SCM_TS_OPT_ID", 1, 81, global::UcSocket.Marshalling.ValueCodecs.UInt32);
+    /// <summary><c>SOL_SOCKET</c> / <c>SCM_INQ</c> control message carrying int. Bytes left to read after this receive (SO_INQ).</summary>
+    public static readonly global::UcSocket.ControlMessageType<int> ScmInq = new("SCM_INQ", 1, 84, global::UcSocket.Marshalling.ValueCodecs.Int32);
 }

@@ -8,42 +8,218 @@ namespace UcSocket;
 public static partial class Sockets
 {
     // AF
-    /// <summary><c>AF_UNSPEC</c> (AF).</summary>
+    /// <summary>Unspecified address family.</summary>
     public const int AF_UNSPEC = 0;
-    /// <summary><c>AF_UNIX</c> (AF).</summary>
+    /// <summary>Local (UNIX domain) sockets.</summary>
     public const int AF_UNIX = 1;
-    /// <summary><c>AF_LOCAL</c> (AF).</summary>
+    /// <summary>Local sockets (the POSIX name of AF_UNIX).</summary>
     public const int AF_LOCAL = 1;
-    /// <summary><c>AF_INET</c> (AF).</summary>
+    /// <summary>Local sockets (an old name of AF_UNIX).</summary>
+    public const int AF_FILE = 1;
+    /// <summary>IPv4.</summary>
     public const int AF_INET = 2;
-    /// <summary><c>AF_INET6</c> (AF).</summary>
+    /// <summary>Amateur radio AX.25.</summary>
+    public const int AF_AX25 = 3;
+    /// <summary>Novell IPX.</summary>
+    public const int AF_IPX = 4;
+    /// <summary>AppleTalk DDP.</summary>
+    public const int AF_APPLETALK = 5;
+    /// <summary>Amateur radio NET/ROM.</summary>
+    public const int AF_NETROM = 6;
+    /// <summary>Multiprotocol bridge.</summary>
+    public const int AF_BRIDGE = 7;
+    /// <summary>ATM permanent virtual circuits.</summary>
+    public const int AF_ATMPVC = 8;
+    /// <summary>ITU-T X.25.</summary>
+    public const int AF_X25 = 9;
+    /// <summary>IPv6.</summary>
     public const int AF_INET6 = 10;
-    /// <summary><c>AF_NETLINK</c> (AF).</summary>
+    /// <summary>Amateur radio X.25 PLP (ROSE).</summary>
+    public const int AF_ROSE = 11;
+    /// <summary>DECnet.</summary>
+    public const int AF_DECnet = 12;
+    /// <summary>802.2 LLC (NetBEUI).</summary>
+    public const int AF_NETBEUI = 13;
+    /// <summary>Security callback pseudo family.</summary>
+    public const int AF_SECURITY = 14;
+    /// <summary>PF_KEY key management.</summary>
+    public const int AF_KEY = 15;
+    /// <summary>Kernel user interface (netlink(7)).</summary>
     public const int AF_NETLINK = 16;
-    /// <summary><c>AF_PACKET</c> (AF).</summary>
+    /// <summary>Netlink (the 4.4BSD name of AF_NETLINK).</summary>
+    public const int AF_ROUTE = 16;
+    /// <summary>Link-level packets (packet(7)).</summary>
     public const int AF_PACKET = 17;
+    /// <summary>Ash.</summary>
+    public const int AF_ASH = 18;
+    /// <summary>Acorn Econet.</summary>
+    public const int AF_ECONET = 19;
+    /// <summary>ATM switched virtual circuits.</summary>
+    public const int AF_ATMSVC = 20;
+    /// <summary>Reliable Datagram Sockets.</summary>
+    public const int AF_RDS = 21;
+    /// <summary>IBM SNA.</summary>
+    public const int AF_SNA = 22;
+    /// <summary>IrDA.</summary>
+    public const int AF_IRDA = 23;
+    /// <summary>PPP over X (PPPoE, L2TP).</summary>
+    public const int AF_PPPOX = 24;
+    /// <summary>Wanpipe.</summary>
+    public const int AF_WANPIPE = 25;
+    /// <summary>IEEE 802.2 LLC.</summary>
+    public const int AF_LLC = 26;
+    /// <summary>InfiniBand native addressing.</summary>
+    public const int AF_IB = 27;
+    /// <summary>MPLS.</summary>
+    public const int AF_MPLS = 28;
+    /// <summary>Controller Area Network.</summary>
+    public const int AF_CAN = 29;
+    /// <summary>TIPC.</summary>
+    public const int AF_TIPC = 30;
+    /// <summary>Bluetooth.</summary>
+    public const int AF_BLUETOOTH = 31;
+    /// <summary>IUCV (z/VM).</summary>
+    public const int AF_IUCV = 32;
+    /// <summary>RxRPC.</summary>
+    public const int AF_RXRPC = 33;
+    /// <summary>mISDN.</summary>
+    public const int AF_ISDN = 34;
+    /// <summary>Phonet.</summary>
+    public const int AF_PHONET = 35;
+    /// <summary>IEEE 802.15.4.</summary>
+    public const int AF_IEEE802154 = 36;
+    /// <summary>CAIF.</summary>
+    public const int AF_CAIF = 37;
+    /// <summary>Kernel crypto API.</summary>
+    public const int AF_ALG = 38;
+    /// <summary>NFC.</summary>
+    public const int AF_NFC = 39;
+    /// <summary>Virtual machine sockets (vsock(7)).</summary>
+    public const int AF_VSOCK = 40;
+    /// <summary>Kernel Connection Multiplexor.</summary>
+    public const int AF_KCM = 41;
+    /// <summary>Qualcomm IPC router.</summary>
+    public const int AF_QIPCRTR = 42;
+    /// <summary>Shared Memory Communications.</summary>
+    public const int AF_SMC = 43;
+    /// <summary>XDP sockets.</summary>
+    public const int AF_XDP = 44;
+    /// <summary>Management Component Transport Protocol.</summary>
+    public const int AF_MCTP = 45;
+    /// <summary>One more than the highest address family the headers know.</summary>
+    public const int AF_MAX = 46;
 
     // SOCK
-    /// <summary><c>SOCK_STREAM</c> (SOCK).</summary>
+    /// <summary>Sequenced, reliable, connection-based byte streams.</summary>
     public const int SOCK_STREAM = 1;
-    /// <summary><c>SOCK_DGRAM</c> (SOCK).</summary>
+    /// <summary>Connectionless datagrams of a fixed maximum length.</summary>
     public const int SOCK_DGRAM = 2;
-    /// <summary><c>SOCK_RAW</c> (SOCK).</summary>
+    /// <summary>Raw protocol access.</summary>
     public const int SOCK_RAW = 3;
-    /// <summary><c>SOCK_RDM</c> (SOCK).</summary>
+    /// <summary>Reliably delivered messages.</summary>
     public const int SOCK_RDM = 4;
-    /// <summary><c>SOCK_SEQPACKET</c> (SOCK).</summary>
+    /// <summary>Sequenced, reliable, connection-based datagrams.</summary>
     public const int SOCK_SEQPACKET = 5;
-    /// <summary><c>SOCK_PACKET</c> (SOCK).</summary>
+    /// <summary>Datagram Congestion Control Protocol.</summary>
+    public const int SOCK_DCCP = 6;
+    /// <summary>Obsolete link-level packets (use AF_PACKET).</summary>
     public const int SOCK_PACKET = 10;
-    /// <summary><c>SOCK_NONBLOCK</c> (SOCK).</summary>
+    /// <summary>With the socket type, create the socket non-blocking.</summary>
     public const int SOCK_NONBLOCK = 2048;
-    /// <summary><c>SOCK_CLOEXEC</c> (SOCK).</summary>
+    /// <summary>With the socket type, set close-on-exec on the new descriptor.</summary>
     public const int SOCK_CLOEXEC = 524288;
+    /// <summary>SO_BUF_LOCK bit that keeps the kernel from tuning the send buffer.</summary>
+    public const int SOCK_SNDBUF_LOCK = 1;
+    /// <summary>SO_BUF_LOCK bit that keeps the kernel from tuning the receive buffer.</summary>
+    public const int SOCK_RCVBUF_LOCK = 2;
+    /// <summary>Both SO_BUF_LOCK bits.</summary>
+    public const int SOCK_BUF_LOCK_MASK = 3;
+    /// <summary>SO_TXREHASH value that follows the net.core.txrehash sysctl.</summary>
+    public const int SOCK_TXREHASH_DEFAULT = 255;
+    /// <summary>SO_TXREHASH value that never rehashes the flow label on retransmission.</summary>
+    public const int SOCK_TXREHASH_DISABLED = 0;
+    /// <summary>SO_TXREHASH value that rehashes the flow label on retransmission.</summary>
+    public const int SOCK_TXREHASH_ENABLED = 1;
+    /// <summary>The backlog limit listen() applies by default (net.core.somaxconn).</summary>
+    public const int SOMAXCONN = 4096;
 
     // SOL
-    /// <summary><c>SOL_SOCKET</c> (SOL).</summary>
+    /// <summary>The socket level of options and control messages.</summary>
     public const int SOL_SOCKET = 1;
+    /// <summary>TCP level (the same as IPPROTO_TCP).</summary>
+    public const int SOL_TCP = 6;
+    /// <summary>UDP level (the same as IPPROTO_UDP).</summary>
+    public const int SOL_UDP = 17;
+    /// <summary>IPv6 level (the same as IPPROTO_IPV6).</summary>
+    public const int SOL_IPV6 = 41;
+    /// <summary>ICMPv6 level (the same as IPPROTO_ICMPV6).</summary>
+    public const int SOL_ICMPV6 = 58;
+    /// <summary>UDP-Lite level (the same as IPPROTO_UDPLITE); only the kernel's internal headers define it; Linux 2.6.20 or later.</summary>
+    public const int SOL_UDPLITE = 136;
+    /// <summary>Raw socket level.</summary>
+    public const int SOL_RAW = 255;
+    /// <summary>IPX level.</summary>
+    public const int SOL_IPX = 256;
+    /// <summary>AX.25 level.</summary>
+    public const int SOL_AX25 = 257;
+    /// <summary>AppleTalk level.</summary>
+    public const int SOL_ATALK = 258;
+    /// <summary>NET/ROM level.</summary>
+    public const int SOL_NETROM = 259;
+    /// <summary>ROSE level.</summary>
+    public const int SOL_ROSE = 260;
+    /// <summary>DECnet level.</summary>
+    public const int SOL_DECNET = 261;
+    /// <summary>X.25 level.</summary>
+    public const int SOL_X25 = 262;
+    /// <summary>ATM layer (cell level).</summary>
+    public const int SOL_ATM = 264;
+    /// <summary>ATM adaption layer (packet level).</summary>
+    public const int SOL_AAL = 265;
+    /// <summary>IrDA level.</summary>
+    public const int SOL_IRDA = 266;
+    /// <summary>NetBEUI level.</summary>
+    public const int SOL_NETBEUI = 267;
+    /// <summary>LLC level.</summary>
+    public const int SOL_LLC = 268;
+    /// <summary>DCCP level.</summary>
+    public const int SOL_DCCP = 269;
+    /// <summary>Netlink level (netlink(7)).</summary>
+    public const int SOL_NETLINK = 270;
+    /// <summary>TIPC level.</summary>
+    public const int SOL_TIPC = 271;
+    /// <summary>RxRPC level.</summary>
+    public const int SOL_RXRPC = 272;
+    /// <summary>PPP over L2TP level.</summary>
+    public const int SOL_PPPOL2TP = 273;
+    /// <summary>Bluetooth level.</summary>
+    public const int SOL_BLUETOOTH = 274;
+    /// <summary>Phonet pipe level.</summary>
+    public const int SOL_PNPIPE = 275;
+    /// <summary>RDS level.</summary>
+    public const int SOL_RDS = 276;
+    /// <summary>IUCV level.</summary>
+    public const int SOL_IUCV = 277;
+    /// <summary>CAIF level.</summary>
+    public const int SOL_CAIF = 278;
+    /// <summary>Kernel crypto API level.</summary>
+    public const int SOL_ALG = 279;
+    /// <summary>NFC level.</summary>
+    public const int SOL_NFC = 280;
+    /// <summary>KCM level.</summary>
+    public const int SOL_KCM = 281;
+    /// <summary>Kernel TLS level.</summary>
+    public const int SOL_TLS = 282;
+    /// <summary>XDP socket level.</summary>
+    public const int SOL_XDP = 283;
+    /// <summary>Multipath TCP level.</summary>
+    public const int SOL_MPTCP = 284;
+    /// <summary>MCTP level.</summary>
+    public const int SOL_MCTP = 285;
+    /// <summary>SMC level.</summary>
+    public const int SOL_SMC = 286;
+    /// <summary>vsock level.</summary>
+    public const int SOL_VSOCK = 287;
 
     // SO
     /// <summary><c>SO_DEBUG</c> (SO).</summary>
@@ -66,8 +242,14 @@ public static partial class Sockets
     public const int SO_KEEPALIVE = 9;
     /// <summary><c>SO_OOBINLINE</c> (SO).</summary>
     public const int SO_OOBINLINE = 10;
+    /// <summary><c>SO_NO_CHECK</c> (SO).</summary>
+    public const int SO_NO_CHECK = 11;
+    /// <summary><c>SO_PRIORITY</c> (SO).</summary>
+    public const int SO_PRIORITY = 12;
     /// <summary><c>SO_LINGER</c> (SO).</summary>
     public const int SO_LINGER = 13;
+    /// <summary><c>SO_BSDCOMPAT</c> (SO).</summary>
+    public const int SO_BSDCOMPAT = 14;
     /// <summary><c>SO_REUSEPORT</c> (SO).</summary>
     public const int SO_REUSEPORT = 15;
     /// <summary><c>SO_PASSCRED</c> (SO).</summary>
@@ -78,66 +260,440 @@ public static partial class Sockets
     public const int SO_RCVLOWAT = 18;
     /// <summary><c>SO_SNDLOWAT</c> (SO).</summary>
     public const int SO_SNDLOWAT = 19;
+    /// <summary><c>SO_RCVTIMEO_OLD</c> (SO).</summary>
+    public const int SO_RCVTIMEO_OLD = 20;
     /// <summary><c>SO_RCVTIMEO</c> (SO).</summary>
     public const int SO_RCVTIMEO = 20;
+    /// <summary><c>SO_SNDTIMEO_OLD</c> (SO).</summary>
+    public const int SO_SNDTIMEO_OLD = 21;
     /// <summary><c>SO_SNDTIMEO</c> (SO).</summary>
     public const int SO_SNDTIMEO = 21;
+    /// <summary><c>SO_SECURITY_AUTHENTICATION</c> (SO).</summary>
+    public const int SO_SECURITY_AUTHENTICATION = 22;
+    /// <summary><c>SO_SECURITY_ENCRYPTION_TRANSPORT</c> (SO).</summary>
+    public const int SO_SECURITY_ENCRYPTION_TRANSPORT = 23;
+    /// <summary><c>SO_SECURITY_ENCRYPTION_NETWORK</c> (SO).</summary>
+    public const int SO_SECURITY_ENCRYPTION_NETWORK = 24;
     /// <summary><c>SO_BINDTODEVICE</c> (SO).</summary>
     public const int SO_BINDTODEVICE = 25;
+    /// <summary><c>SO_ATTACH_FILTER</c> (SO).</summary>
+    public const int SO_ATTACH_FILTER = 26;
+    /// <summary>Reads the attached classic BPF program (lengths count instructions).</summary>
+    public const int SO_GET_FILTER = 26;
+    /// <summary><c>SO_DETACH_FILTER</c> (SO).</summary>
+    public const int SO_DETACH_FILTER = 27;
+    /// <summary>Detaches the socket filter, classic or eBPF (the same as SO_DETACH_FILTER).</summary>
+    public const int SO_DETACH_BPF = 27;
+    /// <summary>The peer's address; the kernel wants a buffer no longer than the address, use PeerName().</summary>
+    public const int SO_PEERNAME = 28;
+    /// <summary><c>SO_TIMESTAMP_OLD</c> (SO).</summary>
+    public const int SO_TIMESTAMP_OLD = 29;
     /// <summary><c>SO_TIMESTAMP</c> (SO).</summary>
     public const int SO_TIMESTAMP = 29;
     /// <summary><c>SO_ACCEPTCONN</c> (SO).</summary>
     public const int SO_ACCEPTCONN = 30;
+    /// <summary><c>SO_PEERSEC</c> (SO).</summary>
+    public const int SO_PEERSEC = 31;
     /// <summary><c>SO_SNDBUFFORCE</c> (SO).</summary>
     public const int SO_SNDBUFFORCE = 32;
     /// <summary><c>SO_RCVBUFFORCE</c> (SO).</summary>
     public const int SO_RCVBUFFORCE = 33;
+    /// <summary><c>SO_PASSSEC</c> (SO).</summary>
+    public const int SO_PASSSEC = 34;
+    /// <summary><c>SO_TIMESTAMPNS_OLD</c> (SO).</summary>
+    public const int SO_TIMESTAMPNS_OLD = 35;
+    /// <summary><c>SO_TIMESTAMPNS</c> (SO).</summary>
+    public const int SO_TIMESTAMPNS = 35;
+    /// <summary><c>SO_MARK</c> (SO).</summary>
+    public const int SO_MARK = 36;
+    /// <summary><c>SO_TIMESTAMPING_OLD</c> (SO).</summary>
+    public const int SO_TIMESTAMPING_OLD = 37;
+    /// <summary><c>SO_TIMESTAMPING</c> (SO).</summary>
+    public const int SO_TIMESTAMPING = 37;
     /// <summary><c>SO_PROTOCOL</c> (SO).</summary>
     public const int SO_PROTOCOL = 38;
     /// <summary><c>SO_DOMAIN</c> (SO).</summary>
     public const int SO_DOMAIN = 39;
+    /// <summary><c>SO_RXQ_OVFL</c> (SO).</summary>
+    public const int SO_RXQ_OVFL = 40;
+    /// <summary><c>SO_WIFI_STATUS</c> (SO).</summary>
+    public const int SO_WIFI_STATUS = 41;
+    /// <summary><c>SO_PEEK_OFF</c> (SO).</summary>
+    public const int SO_PEEK_OFF = 42;
+    /// <summary><c>SO_NOFCS</c> (SO).</summary>
+    public const int SO_NOFCS = 43;
+    /// <summary><c>SO_LOCK_FILTER</c> (SO).</summary>
+    public const int SO_LOCK_FILTER = 44;
+    /// <summary><c>SO_SELECT_ERR_QUEUE</c> (SO).</summary>
+    public const int SO_SELECT_ERR_QUEUE = 45;
+    /// <summary><c>SO_BUSY_POLL</c> (SO).</summary>
+    public const int SO_BUSY_POLL = 46;
+    /// <summary><c>SO_MAX_PACING_RATE</c> (SO).</summary>
+    public const int SO_MAX_PACING_RATE = 47;
+    /// <summary><c>SO_BPF_EXTENSIONS</c> (SO).</summary>
+    public const int SO_BPF_EXTENSIONS = 48;
+    /// <summary><c>SO_INCOMING_CPU</c> (SO).</summary>
+    public const int SO_INCOMING_CPU = 49;
+    /// <summary><c>SO_ATTACH_BPF</c> (SO).</summary>
+    public const int SO_ATTACH_BPF = 50;
+    /// <summary><c>SO_ATTACH_REUSEPORT_CBPF</c> (SO).</summary>
+    public const int SO_ATTACH_REUSEPORT_CBPF = 51;
+    /// <summary><c>SO_ATTACH_REUSEPORT_EBPF</c> (SO).</summary>
+    public const int SO_ATTACH_REUSEPORT_EBPF = 52;
+    /// <summary><c>SO_CNX_ADVICE</c> (SO).</summary>
+    public const int SO_CNX_ADVICE = 53;
+    /// <summary><c>SO_MEMINFO</c> (SO).</summary>
+    public const int SO_MEMINFO = 55;
+    /// <summary><c>SO_INCOMING_NAPI_ID</c> (SO).</summary>
+    public const int SO_INCOMING_NAPI_ID = 56;
+    /// <summary><c>SO_COOKIE</c> (SO).</summary>
+    public const int SO_COOKIE = 57;
+    /// <summary><c>SO_PEERGROUPS</c> (SO).</summary>
+    public const int SO_PEERGROUPS = 59;
+    /// <summary><c>SO_ZEROCOPY</c> (SO).</summary>
+    public const int SO_ZEROCOPY = 60;
+    /// <summary><c>SO_TXTIME</c> (SO).</summary>
+    public const int SO_TXTIME = 61;
+    /// <summary><c>SO_BINDTOIFINDEX</c> (SO).</summary>
+    public const int SO_BINDTOIFINDEX = 62;
+    /// <summary><c>SO_TIMESTAMP_NEW</c> (SO).</summary>
+    public const int SO_TIMESTAMP_NEW = 63;
+    /// <summary><c>SO_TIMESTAMPNS_NEW</c> (SO).</summary>
+    public const int SO_TIMESTAMPNS_NEW = 64;
+    /// <summary><c>SO_TIMESTAMPING_NEW</c> (SO).</summary>
+    public const int SO_TIMESTAMPING_NEW = 65;
+    /// <summary><c>SO_RCVTIMEO_NEW</c> (SO).</summary>
+    public const int SO_RCVTIMEO_NEW = 66;
+    /// <summary><c>SO_SNDTIMEO_NEW</c> (SO).</summary>
+    public const int SO_SNDTIMEO_NEW = 67;
+    /// <summary><c>SO_DETACH_REUSEPORT_BPF</c> (SO).</summary>
+    public const int SO_DETACH_REUSEPORT_BPF = 68;
+    /// <summary><c>SO_PREFER_BUSY_POLL</c> (SO).</summary>
+    public const int SO_PREFER_BUSY_POLL = 69;
+    /// <summary><c>SO_BUSY_POLL_BUDGET</c> (SO).</summary>
+    public const int SO_BUSY_POLL_BUDGET = 70;
+    /// <summary><c>SO_NETNS_COOKIE</c> (SO).</summary>
+    public const int SO_NETNS_COOKIE = 71;
+    /// <summary><c>SO_BUF_LOCK</c> (SO).</summary>
+    public const int SO_BUF_LOCK = 72;
+    /// <summary><c>SO_RESERVE_MEM</c> (SO).</summary>
+    public const int SO_RESERVE_MEM = 73;
+    /// <summary><c>SO_TXREHASH</c> (SO).</summary>
+    public const int SO_TXREHASH = 74;
+    /// <summary><c>SO_RCVMARK</c> (SO).</summary>
+    public const int SO_RCVMARK = 75;
+    /// <summary><c>SO_PASSPIDFD</c> (SO); Linux 6.5 or later.</summary>
+    public const int SO_PASSPIDFD = 76;
+    /// <summary><c>SO_PEERPIDFD</c> (SO); Linux 6.5 or later.</summary>
+    public const int SO_PEERPIDFD = 77;
+    /// <summary><c>SO_DEVMEM_LINEAR</c> (SO); Linux 6.12 or later.</summary>
+    public const int SO_DEVMEM_LINEAR = 78;
+    /// <summary><c>SO_DEVMEM_DMABUF</c> (SO); Linux 6.12 or later.</summary>
+    public const int SO_DEVMEM_DMABUF = 79;
+    /// <summary><c>SO_DEVMEM_DONTNEED</c> (SO); Linux 6.12 or later.</summary>
+    public const int SO_DEVMEM_DONTNEED = 80;
+    /// <summary><c>SO_RCVPRIORITY</c> (SO); Linux 6.14 or later.</summary>
+    public const int SO_RCVPRIORITY = 82;
+    /// <summary><c>SO_PASSRIGHTS</c> (SO); Linux 6.16 or later.</summary>
+    public const int SO_PASSRIGHTS = 83;
+    /// <summary><c>SO_INQ</c> (SO); Linux 6.17 or later.</summary>
+    public const int SO_INQ = 84;
 
     // SCM
-    /// <summary><c>SCM_RIGHTS</c> (SCM).</summary>
+    /// <summary>Control message carrying file descriptors.</summary>
     public const int SCM_RIGHTS = 1;
-    /// <summary><c>SCM_CREDENTIALS</c> (SCM).</summary>
+    /// <summary>Control message carrying a struct ucred.</summary>
     public const int SCM_CREDENTIALS = 2;
+    /// <summary>Control message carrying the peer's security label (SO_PASSSEC); only the kernel's internal headers define it; Linux 2.6.17 or later.</summary>
+    public const int SCM_SECURITY = 3;
+    /// <summary>Control message carrying a pidfd of the sender (SO_PASSPIDFD); Linux 6.5 or later.</summary>
+    public const int SCM_PIDFD = 4;
+    /// <summary>Control message of SO_TIMESTAMP.</summary>
+    public const int SCM_TIMESTAMP = 29;
+    /// <summary>Control message of SO_TIMESTAMPNS.</summary>
+    public const int SCM_TIMESTAMPNS = 35;
+    /// <summary>Control message of SO_TIMESTAMPING (struct scm_timestamping).</summary>
+    public const int SCM_TIMESTAMPING = 37;
+    /// <summary>Control message of SO_WIFI_STATUS.</summary>
+    public const int SCM_WIFI_STATUS = 41;
+    /// <summary>Control message of SOF_TIMESTAMPING_OPT_STATS (netlink attributes).</summary>
+    public const int SCM_TIMESTAMPING_OPT_STATS = 54;
+    /// <summary>Control message of SOF_TIMESTAMPING_OPT_PKTINFO (struct scm_ts_pktinfo).</summary>
+    public const int SCM_TIMESTAMPING_PKTINFO = 58;
+    /// <summary>Control message giving a datagram's transmit time (SO_TXTIME).</summary>
+    public const int SCM_TXTIME = 61;
+    /// <summary>Control message of device-memory TCP for data in linear buffers; Linux 6.12 or later.</summary>
+    public const int SCM_DEVMEM_LINEAR = 78;
+    /// <summary>Control message of device-memory TCP for data in a dma-buf; Linux 6.12 or later.</summary>
+    public const int SCM_DEVMEM_DMABUF = 79;
+    /// <summary>Control message setting the timestamp key of one send (SOF_TIMESTAMPING_OPT_ID); Linux 6.13 or later.</summary>
+    public const int SCM_TS_OPT_ID = 81;
+    /// <summary>Control message of SO_INQ (bytes left to read); Linux 6.17 or later.</summary>
+    public const int SCM_INQ = 84;
+    /// <summary>Timestamp type in sock_extended_err.ee_info - the packet left the stack or the device.</summary>
+    public const int SCM_TSTAMP_SND = 0;
+    /// <summary>Timestamp type - the packet entered the packet scheduler.</summary>
+    public const int SCM_TSTAMP_SCHED = 1;
+    /// <summary>Timestamp type - the peer acknowledged the data.</summary>
+    public const int SCM_TSTAMP_ACK = 2;
+    /// <summary>Timestamp type - the device reported the packet completed; Linux 6.16 or later.</summary>
+    public const int SCM_TSTAMP_COMPLETION = 3;
 
     // MSG
-    /// <summary><c>MSG_OOB</c> (MSG).</summary>
+    /// <summary>Out-of-band data.</summary>
     public const int MSG_OOB = 1;
-    /// <summary><c>MSG_PEEK</c> (MSG).</summary>
+    /// <summary>Read without removing the data from the queue.</summary>
     public const int MSG_PEEK = 2;
-    /// <summary><c>MSG_DONTROUTE</c> (MSG).</summary>
+    /// <summary>Send only to directly connected hosts.</summary>
     public const int MSG_DONTROUTE = 4;
-    /// <summary><c>MSG_CTRUNC</c> (MSG).</summary>
+    /// <summary>An old name of MSG_DONTROUTE.</summary>
+    public const int MSG_TRYHARD = 4;
+    /// <summary>Control data did not fit the buffer (recvmsg flag).</summary>
     public const int MSG_CTRUNC = 8;
-    /// <summary><c>MSG_TRUNC</c> (MSG).</summary>
+    /// <summary>Unused by Linux.</summary>
+    public const int MSG_PROXY = 16;
+    /// <summary>Return the real length of a datagram that did not fit; set when data was cut.</summary>
     public const int MSG_TRUNC = 32;
-    /// <summary><c>MSG_DONTWAIT</c> (MSG).</summary>
+    /// <summary>Do not block for this call.</summary>
     public const int MSG_DONTWAIT = 64;
-    /// <summary><c>MSG_EOR</c> (MSG).</summary>
+    /// <summary>End of record.</summary>
     public const int MSG_EOR = 128;
-    /// <summary><c>MSG_WAITALL</c> (MSG).</summary>
+    /// <summary>Wait for the whole requested length.</summary>
     public const int MSG_WAITALL = 256;
-    /// <summary><c>MSG_CONFIRM</c> (MSG).</summary>
+    /// <summary>Unused by Linux sockets.</summary>
+    public const int MSG_FIN = 512;
+    /// <summary>Unused by Linux sockets.</summary>
+    public const int MSG_SYN = 1024;
+    /// <summary>Tell the link layer that the neighbour answered.</summary>
     public const int MSG_CONFIRM = 2048;
-    /// <summary><c>MSG_ERRQUEUE</c> (MSG).</summary>
+    /// <summary>Unused by Linux sockets.</summary>
+    public const int MSG_RST = 4096;
+    /// <summary>Receive from the error queue.</summary>
     public const int MSG_ERRQUEUE = 8192;
-    /// <summary><c>MSG_NOSIGNAL</c> (MSG).</summary>
+    /// <summary>Do not raise SIGPIPE on a broken stream.</summary>
     public const int MSG_NOSIGNAL = 16384;
-    /// <summary><c>MSG_MORE</c> (MSG).</summary>
+    /// <summary>More data follows (cork until a send without it).</summary>
     public const int MSG_MORE = 32768;
-    /// <summary><c>MSG_WAITFORONE</c> (MSG).</summary>
+    /// <summary>recvmmsg - turn on MSG_DONTWAIT after the first message.</summary>
     public const int MSG_WAITFORONE = 65536;
-    /// <summary><c>MSG_CMSG_CLOEXEC</c> (MSG).</summary>
+    /// <summary>sendmmsg - more messages follow.</summary>
+    public const int MSG_BATCH = 262144;
+    /// <summary>Receive device-memory TCP data; only the kernel's internal headers define it; Linux 6.12 or later.</summary>
+    public const int MSG_SOCK_DEVMEM = 33554432;
+    /// <summary>Send without copying (SO_ZEROCOPY).</summary>
+    public const int MSG_ZEROCOPY = 67108864;
+    /// <summary>Send data in the TCP SYN (TCP Fast Open).</summary>
+    public const int MSG_FASTOPEN = 536870912;
+    /// <summary>Set close-on-exec on descriptors received with SCM_RIGHTS.</summary>
     public const int MSG_CMSG_CLOEXEC = 1073741824;
 
     // SHUT
-    /// <summary><c>SHUT_RD</c> (SHUT).</summary>
+    /// <summary>Shut down the reading half.</summary>
     public const int SHUT_RD = 0;
-    /// <summary><c>SHUT_WR</c> (SHUT).</summary>
+    /// <summary>Shut down the writing half.</summary>
     public const int SHUT_WR = 1;
-    /// <summary><c>SHUT_RDWR</c> (SHUT).</summary>
+    /// <summary>Shut down both halves.</summary>
     public const int SHUT_RDWR = 2;
+
+    // SOF_TIMESTAMPING
+    /// <summary>Record transmit timestamps in hardware.</summary>
+    public const int SOF_TIMESTAMPING_TX_HARDWARE = 1;
+    /// <summary>Record transmit timestamps when the packet leaves the stack.</summary>
+    public const int SOF_TIMESTAMPING_TX_SOFTWARE = 2;
+    /// <summary>Record receive timestamps in hardware.</summary>
+    public const int SOF_TIMESTAMPING_RX_HARDWARE = 4;
+    /// <summary>Record receive timestamps when the packet enters the stack.</summary>
+    public const int SOF_TIMESTAMPING_RX_SOFTWARE = 8;
+    /// <summary>Report software timestamps (ts[0]).</summary>
+    public const int SOF_TIMESTAMPING_SOFTWARE = 16;
+    /// <summary>Ignored (was hardware timestamps in system time).</summary>
+    public const int SOF_TIMESTAMPING_SYS_HARDWARE = 32;
+    /// <summary>Report hardware timestamps (ts[2]).</summary>
+    public const int SOF_TIMESTAMPING_RAW_HARDWARE = 64;
+    /// <summary>Give each transmit timestamp a key in ee_data.</summary>
+    public const int SOF_TIMESTAMPING_OPT_ID = 128;
+    /// <summary>Record a timestamp when the packet enters the packet scheduler.</summary>
+    public const int SOF_TIMESTAMPING_TX_SCHED = 256;
+    /// <summary>Record a timestamp when the peer acknowledges the data (TCP).</summary>
+    public const int SOF_TIMESTAMPING_TX_ACK = 512;
+    /// <summary>Add IP_PKTINFO to looped-back transmit timestamps.</summary>
+    public const int SOF_TIMESTAMPING_OPT_CMSG = 1024;
+    /// <summary>Return transmit timestamps without the packet data.</summary>
+    public const int SOF_TIMESTAMPING_OPT_TSONLY = 2048;
+    /// <summary>Add SCM_TIMESTAMPING_OPT_STATS to transmit timestamps (TCP).</summary>
+    public const int SOF_TIMESTAMPING_OPT_STATS = 4096;
+    /// <summary>Add SCM_TIMESTAMPING_PKTINFO to received hardware timestamps.</summary>
+    public const int SOF_TIMESTAMPING_OPT_PKTINFO = 8192;
+    /// <summary>Report software and hardware transmit timestamps separately.</summary>
+    public const int SOF_TIMESTAMPING_OPT_TX_SWHW = 16384;
+    /// <summary>Bind to the PTP virtual clock of so_timestamping.bind_phc.</summary>
+    public const int SOF_TIMESTAMPING_BIND_PHC = 32768;
+    /// <summary>Count OPT_ID keys of TCP in bytes sent rather than queued; Linux 6.2 or later.</summary>
+    public const int SOF_TIMESTAMPING_OPT_ID_TCP = 65536;
+    /// <summary>Report only the receive timestamps that were also recorded by this socket's flags; Linux 6.12 or later.</summary>
+    public const int SOF_TIMESTAMPING_OPT_RX_FILTER = 131072;
+    /// <summary>Record a timestamp when the device reports the packet completed; Linux 6.16 or later.</summary>
+    public const int SOF_TIMESTAMPING_TX_COMPLETION = 262144;
+    /// <summary>All transmit recording flags.</summary>
+    public const int SOF_TIMESTAMPING_TX_RECORD_MASK = 771;
+
+    // SOF_TXTIME
+    /// <summary>sock_txtime flag - the transmit time is a deadline.</summary>
+    public const int SOF_TXTIME_DEADLINE_MODE = 1;
+    /// <summary>sock_txtime flag - report dropped packets on the error queue.</summary>
+    public const int SOF_TXTIME_REPORT_ERRORS = 2;
+
+    // SK_MEMINFO
+    /// <summary>SO_MEMINFO index - memory of queued received data.</summary>
+    public const int SK_MEMINFO_RMEM_ALLOC = 0;
+    /// <summary>SO_MEMINFO index - the receive buffer size.</summary>
+    public const int SK_MEMINFO_RCVBUF = 1;
+    /// <summary>SO_MEMINFO index - memory of data being sent.</summary>
+    public const int SK_MEMINFO_WMEM_ALLOC = 2;
+    /// <summary>SO_MEMINFO index - the send buffer size.</summary>
+    public const int SK_MEMINFO_SNDBUF = 3;
+    /// <summary>SO_MEMINFO index - memory reserved ahead.</summary>
+    public const int SK_MEMINFO_FWD_ALLOC = 4;
+    /// <summary>SO_MEMINFO index - memory of queued data to send.</summary>
+    public const int SK_MEMINFO_WMEM_QUEUED = 5;
+    /// <summary>SO_MEMINFO index - option memory (filters, ...).</summary>
+    public const int SK_MEMINFO_OPTMEM = 6;
+    /// <summary>SO_MEMINFO index - memory of the backlog.</summary>
+    public const int SK_MEMINFO_BACKLOG = 7;
+    /// <summary>SO_MEMINFO index - dropped packets.</summary>
+    public const int SK_MEMINFO_DROPS = 8;
+    /// <summary>Number of SO_MEMINFO values the headers know.</summary>
+    public const int SK_MEMINFO_VARS = 9;
+
+    // BPF
+    /// <summary>Class - load into A.</summary>
+    public const int BPF_LD = 0;
+    /// <summary>Class - load into X.</summary>
+    public const int BPF_LDX = 1;
+    /// <summary>Class - store A into scratch memory.</summary>
+    public const int BPF_ST = 2;
+    /// <summary>Class - store X into scratch memory.</summary>
+    public const int BPF_STX = 3;
+    /// <summary>Class - arithmetic on A.</summary>
+    public const int BPF_ALU = 4;
+    /// <summary>Class - jumps.</summary>
+    public const int BPF_JMP = 5;
+    /// <summary>Class - return (the number of bytes to accept, 0 drops).</summary>
+    public const int BPF_RET = 6;
+    /// <summary>Class - register transfers (BPF_TAX, BPF_TXA).</summary>
+    public const int BPF_MISC = 7;
+    /// <summary>Size - 32-bit word.</summary>
+    public const int BPF_W = 0;
+    /// <summary>Size - 16-bit half word.</summary>
+    public const int BPF_H = 8;
+    /// <summary>Size - byte.</summary>
+    public const int BPF_B = 16;
+    /// <summary>Mode - the constant k.</summary>
+    public const int BPF_IMM = 0;
+    /// <summary>Mode - packet data at offset k.</summary>
+    public const int BPF_ABS = 32;
+    /// <summary>Mode - packet data at offset X + k.</summary>
+    public const int BPF_IND = 64;
+    /// <summary>Mode - scratch memory word k.</summary>
+    public const int BPF_MEM = 96;
+    /// <summary>Mode - the packet length.</summary>
+    public const int BPF_LEN = 128;
+    /// <summary>Mode - 4 times the low nibble of the packet byte at k (IPv4 header length).</summary>
+    public const int BPF_MSH = 160;
+    /// <summary>ALU operation - add.</summary>
+    public const int BPF_ADD = 0;
+    /// <summary>ALU operation - subtract.</summary>
+    public const int BPF_SUB = 16;
+    /// <summary>ALU operation - multiply.</summary>
+    public const int BPF_MUL = 32;
+    /// <summary>ALU operation - divide.</summary>
+    public const int BPF_DIV = 48;
+    /// <summary>ALU operation - or.</summary>
+    public const int BPF_OR = 64;
+    /// <summary>ALU operation - and.</summary>
+    public const int BPF_AND = 80;
+    /// <summary>ALU operation - shift left.</summary>
+    public const int BPF_LSH = 96;
+    /// <summary>ALU operation - shift right.</summary>
+    public const int BPF_RSH = 112;
+    /// <summary>ALU operation - negate.</summary>
+    public const int BPF_NEG = 128;
+    /// <summary>ALU operation - remainder.</summary>
+    public const int BPF_MOD = 144;
+    /// <summary>ALU operation - exclusive or.</summary>
+    public const int BPF_XOR = 160;
+    /// <summary>Jump - always, by k.</summary>
+    public const int BPF_JA = 0;
+    /// <summary>Jump - if A equals the operand.</summary>
+    public const int BPF_JEQ = 16;
+    /// <summary>Jump - if A is greater than the operand.</summary>
+    public const int BPF_JGT = 32;
+    /// <summary>Jump - if A is greater than or equal to the operand.</summary>
+    public const int BPF_JGE = 48;
+    /// <summary>Jump - if A and the operand share a bit.</summary>
+    public const int BPF_JSET = 64;
+    /// <summary>Source - the constant k.</summary>
+    public const int BPF_K = 0;
+    /// <summary>Source - the X register.</summary>
+    public const int BPF_X = 8;
+    /// <summary>Return source - the A register.</summary>
+    public const int BPF_A = 16;
+    /// <summary>Misc operation - copy A to X.</summary>
+    public const int BPF_TAX = 0;
+    /// <summary>Misc operation - copy X to A.</summary>
+    public const int BPF_TXA = 128;
+    /// <summary>The most instructions a classic BPF program may have.</summary>
+    public const int BPF_MAXINSNS = 4096;
+    /// <summary>Words of scratch memory.</summary>
+    public const int BPF_MEMWORDS = 16;
+    /// <summary>Major version of the classic BPF interface.</summary>
+    public const int BPF_MAJOR_VERSION = 1;
+    /// <summary>Minor version of the classic BPF interface.</summary>
+    public const int BPF_MINOR_VERSION = 1;
+    /// <summary>Offset of the network header (the same as SKF_NET_OFF).</summary>
+    public const int BPF_NET_OFF = -1048576;
+    /// <summary>Offset of the link-layer header (the same as SKF_LL_OFF).</summary>
+    public const int BPF_LL_OFF = -2097152;
+
+    // SKF
+    /// <summary>Base of the ancillary data loads (add an SKF_AD_* offset).</summary>
+    public const int SKF_AD_OFF = -4096;
+    /// <summary>Ancillary load - skb-&gt;protocol.</summary>
+    public const int SKF_AD_PROTOCOL = 0;
+    /// <summary>Ancillary load - the packet type (PACKET_HOST, ...).</summary>
+    public const int SKF_AD_PKTTYPE = 4;
+    /// <summary>Ancillary load - the receiving interface index.</summary>
+    public const int SKF_AD_IFINDEX = 8;
+    /// <summary>Ancillary load - find a netlink attribute.</summary>
+    public const int SKF_AD_NLATTR = 12;
+    /// <summary>Ancillary load - find a nested netlink attribute.</summary>
+    public const int SKF_AD_NLATTR_NEST = 16;
+    /// <summary>Ancillary load - the packet mark.</summary>
+    public const int SKF_AD_MARK = 20;
+    /// <summary>Ancillary load - the receive queue.</summary>
+    public const int SKF_AD_QUEUE = 24;
+    /// <summary>Ancillary load - the device type (ARPHRD_*).</summary>
+    public const int SKF_AD_HATYPE = 28;
+    /// <summary>Ancillary load - the receive hash.</summary>
+    public const int SKF_AD_RXHASH = 32;
+    /// <summary>Ancillary load - the current CPU.</summary>
+    public const int SKF_AD_CPU = 36;
+    /// <summary>Ancillary load - A xor X.</summary>
+    public const int SKF_AD_ALU_XOR_X = 40;
+    /// <summary>Ancillary load - the VLAN tag.</summary>
+    public const int SKF_AD_VLAN_TAG = 44;
+    /// <summary>Ancillary load - whether a VLAN tag is present.</summary>
+    public const int SKF_AD_VLAN_TAG_PRESENT = 48;
+    /// <summary>Ancillary load - the payload offset.</summary>
+    public const int SKF_AD_PAY_OFFSET = 52;
+    /// <summary>Ancillary load - a random number.</summary>
+    public const int SKF_AD_RANDOM = 56;
+    /// <summary>Ancillary load - the VLAN protocol.</summary>
+    public const int SKF_AD_VLAN_TPID = 60;
+    /// <summary>End of the ancillary loads (what SO_BPF_EXTENSIONS reports).</summary>
+    public const int SKF_AD_MAX = 64;
+    /// <summary>Offset of the network header in loads.</summary>
+    public const int SKF_NET_OFF = -1048576;
+    /// <summary>Offset of the link-layer header in loads.</summary>
+    public const int SKF_LL_OFF = -2097152;
 }

@@ -13,24 +13,16 @@ public static partial class SockOpt
     public static readonly global::UcSocket.SocketOption<bool, bool> SoBroadcast = new("SO_BROADCAST", 1, 6, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
     /// <summary><c>SOL_SOCKET</c> / <c>SO_DEBUG</c>: get and set as bool.</summary>
     public static readonly global::UcSocket.SocketOption<bool, bool> SoDebug = new("SO_DEBUG", 1, 1, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
-    /// <summary><c>SOL_SOCKET</c> / <c>SO_DOMAIN</c>: read-only, int.</summary>
-    public static readonly global::UcSocket.ReadOnlySocketOption<int> SoDomain = new("SO_DOMAIN", 1, 39, global::UcSocket.Marshalling.ValueCodecs.Int32);
-    /// <summary><c>SOL_SOCKET</c> / <c>SO_DONTROUTE</c>: get and set as bool.</summary>
-    public static readonly global::UcSocket.SocketOption<bool, bool> SoDontroute = new("SO_DONTROUTE", 1, 5, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
     /// <summary><c>SOL_SOCKET</c> / <c>SO_ERROR</c>: read-only, int.</summary>
     public static readonly global::UcSocket.ReadOnlySocketOption<int> SoError = new("SO_ERROR", 1, 4, global::UcSocket.Marshalling.ValueCodecs.Int32);
+    /// <summary><c>SOL_SOCKET</c> / <c>SO_DONTROUTE</c>: get and set as bool.</summary>
+    public static readonly global::UcSocket.SocketOption<bool, bool> SoDontroute = new("SO_DONTROUTE", 1, 5, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
     /// <summary><c>SOL_SOCKET</c> / <c>SO_KEEPALIVE</c>: get and set as bool.</summary>
     public static readonly global::UcSocket.SocketOption<bool, bool> SoKeepalive = new("SO_KEEPALIVE", 1, 9, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
     /// <summary><c>SOL_SOCKET</c> / <c>SO_LINGER</c>: get and set as struct linger.</summary>
     public static readonly global::UcSocket.SocketOption<global::UcSocket.Linger, global::UcSocket.Linger> SoLinger = new("SO_LINGER", 1, 13, global::UcSocket.Marshalling.StructCodec<global::UcSocket.Linger>.Instance, global::UcSocket.Marshalling.StructCodec<global::UcSocket.Linger>.Instance);
     /// <summary><c>SOL_SOCKET</c> / <c>SO_OOBINLINE</c>: get and set as bool.</summary>
     public static readonly global::UcSocket.SocketOption<bool, bool> SoOobinline = new("SO_OOBINLINE", 1, 10, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
-    /// <summary><c>SOL_SOCKET</c> / <c>SO_PASSCRED</c>: get and set as bool.</summary>
-    public static readonly global::UcSocket.SocketOption<bool, bool> SoPasscred = new("SO_PASSCRED", 1, 16, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
-    /// <summary><c>SOL_SOCKET</c> / <c>SO_PEERCRED</c>: read-only, struct ucred.</summary>
-    public static readonly global::UcSocket.ReadOnlySocketOption<global::UcSocket.Ucred> SoPeercred = new("SO_PEERCRED", 1, 17, global::UcSocket.Marshalling.StructCodec<global::UcSocket.Ucred>.Instance);
-    /// <summary><c>SOL_SOCKET</c> / <c>SO_PROTOCOL</c>: read-only, int.</summary>
-    public static readonly global::UcSocket.ReadOnlySocketOption<int> SoProtocol = new("SO_PROTOCOL", 1, 38, global::UcSocket.Marshalling.ValueCodecs.Int32);
     /// <summary><c>SOL_SOCKET</c> / <c>SO_RCVBUF</c>: get and set as int.</summary>
     public static readonly global::UcSocket.SocketOption<int, int> SoRcvbuf = new("SO_RCVBUF", 1, 8, global::UcSocket.Marshalling.ValueCodecs.Int32, global::UcSocket.Marshalling.ValueCodecs.Int32);
     /// <summary><c>SOL_SOCKET</c> / <c>SO_RCVLOWAT</c>: get and set as int.</summary>
@@ -47,10 +39,128 @@ public static partial class SockOpt
     public static readonly global::UcSocket.SocketOption<int, int> SoSndlowat = new("SO_SNDLOWAT", 1, 19, global::UcSocket.Marshalling.ValueCodecs.Int32, global::UcSocket.Marshalling.ValueCodecs.Int32);
     /// <summary><c>SOL_SOCKET</c> / <c>SO_SNDTIMEO</c>: get and set as struct timeval.</summary>
     public static readonly global::UcSocket.SocketOption<global::UcSocket.Timeval, global::UcSocket.Timeval> SoSndtimeo = new("SO_SNDTIMEO", 1, 21, global::UcSocket.Marshalling.StructCodec<global::UcSocket.Timeval>.Instance, global::UcSocket.Marshalling.StructCodec<global::UcSocket.Timeval>.Instance);
-    /// <summary><c>SOL_SOCKET</c> / <c>SO_TIMESTAMP</c>: get and set as bool.</summary>
+    /// <summary><c>SOL_SOCKET</c> / <c>SO_TIMESTAMP</c>: get and set as bool. Deliver a struct timeval receive timestamp (SO_TIMESTAMP control message).</summary>
     public static readonly global::UcSocket.SocketOption<bool, bool> SoTimestamp = new("SO_TIMESTAMP", 1, 29, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
     /// <summary><c>SOL_SOCKET</c> / <c>SO_TYPE</c>: read-only, int.</summary>
     public static readonly global::UcSocket.ReadOnlySocketOption<int> SoType = new("SO_TYPE", 1, 3, global::UcSocket.Marshalling.ValueCodecs.Int32);
+    /// <summary><c>SOL_SOCKET</c> / <c>SO_ATTACH_FILTER</c>: write-only, bpf. Attaches a classic BPF program as the socket filter: bytecode (8 bytes per instruction), an array of [code, jt, jf, k] tuples, a flat array of opcodes, or ucode's { filter, len }. The program returns how many bytes of each packet to keep (0 drops it).</summary>
+    public static readonly global::UcSocket.WriteOnlySocketOption<global::UcSocket.SockFilter[]> SoAttachFilter = new("SO_ATTACH_FILTER", 1, 26, global::UcSocket.Marshalling.ValueCodecs.BpfProgram);
+    /// <summary><c>SOL_SOCKET</c> / <c>SO_ATTACH_BPF</c>: write-only, int. Attaches an eBPF socket filter program given by its descriptor (from bpf(2)).</summary>
+    public static readonly global::UcSocket.WriteOnlySocketOption<int> SoAttachBpf = new("SO_ATTACH_BPF", 1, 50, global::UcSocket.Marshalling.ValueCodecs.Int32);
+    /// <summary><c>SOL_SOCKET</c> / <c>SO_ATTACH_REUSEPORT_CBPF</c>: write-only, bpf. Attaches a classic BPF program that picks the socket of a SO_REUSEPORT group (it returns the index); the same program forms as SO_ATTACH_FILTER.</summary>
+    public static readonly global::UcSocket.WriteOnlySocketOption<global::UcSocket.SockFilter[]> SoAttachReuseportCbpf = new("SO_ATTACH_REUSEPORT_CBPF", 1, 51, global::UcSocket.Marshalling.ValueCodecs.BpfProgram);
+    /// <summary><c>SOL_SOCKET</c> / <c>SO_ATTACH_REUSEPORT_EBPF</c>: write-only, int. Attaches an eBPF program (by descriptor) that picks the socket of a SO_REUSEPORT group.</summary>
+    public static readonly global::UcSocket.WriteOnlySocketOption<int> SoAttachReuseportEbpf = new("SO_ATTACH_REUSEPORT_EBPF", 1, 52, global::UcSocket.Marshalling.ValueCodecs.Int32);
     /// <summary><c>SOL_SOCKET</c> / <c>SO_BINDTODEVICE</c>: get and set as cstring. Interface name; an empty name unbinds.</summary>
     public static readonly global::UcSocket.SocketOption<string, string> SoBindtodevice = new("SO_BINDTODEVICE", 1, 25, global::UcSocket.Marshalling.ValueCodecs.CString, global::UcSocket.Marshalling.ValueCodecs.CString);
+    /// <summary><c>SOL_SOCKET</c> / <c>SO_DETACH_FILTER</c>: write-only, none. Removes the socket filter, classic or eBPF (SO_DETACH_BPF is the same number).</summary>
+    public static readonly global::UcSocket.WriteOnlySocketOption<global::UcSocket.NoValue> SoDetachFilter = new("SO_DETACH_FILTER", 1, 27, global::UcSocket.Marshalling.ValueCodecs.None);
+    /// <summary><c>SOL_SOCKET</c> / <c>SO_DOMAIN</c>: read-only, int.</summary>
+    public static readonly global::UcSocket.ReadOnlySocketOption<int> SoDomain = new("SO_DOMAIN", 1, 39, global::UcSocket.Marshalling.ValueCodecs.Int32);
+    /// <summary><c>SOL_SOCKET</c> / <c>SO_INCOMING_CPU</c>: get and set as int. The CPU that handles the socket's receive processing.</summary>
+    public static readonly global::UcSocket.SocketOption<int, int> SoIncomingCpu = new("SO_INCOMING_CPU", 1, 49, global::UcSocket.Marshalling.ValueCodecs.Int32, global::UcSocket.Marshalling.ValueCodecs.Int32);
+    /// <summary><c>SOL_SOCKET</c> / <c>SO_INCOMING_NAPI_ID</c>: read-only, int. The NAPI id of the queue that received the last packet (0 without NAPI).</summary>
+    public static readonly global::UcSocket.ReadOnlySocketOption<int> SoIncomingNapiId = new("SO_INCOMING_NAPI_ID", 1, 56, global::UcSocket.Marshalling.ValueCodecs.Int32);
+    /// <summary><c>SOL_SOCKET</c> / <c>SO_LOCK_FILTER</c>: get and set as int. Nonzero keeps the socket filter from being changed or removed.</summary>
+    public static readonly global::UcSocket.SocketOption<int, int> SoLockFilter = new("SO_LOCK_FILTER", 1, 44, global::UcSocket.Marshalling.ValueCodecs.Int32, global::UcSocket.Marshalling.ValueCodecs.Int32);
+    /// <summary><c>SOL_SOCKET</c> / <c>SO_MARK</c>: get and set as int. The mark of packets sent (needs CAP_NET_ADMIN or CAP_NET_RAW).</summary>
+    public static readonly global::UcSocket.SocketOption<int, int> SoMark = new("SO_MARK", 1, 36, global::UcSocket.Marshalling.ValueCodecs.Int32, global::UcSocket.Marshalling.ValueCodecs.Int32);
+    /// <summary><c>SOL_SOCKET</c> / <c>SO_PASSCRED</c>: get and set as bool.</summary>
+    public static readonly global::UcSocket.SocketOption<bool, bool> SoPasscred = new("SO_PASSCRED", 1, 16, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
+    /// <summary><c>SOL_SOCKET</c> / <c>SO_PASSSEC</c>: get and set as bool. Deliver the sender's security label as SCM_SECURITY (UNIX sockets).</summary>
+    public static readonly global::UcSocket.SocketOption<bool, bool> SoPasssec = new("SO_PASSSEC", 1, 34, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
+    /// <summary><c>SOL_SOCKET</c> / <c>SO_PEEK_OFF</c>: get and set as int. The offset MSG_PEEK reads from (-1 turns it off).</summary>
+    public static readonly global::UcSocket.SocketOption<int, int> SoPeekOff = new("SO_PEEK_OFF", 1, 42, global::UcSocket.Marshalling.ValueCodecs.Int32, global::UcSocket.Marshalling.ValueCodecs.Int32);
+    /// <summary><c>SOL_SOCKET</c> / <c>SO_PEERCRED</c>: read-only, struct ucred.</summary>
+    public static readonly global::UcSocket.ReadOnlySocketOption<global::UcSocket.Ucred> SoPeercred = new("SO_PEERCRED", 1, 17, global::UcSocket.Marshalling.StructCodec<global::UcSocket.Ucred>.Instance);
+    /// <summary><c>SOL_SOCKET</c> / <c>SO_PEERSEC</c>: read-only, cstring. The peer's security label (with an LSM that labels sockets).</summary>
+    public static readonly global::UcSocket.ReadOnlySocketOption<string> SoPeersec = new("SO_PEERSEC", 1, 31, global::UcSocket.Marshalling.ValueCodecs.CString);
+    /// <summary><c>SOL_SOCKET</c> / <c>SO_PRIORITY</c>: get and set as int. The priority of packets sent (0 to 6, more with CAP_NET_ADMIN).</summary>
+    public static readonly global::UcSocket.SocketOption<int, int> SoPriority = new("SO_PRIORITY", 1, 12, global::UcSocket.Marshalling.ValueCodecs.Int32, global::UcSocket.Marshalling.ValueCodecs.Int32);
+    /// <summary><c>SOL_SOCKET</c> / <c>SO_PROTOCOL</c>: read-only, int.</summary>
+    public static readonly global::UcSocket.ReadOnlySocketOption<int> SoProtocol = new("SO_PROTOCOL", 1, 38, global::UcSocket.Marshalling.ValueCodecs.Int32);
+    /// <summary><c>SOL_SOCKET</c> / <c>SO_RCVBUFFORCE</c>: write-only, int. SO_RCVBUF beyond net.core.rmem_max (CAP_NET_ADMIN); the kernel has no read of it: read SO_RCVBUF.</summary>
+    public static readonly global::UcSocket.WriteOnlySocketOption<int> SoRcvbufforce = new("SO_RCVBUFFORCE", 1, 33, global::UcSocket.Marshalling.ValueCodecs.Int32);
+    /// <summary><c>SOL_SOCKET</c> / <c>SO_RXQ_OVFL</c>: get and set as bool. Deliver the count of datagrams dropped so far as SO_RXQ_OVFL.</summary>
+    public static readonly global::UcSocket.SocketOption<bool, bool> SoRxqOvfl = new("SO_RXQ_OVFL", 1, 40, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
+    /// <summary><c>SOL_SOCKET</c> / <c>SO_SNDBUFFORCE</c>: write-only, int. SO_SNDBUF beyond net.core.wmem_max (CAP_NET_ADMIN); the kernel has no read of it: read SO_SNDBUF.</summary>
+    public static readonly global::UcSocket.WriteOnlySocketOption<int> SoSndbufforce = new("SO_SNDBUFFORCE", 1, 32, global::UcSocket.Marshalling.ValueCodecs.Int32);
+    /// <summary><c>SOL_SOCKET</c> / <c>SO_TIMESTAMPNS</c>: get and set as bool. Deliver a struct timespec receive timestamp (SO_TIMESTAMPNS control message).</summary>
+    public static readonly global::UcSocket.SocketOption<bool, bool> SoTimestampns = new("SO_TIMESTAMPNS", 1, 35, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
+    /// <summary><c>SOL_SOCKET</c> / <c>SO_BUSY_POLL</c>: get and set as int. Microseconds to busy-poll the device queue on blocking receives.</summary>
+    public static readonly global::UcSocket.SocketOption<int, int> SoBusyPoll = new("SO_BUSY_POLL", 1, 46, global::UcSocket.Marshalling.ValueCodecs.Int32, global::UcSocket.Marshalling.ValueCodecs.Int32);
+    /// <summary><c>SOL_SOCKET</c> / <c>SO_NO_CHECK</c>: get and set as bool. Send UDP over IPv4 without checksums.</summary>
+    public static readonly global::UcSocket.SocketOption<bool, bool> SoNoCheck = new("SO_NO_CHECK", 1, 11, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
+    /// <summary><c>SOL_SOCKET</c> / <c>SO_BSDCOMPAT</c>: get and set as bool. Ignored since Linux 2.2 (socket(7)); reads false.</summary>
+    public static readonly global::UcSocket.SocketOption<bool, bool> SoBsdcompat = new("SO_BSDCOMPAT", 1, 14, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
+    /// <summary><c>SOL_SOCKET</c> / <c>SO_SECURITY_AUTHENTICATION</c>: get and set as int. An NRL IPv6 security level that Linux does not implement.</summary>
+    public static readonly global::UcSocket.SocketOption<int, int> SoSecurityAuthentication = new("SO_SECURITY_AUTHENTICATION", 1, 22, global::UcSocket.Marshalling.ValueCodecs.Int32, global::UcSocket.Marshalling.ValueCodecs.Int32);
+    /// <summary><c>SOL_SOCKET</c> / <c>SO_SECURITY_ENCRYPTION_TRANSPORT</c>: get and set as int. An NRL IPv6 security level that Linux does not implement.</summary>
+    public static readonly global::UcSocket.SocketOption<int, int> SoSecurityEncryptionTransport = new("SO_SECURITY_ENCRYPTION_TRANSPORT", 1, 23, global::UcSocket.Marshalling.ValueCodecs.Int32, global::UcSocket.Marshalling.ValueCodecs.Int32);
+    /// <summary><c>SOL_SOCKET</c> / <c>SO_SECURITY_ENCRYPTION_NETWORK</c>: get and set as int. An NRL IPv6 security level that Linux does not implement.</summary>
+    public static readonly global::UcSocket.SocketOption<int, int> SoSecurityEncryptionNetwork = new("SO_SECURITY_ENCRYPTION_NETWORK", 1, 24, global::UcSocket.Marshalling.ValueCodecs.Int32, global::UcSocket.Marshalling.ValueCodecs.Int32);
+    /// <summary><c>SOL_SOCKET</c> / <c>SO_TIMESTAMPING</c>: get and set as struct so_timestamping. SOF_TIMESTAMPING_* flags: which timestamps to record and report (SCM_TIMESTAMPING, and the error queue for transmit timestamps).</summary>
+    public static readonly global::UcSocket.SocketOption<global::UcSocket.SoTimestamping, global::UcSocket.SoTimestamping> SoTimestamping = new("SO_TIMESTAMPING", 1, 37, global::UcSocket.Marshalling.StructCodec<global::UcSocket.SoTimestamping>.Instance, global::UcSocket.Marshalling.StructCodec<global::UcSocket.SoTimestamping>.Instance);
+    /// <summary><c>SOL_SOCKET</c> / <c>SO_WIFI_STATUS</c>: get and set as bool. Deliver the Wi-Fi acknowledgement status of sent packets (SCM_WIFI_STATUS on the error queue).</summary>
+    public static readonly global::UcSocket.SocketOption<bool, bool> SoWifiStatus = new("SO_WIFI_STATUS", 1, 41, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
+    /// <summary><c>SOL_SOCKET</c> / <c>SO_NOFCS</c>: get and set as bool. Let the device use the last 4 bytes of the data as the frame check sequence (packet sockets).</summary>
+    public static readonly global::UcSocket.SocketOption<bool, bool> SoNofcs = new("SO_NOFCS", 1, 43, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
+    /// <summary><c>SOL_SOCKET</c> / <c>SO_SELECT_ERR_QUEUE</c>: get and set as bool. Report error-queue data as POLLPRI as well as POLLERR.</summary>
+    public static readonly global::UcSocket.SocketOption<bool, bool> SoSelectErrQueue = new("SO_SELECT_ERR_QUEUE", 1, 45, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
+    /// <summary><c>SOL_SOCKET</c> / <c>SO_MAX_PACING_RATE</c>: get and set as u64. The most bytes per second the socket may send (~0 is unlimited).</summary>
+    public static readonly global::UcSocket.SocketOption<ulong, ulong> SoMaxPacingRate = new("SO_MAX_PACING_RATE", 1, 47, global::UcSocket.Marshalling.ValueCodecs.UInt64, global::UcSocket.Marshalling.ValueCodecs.UInt64);
+    /// <summary><c>SOL_SOCKET</c> / <c>SO_BPF_EXTENSIONS</c>: read-only, int. The ancillary loads classic BPF supports (SKF_AD_MAX).</summary>
+    public static readonly global::UcSocket.ReadOnlySocketOption<int> SoBpfExtensions = new("SO_BPF_EXTENSIONS", 1, 48, global::UcSocket.Marshalling.ValueCodecs.Int32);
+    /// <summary><c>SOL_SOCKET</c> / <c>SO_CNX_ADVICE</c>: write-only, int. 1 tells the kernel the route seems broken (it is looked up again).</summary>
+    public static readonly global::UcSocket.WriteOnlySocketOption<int> SoCnxAdvice = new("SO_CNX_ADVICE", 1, 53, global::UcSocket.Marshalling.ValueCodecs.Int32);
+    /// <summary><c>SOL_SOCKET</c> / <c>SO_MEMINFO</c>: read-only, uints. Memory use of the socket, indexed by SK_MEMINFO_* (linux/sock_diag.h).</summary>
+    public static readonly global::UcSocket.ReadOnlySocketOption<uint[]> SoMeminfo = new("SO_MEMINFO", 1, 55, global::UcSocket.Marshalling.ValueCodecs.UInt32Array);
+    /// <summary><c>SOL_SOCKET</c> / <c>SO_COOKIE</c>: read-only, u64. The socket's unique, never reused 64-bit id (as sock_diag shows it).</summary>
+    public static readonly global::UcSocket.ReadOnlySocketOption<ulong> SoCookie = new("SO_COOKIE", 1, 57, global::UcSocket.Marshalling.ValueCodecs.UInt64);
+    /// <summary><c>SOL_SOCKET</c> / <c>SO_PEERGROUPS</c>: read-only, uints. The supplementary groups of the peer process (UNIX sockets).</summary>
+    public static readonly global::UcSocket.ReadOnlySocketOption<uint[]> SoPeergroups = new("SO_PEERGROUPS", 1, 59, global::UcSocket.Marshalling.ValueCodecs.UInt32Array);
+    /// <summary><c>SOL_SOCKET</c> / <c>SO_ZEROCOPY</c>: get and set as bool. Allow MSG_ZEROCOPY sends.</summary>
+    public static readonly global::UcSocket.SocketOption<bool, bool> SoZerocopy = new("SO_ZEROCOPY", 1, 60, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
+    /// <summary><c>SOL_SOCKET</c> / <c>SO_TXTIME</c>: get and set as struct sock_txtime. Enable SCM_TXTIME transmit times on the given clock.</summary>
+    public static readonly global::UcSocket.SocketOption<global::UcSocket.SockTxtime, global::UcSocket.SockTxtime> SoTxtime = new("SO_TXTIME", 1, 61, global::UcSocket.Marshalling.StructCodec<global::UcSocket.SockTxtime>.Instance, global::UcSocket.Marshalling.StructCodec<global::UcSocket.SockTxtime>.Instance);
+    /// <summary><c>SOL_SOCKET</c> / <c>SO_BINDTOIFINDEX</c>: get and set as ifname. Bind to an interface by index (0 unbinds).</summary>
+    public static readonly global::UcSocket.SocketOption<global::UcSocket.InterfaceId, global::UcSocket.InterfaceId> SoBindtoifindex = new("SO_BINDTOIFINDEX", 1, 62, global::UcSocket.Marshalling.ValueCodecs.InterfaceName, global::UcSocket.Marshalling.ValueCodecs.InterfaceName);
+    /// <summary><c>SOL_SOCKET</c> / <c>SO_TIMESTAMP_NEW</c>: get and set as bool. Deliver a 64-bit struct __kernel_sock_timeval receive timestamp (SO_TIMESTAMP_NEW control message).</summary>
+    public static readonly global::UcSocket.SocketOption<bool, bool> SoTimestampNew = new("SO_TIMESTAMP_NEW", 1, 63, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
+    /// <summary><c>SOL_SOCKET</c> / <c>SO_TIMESTAMPNS_NEW</c>: get and set as bool. Deliver a 64-bit struct __kernel_timespec receive timestamp (SO_TIMESTAMPNS_NEW control message).</summary>
+    public static readonly global::UcSocket.SocketOption<bool, bool> SoTimestampnsNew = new("SO_TIMESTAMPNS_NEW", 1, 64, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
+    /// <summary><c>SOL_SOCKET</c> / <c>SO_TIMESTAMPING_NEW</c>: get and set as struct so_timestamping. SO_TIMESTAMPING with 64-bit timestamps (struct scm_timestamping64).</summary>
+    public static readonly global::UcSocket.SocketOption<global::UcSocket.SoTimestamping, global::UcSocket.SoTimestamping> SoTimestampingNew = new("SO_TIMESTAMPING_NEW", 1, 65, global::UcSocket.Marshalling.StructCodec<global::UcSocket.SoTimestamping>.Instance, global::UcSocket.Marshalling.StructCodec<global::UcSocket.SoTimestamping>.Instance);
+    /// <summary><c>SOL_SOCKET</c> / <c>SO_RCVTIMEO_NEW</c>: get and set as struct __kernel_sock_timeval. SO_RCVTIMEO with a 64-bit struct.</summary>
+    public static readonly global::UcSocket.SocketOption<global::UcSocket.KernelSockTimeval, global::UcSocket.KernelSockTimeval> SoRcvtimeoNew = new("SO_RCVTIMEO_NEW", 1, 66, global::UcSocket.Marshalling.StructCodec<global::UcSocket.KernelSockTimeval>.Instance, global::UcSocket.Marshalling.StructCodec<global::UcSocket.KernelSockTimeval>.Instance);
+    /// <summary><c>SOL_SOCKET</c> / <c>SO_SNDTIMEO_NEW</c>: get and set as struct __kernel_sock_timeval. SO_SNDTIMEO with a 64-bit struct.</summary>
+    public static readonly global::UcSocket.SocketOption<global::UcSocket.KernelSockTimeval, global::UcSocket.KernelSockTimeval> SoSndtimeoNew = new("SO_SNDTIMEO_NEW", 1, 67, global::UcSocket.Marshalling.StructCodec<global::UcSocket.KernelSockTimeval>.Instance, global::UcSocket.Marshalling.StructCodec<global::UcSocket.KernelSockTimeval>.Instance);
+    /// <summary><c>SOL_SOCKET</c> / <c>SO_DETACH_REUSEPORT_BPF</c>: write-only, none. Removes the program of the SO_REUSEPORT group.</summary>
+    public static readonly global::UcSocket.WriteOnlySocketOption<global::UcSocket.NoValue> SoDetachReuseportBpf = new("SO_DETACH_REUSEPORT_BPF", 1, 68, global::UcSocket.Marshalling.ValueCodecs.None);
+    /// <summary><c>SOL_SOCKET</c> / <c>SO_PREFER_BUSY_POLL</c>: get and set as bool. Prefer busy polling to interrupt-driven processing.</summary>
+    public static readonly global::UcSocket.SocketOption<bool, bool> SoPreferBusyPoll = new("SO_PREFER_BUSY_POLL", 1, 69, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
+    /// <summary><c>SOL_SOCKET</c> / <c>SO_BUSY_POLL_BUDGET</c>: write-only, int. Packets to process per busy-poll round; the kernel has no read of it.</summary>
+    public static readonly global::UcSocket.WriteOnlySocketOption<int> SoBusyPollBudget = new("SO_BUSY_POLL_BUDGET", 1, 70, global::UcSocket.Marshalling.ValueCodecs.Int32);
+    /// <summary><c>SOL_SOCKET</c> / <c>SO_NETNS_COOKIE</c>: read-only, u64. The unique id of the socket's network namespace.</summary>
+    public static readonly global::UcSocket.ReadOnlySocketOption<ulong> SoNetnsCookie = new("SO_NETNS_COOKIE", 1, 71, global::UcSocket.Marshalling.ValueCodecs.UInt64);
+    /// <summary><c>SOL_SOCKET</c> / <c>SO_BUF_LOCK</c>: get and set as int. SOCK_SNDBUF_LOCK | SOCK_RCVBUF_LOCK: keep the kernel from tuning the buffer sizes.</summary>
+    public static readonly global::UcSocket.SocketOption<int, int> SoBufLock = new("SO_BUF_LOCK", 1, 72, global::UcSocket.Marshalling.ValueCodecs.Int32, global::UcSocket.Marshalling.ValueCodecs.Int32);
+    /// <summary><c>SOL_SOCKET</c> / <c>SO_RESERVE_MEM</c>: get and set as int. Bytes of memory to reserve for the socket (charged to its memory cgroup).</summary>
+    public static readonly global::UcSocket.SocketOption<int, int> SoReserveMem = new("SO_RESERVE_MEM", 1, 73, global::UcSocket.Marshalling.ValueCodecs.Int32, global::UcSocket.Marshalling.ValueCodecs.Int32);
+    /// <summary><c>SOL_SOCKET</c> / <c>SO_TXREHASH</c>: get and set as int. Rehash the IPv6 flow label on retransmission: SOCK_TXREHASH_* (TCP).</summary>
+    public static readonly global::UcSocket.SocketOption<int, int> SoTxrehash = new("SO_TXREHASH", 1, 74, global::UcSocket.Marshalling.ValueCodecs.Int32, global::UcSocket.Marshalling.ValueCodecs.Int32);
+    /// <summary><c>SOL_SOCKET</c> / <c>SO_RCVMARK</c>: get and set as bool. Deliver the mark of received packets as SO_MARK.</summary>
+    public static readonly global::UcSocket.SocketOption<bool, bool> SoRcvmark = new("SO_RCVMARK", 1, 75, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
+    /// <summary><c>SOL_SOCKET</c> / <c>SO_PASSPIDFD</c>: get and set as bool. Deliver a pidfd of the sender as SCM_PIDFD (UNIX sockets).</summary>
+    public static readonly global::UcSocket.SocketOption<bool, bool> SoPasspidfd = new("SO_PASSPIDFD", 1, 76, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
+    /// <summary><c>SOL_SOCKET</c> / <c>SO_PEERPIDFD</c>: read-only, fds. A pidfd of the peer process (UNIX sockets); the descriptor is owned by the returned value.</summary>
+    public static readonly global::UcSocket.ReadOnlySocketOption<global::UcSocket.FileDescriptors> SoPeerpidfd = new("SO_PEERPIDFD", 1, 77, global::UcSocket.Marshalling.ValueCodecs.FileDescriptors);
+    /// <summary><c>SOL_SOCKET</c> / <c>SO_DEVMEM_DONTNEED</c>: write-only, uints. Give back device-memory TCP buffers: pairs of (token_start, token_count) of struct dmabuf_token.</summary>
+    public static readonly global::UcSocket.WriteOnlySocketOption<uint[]> SoDevmemDontneed = new("SO_DEVMEM_DONTNEED", 1, 80, global::UcSocket.Marshalling.ValueCodecs.UInt32Array);
+    /// <summary><c>SOL_SOCKET</c> / <c>SO_RCVPRIORITY</c>: get and set as bool. Deliver the priority of received packets as SO_PRIORITY.</summary>
+    public static readonly global::UcSocket.SocketOption<bool, bool> SoRcvpriority = new("SO_RCVPRIORITY", 1, 82, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
+    /// <summary><c>SOL_SOCKET</c> / <c>SO_PASSRIGHTS</c>: get and set as bool. Accept SCM_RIGHTS descriptors (UNIX sockets; on by default).</summary>
+    public static readonly global::UcSocket.SocketOption<bool, bool> SoPassrights = new("SO_PASSRIGHTS", 1, 83, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
+    /// <summary><c>SOL_SOCKET</c> / <c>SO_INQ</c>: write-only, bool. Deliver the bytes left to read as SCM_INQ (UNIX stream sockets); the kernel has no read of it.</summary>
+    public static readonly global::UcSocket.WriteOnlySocketOption<bool> SoInq = new("SO_INQ", 1, 84, global::UcSocket.Marshalling.ValueCodecs.Bool);
 }

@@ -217,6 +217,324 @@ public partial record struct Timeval : global::UcSocket.ISpecStruct<Timeval>
     }
 }
 
+/// <summary>C <c>struct timespec</c>: 16 bytes, aligned to 8. Seconds and nanoseconds (SO_TIMESTAMPNS, SO_TIMESTAMPING).</summary>
+public partial record struct Timespec : global::UcSocket.ISpecStruct<Timespec>
+{
+    /// <summary>Size of <c>struct timespec</c> in bytes.</summary>
+    public static int NativeSize => 16;
+
+    /// <summary>The C type name.</summary>
+    public static string CTypeName => "struct timespec";
+
+    private static readonly string[] s_fieldNames = { "sec", "nsec" };
+
+    /// <summary><c>tv_sec</c> (<c>time_t</c>, offset 0); ucode field <c>sec</c>.</summary>
+    public long Seconds { get; set; }
+
+    /// <summary><c>tv_nsec</c> (<c>long</c>, offset 8); ucode field <c>nsec</c>.</summary>
+    public long Nanoseconds { get; set; }
+
+    /// <summary>Creates the struct from its field values; omitted fields are zero.</summary>
+    public Timespec(long Seconds = default, long Nanoseconds = default)
+    {
+        this.Seconds = Seconds;
+        this.Nanoseconds = Nanoseconds;
+    }
+
+    /// <summary>Reads the C layout; a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
+    public static Timespec Read(global::System.ReadOnlySpan<byte> source)
+    {
+        if (source.Length < 16)
+        {
+            global::System.Span<byte> padded = stackalloc byte[16];
+            padded.Clear();
+            source.CopyTo(padded);
+            return ReadCore(padded);
+        }
+        return ReadCore(source);
+    }
+
+    private static Timespec ReadCore(global::System.ReadOnlySpan<byte> s)
+    {
+        var v = new Timespec();
+        unchecked
+        {
+            v.Seconds = global::System.Runtime.InteropServices.MemoryMarshal.Read<long>(s.Slice(0));
+            v.Nanoseconds = global::System.Runtime.InteropServices.MemoryMarshal.Read<long>(s.Slice(8));
+        }
+        return v;
+    }
+
+    /// <summary>Writes the C layout (padding zeroed) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    public bool TryWrite(global::System.Span<byte> destination, out string? error)
+    {
+        if (destination.Length < 16)
+        {
+            error = "struct timespec needs 16 bytes, the buffer has " + destination.Length;
+            return false;
+        }
+        var d = destination.Slice(0, 16);
+        d.Clear();
+        unchecked
+        {
+
+            {
+                var value = this.Seconds;
+                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(0), in value);
+            }
+
+            {
+                var value = this.Nanoseconds;
+                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(8), in value);
+            }
+        }
+        error = null;
+        return true;
+    }
+
+    /// <summary>The ucode-style form: a dictionary keyed by ucode field names.</summary>
+    public global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
+    {
+        var d = new global::System.Collections.Generic.Dictionary<string, object?>(2);
+        d["sec"] = this.Seconds;
+        d["nsec"] = this.Nanoseconds;
+        return d;
+    }
+
+    /// <summary>Builds the struct from its ucode-style form. Missing fields are zero; an unknown key or a value that does not fit is an error naming the field.</summary>
+    public static bool TryFromDictionary(global::System.Collections.Generic.IReadOnlyDictionary<string, object?> values, out Timespec result, out string? error)
+    {
+        result = default;
+        if (!global::UcSocket.Marshalling.SpecFields.CheckKeys(values, "struct timespec", s_fieldNames, out error)) return false;
+        var v = new Timespec();
+
+        {
+            if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "sec", long.MinValue, long.MaxValue, out var x, out error)) return false;
+            v.Seconds = unchecked((long)x);
+        }
+
+        {
+            if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "nsec", long.MinValue, long.MaxValue, out var x, out error)) return false;
+            v.Nanoseconds = unchecked((long)x);
+        }
+        result = v;
+        error = null;
+        return true;
+    }
+}
+
+/// <summary>C <c>struct __kernel_sock_timeval</c>: 16 bytes, aligned to 8. Seconds and microseconds, 64-bit on every architecture (SO_RCVTIMEO_NEW, SO_SNDTIMEO_NEW, SO_TIMESTAMP_NEW).</summary>
+public partial record struct KernelSockTimeval : global::UcSocket.ISpecStruct<KernelSockTimeval>
+{
+    /// <summary>Size of <c>struct __kernel_sock_timeval</c> in bytes.</summary>
+    public static int NativeSize => 16;
+
+    /// <summary>The C type name.</summary>
+    public static string CTypeName => "struct __kernel_sock_timeval";
+
+    private static readonly string[] s_fieldNames = { "sec", "usec" };
+
+    /// <summary><c>tv_sec</c> (<c>__s64</c>, offset 0); ucode field <c>sec</c>.</summary>
+    public long Seconds { get; set; }
+
+    /// <summary><c>tv_usec</c> (<c>__s64</c>, offset 8); ucode field <c>usec</c>.</summary>
+    public long Microseconds { get; set; }
+
+    /// <summary>Creates the struct from its field values; omitted fields are zero.</summary>
+    public KernelSockTimeval(long Seconds = default, long Microseconds = default)
+    {
+        this.Seconds = Seconds;
+        this.Microseconds = Microseconds;
+    }
+
+    /// <summary>Reads the C layout; a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
+    public static KernelSockTimeval Read(global::System.ReadOnlySpan<byte> source)
+    {
+        if (source.Length < 16)
+        {
+            global::System.Span<byte> padded = stackalloc byte[16];
+            padded.Clear();
+            source.CopyTo(padded);
+            return ReadCore(padded);
+        }
+        return ReadCore(source);
+    }
+
+    private static KernelSockTimeval ReadCore(global::System.ReadOnlySpan<byte> s)
+    {
+        var v = new KernelSockTimeval();
+        unchecked
+        {
+            v.Seconds = global::System.Runtime.InteropServices.MemoryMarshal.Read<long>(s.Slice(0));
+            v.Microseconds = global::System.Runtime.InteropServices.MemoryMarshal.Read<long>(s.Slice(8));
+        }
+        return v;
+    }
+
+    /// <summary>Writes the C layout (padding zeroed) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    public bool TryWrite(global::System.Span<byte> destination, out string? error)
+    {
+        if (destination.Length < 16)
+        {
+            error = "struct __kernel_sock_timeval needs 16 bytes, the buffer has " + destination.Length;
+            return false;
+        }
+        var d = destination.Slice(0, 16);
+        d.Clear();
+        unchecked
+        {
+
+            {
+                var value = this.Seconds;
+                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(0), in value);
+            }
+
+            {
+                var value = this.Microseconds;
+                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(8), in value);
+            }
+        }
+        error = null;
+        return true;
+    }
+
+    /// <summary>The ucode-style form: a dictionary keyed by ucode field names.</summary>
+    public global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
+    {
+        var d = new global::System.Collections.Generic.Dictionary<string, object?>(2);
+        d["sec"] = this.Seconds;
+        d["usec"] = this.Microseconds;
+        return d;
+    }
+
+    /// <summary>Builds the struct from its ucode-style form. Missing fields are zero; an unknown key or a value that does not fit is an error naming the field.</summary>
+    public static bool TryFromDictionary(global::System.Collections.Generic.IReadOnlyDictionary<string, object?> values, out KernelSockTimeval result, out string? error)
+    {
+        result = default;
+        if (!global::UcSocket.Marshalling.SpecFields.CheckKeys(values, "struct __kernel_sock_timeval", s_fieldNames, out error)) return false;
+        var v = new KernelSockTimeval();
+
+        {
+            if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "sec", long.MinValue, long.MaxValue, out var x, out error)) return false;
+            v.Seconds = unchecked((long)x);
+        }
+
+        {
+            if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "usec", long.MinValue, long.MaxValue, out var x, out error)) return false;
+            v.Microseconds = unchecked((long)x);
+        }
+        result = v;
+        error = null;
+        return true;
+    }
+}
+
+/// <summary>C <c>struct __kernel_timespec</c>: 16 bytes, aligned to 8. Seconds and nanoseconds, 64-bit on every architecture (SO_TIMESTAMPNS_NEW, SO_TIMESTAMPING_NEW).</summary>
+public partial record struct KernelTimespec : global::UcSocket.ISpecStruct<KernelTimespec>
+{
+    /// <summary>Size of <c>struct __kernel_timespec</c> in bytes.</summary>
+    public static int NativeSize => 16;
+
+    /// <summary>The C type name.</summary>
+    public static string CTypeName => "struct __kernel_timespec";
+
+    private static readonly string[] s_fieldNames = { "sec", "nsec" };
+
+    /// <summary><c>tv_sec</c> (<c>__s64</c>, offset 0); ucode field <c>sec</c>.</summary>
+    public long Seconds { get; set; }
+
+    /// <summary><c>tv_nsec</c> (<c>long long</c>, offset 8); ucode field <c>nsec</c>.</summary>
+    public long Nanoseconds { get; set; }
+
+    /// <summary>Creates the struct from its field values; omitted fields are zero.</summary>
+    public KernelTimespec(long Seconds = default, long Nanoseconds = default)
+    {
+        this.Seconds = Seconds;
+        this.Nanoseconds = Nanoseconds;
+    }
+
+    /// <summary>Reads the C layout; a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
+    public static KernelTimespec Read(global::System.ReadOnlySpan<byte> source)
+    {
+        if (source.Length < 16)
+        {
+            global::System.Span<byte> padded = stackalloc byte[16];
+            padded.Clear();
+            source.CopyTo(padded);
+            return ReadCore(padded);
+        }
+        return ReadCore(source);
+    }
+
+    private static KernelTimespec ReadCore(global::System.ReadOnlySpan<byte> s)
+    {
+        var v = new KernelTimespec();
+        unchecked
+        {
+            v.Seconds = global::System.Runtime.InteropServices.MemoryMarshal.Read<long>(s.Slice(0));
+            v.Nanoseconds = global::System.Runtime.InteropServices.MemoryMarshal.Read<long>(s.Slice(8));
+        }
+        return v;
+    }
+
+    /// <summary>Writes the C layout (padding zeroed) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    public bool TryWrite(global::System.Span<byte> destination, out string? error)
+    {
+        if (destination.Length < 16)
+        {
+            error = "struct __kernel_timespec needs 16 bytes, the buffer has " + destination.Length;
+            return false;
+        }
+        var d = destination.Slice(0, 16);
+        d.Clear();
+        unchecked
+        {
+
+            {
+                var value = this.Seconds;
+                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(0), in value);
+            }
+
+            {
+                var value = this.Nanoseconds;
+                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(8), in value);
+            }
+        }
+        error = null;
+        return true;
+    }
+
+    /// <summary>The ucode-style form: a dictionary keyed by ucode field names.</summary>
+    public global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
+    {
+        var d = new global::System.Collections.Generic.Dictionary<string, object?>(2);
+        d["sec"] = this.Seconds;
+        d["nsec"] = this.Nanoseconds;
+        return d;
+    }
+
+    /// <summary>Builds the struct from its ucode-style form. Missing fields are zero; an unknown key or a value that does not fit is an error naming the field.</summary>
+    public static bool TryFromDictionary(global::System.Collections.Generic.IReadOnlyDictionary<string, object?> values, out KernelTimespec result, out string? error)
+    {
+        result = default;
+        if (!global::UcSocket.Marshalling.SpecFields.CheckKeys(values, "struct __kernel_timespec", s_fieldNames, out error)) return false;
+        var v = new KernelTimespec();
+
+        {
+            if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "sec", long.MinValue, long.MaxValue, out var x, out error)) return false;
+            v.Seconds = unchecked((long)x);
+        }
+
+        {
+            if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "nsec", long.MinValue, long.MaxValue, out var x, out error)) return false;
+            v.Nanoseconds = unchecked((long)x);
+        }
+        result = v;
+        error = null;
+        return true;
+    }
+}
+
 /// <summary>C <c>struct ucred</c>: 12 bytes, aligned to 4. Process credentials (SO_PEERCRED, SCM_CREDENTIALS).</summary>
 public partial record struct Ucred : global::UcSocket.ISpecStruct<Ucred>
 {
@@ -332,6 +650,715 @@ public partial record struct Ucred : global::UcSocket.ISpecStruct<Ucred>
         {
             if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "gid", 0L, 4294967295L, out var x, out error)) return false;
             v.Gid = unchecked((uint)x);
+        }
+        result = v;
+        error = null;
+        return true;
+    }
+}
+
+/// <summary>C <c>struct so_timestamping</c>: 8 bytes, aligned to 4. SO_TIMESTAMPING flags (SOF_TIMESTAMPING_*) and the PTP virtual clock they bind to.</summary>
+public partial record struct SoTimestamping : global::UcSocket.ISpecStruct<SoTimestamping>
+{
+    /// <summary>Size of <c>struct so_timestamping</c> in bytes.</summary>
+    public static int NativeSize => 8;
+
+    /// <summary>The C type name.</summary>
+    public static string CTypeName => "struct so_timestamping";
+
+    private static readonly string[] s_fieldNames = { "flags", "bind_phc" };
+
+    /// <summary><c>flags</c> (<c>int</c>, offset 0); ucode field <c>flags</c>.</summary>
+    public int Flags { get; set; }
+
+    /// <summary><c>bind_phc</c> (<c>int</c>, offset 4); ucode field <c>bind_phc</c>.</summary>
+    public int BindPhc { get; set; }
+
+    /// <summary>Creates the struct from its field values; omitted fields are zero.</summary>
+    public SoTimestamping(int Flags = default, int BindPhc = default)
+    {
+        this.Flags = Flags;
+        this.BindPhc = BindPhc;
+    }
+
+    /// <summary>Reads the C layout; a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
+    public static SoTimestamping Read(global::System.ReadOnlySpan<byte> source)
+    {
+        if (source.Length < 8)
+        {
+            global::System.Span<byte> padded = stackalloc byte[8];
+            padded.Clear();
+            source.CopyTo(padded);
+            return ReadCore(padded);
+        }
+        return ReadCore(source);
+    }
+
+    private static SoTimestamping ReadCore(global::System.ReadOnlySpan<byte> s)
+    {
+        var v = new SoTimestamping();
+        unchecked
+        {
+            v.Flags = global::System.Runtime.InteropServices.MemoryMarshal.Read<int>(s.Slice(0));
+            v.BindPhc = global::System.Runtime.InteropServices.MemoryMarshal.Read<int>(s.Slice(4));
+        }
+        return v;
+    }
+
+    /// <summary>Writes the C layout (padding zeroed) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    public bool TryWrite(global::System.Span<byte> destination, out string? error)
+    {
+        if (destination.Length < 8)
+        {
+            error = "struct so_timestamping needs 8 bytes, the buffer has " + destination.Length;
+            return false;
+        }
+        var d = destination.Slice(0, 8);
+        d.Clear();
+        unchecked
+        {
+
+            {
+                var value = this.Flags;
+                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(0), in value);
+            }
+
+            {
+                var value = this.BindPhc;
+                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(4), in value);
+            }
+        }
+        error = null;
+        return true;
+    }
+
+    /// <summary>The ucode-style form: a dictionary keyed by ucode field names.</summary>
+    public global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
+    {
+        var d = new global::System.Collections.Generic.Dictionary<string, object?>(2);
+        d["flags"] = this.Flags;
+        d["bind_phc"] = this.BindPhc;
+        return d;
+    }
+
+    /// <summary>Builds the struct from its ucode-style form. Missing fields are zero; an unknown key or a value that does not fit is an error naming the field.</summary>
+    public static bool TryFromDictionary(global::System.Collections.Generic.IReadOnlyDictionary<string, object?> values, out SoTimestamping result, out string? error)
+    {
+        result = default;
+        if (!global::UcSocket.Marshalling.SpecFields.CheckKeys(values, "struct so_timestamping", s_fieldNames, out error)) return false;
+        var v = new SoTimestamping();
+
+        {
+            if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "flags", -2147483648L, 2147483647L, out var x, out error)) return false;
+            v.Flags = unchecked((int)x);
+        }
+
+        {
+            if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "bind_phc", -2147483648L, 2147483647L, out var x, out error)) return false;
+            v.BindPhc = unchecked((int)x);
+        }
+        result = v;
+        error = null;
+        return true;
+    }
+}
+
+/// <summary>C <c>struct scm_timestamping</c>: 48 bytes, aligned to 8. Timestamps of SCM_TIMESTAMPING: ts[0] software, ts[1] unused, ts[2] raw hardware.</summary>
+public partial record struct ScmTimestamping : global::UcSocket.ISpecStruct<ScmTimestamping>
+{
+    /// <summary>Size of <c>struct scm_timestamping</c> in bytes.</summary>
+    public static int NativeSize => 48;
+
+    /// <summary>The C type name.</summary>
+    public static string CTypeName => "struct scm_timestamping";
+
+    private static readonly string[] s_fieldNames = { "ts" };
+
+    /// <summary><c>ts</c> (<c>struct timespec[3]</c>, offset 0); ucode field <c>ts</c>.</summary>
+    public TimestampsArray Timestamps { get; set; }
+
+    /// <summary>Inline storage for <c>ts[3]</c>.</summary>
+    [global::System.Runtime.CompilerServices.InlineArray(3)]
+    public struct TimestampsArray
+    {
+        private Timespec _element0;
+    }
+
+    /// <summary>Creates the struct from its field values; omitted fields are zero.</summary>
+    public ScmTimestamping(TimestampsArray Timestamps = default)
+    {
+        this.Timestamps = Timestamps;
+    }
+
+    /// <summary>Reads the C layout; a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
+    public static ScmTimestamping Read(global::System.ReadOnlySpan<byte> source)
+    {
+        if (source.Length < 48)
+        {
+            global::System.Span<byte> padded = stackalloc byte[48];
+            padded.Clear();
+            source.CopyTo(padded);
+            return ReadCore(padded);
+        }
+        return ReadCore(source);
+    }
+
+    private static ScmTimestamping ReadCore(global::System.ReadOnlySpan<byte> s)
+    {
+        var v = new ScmTimestamping();
+        unchecked
+        {
+
+            {
+                var array = default(TimestampsArray);
+                for (int i = 0; i < 3; i++) array[i] = Timespec.Read(s.Slice(0 + i * 16).Slice(0, 16));
+                v.Timestamps = array;
+            }
+        }
+        return v;
+    }
+
+    /// <summary>Writes the C layout (padding zeroed) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    public bool TryWrite(global::System.Span<byte> destination, out string? error)
+    {
+        if (destination.Length < 48)
+        {
+            error = "struct scm_timestamping needs 48 bytes, the buffer has " + destination.Length;
+            return false;
+        }
+        var d = destination.Slice(0, 48);
+        d.Clear();
+        unchecked
+        {
+
+            {
+                var array = this.Timestamps;
+                for (int i = 0; i < 3; i++) { var e = array[i]; if (!e.TryWrite(d.Slice(0 + i * 16), out error)) return false; }
+            }
+        }
+        error = null;
+        return true;
+    }
+
+    /// <summary>The ucode-style form: a dictionary keyed by ucode field names.</summary>
+    public global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
+    {
+        var d = new global::System.Collections.Generic.Dictionary<string, object?>(1);
+
+        {
+            var array = this.Timestamps;
+            var items = new global::System.Collections.Generic.Dictionary<string, object?>[3];
+            for (int i = 0; i < 3; i++) items[i] = array[i].ToDictionary();
+            d["ts"] = items;
+        }
+        return d;
+    }
+
+    /// <summary>Builds the struct from its ucode-style form. Missing fields are zero; an unknown key or a value that does not fit is an error naming the field.</summary>
+    public static bool TryFromDictionary(global::System.Collections.Generic.IReadOnlyDictionary<string, object?> values, out ScmTimestamping result, out string? error)
+    {
+        result = default;
+        if (!global::UcSocket.Marshalling.SpecFields.CheckKeys(values, "struct scm_timestamping", s_fieldNames, out error)) return false;
+        var v = new ScmTimestamping();
+
+        {
+            var array = default(TimestampsArray);
+            if (!global::UcSocket.Marshalling.SpecFields.TryStructs<Timespec>(values, "ts", ((global::System.Span<Timespec>)array), out error)) return false;
+            v.Timestamps = array;
+        }
+        result = v;
+        error = null;
+        return true;
+    }
+}
+
+/// <summary>C <c>struct scm_timestamping64</c>: 48 bytes, aligned to 8. Timestamps of SCM_TIMESTAMPING with SO_TIMESTAMPING_NEW: ts[0] software, ts[1] unused, ts[2] raw hardware.</summary>
+public partial record struct ScmTimestamping64 : global::UcSocket.ISpecStruct<ScmTimestamping64>
+{
+    /// <summary>Size of <c>struct scm_timestamping64</c> in bytes.</summary>
+    public static int NativeSize => 48;
+
+    /// <summary>The C type name.</summary>
+    public static string CTypeName => "struct scm_timestamping64";
+
+    private static readonly string[] s_fieldNames = { "ts" };
+
+    /// <summary><c>ts</c> (<c>struct __kernel_timespec[3]</c>, offset 0); ucode field <c>ts</c>.</summary>
+    public TimestampsArray Timestamps { get; set; }
+
+    /// <summary>Inline storage for <c>ts[3]</c>.</summary>
+    [global::System.Runtime.CompilerServices.InlineArray(3)]
+    public struct TimestampsArray
+    {
+        private KernelTimespec _element0;
+    }
+
+    /// <summary>Creates the struct from its field values; omitted fields are zero.</summary>
+    public ScmTimestamping64(TimestampsArray Timestamps = default)
+    {
+        this.Timestamps = Timestamps;
+    }
+
+    /// <summary>Reads the C layout; a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
+    public static ScmTimestamping64 Read(global::System.ReadOnlySpan<byte> source)
+    {
+        if (source.Length < 48)
+        {
+            global::System.Span<byte> padded = stackalloc byte[48];
+            padded.Clear();
+            source.CopyTo(padded);
+            return ReadCore(padded);
+        }
+        return ReadCore(source);
+    }
+
+    private static ScmTimestamping64 ReadCore(global::System.ReadOnlySpan<byte> s)
+    {
+        var v = new ScmTimestamping64();
+        unchecked
+        {
+
+            {
+                var array = default(TimestampsArray);
+                for (int i = 0; i < 3; i++) array[i] = KernelTimespec.Read(s.Slice(0 + i * 16).Slice(0, 16));
+                v.Timestamps = array;
+            }
+        }
+        return v;
+    }
+
+    /// <summary>Writes the C layout (padding zeroed) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    public bool TryWrite(global::System.Span<byte> destination, out string? error)
+    {
+        if (destination.Length < 48)
+        {
+            error = "struct scm_timestamping64 needs 48 bytes, the buffer has " + destination.Length;
+            return false;
+        }
+        var d = destination.Slice(0, 48);
+        d.Clear();
+        unchecked
+        {
+
+            {
+                var array = this.Timestamps;
+                for (int i = 0; i < 3; i++) { var e = array[i]; if (!e.TryWrite(d.Slice(0 + i * 16), out error)) return false; }
+            }
+        }
+        error = null;
+        return true;
+    }
+
+    /// <summary>The ucode-style form: a dictionary keyed by ucode field names.</summary>
+    public global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
+    {
+        var d = new global::System.Collections.Generic.Dictionary<string, object?>(1);
+
+        {
+            var array = this.Timestamps;
+            var items = new global::System.Collections.Generic.Dictionary<string, object?>[3];
+            for (int i = 0; i < 3; i++) items[i] = array[i].ToDictionary();
+            d["ts"] = items;
+        }
+        return d;
+    }
+
+    /// <summary>Builds the struct from its ucode-style form. Missing fields are zero; an unknown key or a value that does not fit is an error naming the field.</summary>
+    public static bool TryFromDictionary(global::System.Collections.Generic.IReadOnlyDictionary<string, object?> values, out ScmTimestamping64 result, out string? error)
+    {
+        result = default;
+        if (!global::UcSocket.Marshalling.SpecFields.CheckKeys(values, "struct scm_timestamping64", s_fieldNames, out error)) return false;
+        var v = new ScmTimestamping64();
+
+        {
+            var array = default(TimestampsArray);
+            if (!global::UcSocket.Marshalling.SpecFields.TryStructs<KernelTimespec>(values, "ts", ((global::System.Span<KernelTimespec>)array), out error)) return false;
+            v.Timestamps = array;
+        }
+        result = v;
+        error = null;
+        return true;
+    }
+}
+
+/// <summary>C <c>struct scm_ts_pktinfo</c>: 16 bytes, aligned to 4. The interface and length of a hardware-timestamped packet (SCM_TIMESTAMPING_PKTINFO).</summary>
+public partial record struct ScmTsPktinfo : global::UcSocket.ISpecStruct<ScmTsPktinfo>
+{
+    /// <summary>Size of <c>struct scm_ts_pktinfo</c> in bytes.</summary>
+    public static int NativeSize => 16;
+
+    /// <summary>The C type name.</summary>
+    public static string CTypeName => "struct scm_ts_pktinfo";
+
+    private static readonly string[] s_fieldNames = { "interface", "length", "reserved" };
+
+    /// <summary><c>if_index</c> (<c>__u32</c>, offset 0); ucode field <c>interface</c>.</summary>
+    public uint Interface { get; set; }
+
+    /// <summary><c>pkt_length</c> (<c>__u32</c>, offset 4); ucode field <c>length</c>.</summary>
+    public uint Length { get; set; }
+
+    /// <summary><c>reserved</c> (<c>__u32[2]</c>, offset 8); ucode field <c>reserved</c>.</summary>
+    public ReservedArray Reserved { get; set; }
+
+    /// <summary>Inline storage for <c>reserved[2]</c>.</summary>
+    [global::System.Runtime.CompilerServices.InlineArray(2)]
+    public struct ReservedArray
+    {
+        private uint _element0;
+    }
+
+    /// <summary>Creates the struct from its field values; omitted fields are zero.</summary>
+    public ScmTsPktinfo(uint Interface = default, uint Length = default, ReservedArray Reserved = default)
+    {
+        this.Interface = Interface;
+        this.Length = Length;
+        this.Reserved = Reserved;
+    }
+
+    /// <summary>Reads the C layout; a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
+    public static ScmTsPktinfo Read(global::System.ReadOnlySpan<byte> source)
+    {
+        if (source.Length < 16)
+        {
+            global::System.Span<byte> padded = stackalloc byte[16];
+            padded.Clear();
+            source.CopyTo(padded);
+            return ReadCore(padded);
+        }
+        return ReadCore(source);
+    }
+
+    private static ScmTsPktinfo ReadCore(global::System.ReadOnlySpan<byte> s)
+    {
+        var v = new ScmTsPktinfo();
+        unchecked
+        {
+            v.Interface = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(0));
+            v.Length = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(4));
+
+            {
+                var array = default(ReservedArray);
+                for (int i = 0; i < 2; i++) array[i] = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(8 + i * 4));
+                v.Reserved = array;
+            }
+        }
+        return v;
+    }
+
+    /// <summary>Writes the C layout (padding zeroed) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    public bool TryWrite(global::System.Span<byte> destination, out string? error)
+    {
+        if (destination.Length < 16)
+        {
+            error = "struct scm_ts_pktinfo needs 16 bytes, the buffer has " + destination.Length;
+            return false;
+        }
+        var d = destination.Slice(0, 16);
+        d.Clear();
+        unchecked
+        {
+
+            {
+                var value = this.Interface;
+                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(0), in value);
+            }
+
+            {
+                var value = this.Length;
+                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(4), in value);
+            }
+
+            {
+                var array = this.Reserved;
+                for (int i = 0; i < 2; i++) { var e = array[i]; global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(8 + i * 4), in e); }
+            }
+        }
+        error = null;
+        return true;
+    }
+
+    /// <summary>The ucode-style form: a dictionary keyed by ucode field names.</summary>
+    public global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
+    {
+        var d = new global::System.Collections.Generic.Dictionary<string, object?>(3);
+        d["interface"] = this.Interface;
+        d["length"] = this.Length;
+
+        {
+            var array = this.Reserved;
+            d["reserved"] = ((global::System.ReadOnlySpan<uint>)array).ToArray();
+        }
+        return d;
+    }
+
+    /// <summary>Builds the struct from its ucode-style form. Missing fields are zero; an unknown key or a value that does not fit is an error naming the field.</summary>
+    public static bool TryFromDictionary(global::System.Collections.Generic.IReadOnlyDictionary<string, object?> values, out ScmTsPktinfo result, out string? error)
+    {
+        result = default;
+        if (!global::UcSocket.Marshalling.SpecFields.CheckKeys(values, "struct scm_ts_pktinfo", s_fieldNames, out error)) return false;
+        var v = new ScmTsPktinfo();
+
+        {
+            if (!global::UcSocket.Marshalling.SpecFields.TryInterfaceIndex(values, "interface", 0L, 4294967295L, out var x, out error)) return false;
+            v.Interface = unchecked((uint)x);
+        }
+
+        {
+            if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "length", 0L, 4294967295L, out var x, out error)) return false;
+            v.Length = unchecked((uint)x);
+        }
+
+        {
+            var array = default(ReservedArray);
+            global::System.Span<long> items = stackalloc long[2];
+            if (!global::UcSocket.Marshalling.SpecFields.TryIntegers(values, "reserved", 0L, 4294967295L, items, out error)) return false;
+            for (int i = 0; i < 2; i++) array[i] = unchecked((uint)items[i]);
+            v.Reserved = array;
+        }
+        result = v;
+        error = null;
+        return true;
+    }
+}
+
+/// <summary>C <c>struct sock_txtime</c>: 8 bytes, aligned to 4. The clock and flags of SO_TXTIME.</summary>
+public partial record struct SockTxtime : global::UcSocket.ISpecStruct<SockTxtime>
+{
+    /// <summary>Size of <c>struct sock_txtime</c> in bytes.</summary>
+    public static int NativeSize => 8;
+
+    /// <summary>The C type name.</summary>
+    public static string CTypeName => "struct sock_txtime";
+
+    private static readonly string[] s_fieldNames = { "clockid", "flags" };
+
+    /// <summary><c>clockid</c> (<c>int</c>, offset 0); ucode field <c>clockid</c>.</summary>
+    public int ClockId { get; set; }
+
+    /// <summary><c>flags</c> (<c>__u32</c>, offset 4); ucode field <c>flags</c>.</summary>
+    public uint Flags { get; set; }
+
+    /// <summary>Creates the struct from its field values; omitted fields are zero.</summary>
+    public SockTxtime(int ClockId = default, uint Flags = default)
+    {
+        this.ClockId = ClockId;
+        this.Flags = Flags;
+    }
+
+    /// <summary>Reads the C layout; a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
+    public static SockTxtime Read(global::System.ReadOnlySpan<byte> source)
+    {
+        if (source.Length < 8)
+        {
+            global::System.Span<byte> padded = stackalloc byte[8];
+            padded.Clear();
+            source.CopyTo(padded);
+            return ReadCore(padded);
+        }
+        return ReadCore(source);
+    }
+
+    private static SockTxtime ReadCore(global::System.ReadOnlySpan<byte> s)
+    {
+        var v = new SockTxtime();
+        unchecked
+        {
+            v.ClockId = global::System.Runtime.InteropServices.MemoryMarshal.Read<int>(s.Slice(0));
+            v.Flags = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(4));
+        }
+        return v;
+    }
+
+    /// <summary>Writes the C layout (padding zeroed) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    public bool TryWrite(global::System.Span<byte> destination, out string? error)
+    {
+        if (destination.Length < 8)
+        {
+            error = "struct sock_txtime needs 8 bytes, the buffer has " + destination.Length;
+            return false;
+        }
+        var d = destination.Slice(0, 8);
+        d.Clear();
+        unchecked
+        {
+
+            {
+                var value = this.ClockId;
+                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(0), in value);
+            }
+
+            {
+                var value = this.Flags;
+                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(4), in value);
+            }
+        }
+        error = null;
+        return true;
+    }
+
+    /// <summary>The ucode-style form: a dictionary keyed by ucode field names.</summary>
+    public global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
+    {
+        var d = new global::System.Collections.Generic.Dictionary<string, object?>(2);
+        d["clockid"] = this.ClockId;
+        d["flags"] = this.Flags;
+        return d;
+    }
+
+    /// <summary>Builds the struct from its ucode-style form. Missing fields are zero; an unknown key or a value that does not fit is an error naming the field.</summary>
+    public static bool TryFromDictionary(global::System.Collections.Generic.IReadOnlyDictionary<string, object?> values, out SockTxtime result, out string? error)
+    {
+        result = default;
+        if (!global::UcSocket.Marshalling.SpecFields.CheckKeys(values, "struct sock_txtime", s_fieldNames, out error)) return false;
+        var v = new SockTxtime();
+
+        {
+            if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "clockid", -2147483648L, 2147483647L, out var x, out error)) return false;
+            v.ClockId = unchecked((int)x);
+        }
+
+        {
+            if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "flags", 0L, 4294967295L, out var x, out error)) return false;
+            v.Flags = unchecked((uint)x);
+        }
+        result = v;
+        error = null;
+        return true;
+    }
+}
+
+/// <summary>C <c>struct sock_filter</c>: 8 bytes, aligned to 4. One classic BPF instruction of a socket filter (SO_ATTACH_FILTER, SO_ATTACH_REUSEPORT_CBPF).</summary>
+public partial record struct SockFilter : global::UcSocket.ISpecStruct<SockFilter>
+{
+    /// <summary>Size of <c>struct sock_filter</c> in bytes.</summary>
+    public static int NativeSize => 8;
+
+    /// <summary>The C type name.</summary>
+    public static string CTypeName => "struct sock_filter";
+
+    private static readonly string[] s_fieldNames = { "code", "jt", "jf", "k" };
+
+    /// <summary><c>code</c> (<c>__u16</c>, offset 0); ucode field <c>code</c>.</summary>
+    public ushort Code { get; set; }
+
+    /// <summary><c>jt</c> (<c>__u8</c>, offset 2); ucode field <c>jt</c>.</summary>
+    public byte JumpTrue { get; set; }
+
+    /// <summary><c>jf</c> (<c>__u8</c>, offset 3); ucode field <c>jf</c>.</summary>
+    public byte JumpFalse { get; set; }
+
+    /// <summary><c>k</c> (<c>__u32</c>, offset 4); ucode field <c>k</c>.</summary>
+    public uint K { get; set; }
+
+    /// <summary>Creates the struct from its field values; omitted fields are zero.</summary>
+    public SockFilter(ushort Code = default, byte JumpTrue = default, byte JumpFalse = default, uint K = default)
+    {
+        this.Code = Code;
+        this.JumpTrue = JumpTrue;
+        this.JumpFalse = JumpFalse;
+        this.K = K;
+    }
+
+    /// <summary>Reads the C layout; a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
+    public static SockFilter Read(global::System.ReadOnlySpan<byte> source)
+    {
+        if (source.Length < 8)
+        {
+            global::System.Span<byte> padded = stackalloc byte[8];
+            padded.Clear();
+            source.CopyTo(padded);
+            return ReadCore(padded);
+        }
+        return ReadCore(source);
+    }
+
+    private static SockFilter ReadCore(global::System.ReadOnlySpan<byte> s)
+    {
+        var v = new SockFilter();
+        unchecked
+        {
+            v.Code = global::System.Runtime.InteropServices.MemoryMarshal.Read<ushort>(s.Slice(0));
+            v.JumpTrue = s.Slice(2)[0];
+            v.JumpFalse = s.Slice(3)[0];
+            v.K = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(4));
+        }
+        return v;
+    }
+
+    /// <summary>Writes the C layout (padding zeroed) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    public bool TryWrite(global::System.Span<byte> destination, out string? error)
+    {
+        if (destination.Length < 8)
+        {
+            error = "struct sock_filter needs 8 bytes, the buffer has " + destination.Length;
+            return false;
+        }
+        var d = destination.Slice(0, 8);
+        d.Clear();
+        unchecked
+        {
+
+            {
+                var value = this.Code;
+                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(0), in value);
+            }
+
+            {
+                var value = this.JumpTrue;
+                d.Slice(2)[0] = (byte)value;
+            }
+
+            {
+                var value = this.JumpFalse;
+                d.Slice(3)[0] = (byte)value;
+            }
+
+            {
+                var value = this.K;
+                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(4), in value);
+            }
+        }
+        error = null;
+        return true;
+    }
+
+    /// <summary>The ucode-style form: a dictionary keyed by ucode field names.</summary>
+    public global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
+    {
+        var d = new global::System.Collections.Generic.Dictionary<string, object?>(4);
+        d["code"] = this.Code;
+        d["jt"] = this.JumpTrue;
+        d["jf"] = this.JumpFalse;
+        d["k"] = this.K;
+        return d;
+    }
+
+    /// <summary>Builds the struct from its ucode-style form. Missing fields are zero; an unknown key or a value that does not fit is an error naming the field.</summary>
+    public static bool TryFromDictionary(global::System.Collections.Generic.IReadOnlyDictionary<string, object?> values, out SockFilter result, out string? error)
+    {
+        result = default;
+        if (!global::UcSocket.Marshalling.SpecFields.CheckKeys(values, "struct sock_filter", s_fieldNames, out error)) return false;
+        var v = new SockFilter();
+
+        {
+            if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "code", 0L, 65535L, out var x, out error)) return false;
+            v.Code = unchecked((ushort)x);
+        }
+
+        {
+            if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "jt", 0L, 255L, out var x, out error)) return false;
+            v.JumpTrue = unchecked((byte)x);
+        }
+
+        {
+            if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "jf", 0L, 255L, out var x, out error)) return false;
+            v.JumpFalse = unchecked((byte)x);
+        }
+
+        {
+            if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "k", 0L, 4294967295L, out var x, out error)) return false;
+            v.K = unchecked((uint)x);
         }
         result = v;
         error = null;

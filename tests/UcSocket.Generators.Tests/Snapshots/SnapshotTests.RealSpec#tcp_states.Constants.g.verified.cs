@@ -66,10 +66,4 @@ public static partial class Sockets
     public const int TCP_MAXWIN = 65535;
     /// <summary>The largest window scale shift.</summary>
     public const int TCP_MAX_WINSHIFT = 14;
-
-    // SOL
-    /// <summary>Option level of TCP (the same as IPPROTO_TCP).</summary>
-    public const int SOL_TCP = 6;
-    /// <summary>Option level of UDP (the same as IPPROTO_UDP).</summary>
-    public const int SOL_UDP = 17;
 }

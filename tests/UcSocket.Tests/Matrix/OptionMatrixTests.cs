@@ -13,7 +13,7 @@ namespace UcSocket.Tests.Matrix;
 /// One test per socket option in the spec, driven by the entry's <c>test:</c> row, so that no option can be added
 /// untested. A row names the socket to use and either a value to set (read back and compared, or compared with
 /// <c>get:</c>), a value <c>get:</c> must return on a read-only option, or the exact <c>errno</c> the kernel gives
-/// here, with the <c>reason</c>. Tokens: <c>$pid</c>, <c>$uid</c>, <c>$gid</c>, <c>$lo</c> (the loopback index);
+/// here, with the <c>reason</c>. Tokens: <c>$pid</c>, <c>$uid</c>, <c>$gid</c>, <c>$lo</c> (the loopback index), <c>$bpf</c> (an eBPF program);
 /// <c>any</c> accepts any successful read.
 /// </summary>
 public class OptionMatrixTests
@@ -80,7 +80,7 @@ public class OptionMatrixTests
     };
 }
 
-/// <summary>Replaces the tokens of test rows with this process's values.</summary>
+/// <summary>Replaces the tokens of test rows with this process's values; <c>$bpf</c> is a loaded eBPF socket filter that accepts everything.</summary>
 internal static class Tokens
 {
     [DllImport("libc")] private static extern uint getuid();
@@ -93,6 +93,7 @@ internal static class Tokens
         "$uid" => (long)getuid(),
         "$gid" => (long)getgid(),
         "$lo" => (long)if_nametoindex("lo"),
+        "$bpf" => (long)SolSocket.BpfPrograms.AcceptAll,
         IDictionary<string, object?> d => d.ToDictionary(e => e.Key, e => Resolve(e.Value)),
         IList<object?> l => l.Select(Resolve).ToList(),
         _ => value,
