@@ -29,8 +29,10 @@ public sealed class MutatedHeaderCheck
         Edit(texts, "families.yaml", "{ c: sin_addr, name: address, type: struct in_addr }", "{ c: sin_addr, name: address, type: __be32 }");
         Edit(texts, "families.yaml", "{ c: sin6_scope_id,", "{ c: sin6_scope,");
         Edit(texts, "tcp_states.yaml", "TCP_LISTEN: { value: 10,", "TCP_LISTEN: { value: 11,");
+        Edit(texts, "ip.yaml", "{ c: ee_rfc4884.flags, name: flags, type: __u8, offset: 14 }", "{ c: ee_rfc4884.flags, name: flags, type: __u8, offset: 13 }");
 
-        // A file whose names the headers lack (netlink lives in linux/netlink.h), and a correct nested struct.
+        // A file whose names the headers lack (netlink lives in linux/netlink.h). The correct nested struct next to
+        // the mistakes is ip.yaml's group_req (a sockaddr_storage inside).
         texts.Add(new SpecText(Path.Combine(specDir, "zz_extra.yaml"), """
             headers: [sys/socket.h, netinet/in.h]
             constants:
@@ -43,15 +45,6 @@ public sealed class MutatedHeaderCheck
                   - { c: nl_pad, name: pad, type: unsigned short }
                   - { c: nl_pid, name: pid, type: __u32 }
                   - { c: nl_groups, name: groups, type: __u32 }
-              sockaddr_storage:
-                fields:
-                  - { c: ss_family, name: family, type: sa_family_t }
-                  - { c: __ss_padding, name: padding, type: char, count: 118 }
-                  - { c: __ss_align, name: align, type: unsigned long }
-              group_req:
-                fields:
-                  - { c: gr_interface, name: interface, type: uint32_t }
-                  - { c: gr_group, name: group, type: struct sockaddr_storage, kind: sockaddr }
             """));
         // A file whose headers do not exist: reported once, without hiding the other files.
         texts.Add(new SpecText(Path.Combine(specDir, "zz_broken.yaml"), """
@@ -110,6 +103,7 @@ public class MutatedSpecTests : IClassFixture<MutatedHeaderCheck>
         "struct sockaddr_in.sin_addr: shape spec=integer headers=struct",
         "struct sockaddr_in6.sin6_scope: missing from the headers: struct sockaddr_in6 has no such member",
         "TCP_LISTEN: value spec=11 headers=10",
+        "struct sock_extended_err.ee_rfc4884.flags: offset spec=13 headers=14",
         "NETLINK_ROUTE: missing from the headers of zz_extra.yaml (sys/socket.h, netinet/in.h)",
         "struct sockaddr_nl: missing from the headers of zz_extra.yaml (sys/socket.h, netinet/in.h)",
     };
