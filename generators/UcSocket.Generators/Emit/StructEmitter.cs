@@ -343,7 +343,17 @@ internal static class StructEmitter
                         w.Line($"v.{p} = array;");
                         var lf = f.Field.LengthField is null ? null : s.Fields.First(x => x.Field.CName == f.Field.LengthField);
                         if (lf is not null)
-                            w.Line($"if (!values.ContainsKey(\"{CodeWriter.Escape(lf.Field.Name)}\") && values.ContainsKey({n})) v.{lf.Field.Property} = ({lf.ClrType})used;");
+                        {
+                            // A count beyond the array would make the kernel read past the value (or refuse it with EINVAL).
+                            var ln = CodeWriter.Escape(lf.Field.Name);
+                            w.Open($"if (values.ContainsKey(\"{ln}\"))");
+                            w.Open($"if ((ulong)v.{lf.Field.Property} > {f.Count}UL)");
+                            w.Line($"error = \"Field {ln} (\" + v.{lf.Field.Property} + \") is more than the {f.Count} items field {CodeWriter.Escape(f.Field.Name)} holds\";");
+                            w.Line("return false;");
+                            w.Close();
+                            w.Close();
+                            w.Line($"else if (values.ContainsKey({n})) v.{lf.Field.Property} = ({lf.ClrType})used;");
+                        }
                         break;
                     }
                 case "ipv4":

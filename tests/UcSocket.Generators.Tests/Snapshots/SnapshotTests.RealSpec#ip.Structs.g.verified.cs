@@ -519,7 +519,15 @@ public partial record struct IpMsfilter : global::UcSocket.ISpecStruct<IpMsfilte
             var array = default(SourcesArray);
             if (!global::UcSocket.Marshalling.SpecFields.TryAddresses(values, "slist", ((global::System.Span<global::UcSocket.InAddr>)array), out int used, out error)) return false;
             v.Sources = array;
-            if (!values.ContainsKey("numsrc") && values.ContainsKey("slist")) v.SourceCount = (uint)used;
+            if (values.ContainsKey("numsrc"))
+            {
+                if ((ulong)v.SourceCount > 1UL)
+                {
+                    error = "Field numsrc (" + v.SourceCount + ") is more than the 1 items field slist holds";
+                    return false;
+                }
+            }
+            else if (values.ContainsKey("slist")) v.SourceCount = (uint)used;
         }
         result = v;
         error = null;
@@ -1164,7 +1172,15 @@ public partial record struct GroupFilter : global::UcSocket.ISpecStruct<GroupFil
             var array = default(SourcesArray);
             if (!global::UcSocket.Marshalling.SpecFields.TryAddresses(values, "slist", ((global::System.Span<global::UcSocket.SocketAddress?>)array), out int used, out error)) return false;
             v.Sources = array;
-            if (!values.ContainsKey("numsrc") && values.ContainsKey("slist")) v.SourceCount = (uint)used;
+            if (values.ContainsKey("numsrc"))
+            {
+                if ((ulong)v.SourceCount > 1UL)
+                {
+                    error = "Field numsrc (" + v.SourceCount + ") is more than the 1 items field slist holds";
+                    return false;
+                }
+            }
+            else if (values.ContainsKey("slist")) v.SourceCount = (uint)used;
         }
         result = v;
         error = null;

@@ -106,6 +106,15 @@ public class IpStructCodecTests
     }
 
     [Fact]
+    public void MoreSourcesThanTheListHoldsIsAnError()
+    {
+        Assert.False(IpMsfilter.TryFromDictionary(Dict(("numsrc", 2L), ("slist", new[] { "10.0.0.1" })), out _, out var error));
+        Assert.Equal("Field numsrc (2) is more than the 1 items field slist holds", error);
+        Assert.True(IpMsfilter.TryFromDictionary(Dict(("numsrc", 0L), ("slist", new[] { "10.0.0.1" })), out var none, out error), error);
+        Assert.Equal(0u, none.SourceCount); // given explicitly, it wins
+    }
+
+    [Fact]
     public void GroupFilterTakesSocketAddresses()
     {
         Assert.True(GroupFilter.TryFromDictionary(Dict(("interface", 1L), ("group", "ff02::1:3"), ("slist", new object[] { "2001:db8::1" })),
