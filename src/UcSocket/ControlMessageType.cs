@@ -52,36 +52,10 @@ public sealed class ControlMessageType<T> : ControlMessageType
     public bool TryDecode(ReadOnlySpan<byte> payload, out T value, out string? error) => Codec.TryRead(payload, out value, out error);
 
     /// <inheritdoc/>
-    public override bool TryDecodeUcode(ReadOnlySpan<byte> payload, out object? data, out ErrorInfo error)
-    {
-        data = null;
-        if (!Codec.TryRead(payload, out var typed, out var text))
-        {
-            error = ErrorInfo.Invalid(text ?? $"Unable to decode {Name} payload");
-            return false;
-        }
-        data = Codec.ToUcode(typed);
-        error = default;
-        return true;
-    }
+    public override bool TryDecodeUcode(ReadOnlySpan<byte> payload, out object? data, out ErrorInfo error) =>
+        Codec.TryDecodeUcode(payload, out data, out error);
 
     /// <inheritdoc/>
-    public override bool TryEncodeUcode(object? data, out byte[] payload, out ErrorInfo error)
-    {
-        payload = Array.Empty<byte>();
-        if (!Codec.TryFromUcode(data, out var typed, out var text))
-        {
-            error = ErrorInfo.Invalid(text ?? $"Unable to convert {Name} payload");
-            return false;
-        }
-        payload = new byte[Codec.GetSize(typed)];
-        if (!Codec.TryWrite(typed, payload, out int written, out text))
-        {
-            error = ErrorInfo.Invalid(text ?? $"Unable to encode {Name} payload");
-            return false;
-        }
-        if (written != payload.Length) payload = payload[..written];
-        error = default;
-        return true;
-    }
+    public override bool TryEncodeUcode(object? data, out byte[] payload, out ErrorInfo error) =>
+        Codec.TryEncodeUcode(data, out payload, out error);
 }

@@ -131,45 +131,19 @@ public abstract class TypedSocketOption<TGet, TSet> : SocketOption
     /// <inheritdoc/>
     public override bool TryDecodeUcode(ReadOnlySpan<byte> raw, out object? value, out ErrorInfo error)
     {
+        if (_get is not null) return _get.TryDecodeUcode(raw, out value, out error);
         value = null;
-        if (_get is null)
-        {
-            error = WriteOnlyError;
-            return false;
-        }
-        if (!_get.TryRead(raw, out var typed, out var text))
-        {
-            error = ErrorInfo.Invalid(text ?? "Unable to decode option value");
-            return false;
-        }
-        value = _get.ToUcode(typed);
-        error = default;
-        return true;
+        error = WriteOnlyError;
+        return false;
     }
 
     /// <inheritdoc/>
     public override bool TryEncodeUcode(object? value, out byte[] encoded, out ErrorInfo error)
     {
+        if (_set is not null) return _set.TryEncodeUcode(value, out encoded, out error);
         encoded = Array.Empty<byte>();
-        if (_set is null)
-        {
-            error = ReadOnlyError;
-            return false;
-        }
-        if (!_set.TryFromUcode(value, out var typed, out var text))
-        {
-            error = ErrorInfo.Invalid(text ?? "Unable to convert value");
-            return false;
-        }
-        encoded = new byte[_set.GetSize(typed)];
-        if (!_set.TryWrite(typed, encoded, out int written, out text))
-        {
-            error = ErrorInfo.Invalid(text ?? "Unable to encode value");
-            return false;
-        }
-        if (written != encoded.Length) encoded = encoded[..written];
-        error = default;
-        return true;
+        error = ReadOnlyError;
+        return false;
     }
 
     internal override bool TryGetUcode(int fd, out object? value, out ErrorInfo error)

@@ -13,6 +13,7 @@ internal static class Kinds
         "int" => ("int", Codecs + ".Int32"),
         "uint" => ("uint", Codecs + ".UInt32"),
         "be32" => ("uint", Codecs + ".BigEndianUInt32"),
+        "u16" => ("ushort", Codecs + ".UInt16"),
         "string" or "bytes" => ("byte[]", Codecs + ".Bytes"),
         "cstring" => ("string", Codecs + ".CString"),
         "ifname" => ("global::UcSocket.InterfaceId", Codecs + ".InterfaceName"),

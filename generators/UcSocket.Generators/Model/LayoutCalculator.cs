@@ -107,8 +107,8 @@ internal sealed class LayoutCalculator
 
             if (f.Trailing && cSize < 0)
             {
-                cAlign = maxAlign;
-                cSize = (int)(((bitpos + 7) / 8 + maxAlign - 1) / maxAlign * maxAlign);
+                cAlign = Math.Max(maxAlign, spec.Align);
+                cSize = (int)(((bitpos + 7) / 8 + cAlign - 1) / cAlign * cAlign);
                 bitpos = (long)cSize * 8;
             }
             else if (!f.Trailing && cSize >= 0)
@@ -187,6 +187,7 @@ internal sealed class LayoutCalculator
         }
 
         _inProgress.Remove(tag);
+        maxAlign = Math.Max(maxAlign, spec.Align);
         long bytes = (bitpos + 7) / 8;
         int structSize = (int)((bytes + maxAlign - 1) / maxAlign * maxAlign);
         var layout = valid

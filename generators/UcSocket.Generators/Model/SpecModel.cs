@@ -31,8 +31,9 @@ public sealed record FieldSpec(
     string? LengthField, string ByteOrder, SourcePos Pos, string? Since = null, int Offset = -1, bool Trailing = false);
 
 /// <summary>A C struct: <c>struct linger { int l_onoff; int l_linger; }</c>.</summary>
+/// <param name="Align">A minimum alignment the members do not show (a union with a pointer, <c>__attribute__((aligned))</c>); 0 for none.</param>
 public sealed record StructSpec(
-    string Tag, string CTypeName, string TypeName, bool Packed, string? Doc, EquatableArray<FieldSpec> Fields, SourcePos Pos);
+    string Tag, string CTypeName, string TypeName, bool Packed, string? Doc, EquatableArray<FieldSpec> Fields, SourcePos Pos, int Align = 0);
 
 /// <summary>A value kind for an option get or set: bool, int, uint, string, cstring, ifname, ipv4, ipv6, none, or a struct tag.</summary>
 public sealed record ValueKind(string Kind, string? StructTag)
@@ -44,7 +45,7 @@ public sealed record ValueKind(string Kind, string? StructTag)
 public sealed record OptionSpec(
     string Level, string Name, ValueKind? Get, ValueKind? Set, string Property, string? Doc, SourcePos Pos);
 
-/// <summary>A control-message type and its payload kind (int, uint, be32, bytes, sockaddr, fds, or a struct tag).</summary>
+/// <summary>A control-message type and its payload kind (int, uint, be32, u16, bytes, sockaddr, fds, or a struct tag).</summary>
 public sealed record CmsgSpec(string Level, string Type, ValueKind Payload, string Property, string? Doc, SourcePos Pos);
 
 /// <summary>An address family and the sockaddr struct that carries it.</summary>

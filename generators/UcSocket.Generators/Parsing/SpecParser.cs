@@ -19,7 +19,7 @@ public static class SpecParser
         { "bool", "int", "uint", "string", "cstring", "ifname", "ifname_be32", "ipv4", "ipv6", "none" };
 
     private static readonly HashSet<string> PayloadKinds = new(StringComparer.Ordinal)
-        { "int", "uint", "be32", "bytes", "sockaddr", "fds" };
+        { "int", "uint", "be32", "bytes", "sockaddr", "fds", "u16" };
 
     private static readonly HashSet<string> FieldKinds = new(StringComparer.Ordinal)
         { "int", "ipv4", "ipv6", "ifindex", "hwaddr", "path", "bytes", "sockaddr", "struct" };
@@ -171,7 +171,7 @@ public static class SpecParser
                 ctx.Invalid(entry.Value, $"struct {tag} must be a mapping with 'fields'");
                 continue;
             }
-            if (!ctx.CheckKeys(def, $"struct {tag}", "ctype", "type", "packed", "doc", "fields")) continue;
+            if (!ctx.CheckKeys(def, $"struct {tag}", "ctype", "type", "packed", "align", "doc", "fields")) continue;
             var ctype = Scalar(Child(def, "ctype")) ?? "struct " + tag;
             var typeName = Scalar(Child(def, "type")) ?? Naming.Pascal(tag);
             if (!Naming.IsIdentifier(typeName))
@@ -180,6 +180,14 @@ public static class SpecParser
                 continue;
             }
             bool packed = Scalar(Child(def, "packed")) is "true";
+            int align = 0;
+            var alignText = Scalar(Child(def, "align"));
+            if (alignText is not null &&
+                (!int.TryParse(alignText, NumberStyles.None, CultureInfo.InvariantCulture, out align) || align <= 0 || align > 64 || (align & (align - 1)) != 0))
+            {
+                ctx.Invalid(Child(def, "align")!, $"struct {tag}: align must be a power of two between 1 and 64");
+                continue;
+            }
             var fieldsNode = Child(def, "fields");
             if (fieldsNode is not YamlSequenceNode fieldSeq || fieldSeq.Children.Count == 0)
             {
@@ -192,7 +200,7 @@ public static class SpecParser
                 var field = ParseField(ctx, tag, f);
                 if (field is not null) fields.Add(field);
             }
-            structs.Add(new StructSpec(tag, ctype, typeName, packed, Scalar(Child(def, "doc")), fields.ToEquatableArray(), Pos(entry.Key)));
+            structs.Add(new StructSpec(tag, ctype, typeName, packed, Scalar(Child(def, "doc")), fields.ToEquatableArray(), Pos(entry.Key), align));
         }
     }
 

@@ -31,4 +31,38 @@ public abstract class ValueCodec<T>
 
     /// <summary>Converts a ucode-style value (or an already typed one) to <typeparamref name="T"/>; the error names what did not convert.</summary>
     public abstract bool TryFromUcode(object? value, out T result, out string? error);
+
+    /// <summary>Decodes kernel bytes straight to the ucode-style form.</summary>
+    public bool TryDecodeUcode(ReadOnlySpan<byte> source, out object? value, out ErrorInfo error)
+    {
+        value = null;
+        if (!TryRead(source, out var typed, out var text))
+        {
+            error = ErrorInfo.Invalid(text ?? $"Unable to decode {Description}");
+            return false;
+        }
+        value = ToUcode(typed);
+        error = default;
+        return true;
+    }
+
+    /// <summary>Converts a ucode-style value and encodes it into a new array of exactly the encoded length.</summary>
+    public bool TryEncodeUcode(object? value, out byte[] encoded, out ErrorInfo error)
+    {
+        encoded = Array.Empty<byte>();
+        if (!TryFromUcode(value, out var typed, out var text))
+        {
+            error = ErrorInfo.Invalid(text ?? $"Unable to convert value to {Description}");
+            return false;
+        }
+        encoded = new byte[GetSize(typed)];
+        if (!TryWrite(typed, encoded, out int written, out text))
+        {
+            error = ErrorInfo.Invalid(text ?? $"Unable to encode {Description}");
+            return false;
+        }
+        if (written != encoded.Length) encoded = encoded[..written];
+        error = default;
+        return true;
+    }
 }

@@ -47,6 +47,9 @@ public static class ValueCodecs
     /// <summary><c>fds</c>: a list of file descriptors (SCM_RIGHTS).</summary>
     public static readonly ValueCodec<FileDescriptors> FileDescriptors = new FileDescriptorsCodec();
 
+    /// <summary><c>u16</c>: a native-order 16-bit unsigned integer (e.g. the UDP_SEGMENT control message).</summary>
+    public static readonly ValueCodec<ushort> UInt16 = new UInt16Codec();
+
     /// <summary>Reads an integer of the width the kernel returned (1, 2, 4 or 8 bytes), as ucode does.</summary>
     internal static bool TryReadInteger(ReadOnlySpan<byte> source, out long value)
     {
@@ -490,6 +493,44 @@ public static class ValueCodecs
             }
             result = new FileDescriptors(handles.ToArray());
             return true;
+        }
+    }
+
+    private sealed class UInt16Codec : ValueCodec<ushort>
+    {
+        public override string Description => "__u16";
+        public override int ReadBufferSize => 2;
+        public override bool TryRead(ReadOnlySpan<byte> source, out ushort value, out string? error)
+        {
+            value = 0;
+            if (source.Length != 2)
+            {
+                error = BadLength(Description, source.Length);
+                return false;
+            }
+            value = MemoryMarshal.Read<ushort>(source);
+            error = null;
+            return true;
+        }
+        public override int GetSize(in ushort value) => 2;
+        public override bool TryWrite(in ushort value, Span<byte> destination, out int written, out string? error)
+        {
+            written = 2;
+            error = null;
+            return MemoryMarshal.TryWrite(destination, in value);
+        }
+        public override object? ToUcode(in ushort value) => value;
+        public override bool TryFromUcode(object? value, out ushort result, out string? error)
+        {
+            result = 0;
+            if (UcodeValue.TryToRange(value, 0, ushort.MaxValue, out long l))
+            {
+                result = (ushort)l;
+                error = null;
+                return true;
+            }
+            error = $"Unable to convert value to 16-bit unsigned integer ({UcodeValue.Describe(value)} is not within 0..65535)";
+            return false;
         }
     }
 

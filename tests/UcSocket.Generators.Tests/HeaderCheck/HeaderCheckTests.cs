@@ -63,10 +63,11 @@ public class HeaderCheckTests : IClassFixture<RepoHeaderCheck>
             {
                 var entry = $"{s.CTypeName}.{f.Field.CName}";
                 var needed = new List<string>();
-                if (f.Bits > 0) needed.AddRange(new[] { "bit position", "bit width", "signed" });
+                if (f.Field.Since is not null) needed.Add("beyond headers");
+                else if (f.Bits > 0) needed.AddRange(new[] { "bit position", "bit width", "signed" });
                 else needed.AddRange(new[] { "offset", "size" });
-                if (f.Bits == 0 && f.Count > 0) needed.Add("count");
-                if (f.Bits == 0 && f.Category == "int") needed.Add("signed");
+                if (f.Field.Since is null && f.Bits == 0 && f.Count > 0) needed.Add("count");
+                if (f.Field.Since is null && f.Bits == 0 && f.Category == "int") needed.Add("signed");
                 unchecked_.AddRange(needed.Where(n => !facts.ContainsKey($"{entry} {n}")).Select(n => $"{entry} {n}"));
             }
         }
@@ -104,6 +105,31 @@ public class HeaderCheckTests : IClassFixture<RepoHeaderCheck>
     [InlineData("struct tcp_info.tcpi_rcv_wscale bit width", 4)]
     [InlineData("struct tcp_info.tcpi_fastopen_client_fail bit position", 57)]
     [InlineData("struct tcp_info.tcpi_rto offset", 8)]
+    // linux/tcp.h of Linux 6.1 ends tcp_info with tcpi_snd_wnd at 228: 232 bytes, aligned to 8 by its __u64 members.
+    // The members after it are marked since and lie beyond that end.
+    [InlineData("struct tcp_info size", 232)]
+    [InlineData("struct tcp_info align", 8)]
+    [InlineData("struct tcp_info.tcpi_snd_wnd offset", 228)]
+    [InlineData("struct tcp_info.tcpi_rcv_wnd beyond headers", 1)]
+    [InlineData("struct tcp_info.tcpi_accecn_opt_seen beyond headers", 1)]
+    // linux/socket.h: a 128-byte storage whose union with a pointer aligns it to 8; tcp_md5sig puts its flags after it.
+    [InlineData("struct __kernel_sockaddr_storage size", 128)]
+    [InlineData("struct __kernel_sockaddr_storage align", 8)]
+    [InlineData("struct tcp_md5sig.tcpm_flags offset", 128)]
+    [InlineData("struct tcp_md5sig.tcpm_ifindex offset", 132)]
+    [InlineData("struct tcp_md5sig.tcpm_key count", 80)]
+    [InlineData("struct tcp_md5sig size", 216)]
+    [InlineData("struct tcp_repair_window size", 20)]
+    [InlineData("TCP_MD5SIG_EXT value", 32)]
+    [InlineData("TCP_CM_INQ value", 36)]
+    [InlineData("TCP_REPAIR_OFF_NO_WP value", -1)]
+    [InlineData("TCP_CA_Loss value", 4)]
+    [InlineData("TCP_CLOSING value", 11)]
+    [InlineData("SOL_TCP value", 6)]
+    [InlineData("SOL_UDP value", 17)]
+    [InlineData("UDP_GRO value", 104)]
+    [InlineData("UDP_SEGMENT value", 103)]
+    [InlineData("IPPROTO_UDPLITE value", 136)]
     [InlineData("IP_UNICAST_IF value", 50)]
     [InlineData("IPV6_RECVPKTINFO value", 49)]
     [InlineData("struct sock_extended_err size", 16)]

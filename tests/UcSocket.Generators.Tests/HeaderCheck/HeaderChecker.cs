@@ -32,6 +32,8 @@ public sealed record HeaderCheckResult(
 /// an enum constant that does not exist), the compiler's errors are mapped back to probes by line, those probes are
 /// left out and the program is compiled again, so one missing name never hides the others. A spec file whose headers
 /// themselves do not compile is reported once and left out. With a correct spec, cc runs once.
+/// Struct members marked <c>since</c> (newer than the headers) must come last; the struct's size and alignment are
+/// compared up to the last member the headers have, and each such member must lie beyond the headers' struct.
 /// </remarks>
 public static class HeaderChecker
 {
@@ -45,7 +47,7 @@ public static class HeaderChecker
     private static readonly Regex HeaderName = new(@"^[A-Za-z0-9_][A-Za-z0-9_./+-]*$", RegexOptions.CultureInvariant);
     private static readonly Regex CTypeName = new(@"^(?:(?:struct|union) )?[A-Za-z_][A-Za-z0-9_]*$", RegexOptions.CultureInvariant);
 
-    private enum ProbeKind { Constant, SinceConstant, Struct, Layout, Count, Sign, StructType, Bits }
+    private enum ProbeKind { Constant, SinceConstant, Struct, Layout, Count, Sign, StructType, Bits, SinceField }
 
     private sealed class Probe
     {
@@ -59,7 +61,16 @@ public static class HeaderChecker
         public FieldLayout? Field { get; init; }
         public Probe? StructProbe { get; init; }
         public string? ExpectedType { get; init; }
+        /// <summary>For a struct with members marked since: the size and alignment of the members the headers have.</summary>
+        public SincePrefix? Prefix { get; init; }
     }
+
+    /// <summary>
+    /// The part of a struct the build machine's headers know: every member before the first one marked
+    /// <c>since</c>, with its size and alignment as the headers must have them; <paramref name="LastPresent"/>
+    /// names the last of those members.
+    /// </summary>
+    private sealed record SincePrefix(int Size, int Align, string LastPresent);
 
     private sealed class Unit
     {
@@ -182,7 +193,8 @@ public static class HeaderChecker
                     mismatches.Add(new HeaderMismatch(layout.CTypeName, "ctype is not a C type name such as struct linger"));
                     continue;
                 }
-                var sp = new Probe { Id = id++, Unit = unit, Kind = ProbeKind.Struct, Entry = layout.CTypeName, Struct = layout };
+                var prefix = Prefix(s, layout, layouts, mismatches);
+                var sp = new Probe { Id = id++, Unit = unit, Kind = ProbeKind.Struct, Entry = layout.CTypeName, Struct = layout, Prefix = prefix };
                 unit.Probes.Add(sp);
                 foreach (var f in layout.Fields)
                 {
@@ -193,6 +205,13 @@ public static class HeaderChecker
                         Id = id++, Unit = unit, Kind = kind, Entry = entry, Struct = layout, Field = f, StructProbe = sp,
                         ExpectedType = expected,
                     };
+                    if (f.Field.Since is not null)
+                    {
+                        // Newer than the headers: the headers' struct must end before the member (checked on a real
+                        // socket instead). A member out of order was reported by Prefix and is not probed at all.
+                        if (prefix is not null) unit.Probes.Add(Field(ProbeKind.SinceField));
+                        continue;
+                    }
                     if (f.Bits > 0)
                     {
                         unit.Probes.Add(Field(ProbeKind.Bits));
@@ -218,6 +237,47 @@ public static class HeaderChecker
             }
         }
         return units;
+    }
+
+    /// <summary>
+    /// For a struct with members marked since, the members the headers must have: those before the first one
+    /// marked since. Members marked since must come last (the kernel only ever appends); one that is followed by a
+    /// member not so marked is reported, and the struct is then compared whole.
+    /// </summary>
+    private static SincePrefix? Prefix(StructSpec spec, StructLayout layout, Dictionary<string, StructLayout> layouts, List<HeaderMismatch> mismatches)
+    {
+        int first = -1;
+        for (int i = 0; i < layout.Fields.Count; i++)
+            if (layout.Fields[i].Field.Since is not null) { first = i; break; }
+        if (first < 0) return null;
+        for (int i = first + 1; i < layout.Fields.Count; i++)
+        {
+            if (layout.Fields[i].Field.Since is null)
+            {
+                var f = layout.Fields[first];
+                mismatches.Add(new HeaderMismatch($"{layout.CTypeName}.{f.Field.CName}",
+                    $"marked since \"{f.Field.Since}\" but followed by {layout.Fields[i].Field.CName}, which is not: members marked since must come last"));
+                return null;
+            }
+        }
+        if (first == 0)
+        {
+            mismatches.Add(new HeaderMismatch(layout.CTypeName, "every member is marked since: the headers would not define the struct at all"));
+            return null;
+        }
+        int end = 0, align = Math.Max(1, spec.Align);
+        for (int i = 0; i < first; i++)
+        {
+            var f = layout.Fields[i];
+            end = Math.Max(end, f.Offset + f.Size);
+            int fieldAlign = spec.Packed ? 1
+                : f.Category == "struct" && f.NestedTag is not null && layouts.TryGetValue(f.NestedTag, out var nested) ? nested.Align
+                : f.Category is "ipv4" or "ipv6" ? 4
+                : f.ElementSize;
+            align = Math.Max(align, fieldAlign);
+        }
+        int size = (end + align - 1) / align * align;
+        return new SincePrefix(size, align, layout.Fields[first - 1].Field.CName);
     }
 
     // ---- C source ---------------------------------------------------------------------------------------------
@@ -300,6 +360,9 @@ public static class HeaderChecker
                     break;
                 case ProbeKind.Struct:
                     L($"    hc_rec({p.Id}, (long long)sizeof({type}), (long long)_Alignof({type}), (long long)sizeof hc_o{p.Id});", p);
+                    break;
+                case ProbeKind.SinceField:
+                    L($"    hc_rec({p.Id}, (long long)sizeof({type}), 0, 0);", p);
                     break;
                 case ProbeKind.Layout:
                     L($"    hc_rec({p.Id}, (long long)__builtin_offsetof({type}, {p.Field!.Field.CName}), (long long)sizeof {m}, __builtin_classify_type({m}));", p);
@@ -505,10 +568,29 @@ public static class HeaderChecker
                         Add(p, $"marked since \"{p.Constant!.Since}\" but the headers define it: value spec={p.Value} headers={v[0]}");
                     }
                     break;
+                case ProbeKind.Struct when p.Prefix is { } prefix:
+                {
+                    // Members marked since are newer than the headers: compare up to the last member the headers have.
+                    facts[$"{p.Entry} size"] = v[0];
+                    facts[$"{p.Entry} align"] = v[1];
+                    var upTo = $" (up to {prefix.LastPresent}, the last member not marked since)";
+                    if (prefix.Size != v[0]) Add(p, $"size spec={prefix.Size} headers={v[0]}{upTo}");
+                    if (prefix.Align != v[1]) Add(p, $"align spec={prefix.Align} headers={v[1]}{upTo}");
+                    break;
+                }
                 case ProbeKind.Struct:
                     Diff(p, "size", p.Struct!.NativeCSize, v[0]);
                     Diff(p, "align", p.Struct.Align, v[1]);
                     break;
+                case ProbeKind.SinceField:
+                {
+                    var f = p.Field!;
+                    if (v[0] > f.Offset)
+                        Add(p, $"marked since \"{f.Field.Since}\" but the headers' {p.Struct!.CTypeName} ({v[0]} bytes) reaches over its offset {f.Offset}");
+                    else
+                        facts[$"{p.Entry} beyond headers"] = 1;
+                    break;
+                }
                 case ProbeKind.Layout:
                 {
                     var f = p.Field!;

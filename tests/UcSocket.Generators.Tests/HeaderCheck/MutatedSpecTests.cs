@@ -29,6 +29,11 @@ public sealed class MutatedHeaderCheck
         Edit(texts, "families.yaml", "{ c: sin_addr, name: address, type: struct in_addr }", "{ c: sin_addr, name: address, type: __be32 }");
         Edit(texts, "families.yaml", "{ c: sin6_scope_id,", "{ c: sin6_scope,");
         Edit(texts, "tcp_states.yaml", "TCP_LISTEN: { value: 10,", "TCP_LISTEN: { value: 11,");
+        // Struct members marked since: one the headers have after all (the last member of their tcp_info), and one
+        // followed by a member that is not so marked.
+        Edit(texts, "tcp.yaml", "{ c: tcpi_snd_wnd, name: snd_wnd, type: __u32 }", "{ c: tcpi_snd_wnd, name: snd_wnd, type: __u32, since: \"5.4\" }");
+        Edit(texts, "families.yaml", "{ c: sll_hatype, name: hardware_type, type: unsigned short }",
+            "{ c: sll_hatype, name: hardware_type, type: unsigned short, since: \"9.9\" }");
         Edit(texts, "ip.yaml", "{ c: ee_rfc4884.flags, name: flags, type: __u8, offset: 14 }", "{ c: ee_rfc4884.flags, name: flags, type: __u8, offset: 13 }");
 
         // A file whose names the headers lack (netlink lives in linux/netlink.h). The correct nested struct next to
@@ -103,6 +108,8 @@ public class MutatedSpecTests : IClassFixture<MutatedHeaderCheck>
         "struct sockaddr_in.sin_addr: shape spec=integer headers=struct",
         "struct sockaddr_in6.sin6_scope: missing from the headers: struct sockaddr_in6 has no such member",
         "TCP_LISTEN: value spec=11 headers=10",
+        "struct tcp_info.tcpi_snd_wnd: marked since \"5.4\" but the headers' struct tcp_info (232 bytes) reaches over its offset 228",
+        "struct sockaddr_ll.sll_hatype: marked since \"9.9\" but followed by sll_pkttype, which is not: members marked since must come last",
         "struct sock_extended_err.ee_rfc4884.flags: offset spec=13 headers=14",
         "NETLINK_ROUTE: missing from the headers of zz_extra.yaml (sys/socket.h, netinet/in.h)",
         "struct sockaddr_nl: missing from the headers of zz_extra.yaml (sys/socket.h, netinet/in.h)",
@@ -159,6 +166,22 @@ public class MutatedSpecTests : IClassFixture<MutatedHeaderCheck>
         Assert.Equal(8, facts["struct group_req.gr_group offset"]);
         Assert.Equal(1, facts["struct group_req.gr_group is struct sockaddr_storage"]);
         Assert.Equal(128, facts["struct sockaddr_storage size"]);
+    }
+
+    [Fact]
+    public void StructsWithMembersMarkedSinceAreComparedUpToTheLastMemberTheHeadersHave()
+    {
+        var facts = _check.Result.Facts;
+        // With tcpi_snd_wnd marked since as well, the spec's tcp_info up to tcpi_rcv_ooopack (offset 224) rounds up to
+        // the headers' 232 bytes: only the member itself is reported, not the size.
+        Assert.Equal(232, facts["struct tcp_info size"]);
+        Assert.DoesNotContain(Reported, r => r.StartsWith("struct tcp_info: size", StringComparison.Ordinal));
+        Assert.False(facts.ContainsKey("struct tcp_info.tcpi_snd_wnd beyond headers"));
+        Assert.False(facts.ContainsKey("struct tcp_info.tcpi_snd_wnd offset"));
+        // A member out of order is not probed; the rest of its struct still is, whole.
+        Assert.False(facts.ContainsKey("struct sockaddr_ll.sll_hatype offset"));
+        Assert.Equal(10, facts["struct sockaddr_ll.sll_pkttype offset"]);
+        Assert.Equal(20, facts["struct sockaddr_ll size"]);
     }
 
     [Fact]

@@ -54,8 +54,6 @@ public static partial class Sockets
     public const int IPPROTO_COMP = 108;
     /// <summary><c>IPPROTO_SCTP</c> (IPPROTO).</summary>
     public const int IPPROTO_SCTP = 132;
-    /// <summary><c>IPPROTO_UDPLITE</c> (IPPROTO).</summary>
-    public const int IPPROTO_UDPLITE = 136;
     /// <summary><c>IPPROTO_MPLS</c> (IPPROTO).</summary>
     public const int IPPROTO_MPLS = 137;
     /// <summary><c>IPPROTO_ETHERNET</c> (IPPROTO).</summary>

@@ -8,20 +8,240 @@ namespace UcSocket;
 public static partial class Sockets
 {
     // TCP
-    /// <summary><c>TCP_NODELAY</c> (TCP).</summary>
+    /// <summary>Send segments as soon as possible, without waiting to coalesce small writes (Nagle's algorithm off).</summary>
     public const int TCP_NODELAY = 1;
-    /// <summary><c>TCP_MAXSEG</c> (TCP).</summary>
+    /// <summary>The maximum segment size for outgoing segments.</summary>
     public const int TCP_MAXSEG = 2;
-    /// <summary><c>TCP_CORK</c> (TCP).</summary>
+    /// <summary>Hold back partial segments until the cork is removed or 200 ms pass.</summary>
     public const int TCP_CORK = 3;
-    /// <summary><c>TCP_KEEPIDLE</c> (TCP).</summary>
+    /// <summary>Seconds a connection is idle before keepalive probes start.</summary>
     public const int TCP_KEEPIDLE = 4;
-    /// <summary><c>TCP_KEEPINTVL</c> (TCP).</summary>
+    /// <summary>Seconds between keepalive probes.</summary>
     public const int TCP_KEEPINTVL = 5;
-    /// <summary><c>TCP_KEEPCNT</c> (TCP).</summary>
+    /// <summary>Unanswered keepalive probes before the connection is dropped.</summary>
     public const int TCP_KEEPCNT = 6;
-    /// <summary><c>TCP_INFO</c> (TCP).</summary>
+    /// <summary>SYN retransmissions before a connect gives up.</summary>
+    public const int TCP_SYNCNT = 7;
+    /// <summary>Lifetime of orphaned FIN_WAIT2 sockets, in seconds.</summary>
+    public const int TCP_LINGER2 = 8;
+    /// <summary>Wake a listener only when data arrives, waiting up to this many seconds.</summary>
+    public const int TCP_DEFER_ACCEPT = 9;
+    /// <summary>Bound on the advertised receive window.</summary>
+    public const int TCP_WINDOW_CLAMP = 10;
+    /// <summary>Connection information (struct tcp_info).</summary>
     public const int TCP_INFO = 11;
-    /// <summary><c>TCP_CONGESTION</c> (TCP).</summary>
+    /// <summary>Acknowledge at once instead of delaying acknowledgements (not permanent).</summary>
+    public const int TCP_QUICKACK = 12;
+    /// <summary>The congestion control algorithm, by name.</summary>
     public const int TCP_CONGESTION = 13;
+    /// <summary>Add or remove an RFC 2385 MD5 signature key for a peer (struct tcp_md5sig).</summary>
+    public const int TCP_MD5SIG = 14;
+    /// <summary>Linear instead of exponential retransmission timeouts for thin streams.</summary>
+    public const int TCP_THIN_LINEAR_TIMEOUTS = 16;
+    /// <summary>Fast retransmit after one duplicate ACK for thin streams (obsolete since Linux 4.13: accepted, no effect).</summary>
+    public const int TCP_THIN_DUPACK = 17;
+    /// <summary>Milliseconds transmitted data may stay unacknowledged before the connection is dropped.</summary>
+    public const int TCP_USER_TIMEOUT = 18;
+    /// <summary>Repair mode (checkpoint/restore): TCP_REPAIR_ON, TCP_REPAIR_OFF or TCP_REPAIR_OFF_NO_WP.</summary>
+    public const int TCP_REPAIR = 19;
+    /// <summary>In repair mode, the queue TCP_QUEUE_SEQ and writes act on: TCP_RECV_QUEUE or TCP_SEND_QUEUE.</summary>
+    public const int TCP_REPAIR_QUEUE = 20;
+    /// <summary>In repair mode, the sequence number of the queue TCP_REPAIR_QUEUE selects.</summary>
+    public const int TCP_QUEUE_SEQ = 21;
+    /// <summary>In repair mode, the options negotiated at connect (struct tcp_repair_opt).</summary>
+    public const int TCP_REPAIR_OPTIONS = 22;
+    /// <summary>Enable TCP Fast Open on a listener: the queue length for pending Fast Open requests.</summary>
+    public const int TCP_FASTOPEN = 23;
+    /// <summary>The TCP timestamp clock; settable (as an offset) in repair mode only.</summary>
+    public const int TCP_TIMESTAMP = 24;
+    /// <summary>Unsent bytes in the write queue above which the socket is not writable.</summary>
+    public const int TCP_NOTSENT_LOWAT = 25;
+    /// <summary>Congestion control information (union tcp_cc_info of linux/inet_diag.h, as bytes).</summary>
+    public const int TCP_CC_INFO = 26;
+    /// <summary>Record the SYN headers of new connections (1; 2 also records the MAC header).</summary>
+    public const int TCP_SAVE_SYN = 27;
+    /// <summary>The SYN headers recorded for this connection (read once).</summary>
+    public const int TCP_SAVED_SYN = 28;
+    /// <summary>In repair mode, the window parameters (struct tcp_repair_window).</summary>
+    public const int TCP_REPAIR_WINDOW = 29;
+    /// <summary>Attempt Fast Open with connect(): data of the first write goes in the SYN.</summary>
+    public const int TCP_FASTOPEN_CONNECT = 30;
+    /// <summary>Attach an upper layer protocol, by name (tls, espintcp, smc; see /proc/sys/net/ipv4/tcp_available_ulp).</summary>
+    public const int TCP_ULP = 31;
+    /// <summary>TCP_MD5SIG with the extensions of tcpm_flags (address prefix, interface).</summary>
+    public const int TCP_MD5SIG_EXT = 32;
+    /// <summary>The Fast Open cookie key(s): 16 bytes, or 32 for a primary and a backup key.</summary>
+    public const int TCP_FASTOPEN_KEY = 33;
+    /// <summary>Fast Open without a cookie.</summary>
+    public const int TCP_FASTOPEN_NO_COOKIE = 34;
+    /// <summary>Map received data into memory (struct tcp_zerocopy_receive, an in/out getsockopt).</summary>
+    public const int TCP_ZEROCOPY_RECEIVE = 35;
+    /// <summary>Deliver the bytes left in the receive queue as a TCP_CM_INQ control message.</summary>
+    public const int TCP_INQ = 36;
+    /// <summary>Control message type: bytes left in the receive queue after this read (an int).</summary>
+    public const int TCP_CM_INQ = 36;
+    /// <summary>Delay outgoing packets by this many microseconds.</summary>
+    public const int TCP_TX_DELAY = 37;
+    /// <summary>Add or set a TCP-AO (RFC 5925) master key tuple (struct tcp_ao_add); Linux 6.7 or later.</summary>
+    public const int TCP_AO_ADD_KEY = 38;
+    /// <summary>Delete a TCP-AO master key tuple (struct tcp_ao_del); Linux 6.7 or later.</summary>
+    public const int TCP_AO_DEL_KEY = 39;
+    /// <summary>TCP-AO per-socket options and counters (struct tcp_ao_info_opt); Linux 6.7 or later.</summary>
+    public const int TCP_AO_INFO = 40;
+    /// <summary>List TCP-AO master key tuples (struct tcp_ao_getsockopt); Linux 6.7 or later.</summary>
+    public const int TCP_AO_GET_KEYS = 41;
+    /// <summary>TCP-AO sequence number extensions and initial sequence numbers, in repair mode (struct tcp_ao_repair); Linux 6.7 or later.</summary>
+    public const int TCP_AO_REPAIR = 42;
+    /// <summary>Whether the socket is an MPTCP socket that has not fallen back to TCP; Linux 6.10 or later.</summary>
+    public const int TCP_IS_MPTCP = 43;
+    /// <summary>Maximum retransmission timeout, in milliseconds; Linux 6.15 or later.</summary>
+    public const int TCP_RTO_MAX_MS = 44;
+    /// <summary>Minimum retransmission timeout, in microseconds; Linux 6.15 or later.</summary>
+    public const int TCP_RTO_MIN_US = 45;
+    /// <summary>Maximum delayed-ACK timeout, in microseconds; Linux 6.15 or later.</summary>
+    public const int TCP_DELACK_MAX_US = 46;
+    /// <summary>Default MSS for IPv4 (RFC 1122, RFC 2581).</summary>
+    public const int TCP_MSS_DEFAULT = 536;
+    /// <summary>MSS wanted for IPv6 over tunnels and EDNS0 (RFC 3226).</summary>
+    public const int TCP_MSS_DESIRED = 1220;
+    /// <summary>tcp_zerocopy_receive flags: hint that a TLB flush can be batched.</summary>
+    public const int TCP_RECEIVE_ZEROCOPY_FLAG_TLB_CLEAN_HINT = 1;
+
+    // TCP_REPAIR
+    /// <summary>TCP_REPAIR: enter repair mode.</summary>
+    public const int TCP_REPAIR_ON = 1;
+    /// <summary>TCP_REPAIR: leave repair mode, sending a window probe.</summary>
+    public const int TCP_REPAIR_OFF = 0;
+    /// <summary>TCP_REPAIR: leave repair mode without a window probe.</summary>
+    public const int TCP_REPAIR_OFF_NO_WP = -1;
+    /// <summary>TCP_REPAIR_QUEUE: no queue selected.</summary>
+    public const int TCP_NO_QUEUE = 0;
+    /// <summary>TCP_REPAIR_QUEUE: the receive queue.</summary>
+    public const int TCP_RECV_QUEUE = 1;
+    /// <summary>TCP_REPAIR_QUEUE: the send queue.</summary>
+    public const int TCP_SEND_QUEUE = 2;
+    /// <summary>TCP_REPAIR_QUEUE: the number of queue values.</summary>
+    public const int TCP_QUEUES_NR = 3;
+
+    // TCP_MD5SIG
+    /// <summary>The longest TCP_MD5SIG key, in bytes.</summary>
+    public const int TCP_MD5SIG_MAXKEYLEN = 80;
+    /// <summary>tcpm_flags: tcpm_prefixlen applies (TCP_MD5SIG_EXT).</summary>
+    public const int TCP_MD5SIG_FLAG_PREFIX = 1;
+    /// <summary>tcpm_flags: tcpm_ifindex applies, an L3 master device (TCP_MD5SIG_EXT).</summary>
+    public const int TCP_MD5SIG_FLAG_IFINDEX = 2;
+
+    // TCP_AO
+    /// <summary>The longest TCP-AO key, in bytes; Linux 6.7 or later.</summary>
+    public const int TCP_AO_MAXKEYLEN = 80;
+    /// <summary>TCP-AO key flags: the key is bound to an L3 interface (VRF); Linux 6.7 or later.</summary>
+    public const int TCP_AO_KEYF_IFINDEX = 1;
+    /// <summary>TCP-AO key flags: TCP options other than TCP-AO are left out of the MAC; Linux 6.7 or later.</summary>
+    public const int TCP_AO_KEYF_EXCLUDE_OPT = 2;
+
+    // TCPI_OPT
+    /// <summary>tcpi_options: timestamps negotiated.</summary>
+    public const int TCPI_OPT_TIMESTAMPS = 1;
+    /// <summary>tcpi_options: SACK negotiated.</summary>
+    public const int TCPI_OPT_SACK = 2;
+    /// <summary>tcpi_options: window scaling negotiated.</summary>
+    public const int TCPI_OPT_WSCALE = 4;
+    /// <summary>tcpi_options: ECN negotiated at connection setup.</summary>
+    public const int TCPI_OPT_ECN = 8;
+    /// <summary>tcpi_options: at least one packet with ECT was received.</summary>
+    public const int TCPI_OPT_ECN_SEEN = 16;
+    /// <summary>tcpi_options: the SYN-ACK acknowledged data sent or received in the SYN.</summary>
+    public const int TCPI_OPT_SYN_DATA = 32;
+    /// <summary>tcpi_options: timestamps in microseconds; Linux 6.7 or later.</summary>
+    public const int TCPI_OPT_USEC_TS = 64;
+
+    // TCP_CA
+    /// <summary>tcpi_ca_state: nothing bad observed.</summary>
+    public const int TCP_CA_Open = 0;
+    /// <summary>tcpi_ca_state: duplicate ACKs or SACKs seen.</summary>
+    public const int TCP_CA_Disorder = 1;
+    /// <summary>tcpi_ca_state: window reduced after ECN or local congestion.</summary>
+    public const int TCP_CA_CWR = 2;
+    /// <summary>tcpi_ca_state: fast recovery.</summary>
+    public const int TCP_CA_Recovery = 3;
+    /// <summary>tcpi_ca_state: loss recovery after a retransmission timeout.</summary>
+    public const int TCP_CA_Loss = 4;
+    /// <summary>Bit mask of TCP_CA_Open.</summary>
+    public const int TCPF_CA_Open = 1;
+    /// <summary>Bit mask of TCP_CA_Disorder.</summary>
+    public const int TCPF_CA_Disorder = 2;
+    /// <summary>Bit mask of TCP_CA_CWR.</summary>
+    public const int TCPF_CA_CWR = 4;
+    /// <summary>Bit mask of TCP_CA_Recovery.</summary>
+    public const int TCPF_CA_Recovery = 8;
+    /// <summary>Bit mask of TCP_CA_Loss.</summary>
+    public const int TCPF_CA_Loss = 16;
+
+    // TFO
+    /// <summary>tcpi_fastopen_client_fail: unspecified.</summary>
+    public const int TFO_STATUS_UNSPEC = 0;
+    /// <summary>tcpi_fastopen_client_fail: no cookie available.</summary>
+    public const int TFO_COOKIE_UNAVAILABLE = 1;
+    /// <summary>tcpi_fastopen_client_fail: the SYN-ACK did not acknowledge the SYN data.</summary>
+    public const int TFO_DATA_NOT_ACKED = 2;
+    /// <summary>tcpi_fastopen_client_fail: the SYN was retransmitted, so its data was not acknowledged.</summary>
+    public const int TFO_SYN_RETRANSMITTED = 3;
+
+    // TCP_NLA
+    /// <summary>SCM_TIMESTAMPING_OPT_STATS attribute: padding.</summary>
+    public const int TCP_NLA_PAD = 0;
+    /// <summary>SCM_TIMESTAMPING_OPT_STATS attribute: microseconds busy sending data.</summary>
+    public const int TCP_NLA_BUSY = 1;
+    /// <summary>SCM_TIMESTAMPING_OPT_STATS attribute: microseconds limited by the receive window.</summary>
+    public const int TCP_NLA_RWND_LIMITED = 2;
+    /// <summary>SCM_TIMESTAMPING_OPT_STATS attribute: microseconds limited by the send buffer.</summary>
+    public const int TCP_NLA_SNDBUF_LIMITED = 3;
+    /// <summary>SCM_TIMESTAMPING_OPT_STATS attribute: data segments sent, retransmissions included.</summary>
+    public const int TCP_NLA_DATA_SEGS_OUT = 4;
+    /// <summary>SCM_TIMESTAMPING_OPT_STATS attribute: data segments retransmitted.</summary>
+    public const int TCP_NLA_TOTAL_RETRANS = 5;
+    /// <summary>SCM_TIMESTAMPING_OPT_STATS attribute: pacing rate, bytes per second.</summary>
+    public const int TCP_NLA_PACING_RATE = 6;
+    /// <summary>SCM_TIMESTAMPING_OPT_STATS attribute: delivery rate, bytes per second.</summary>
+    public const int TCP_NLA_DELIVERY_RATE = 7;
+    /// <summary>SCM_TIMESTAMPING_OPT_STATS attribute: congestion window.</summary>
+    public const int TCP_NLA_SND_CWND = 8;
+    /// <summary>SCM_TIMESTAMPING_OPT_STATS attribute: reordering metric.</summary>
+    public const int TCP_NLA_REORDERING = 9;
+    /// <summary>SCM_TIMESTAMPING_OPT_STATS attribute: minimum RTT.</summary>
+    public const int TCP_NLA_MIN_RTT = 10;
+    /// <summary>SCM_TIMESTAMPING_OPT_STATS attribute: recurring retransmits of the current packet.</summary>
+    public const int TCP_NLA_RECUR_RETRANS = 11;
+    /// <summary>SCM_TIMESTAMPING_OPT_STATS attribute: delivery rate limited by the application.</summary>
+    public const int TCP_NLA_DELIVERY_RATE_APP_LMT = 12;
+    /// <summary>SCM_TIMESTAMPING_OPT_STATS attribute: bytes pending in the send queue.</summary>
+    public const int TCP_NLA_SNDQ_SIZE = 13;
+    /// <summary>SCM_TIMESTAMPING_OPT_STATS attribute: congestion avoidance state.</summary>
+    public const int TCP_NLA_CA_STATE = 14;
+    /// <summary>SCM_TIMESTAMPING_OPT_STATS attribute: slow start threshold.</summary>
+    public const int TCP_NLA_SND_SSTHRESH = 15;
+    /// <summary>SCM_TIMESTAMPING_OPT_STATS attribute: data packets delivered.</summary>
+    public const int TCP_NLA_DELIVERED = 16;
+    /// <summary>SCM_TIMESTAMPING_OPT_STATS attribute: data packets delivered with CE marks.</summary>
+    public const int TCP_NLA_DELIVERED_CE = 17;
+    /// <summary>SCM_TIMESTAMPING_OPT_STATS attribute: data bytes sent, retransmissions included.</summary>
+    public const int TCP_NLA_BYTES_SENT = 18;
+    /// <summary>SCM_TIMESTAMPING_OPT_STATS attribute: data bytes retransmitted.</summary>
+    public const int TCP_NLA_BYTES_RETRANS = 19;
+    /// <summary>SCM_TIMESTAMPING_OPT_STATS attribute: DSACK blocks received.</summary>
+    public const int TCP_NLA_DSACK_DUPS = 20;
+    /// <summary>SCM_TIMESTAMPING_OPT_STATS attribute: reordering events seen.</summary>
+    public const int TCP_NLA_REORD_SEEN = 21;
+    /// <summary>SCM_TIMESTAMPING_OPT_STATS attribute: smoothed RTT, microseconds.</summary>
+    public const int TCP_NLA_SRTT = 22;
+    /// <summary>SCM_TIMESTAMPING_OPT_STATS attribute: timeout-triggered rehash attempts.</summary>
+    public const int TCP_NLA_TIMEOUT_REHASH = 23;
+    /// <summary>SCM_TIMESTAMPING_OPT_STATS attribute: bytes in the write queue not yet sent.</summary>
+    public const int TCP_NLA_BYTES_NOTSENT = 24;
+    /// <summary>SCM_TIMESTAMPING_OPT_STATS attribute: earliest departure time (CLOCK_MONOTONIC).</summary>
+    public const int TCP_NLA_EDT = 25;
+    /// <summary>SCM_TIMESTAMPING_OPT_STATS attribute: TTL or hop limit of a received packet.</summary>
+    public const int TCP_NLA_TTL = 26;
+    /// <summary>SCM_TIMESTAMPING_OPT_STATS attribute: PLB and timeout triggered rehash attempts; Linux 6.2 or later.</summary>
+    public const int TCP_NLA_REHASH = 27;
 }

@@ -8,10 +8,20 @@ namespace UcSocket;
 /// <summary>Typed socket option descriptors, one per spec entry.</summary>
 public static partial class SockOpt
 {
-    /// <summary><c>IPPROTO_TCP</c> / <c>TCP_CONGESTION</c>: get and set as cstring.</summary>
+    /// <summary><c>IPPROTO_TCP</c> / <c>TCP_CONGESTION</c>: get and set as cstring. The congestion control algorithm, by name (reno, cubic, bbr, ...).</summary>
     public static readonly global::UcSocket.SocketOption<string, string> TcpCongestion = new("TCP_CONGESTION", 6, 13, global::UcSocket.Marshalling.ValueCodecs.CString, global::UcSocket.Marshalling.ValueCodecs.CString);
     /// <summary><c>IPPROTO_TCP</c> / <c>TCP_CORK</c>: get and set as bool.</summary>
     public static readonly global::UcSocket.SocketOption<bool, bool> TcpCork = new("TCP_CORK", 6, 3, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
+    /// <summary><c>IPPROTO_TCP</c> / <c>TCP_DEFER_ACCEPT</c>: get and set as int. Seconds; the kernel keeps a count of SYN-ACK retransmissions and reads back the seconds those add up to.</summary>
+    public static readonly global::UcSocket.SocketOption<int, int> TcpDeferAccept = new("TCP_DEFER_ACCEPT", 6, 9, global::UcSocket.Marshalling.ValueCodecs.Int32, global::UcSocket.Marshalling.ValueCodecs.Int32);
+    /// <summary><c>IPPROTO_TCP</c> / <c>TCP_FASTOPEN</c>: get and set as int.</summary>
+    public static readonly global::UcSocket.SocketOption<int, int> TcpFastopen = new("TCP_FASTOPEN", 6, 23, global::UcSocket.Marshalling.ValueCodecs.Int32, global::UcSocket.Marshalling.ValueCodecs.Int32);
+    /// <summary><c>IPPROTO_TCP</c> / <c>TCP_FASTOPEN_CONNECT</c>: get and set as int.</summary>
+    public static readonly global::UcSocket.SocketOption<int, int> TcpFastopenConnect = new("TCP_FASTOPEN_CONNECT", 6, 30, global::UcSocket.Marshalling.ValueCodecs.Int32, global::UcSocket.Marshalling.ValueCodecs.Int32);
+    /// <summary><c>IPPROTO_TCP</c> / <c>TCP_FASTOPEN_KEY</c>: get and set as string. 16 bytes, or 32 (a primary and a backup key); needs CAP_NET_ADMIN.</summary>
+    public static readonly global::UcSocket.SocketOption<byte[], byte[]> TcpFastopenKey = new("TCP_FASTOPEN_KEY", 6, 33, global::UcSocket.Marshalling.ValueCodecs.Bytes, global::UcSocket.Marshalling.ValueCodecs.Bytes);
+    /// <summary><c>IPPROTO_TCP</c> / <c>TCP_FASTOPEN_NO_COOKIE</c>: get and set as bool.</summary>
+    public static readonly global::UcSocket.SocketOption<bool, bool> TcpFastopenNoCookie = new("TCP_FASTOPEN_NO_COOKIE", 6, 34, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
     /// <summary><c>IPPROTO_TCP</c> / <c>TCP_INFO</c>: read-only, struct tcp_info.</summary>
     public static readonly global::UcSocket.ReadOnlySocketOption<global::UcSocket.TcpInfo> TcpInfo = new("TCP_INFO", 6, 11, global::UcSocket.Marshalling.StructCodec<global::UcSocket.TcpInfo>.Instance);
     /// <summary><c>IPPROTO_TCP</c> / <c>TCP_KEEPCNT</c>: get and set as int.</summary>
@@ -20,8 +30,60 @@ public static partial class SockOpt
     public static readonly global::UcSocket.SocketOption<int, int> TcpKeepidle = new("TCP_KEEPIDLE", 6, 4, global::UcSocket.Marshalling.ValueCodecs.Int32, global::UcSocket.Marshalling.ValueCodecs.Int32);
     /// <summary><c>IPPROTO_TCP</c> / <c>TCP_KEEPINTVL</c>: get and set as int.</summary>
     public static readonly global::UcSocket.SocketOption<int, int> TcpKeepintvl = new("TCP_KEEPINTVL", 6, 5, global::UcSocket.Marshalling.ValueCodecs.Int32, global::UcSocket.Marshalling.ValueCodecs.Int32);
+    /// <summary><c>IPPROTO_TCP</c> / <c>TCP_LINGER2</c>: get and set as int.</summary>
+    public static readonly global::UcSocket.SocketOption<int, int> TcpLinger2 = new("TCP_LINGER2", 6, 8, global::UcSocket.Marshalling.ValueCodecs.Int32, global::UcSocket.Marshalling.ValueCodecs.Int32);
     /// <summary><c>IPPROTO_TCP</c> / <c>TCP_MAXSEG</c>: get and set as int.</summary>
     public static readonly global::UcSocket.SocketOption<int, int> TcpMaxseg = new("TCP_MAXSEG", 6, 2, global::UcSocket.Marshalling.ValueCodecs.Int32, global::UcSocket.Marshalling.ValueCodecs.Int32);
     /// <summary><c>IPPROTO_TCP</c> / <c>TCP_NODELAY</c>: get and set as bool.</summary>
     public static readonly global::UcSocket.SocketOption<bool, bool> TcpNodelay = new("TCP_NODELAY", 6, 1, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
+    /// <summary><c>IPPROTO_TCP</c> / <c>TCP_QUICKACK</c>: get and set as bool. Reads true while acknowledgements are sent at once; setting false enters the delayed-ACK (pingpong) mode.</summary>
+    public static readonly global::UcSocket.SocketOption<bool, bool> TcpQuickack = new("TCP_QUICKACK", 6, 12, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
+    /// <summary><c>IPPROTO_TCP</c> / <c>TCP_SYNCNT</c>: get and set as int.</summary>
+    public static readonly global::UcSocket.SocketOption<int, int> TcpSyncnt = new("TCP_SYNCNT", 6, 7, global::UcSocket.Marshalling.ValueCodecs.Int32, global::UcSocket.Marshalling.ValueCodecs.Int32);
+    /// <summary><c>IPPROTO_TCP</c> / <c>TCP_USER_TIMEOUT</c>: get and set as int.</summary>
+    public static readonly global::UcSocket.SocketOption<int, int> TcpUserTimeout = new("TCP_USER_TIMEOUT", 6, 18, global::UcSocket.Marshalling.ValueCodecs.Int32, global::UcSocket.Marshalling.ValueCodecs.Int32);
+    /// <summary><c>IPPROTO_TCP</c> / <c>TCP_WINDOW_CLAMP</c>: get and set as int.</summary>
+    public static readonly global::UcSocket.SocketOption<int, int> TcpWindowClamp = new("TCP_WINDOW_CLAMP", 6, 10, global::UcSocket.Marshalling.ValueCodecs.Int32, global::UcSocket.Marshalling.ValueCodecs.Int32);
+    /// <summary><c>IPPROTO_TCP</c> / <c>TCP_MD5SIG</c>: write-only, struct tcp_md5sig. The kernel takes keys but never gives them back (getsockopt fails with ENOPROTOOPT).</summary>
+    public static readonly global::UcSocket.WriteOnlySocketOption<global::UcSocket.TcpMd5sig> TcpMd5sig = new("TCP_MD5SIG", 6, 14, global::UcSocket.Marshalling.StructCodec<global::UcSocket.TcpMd5sig>.Instance);
+    /// <summary><c>IPPROTO_TCP</c> / <c>TCP_MD5SIG_EXT</c>: write-only, struct tcp_md5sig.</summary>
+    public static readonly global::UcSocket.WriteOnlySocketOption<global::UcSocket.TcpMd5sig> TcpMd5sigExt = new("TCP_MD5SIG_EXT", 6, 32, global::UcSocket.Marshalling.StructCodec<global::UcSocket.TcpMd5sig>.Instance);
+    /// <summary><c>IPPROTO_TCP</c> / <c>TCP_THIN_LINEAR_TIMEOUTS</c>: get and set as bool.</summary>
+    public static readonly global::UcSocket.SocketOption<bool, bool> TcpThinLinearTimeouts = new("TCP_THIN_LINEAR_TIMEOUTS", 6, 16, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
+    /// <summary><c>IPPROTO_TCP</c> / <c>TCP_THIN_DUPACK</c>: get and set as bool. Obsolete since Linux 4.13: the kernel accepts 0 and 1 and ignores them.</summary>
+    public static readonly global::UcSocket.SocketOption<bool, bool> TcpThinDupack = new("TCP_THIN_DUPACK", 6, 17, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
+    /// <summary><c>IPPROTO_TCP</c> / <c>TCP_REPAIR</c>: get and set as int. TCP_REPAIR_ON, TCP_REPAIR_OFF or TCP_REPAIR_OFF_NO_WP; needs CAP_NET_ADMIN.</summary>
+    public static readonly global::UcSocket.SocketOption<int, int> TcpRepair = new("TCP_REPAIR", 6, 19, global::UcSocket.Marshalling.ValueCodecs.Int32, global::UcSocket.Marshalling.ValueCodecs.Int32);
+    /// <summary><c>IPPROTO_TCP</c> / <c>TCP_REPAIR_QUEUE</c>: get and set as int. TCP_NO_QUEUE, TCP_RECV_QUEUE or TCP_SEND_QUEUE; repair mode only.</summary>
+    public static readonly global::UcSocket.SocketOption<int, int> TcpRepairQueue = new("TCP_REPAIR_QUEUE", 6, 20, global::UcSocket.Marshalling.ValueCodecs.Int32, global::UcSocket.Marshalling.ValueCodecs.Int32);
+    /// <summary><c>IPPROTO_TCP</c> / <c>TCP_QUEUE_SEQ</c>: get and set as uint. The sequence number of the queue TCP_REPAIR_QUEUE selects; repair mode, closed socket.</summary>
+    public static readonly global::UcSocket.SocketOption<uint, uint> TcpQueueSeq = new("TCP_QUEUE_SEQ", 6, 21, global::UcSocket.Marshalling.ValueCodecs.UInt32, global::UcSocket.Marshalling.ValueCodecs.UInt32);
+    /// <summary><c>IPPROTO_TCP</c> / <c>TCP_REPAIR_OPTIONS</c>: write-only, struct tcp_repair_opt. Repair mode, established connection that has sent nothing; the kernel reads any number of them in one call.</summary>
+    public static readonly global::UcSocket.WriteOnlySocketOption<global::UcSocket.TcpRepairOpt> TcpRepairOptions = new("TCP_REPAIR_OPTIONS", 6, 22, global::UcSocket.Marshalling.StructCodec<global::UcSocket.TcpRepairOpt>.Instance);
+    /// <summary><c>IPPROTO_TCP</c> / <c>TCP_REPAIR_WINDOW</c>: get and set as struct tcp_repair_window. Repair mode only.</summary>
+    public static readonly global::UcSocket.SocketOption<global::UcSocket.TcpRepairWindow, global::UcSocket.TcpRepairWindow> TcpRepairWindow = new("TCP_REPAIR_WINDOW", 6, 29, global::UcSocket.Marshalling.StructCodec<global::UcSocket.TcpRepairWindow>.Instance, global::UcSocket.Marshalling.StructCodec<global::UcSocket.TcpRepairWindow>.Instance);
+    /// <summary><c>IPPROTO_TCP</c> / <c>TCP_TIMESTAMP</c>: get and set as uint. Reads the connection's timestamp clock; sets its offset in repair mode only.</summary>
+    public static readonly global::UcSocket.SocketOption<uint, uint> TcpTimestamp = new("TCP_TIMESTAMP", 6, 24, global::UcSocket.Marshalling.ValueCodecs.UInt32, global::UcSocket.Marshalling.ValueCodecs.UInt32);
+    /// <summary><c>IPPROTO_TCP</c> / <c>TCP_NOTSENT_LOWAT</c>: get and set as int.</summary>
+    public static readonly global::UcSocket.SocketOption<int, int> TcpNotsentLowat = new("TCP_NOTSENT_LOWAT", 6, 25, global::UcSocket.Marshalling.ValueCodecs.Int32, global::UcSocket.Marshalling.ValueCodecs.Int32);
+    /// <summary><c>IPPROTO_TCP</c> / <c>TCP_CC_INFO</c>: read-only, string. The congestion control module's union tcp_cc_info (linux/inet_diag.h): tcp_bbr_info, tcpvegas_info or tcp_dctcp_info; empty for modules without one (reno, cubic).</summary>
+    public static readonly global::UcSocket.ReadOnlySocketOption<byte[]> TcpCcInfo = new("TCP_CC_INFO", 6, 26, global::UcSocket.Marshalling.ValueCodecs.Bytes);
+    /// <summary><c>IPPROTO_TCP</c> / <c>TCP_SAVE_SYN</c>: get and set as int. 1 records the SYN's IP and TCP headers, 2 also its MAC header.</summary>
+    public static readonly global::UcSocket.SocketOption<int, int> TcpSaveSyn = new("TCP_SAVE_SYN", 6, 27, global::UcSocket.Marshalling.ValueCodecs.Int32, global::UcSocket.Marshalling.ValueCodecs.Int32);
+    /// <summary><c>IPPROTO_TCP</c> / <c>TCP_SAVED_SYN</c>: read-only, string. The SYN headers recorded for this connection if its listener had TCP_SAVE_SYN; read once, empty afterwards or when nothing was saved.</summary>
+    public static readonly global::UcSocket.ReadOnlySocketOption<byte[]> TcpSavedSyn = new("TCP_SAVED_SYN", 6, 28, global::UcSocket.Marshalling.ValueCodecs.Bytes);
+    /// <summary><c>IPPROTO_TCP</c> / <c>TCP_ULP</c>: get and set as cstring. The upper layer protocol's name (tls, espintcp, smc); empty when none is attached.</summary>
+    public static readonly global::UcSocket.SocketOption<string, string> TcpUlp = new("TCP_ULP", 6, 31, global::UcSocket.Marshalling.ValueCodecs.CString, global::UcSocket.Marshalling.ValueCodecs.CString);
+    /// <summary><c>IPPROTO_TCP</c> / <c>TCP_INQ</c>: get and set as bool. Deliver a TCP_CM_INQ control message with every read.</summary>
+    public static readonly global::UcSocket.SocketOption<bool, bool> TcpInq = new("TCP_INQ", 6, 36, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
+    /// <summary><c>IPPROTO_TCP</c> / <c>TCP_TX_DELAY</c>: get and set as int.</summary>
+    public static readonly global::UcSocket.SocketOption<int, int> TcpTxDelay = new("TCP_TX_DELAY", 6, 37, global::UcSocket.Marshalling.ValueCodecs.Int32, global::UcSocket.Marshalling.ValueCodecs.Int32);
+    /// <summary><c>IPPROTO_TCP</c> / <c>TCP_IS_MPTCP</c>: read-only, bool.</summary>
+    public static readonly global::UcSocket.ReadOnlySocketOption<bool> TcpIsMptcp = new("TCP_IS_MPTCP", 6, 43, global::UcSocket.Marshalling.ValueCodecs.Bool);
+    /// <summary><c>IPPROTO_TCP</c> / <c>TCP_RTO_MAX_MS</c>: get and set as int.</summary>
+    public static readonly global::UcSocket.SocketOption<int, int> TcpRtoMaxMs = new("TCP_RTO_MAX_MS", 6, 44, global::UcSocket.Marshalling.ValueCodecs.Int32, global::UcSocket.Marshalling.ValueCodecs.Int32);
+    /// <summary><c>IPPROTO_TCP</c> / <c>TCP_RTO_MIN_US</c>: get and set as int.</summary>
+    public static readonly global::UcSocket.SocketOption<int, int> TcpRtoMinUs = new("TCP_RTO_MIN_US", 6, 45, global::UcSocket.Marshalling.ValueCodecs.Int32, global::UcSocket.Marshalling.ValueCodecs.Int32);
+    /// <summary><c>IPPROTO_TCP</c> / <c>TCP_DELACK_MAX_US</c>: get and set as int.</summary>
+    public static readonly global::UcSocket.SocketOption<int, int> TcpDelackMaxUs = new("TCP_DELACK_MAX_US", 6, 46, global::UcSocket.Marshalling.ValueCodecs.Int32, global::UcSocket.Marshalling.ValueCodecs.Int32);
 }

@@ -13,11 +13,43 @@ internal static class UcSocketSpecRegistration_Tcp
     {
         global::UcSocket.SpecRegistry.Register(global::UcSocket.SockOpt.TcpCongestion);
         global::UcSocket.SpecRegistry.Register(global::UcSocket.SockOpt.TcpCork);
+        global::UcSocket.SpecRegistry.Register(global::UcSocket.SockOpt.TcpDeferAccept);
+        global::UcSocket.SpecRegistry.Register(global::UcSocket.SockOpt.TcpFastopen);
+        global::UcSocket.SpecRegistry.Register(global::UcSocket.SockOpt.TcpFastopenConnect);
+        global::UcSocket.SpecRegistry.Register(global::UcSocket.SockOpt.TcpFastopenKey);
+        global::UcSocket.SpecRegistry.Register(global::UcSocket.SockOpt.TcpFastopenNoCookie);
         global::UcSocket.SpecRegistry.Register(global::UcSocket.SockOpt.TcpInfo);
         global::UcSocket.SpecRegistry.Register(global::UcSocket.SockOpt.TcpKeepcnt);
         global::UcSocket.SpecRegistry.Register(global::UcSocket.SockOpt.TcpKeepidle);
         global::UcSocket.SpecRegistry.Register(global::UcSocket.SockOpt.TcpKeepintvl);
+        global::UcSocket.SpecRegistry.Register(global::UcSocket.SockOpt.TcpLinger2);
         global::UcSocket.SpecRegistry.Register(global::UcSocket.SockOpt.TcpMaxseg);
         global::UcSocket.SpecRegistry.Register(global::UcSocket.SockOpt.TcpNodelay);
+        global::UcSocket.SpecRegistry.Register(global::UcSocket.SockOpt.TcpQuickack);
+        global::UcSocket.SpecRegistry.Register(global::UcSocket.SockOpt.TcpSyncnt);
+        global::UcSocket.SpecRegistry.Register(global::UcSocket.SockOpt.TcpUserTimeout);
+        global::UcSocket.SpecRegistry.Register(global::UcSocket.SockOpt.TcpWindowClamp);
+        global::UcSocket.SpecRegistry.Register(global::UcSocket.SockOpt.TcpMd5sig);
+        global::UcSocket.SpecRegistry.Register(global::UcSocket.SockOpt.TcpMd5sigExt);
+        global::UcSocket.SpecRegistry.Register(global::UcSocket.SockOpt.TcpThinLinearTimeouts);
+        global::UcSocket.SpecRegistry.Register(global::UcSocket.SockOpt.TcpThinDupack);
+        global::UcSocket.SpecRegistry.Register(global::UcSocket.SockOpt.TcpRepair);
+        global::UcSocket.SpecRegistry.Register(global::UcSocket.SockOpt.TcpRepairQueue);
+        global::UcSocket.SpecRegistry.Register(global::UcSocket.SockOpt.TcpQueueSeq);
+        global::UcSocket.SpecRegistry.Register(global::UcSocket.SockOpt.TcpRepairOptions);
+        global::UcSocket.SpecRegistry.Register(global::UcSocket.SockOpt.TcpRepairWindow);
+        global::UcSocket.SpecRegistry.Register(global::UcSocket.SockOpt.TcpTimestamp);
+        global::UcSocket.SpecRegistry.Register(global::UcSocket.SockOpt.TcpNotsentLowat);
+        global::UcSocket.SpecRegistry.Register(global::UcSocket.SockOpt.TcpCcInfo);
+        global::UcSocket.SpecRegistry.Register(global::UcSocket.SockOpt.TcpSaveSyn);
+        global::UcSocket.SpecRegistry.Register(global::UcSocket.SockOpt.TcpSavedSyn);
+        global::UcSocket.SpecRegistry.Register(global::UcSocket.SockOpt.TcpUlp);
+        global::UcSocket.SpecRegistry.Register(global::UcSocket.SockOpt.TcpInq);
+        global::UcSocket.SpecRegistry.Register(global::UcSocket.SockOpt.TcpTxDelay);
+        global::UcSocket.SpecRegistry.Register(global::UcSocket.SockOpt.TcpIsMptcp);
+        global::UcSocket.SpecRegistry.Register(global::UcSocket.SockOpt.TcpRtoMaxMs);
+        global::UcSocket.SpecRegistry.Register(global::UcSocket.SockOpt.TcpRtoMinUs);
+        global::UcSocket.SpecRegistry.Register(global::UcSocket.SockOpt.TcpDelackMaxUs);
+        global::UcSocket.SpecRegistry.Register(global::UcSocket.Cmsg.TcpCmInq);
     }
 }

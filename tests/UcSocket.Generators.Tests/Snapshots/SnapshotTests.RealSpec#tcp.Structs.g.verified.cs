@@ -5,16 +5,16 @@
 
 namespace UcSocket;
 
-/// <summary>C <c>struct tcp_info</c>: 232 bytes, aligned to 8. TCP connection information (TCP_INFO).</summary>
+/// <summary>C <c>struct tcp_info</c>: 280 bytes, aligned to 8. TCP connection information (TCP_INFO), as Linux 6.18 returns it (280 bytes). Members marked since are newer than the build machine's headers; an older kernel returns a shorter struct and the rest reads as zero. Later kernels turn the last two __u16 members into the bitfields tcpi_ecn_mode:2, tcpi_accecn_opt_seen:2, tcpi_accecn_fail_mode:4 and tcpi_options2:24.</summary>
 public partial record struct TcpInfo : global::UcSocket.ISpecStruct<TcpInfo>
 {
     /// <summary>Size of <c>struct tcp_info</c> in bytes.</summary>
-    public static int NativeSize => 232;
+    public static int NativeSize => 280;
 
     /// <summary>The C type name.</summary>
     public static string CTypeName => "struct tcp_info";
 
-    private static readonly string[] s_fieldNames = { "state", "ca_state", "retransmits", "probes", "backoff", "options", "snd_wscale", "rcv_wscale", "delivery_rate_app_limited", "fastopen_client_fail", "rto", "ato", "snd_mss", "rcv_mss", "unacked", "sacked", "lost", "retrans", "fackets", "last_data_sent", "last_ack_sent", "last_data_recv", "last_ack_recv", "pmtu", "rcv_ssthresh", "rtt", "rttvar", "snd_ssthresh", "snd_cwnd", "advmss", "reordering", "rcv_rtt", "rcv_space", "total_retrans", "pacing_rate", "max_pacing_rate", "bytes_acked", "bytes_received", "segs_out", "segs_in", "notsent_bytes", "min_rtt", "data_segs_in", "data_segs_out", "delivery_rate", "busy_time", "rwnd_limited", "sndbuf_limited", "delivered", "delivered_ce", "bytes_sent", "bytes_retrans", "dsack_dups", "reord_seen", "rcv_ooopack", "snd_wnd" };
+    private static readonly string[] s_fieldNames = { "state", "ca_state", "retransmits", "probes", "backoff", "options", "snd_wscale", "rcv_wscale", "delivery_rate_app_limited", "fastopen_client_fail", "rto", "ato", "snd_mss", "rcv_mss", "unacked", "sacked", "lost", "retrans", "fackets", "last_data_sent", "last_ack_sent", "last_data_recv", "last_ack_recv", "pmtu", "rcv_ssthresh", "rtt", "rttvar", "snd_ssthresh", "snd_cwnd", "advmss", "reordering", "rcv_rtt", "rcv_space", "total_retrans", "pacing_rate", "max_pacing_rate", "bytes_acked", "bytes_received", "segs_out", "segs_in", "notsent_bytes", "min_rtt", "data_segs_in", "data_segs_out", "delivery_rate", "busy_time", "rwnd_limited", "sndbuf_limited", "delivered", "delivered_ce", "bytes_sent", "bytes_retrans", "dsack_dups", "reord_seen", "rcv_ooopack", "snd_wnd", "rcv_wnd", "rehash", "total_rto", "total_rto_recoveries", "total_rto_time", "received_ce", "delivered_e1_bytes", "delivered_e0_bytes", "delivered_ce_bytes", "received_e1_bytes", "received_e0_bytes", "received_ce_bytes", "accecn_fail_mode", "accecn_opt_seen" };
 
     /// <summary><c>tcpi_state</c> (<c>__u8</c>, offset 0); ucode field <c>state</c>.</summary>
     public byte State { get; set; }
@@ -184,12 +184,54 @@ public partial record struct TcpInfo : global::UcSocket.ISpecStruct<TcpInfo>
     /// <summary><c>tcpi_snd_wnd</c> (<c>__u32</c>, offset 228); ucode field <c>snd_wnd</c>.</summary>
     public uint SndWnd { get; set; }
 
+    /// <summary><c>tcpi_rcv_wnd</c> (<c>__u32</c>, offset 232); ucode field <c>rcv_wnd</c>.</summary>
+    public uint RcvWnd { get; set; }
+
+    /// <summary><c>tcpi_rehash</c> (<c>__u32</c>, offset 236); ucode field <c>rehash</c>.</summary>
+    public uint Rehash { get; set; }
+
+    /// <summary><c>tcpi_total_rto</c> (<c>__u16</c>, offset 240); ucode field <c>total_rto</c>.</summary>
+    public ushort TotalRto { get; set; }
+
+    /// <summary><c>tcpi_total_rto_recoveries</c> (<c>__u16</c>, offset 242); ucode field <c>total_rto_recoveries</c>.</summary>
+    public ushort TotalRtoRecoveries { get; set; }
+
+    /// <summary><c>tcpi_total_rto_time</c> (<c>__u32</c>, offset 244); ucode field <c>total_rto_time</c>.</summary>
+    public uint TotalRtoTime { get; set; }
+
+    /// <summary><c>tcpi_received_ce</c> (<c>__u32</c>, offset 248); ucode field <c>received_ce</c>.</summary>
+    public uint ReceivedCe { get; set; }
+
+    /// <summary><c>tcpi_delivered_e1_bytes</c> (<c>__u32</c>, offset 252); ucode field <c>delivered_e1_bytes</c>.</summary>
+    public uint DeliveredE1Bytes { get; set; }
+
+    /// <summary><c>tcpi_delivered_e0_bytes</c> (<c>__u32</c>, offset 256); ucode field <c>delivered_e0_bytes</c>.</summary>
+    public uint DeliveredE0Bytes { get; set; }
+
+    /// <summary><c>tcpi_delivered_ce_bytes</c> (<c>__u32</c>, offset 260); ucode field <c>delivered_ce_bytes</c>.</summary>
+    public uint DeliveredCeBytes { get; set; }
+
+    /// <summary><c>tcpi_received_e1_bytes</c> (<c>__u32</c>, offset 264); ucode field <c>received_e1_bytes</c>.</summary>
+    public uint ReceivedE1Bytes { get; set; }
+
+    /// <summary><c>tcpi_received_e0_bytes</c> (<c>__u32</c>, offset 268); ucode field <c>received_e0_bytes</c>.</summary>
+    public uint ReceivedE0Bytes { get; set; }
+
+    /// <summary><c>tcpi_received_ce_bytes</c> (<c>__u32</c>, offset 272); ucode field <c>received_ce_bytes</c>.</summary>
+    public uint ReceivedCeBytes { get; set; }
+
+    /// <summary><c>tcpi_accecn_fail_mode</c> (<c>__u16</c>, offset 276); ucode field <c>accecn_fail_mode</c>.</summary>
+    public ushort AccEcnFailMode { get; set; }
+
+    /// <summary><c>tcpi_accecn_opt_seen</c> (<c>__u16</c>, offset 278); ucode field <c>accecn_opt_seen</c>.</summary>
+    public ushort AccEcnOptionSeen { get; set; }
+
     /// <summary>Reads the C layout; a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
     public static TcpInfo Read(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length < 232)
+        if (source.Length < 280)
         {
-            global::System.Span<byte> padded = stackalloc byte[232];
+            global::System.Span<byte> padded = stackalloc byte[280];
             padded.Clear();
             source.CopyTo(padded);
             return ReadCore(padded);
@@ -258,6 +300,20 @@ public partial record struct TcpInfo : global::UcSocket.ISpecStruct<TcpInfo>
             v.ReordSeen = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(220));
             v.RcvOoopack = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(224));
             v.SndWnd = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(228));
+            v.RcvWnd = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(232));
+            v.Rehash = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(236));
+            v.TotalRto = global::System.Runtime.InteropServices.MemoryMarshal.Read<ushort>(s.Slice(240));
+            v.TotalRtoRecoveries = global::System.Runtime.InteropServices.MemoryMarshal.Read<ushort>(s.Slice(242));
+            v.TotalRtoTime = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(244));
+            v.ReceivedCe = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(248));
+            v.DeliveredE1Bytes = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(252));
+            v.DeliveredE0Bytes = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(256));
+            v.DeliveredCeBytes = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(260));
+            v.ReceivedE1Bytes = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(264));
+            v.ReceivedE0Bytes = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(268));
+            v.ReceivedCeBytes = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(272));
+            v.AccEcnFailMode = global::System.Runtime.InteropServices.MemoryMarshal.Read<ushort>(s.Slice(276));
+            v.AccEcnOptionSeen = global::System.Runtime.InteropServices.MemoryMarshal.Read<ushort>(s.Slice(278));
         }
         return v;
     }
@@ -265,12 +321,12 @@ public partial record struct TcpInfo : global::UcSocket.ISpecStruct<TcpInfo>
     /// <summary>Writes the C layout (padding zeroed) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
     public bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
-        if (destination.Length < 232)
+        if (destination.Length < 280)
         {
-            error = "struct tcp_info needs 232 bytes, the buffer has " + destination.Length;
+            error = "struct tcp_info needs 280 bytes, the buffer has " + destination.Length;
             return false;
         }
-        var d = destination.Slice(0, 232);
+        var d = destination.Slice(0, 280);
         d.Clear();
         unchecked
         {
@@ -562,6 +618,76 @@ public partial record struct TcpInfo : global::UcSocket.ISpecStruct<TcpInfo>
                 var value = this.SndWnd;
                 global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(228), in value);
             }
+
+            {
+                var value = this.RcvWnd;
+                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(232), in value);
+            }
+
+            {
+                var value = this.Rehash;
+                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(236), in value);
+            }
+
+            {
+                var value = this.TotalRto;
+                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(240), in value);
+            }
+
+            {
+                var value = this.TotalRtoRecoveries;
+                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(242), in value);
+            }
+
+            {
+                var value = this.TotalRtoTime;
+                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(244), in value);
+            }
+
+            {
+                var value = this.ReceivedCe;
+                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(248), in value);
+            }
+
+            {
+                var value = this.DeliveredE1Bytes;
+                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(252), in value);
+            }
+
+            {
+                var value = this.DeliveredE0Bytes;
+                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(256), in value);
+            }
+
+            {
+                var value = this.DeliveredCeBytes;
+                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(260), in value);
+            }
+
+            {
+                var value = this.ReceivedE1Bytes;
+                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(264), in value);
+            }
+
+            {
+                var value = this.ReceivedE0Bytes;
+                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(268), in value);
+            }
+
+            {
+                var value = this.ReceivedCeBytes;
+                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(272), in value);
+            }
+
+            {
+                var value = this.AccEcnFailMode;
+                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(276), in value);
+            }
+
+            {
+                var value = this.AccEcnOptionSeen;
+                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(278), in value);
+            }
         }
         error = null;
         return true;
@@ -570,7 +696,7 @@ public partial record struct TcpInfo : global::UcSocket.ISpecStruct<TcpInfo>
     /// <summary>The ucode-style form: a dictionary keyed by ucode field names.</summary>
     public global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
     {
-        var d = new global::System.Collections.Generic.Dictionary<string, object?>(56);
+        var d = new global::System.Collections.Generic.Dictionary<string, object?>(70);
         d["state"] = this.State;
         d["ca_state"] = this.CaState;
         d["retransmits"] = this.Retransmits;
@@ -627,6 +753,20 @@ public partial record struct TcpInfo : global::UcSocket.ISpecStruct<TcpInfo>
         d["reord_seen"] = this.ReordSeen;
         d["rcv_ooopack"] = this.RcvOoopack;
         d["snd_wnd"] = this.SndWnd;
+        d["rcv_wnd"] = this.RcvWnd;
+        d["rehash"] = this.Rehash;
+        d["total_rto"] = this.TotalRto;
+        d["total_rto_recoveries"] = this.TotalRtoRecoveries;
+        d["total_rto_time"] = this.TotalRtoTime;
+        d["received_ce"] = this.ReceivedCe;
+        d["delivered_e1_bytes"] = this.DeliveredE1Bytes;
+        d["delivered_e0_bytes"] = this.DeliveredE0Bytes;
+        d["delivered_ce_bytes"] = this.DeliveredCeBytes;
+        d["received_e1_bytes"] = this.ReceivedE1Bytes;
+        d["received_e0_bytes"] = this.ReceivedE0Bytes;
+        d["received_ce_bytes"] = this.ReceivedCeBytes;
+        d["accecn_fail_mode"] = this.AccEcnFailMode;
+        d["accecn_opt_seen"] = this.AccEcnOptionSeen;
         return d;
     }
 
@@ -915,6 +1055,643 @@ public partial record struct TcpInfo : global::UcSocket.ISpecStruct<TcpInfo>
         {
             if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "snd_wnd", 0L, 4294967295L, out var x, out error)) return false;
             v.SndWnd = unchecked((uint)x);
+        }
+
+        {
+            if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "rcv_wnd", 0L, 4294967295L, out var x, out error)) return false;
+            v.RcvWnd = unchecked((uint)x);
+        }
+
+        {
+            if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "rehash", 0L, 4294967295L, out var x, out error)) return false;
+            v.Rehash = unchecked((uint)x);
+        }
+
+        {
+            if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "total_rto", 0L, 65535L, out var x, out error)) return false;
+            v.TotalRto = unchecked((ushort)x);
+        }
+
+        {
+            if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "total_rto_recoveries", 0L, 65535L, out var x, out error)) return false;
+            v.TotalRtoRecoveries = unchecked((ushort)x);
+        }
+
+        {
+            if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "total_rto_time", 0L, 4294967295L, out var x, out error)) return false;
+            v.TotalRtoTime = unchecked((uint)x);
+        }
+
+        {
+            if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "received_ce", 0L, 4294967295L, out var x, out error)) return false;
+            v.ReceivedCe = unchecked((uint)x);
+        }
+
+        {
+            if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "delivered_e1_bytes", 0L, 4294967295L, out var x, out error)) return false;
+            v.DeliveredE1Bytes = unchecked((uint)x);
+        }
+
+        {
+            if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "delivered_e0_bytes", 0L, 4294967295L, out var x, out error)) return false;
+            v.DeliveredE0Bytes = unchecked((uint)x);
+        }
+
+        {
+            if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "delivered_ce_bytes", 0L, 4294967295L, out var x, out error)) return false;
+            v.DeliveredCeBytes = unchecked((uint)x);
+        }
+
+        {
+            if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "received_e1_bytes", 0L, 4294967295L, out var x, out error)) return false;
+            v.ReceivedE1Bytes = unchecked((uint)x);
+        }
+
+        {
+            if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "received_e0_bytes", 0L, 4294967295L, out var x, out error)) return false;
+            v.ReceivedE0Bytes = unchecked((uint)x);
+        }
+
+        {
+            if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "received_ce_bytes", 0L, 4294967295L, out var x, out error)) return false;
+            v.ReceivedCeBytes = unchecked((uint)x);
+        }
+
+        {
+            if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "accecn_fail_mode", 0L, 65535L, out var x, out error)) return false;
+            v.AccEcnFailMode = unchecked((ushort)x);
+        }
+
+        {
+            if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "accecn_opt_seen", 0L, 65535L, out var x, out error)) return false;
+            v.AccEcnOptionSeen = unchecked((ushort)x);
+        }
+        result = v;
+        error = null;
+        return true;
+    }
+}
+
+/// <summary>C <c>struct __kernel_sockaddr_storage</c>: 128 bytes, aligned to 8. The kernel's sockaddr_storage (linux/socket.h): a family and room for any address. In C the members share a union with a pointer, which aligns the struct to 8.</summary>
+public partial record struct KernelSockaddrStorage : global::UcSocket.ISpecStruct<KernelSockaddrStorage>
+{
+    /// <summary>Size of <c>struct __kernel_sockaddr_storage</c> in bytes.</summary>
+    public static int NativeSize => 128;
+
+    /// <summary>The C type name.</summary>
+    public static string CTypeName => "struct __kernel_sockaddr_storage";
+
+    private static readonly string[] s_fieldNames = { "family", "data" };
+
+    /// <summary><c>ss_family</c> (<c>__kernel_sa_family_t</c>, offset 0); ucode field <c>family</c>.</summary>
+    public ushort Family { get; set; }
+
+    /// <summary><c>__data</c> (<c>char[126]</c>, offset 2); ucode field <c>data</c>.</summary>
+    public DataArray Data { get; set; }
+
+    /// <summary>Inline storage for <c>__data[126]</c>.</summary>
+    [global::System.Runtime.CompilerServices.InlineArray(126)]
+    public struct DataArray
+    {
+        private byte _element0;
+    }
+
+    /// <summary>Creates the struct from its field values; omitted fields are zero.</summary>
+    public KernelSockaddrStorage(ushort Family = default, DataArray Data = default)
+    {
+        this.Family = Family;
+        this.Data = Data;
+    }
+
+    /// <summary>Reads the C layout; a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
+    public static KernelSockaddrStorage Read(global::System.ReadOnlySpan<byte> source)
+    {
+        if (source.Length < 128)
+        {
+            global::System.Span<byte> padded = stackalloc byte[128];
+            padded.Clear();
+            source.CopyTo(padded);
+            return ReadCore(padded);
+        }
+        return ReadCore(source);
+    }
+
+    private static KernelSockaddrStorage ReadCore(global::System.ReadOnlySpan<byte> s)
+    {
+        var v = new KernelSockaddrStorage();
+        unchecked
+        {
+            v.Family = global::System.Runtime.InteropServices.MemoryMarshal.Read<ushort>(s.Slice(0));
+
+            {
+                var array = default(DataArray);
+                s.Slice(2, 126).CopyTo(((global::System.Span<byte>)array));
+                v.Data = array;
+            }
+        }
+        return v;
+    }
+
+    /// <summary>Writes the C layout (padding zeroed) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    public bool TryWrite(global::System.Span<byte> destination, out string? error)
+    {
+        if (destination.Length < 128)
+        {
+            error = "struct __kernel_sockaddr_storage needs 128 bytes, the buffer has " + destination.Length;
+            return false;
+        }
+        var d = destination.Slice(0, 128);
+        d.Clear();
+        unchecked
+        {
+
+            {
+                var value = this.Family;
+                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(0), in value);
+            }
+
+            {
+                var array = this.Data;
+                ((global::System.Span<byte>)array).CopyTo(d.Slice(2, 126));
+            }
+        }
+        error = null;
+        return true;
+    }
+
+    /// <summary>The ucode-style form: a dictionary keyed by ucode field names.</summary>
+    public global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
+    {
+        var d = new global::System.Collections.Generic.Dictionary<string, object?>(2);
+        d["family"] = this.Family;
+
+        {
+            var array = this.Data;
+            d["data"] = ((global::System.Span<byte>)array).Slice(0, 126).ToArray();
+        }
+        return d;
+    }
+
+    /// <summary>Builds the struct from its ucode-style form. Missing fields are zero; an unknown key or a value that does not fit is an error naming the field.</summary>
+    public static bool TryFromDictionary(global::System.Collections.Generic.IReadOnlyDictionary<string, object?> values, out KernelSockaddrStorage result, out string? error)
+    {
+        result = default;
+        if (!global::UcSocket.Marshalling.SpecFields.CheckKeys(values, "struct __kernel_sockaddr_storage", s_fieldNames, out error)) return false;
+        var v = new KernelSockaddrStorage();
+
+        {
+            if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "family", 0L, 65535L, out var x, out error)) return false;
+            v.Family = unchecked((ushort)x);
+        }
+
+        {
+            var array = default(DataArray);
+            if (!global::UcSocket.Marshalling.SpecFields.TryBytes(values, "data", ((global::System.Span<byte>)array), out int used, out error)) return false;
+            v.Data = array;
+        }
+        result = v;
+        error = null;
+        return true;
+    }
+}
+
+/// <summary>C <c>struct tcp_md5sig</c>: 216 bytes, aligned to 8. An RFC 2385 MD5 signature key for a peer address (TCP_MD5SIG, TCP_MD5SIG_EXT); a zero key length removes the key.</summary>
+public partial record struct TcpMd5sig : global::UcSocket.ISpecStruct<TcpMd5sig>
+{
+    /// <summary>Size of <c>struct tcp_md5sig</c> in bytes.</summary>
+    public static int NativeSize => 216;
+
+    /// <summary>The C type name.</summary>
+    public static string CTypeName => "struct tcp_md5sig";
+
+    private static readonly string[] s_fieldNames = { "addr", "flags", "prefixlen", "keylen", "ifindex", "key" };
+
+    /// <summary><c>tcpm_addr</c> (<c>struct __kernel_sockaddr_storage</c>, offset 0); ucode field <c>addr</c>.</summary>
+    public global::UcSocket.SocketAddress? Address { get; set; }
+
+    /// <summary><c>tcpm_flags</c> (<c>__u8</c>, offset 128); ucode field <c>flags</c>.</summary>
+    public byte Flags { get; set; }
+
+    /// <summary><c>tcpm_prefixlen</c> (<c>__u8</c>, offset 129); ucode field <c>prefixlen</c>.</summary>
+    public byte PrefixLength { get; set; }
+
+    /// <summary><c>tcpm_keylen</c> (<c>__u16</c>, offset 130); ucode field <c>keylen</c>.</summary>
+    public ushort KeyLength { get; set; }
+
+    /// <summary><c>tcpm_ifindex</c> (<c>int</c>, offset 132); ucode field <c>ifindex</c>.</summary>
+    public int InterfaceIndex { get; set; }
+
+    /// <summary><c>tcpm_key</c> (<c>__u8[80]</c>, offset 136); ucode field <c>key</c>.</summary>
+    public KeyArray Key { get; set; }
+
+    /// <summary>Inline storage for <c>tcpm_key[80]</c>.</summary>
+    [global::System.Runtime.CompilerServices.InlineArray(80)]
+    public struct KeyArray
+    {
+        private byte _element0;
+    }
+
+    /// <summary>Creates the struct from its field values; omitted fields are zero.</summary>
+    public TcpMd5sig(global::UcSocket.SocketAddress? Address = default, byte Flags = default, byte PrefixLength = default, ushort KeyLength = default, int InterfaceIndex = default, KeyArray Key = default)
+    {
+        this.Address = Address;
+        this.Flags = Flags;
+        this.PrefixLength = PrefixLength;
+        this.KeyLength = KeyLength;
+        this.InterfaceIndex = InterfaceIndex;
+        this.Key = Key;
+    }
+
+    /// <summary>Reads the C layout; a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
+    public static TcpMd5sig Read(global::System.ReadOnlySpan<byte> source)
+    {
+        if (source.Length < 216)
+        {
+            global::System.Span<byte> padded = stackalloc byte[216];
+            padded.Clear();
+            source.CopyTo(padded);
+            return ReadCore(padded, source.Length);
+        }
+        return ReadCore(source, 216);
+    }
+
+    private static TcpMd5sig ReadCore(global::System.ReadOnlySpan<byte> s, int available)
+    {
+        var v = new TcpMd5sig();
+        unchecked
+        {
+            v.Address = global::UcSocket.Marshalling.SpecFields.ReadSockaddr(s.Slice(0, 128), available - 0);
+            v.Flags = s.Slice(128)[0];
+            v.PrefixLength = s.Slice(129)[0];
+            v.KeyLength = global::System.Runtime.InteropServices.MemoryMarshal.Read<ushort>(s.Slice(130));
+            v.InterfaceIndex = global::System.Runtime.InteropServices.MemoryMarshal.Read<int>(s.Slice(132));
+
+            {
+                var array = default(KeyArray);
+                s.Slice(136, 80).CopyTo(((global::System.Span<byte>)array));
+                v.Key = array;
+            }
+        }
+        return v;
+    }
+
+    /// <summary>Writes the C layout (padding zeroed) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    public bool TryWrite(global::System.Span<byte> destination, out string? error)
+    {
+        if (destination.Length < 216)
+        {
+            error = "struct tcp_md5sig needs 216 bytes, the buffer has " + destination.Length;
+            return false;
+        }
+        var d = destination.Slice(0, 216);
+        d.Clear();
+        unchecked
+        {
+            if (!global::UcSocket.Marshalling.SpecFields.TryWriteSockaddr(this.Address, d.Slice(0, 128), "addr", out error)) return false;
+
+            {
+                var value = this.Flags;
+                d.Slice(128)[0] = (byte)value;
+            }
+
+            {
+                var value = this.PrefixLength;
+                d.Slice(129)[0] = (byte)value;
+            }
+
+            {
+                var value = this.KeyLength;
+                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(130), in value);
+            }
+
+            {
+                var value = this.InterfaceIndex;
+                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(132), in value);
+            }
+
+            {
+                var array = this.Key;
+                ((global::System.Span<byte>)array).CopyTo(d.Slice(136, 80));
+            }
+        }
+        error = null;
+        return true;
+    }
+
+    /// <summary>The ucode-style form: a dictionary keyed by ucode field names.</summary>
+    public global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
+    {
+        var d = new global::System.Collections.Generic.Dictionary<string, object?>(6);
+        d["addr"] = this.Address?.ToDictionary();
+        d["flags"] = this.Flags;
+        d["prefixlen"] = this.PrefixLength;
+        d["keylen"] = this.KeyLength;
+        d["ifindex"] = this.InterfaceIndex;
+
+        {
+            var array = this.Key;
+            d["key"] = ((global::System.Span<byte>)array).Slice(0, global::System.Math.Min(80, (int)this.KeyLength)).ToArray();
+        }
+        return d;
+    }
+
+    /// <summary>Builds the struct from its ucode-style form. Missing fields are zero; an unknown key or a value that does not fit is an error naming the field.</summary>
+    public static bool TryFromDictionary(global::System.Collections.Generic.IReadOnlyDictionary<string, object?> values, out TcpMd5sig result, out string? error)
+    {
+        result = default;
+        if (!global::UcSocket.Marshalling.SpecFields.CheckKeys(values, "struct tcp_md5sig", s_fieldNames, out error)) return false;
+        var v = new TcpMd5sig();
+
+        {
+            if (!global::UcSocket.Marshalling.SpecFields.TrySockaddr(values, "addr", out var x, out error)) return false;
+            v.Address = x;
+        }
+
+        {
+            if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "flags", 0L, 255L, out var x, out error)) return false;
+            v.Flags = unchecked((byte)x);
+        }
+
+        {
+            if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "prefixlen", 0L, 255L, out var x, out error)) return false;
+            v.PrefixLength = unchecked((byte)x);
+        }
+
+        {
+            if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "keylen", 0L, 65535L, out var x, out error)) return false;
+            v.KeyLength = unchecked((ushort)x);
+        }
+
+        {
+            if (!global::UcSocket.Marshalling.SpecFields.TryInterfaceIndex(values, "ifindex", -2147483648L, 2147483647L, out var x, out error)) return false;
+            v.InterfaceIndex = unchecked((int)x);
+        }
+
+        {
+            var array = default(KeyArray);
+            if (!global::UcSocket.Marshalling.SpecFields.TryBytes(values, "key", ((global::System.Span<byte>)array), out int used, out error)) return false;
+            v.Key = array;
+            if (!values.ContainsKey("keylen") && values.ContainsKey("key")) v.KeyLength = (ushort)used;
+        }
+        result = v;
+        error = null;
+        return true;
+    }
+}
+
+/// <summary>C <c>struct tcp_repair_opt</c>: 8 bytes, aligned to 4. One TCP option to restore in repair mode (TCP_REPAIR_OPTIONS); opt_code is a TCPOPT_* kind.</summary>
+public partial record struct TcpRepairOpt : global::UcSocket.ISpecStruct<TcpRepairOpt>
+{
+    /// <summary>Size of <c>struct tcp_repair_opt</c> in bytes.</summary>
+    public static int NativeSize => 8;
+
+    /// <summary>The C type name.</summary>
+    public static string CTypeName => "struct tcp_repair_opt";
+
+    private static readonly string[] s_fieldNames = { "opt_code", "opt_val" };
+
+    /// <summary><c>opt_code</c> (<c>__u32</c>, offset 0); ucode field <c>opt_code</c>.</summary>
+    public uint Code { get; set; }
+
+    /// <summary><c>opt_val</c> (<c>__u32</c>, offset 4); ucode field <c>opt_val</c>.</summary>
+    public uint Value { get; set; }
+
+    /// <summary>Creates the struct from its field values; omitted fields are zero.</summary>
+    public TcpRepairOpt(uint Code = default, uint Value = default)
+    {
+        this.Code = Code;
+        this.Value = Value;
+    }
+
+    /// <summary>Reads the C layout; a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
+    public static TcpRepairOpt Read(global::System.ReadOnlySpan<byte> source)
+    {
+        if (source.Length < 8)
+        {
+            global::System.Span<byte> padded = stackalloc byte[8];
+            padded.Clear();
+            source.CopyTo(padded);
+            return ReadCore(padded);
+        }
+        return ReadCore(source);
+    }
+
+    private static TcpRepairOpt ReadCore(global::System.ReadOnlySpan<byte> s)
+    {
+        var v = new TcpRepairOpt();
+        unchecked
+        {
+            v.Code = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(0));
+            v.Value = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(4));
+        }
+        return v;
+    }
+
+    /// <summary>Writes the C layout (padding zeroed) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    public bool TryWrite(global::System.Span<byte> destination, out string? error)
+    {
+        if (destination.Length < 8)
+        {
+            error = "struct tcp_repair_opt needs 8 bytes, the buffer has " + destination.Length;
+            return false;
+        }
+        var d = destination.Slice(0, 8);
+        d.Clear();
+        unchecked
+        {
+
+            {
+                var value = this.Code;
+                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(0), in value);
+            }
+
+            {
+                var value = this.Value;
+                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(4), in value);
+            }
+        }
+        error = null;
+        return true;
+    }
+
+    /// <summary>The ucode-style form: a dictionary keyed by ucode field names.</summary>
+    public global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
+    {
+        var d = new global::System.Collections.Generic.Dictionary<string, object?>(2);
+        d["opt_code"] = this.Code;
+        d["opt_val"] = this.Value;
+        return d;
+    }
+
+    /// <summary>Builds the struct from its ucode-style form. Missing fields are zero; an unknown key or a value that does not fit is an error naming the field.</summary>
+    public static bool TryFromDictionary(global::System.Collections.Generic.IReadOnlyDictionary<string, object?> values, out TcpRepairOpt result, out string? error)
+    {
+        result = default;
+        if (!global::UcSocket.Marshalling.SpecFields.CheckKeys(values, "struct tcp_repair_opt", s_fieldNames, out error)) return false;
+        var v = new TcpRepairOpt();
+
+        {
+            if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "opt_code", 0L, 4294967295L, out var x, out error)) return false;
+            v.Code = unchecked((uint)x);
+        }
+
+        {
+            if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "opt_val", 0L, 4294967295L, out var x, out error)) return false;
+            v.Value = unchecked((uint)x);
+        }
+        result = v;
+        error = null;
+        return true;
+    }
+}
+
+/// <summary>C <c>struct tcp_repair_window</c>: 20 bytes, aligned to 4. The window parameters of a connection in repair mode (TCP_REPAIR_WINDOW).</summary>
+public partial record struct TcpRepairWindow : global::UcSocket.ISpecStruct<TcpRepairWindow>
+{
+    /// <summary>Size of <c>struct tcp_repair_window</c> in bytes.</summary>
+    public static int NativeSize => 20;
+
+    /// <summary>The C type name.</summary>
+    public static string CTypeName => "struct tcp_repair_window";
+
+    private static readonly string[] s_fieldNames = { "snd_wl1", "snd_wnd", "max_window", "rcv_wnd", "rcv_wup" };
+
+    /// <summary><c>snd_wl1</c> (<c>__u32</c>, offset 0); ucode field <c>snd_wl1</c>.</summary>
+    public uint SndWl1 { get; set; }
+
+    /// <summary><c>snd_wnd</c> (<c>__u32</c>, offset 4); ucode field <c>snd_wnd</c>.</summary>
+    public uint SndWnd { get; set; }
+
+    /// <summary><c>max_window</c> (<c>__u32</c>, offset 8); ucode field <c>max_window</c>.</summary>
+    public uint MaxWindow { get; set; }
+
+    /// <summary><c>rcv_wnd</c> (<c>__u32</c>, offset 12); ucode field <c>rcv_wnd</c>.</summary>
+    public uint RcvWnd { get; set; }
+
+    /// <summary><c>rcv_wup</c> (<c>__u32</c>, offset 16); ucode field <c>rcv_wup</c>.</summary>
+    public uint RcvWup { get; set; }
+
+    /// <summary>Creates the struct from its field values; omitted fields are zero.</summary>
+    public TcpRepairWindow(uint SndWl1 = default, uint SndWnd = default, uint MaxWindow = default, uint RcvWnd = default, uint RcvWup = default)
+    {
+        this.SndWl1 = SndWl1;
+        this.SndWnd = SndWnd;
+        this.MaxWindow = MaxWindow;
+        this.RcvWnd = RcvWnd;
+        this.RcvWup = RcvWup;
+    }
+
+    /// <summary>Reads the C layout; a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
+    public static TcpRepairWindow Read(global::System.ReadOnlySpan<byte> source)
+    {
+        if (source.Length < 20)
+        {
+            global::System.Span<byte> padded = stackalloc byte[20];
+            padded.Clear();
+            source.CopyTo(padded);
+            return ReadCore(padded);
+        }
+        return ReadCore(source);
+    }
+
+    private static TcpRepairWindow ReadCore(global::System.ReadOnlySpan<byte> s)
+    {
+        var v = new TcpRepairWindow();
+        unchecked
+        {
+            v.SndWl1 = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(0));
+            v.SndWnd = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(4));
+            v.MaxWindow = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(8));
+            v.RcvWnd = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(12));
+            v.RcvWup = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(16));
+        }
+        return v;
+    }
+
+    /// <summary>Writes the C layout (padding zeroed) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    public bool TryWrite(global::System.Span<byte> destination, out string? error)
+    {
+        if (destination.Length < 20)
+        {
+            error = "struct tcp_repair_window needs 20 bytes, the buffer has " + destination.Length;
+            return false;
+        }
+        var d = destination.Slice(0, 20);
+        d.Clear();
+        unchecked
+        {
+
+            {
+                var value = this.SndWl1;
+                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(0), in value);
+            }
+
+            {
+                var value = this.SndWnd;
+                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(4), in value);
+            }
+
+            {
+                var value = this.MaxWindow;
+                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(8), in value);
+            }
+
+            {
+                var value = this.RcvWnd;
+                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(12), in value);
+            }
+
+            {
+                var value = this.RcvWup;
+                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(16), in value);
+            }
+        }
+        error = null;
+        return true;
+    }
+
+    /// <summary>The ucode-style form: a dictionary keyed by ucode field names.</summary>
+    public global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
+    {
+        var d = new global::System.Collections.Generic.Dictionary<string, object?>(5);
+        d["snd_wl1"] = this.SndWl1;
+        d["snd_wnd"] = this.SndWnd;
+        d["max_window"] = this.MaxWindow;
+        d["rcv_wnd"] = this.RcvWnd;
+        d["rcv_wup"] = this.RcvWup;
+        return d;
+    }
+
+    /// <summary>Builds the struct from its ucode-style form. Missing fields are zero; an unknown key or a value that does not fit is an error naming the field.</summary>
+    public static bool TryFromDictionary(global::System.Collections.Generic.IReadOnlyDictionary<string, object?> values, out TcpRepairWindow result, out string? error)
+    {
+        result = default;
+        if (!global::UcSocket.Marshalling.SpecFields.CheckKeys(values, "struct tcp_repair_window", s_fieldNames, out error)) return false;
+        var v = new TcpRepairWindow();
+
+        {
+            if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "snd_wl1", 0L, 4294967295L, out var x, out error)) return false;
+            v.SndWl1 = unchecked((uint)x);
+        }
+
+        {
+            if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "snd_wnd", 0L, 4294967295L, out var x, out error)) return false;
+            v.SndWnd = unchecked((uint)x);
+        }
+
+        {
+            if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "max_window", 0L, 4294967295L, out var x, out error)) return false;
+            v.MaxWindow = unchecked((uint)x);
+        }
+
+        {
+            if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "rcv_wnd", 0L, 4294967295L, out var x, out error)) return false;
+            v.RcvWnd = unchecked((uint)x);
+        }
+
+        {
+            if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "rcv_wup", 0L, 4294967295L, out var x, out error)) return false;
+            v.RcvWup = unchecked((uint)x);
         }
         result = v;
         error = null;

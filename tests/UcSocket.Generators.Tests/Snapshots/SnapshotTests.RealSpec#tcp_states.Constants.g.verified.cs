@@ -10,6 +10,66 @@ public static partial class Sockets
     // TCP_STATE
     /// <summary>tcp_info state of an established connection.</summary>
     public const int TCP_ESTABLISHED = 1;
+    /// <summary>tcp_info state: SYN sent, waiting for the SYN-ACK.</summary>
+    public const int TCP_SYN_SENT = 2;
+    /// <summary>tcp_info state: SYN received, SYN-ACK sent.</summary>
+    public const int TCP_SYN_RECV = 3;
+    /// <summary>tcp_info state: closed locally, FIN sent.</summary>
+    public const int TCP_FIN_WAIT1 = 4;
+    /// <summary>tcp_info state: our FIN acknowledged, waiting for the peer's.</summary>
+    public const int TCP_FIN_WAIT2 = 5;
+    /// <summary>tcp_info state: both sides closed, waiting out stray segments.</summary>
+    public const int TCP_TIME_WAIT = 6;
+    /// <summary>tcp_info state: closed (also a socket that never connected).</summary>
+    public const int TCP_CLOSE = 7;
+    /// <summary>tcp_info state: the peer closed, waiting for the local close.</summary>
+    public const int TCP_CLOSE_WAIT = 8;
+    /// <summary>tcp_info state: closed after the peer, waiting for the last ACK.</summary>
+    public const int TCP_LAST_ACK = 9;
     /// <summary>tcp_info state of a listening socket.</summary>
     public const int TCP_LISTEN = 10;
+    /// <summary>tcp_info state: both sides closed at once, waiting for the ACK of our FIN.</summary>
+    public const int TCP_CLOSING = 11;
+    /// <summary>State of a pending connection request (a request socket); kernel-internal (include/net/tcp_states.h) and not in any libc or socket UAPI header: BPF sees it as BPF_TCP_NEW_SYN_RECV (linux/bpf.h), inet_diag and /proc/net/tcp report such requests as TCP_SYN_RECV; Linux 4.1 or later.</summary>
+    public const int TCP_NEW_SYN_RECV = 12;
+
+    // TCPOPT
+    /// <summary>TCP header option kind: end of the option list.</summary>
+    public const int TCPOPT_EOL = 0;
+    /// <summary>TCP header option kind: no operation (padding).</summary>
+    public const int TCPOPT_NOP = 1;
+    /// <summary>TCP header option kind: maximum segment size.</summary>
+    public const int TCPOPT_MAXSEG = 2;
+    /// <summary>TCP header option kind: window scale.</summary>
+    public const int TCPOPT_WINDOW = 3;
+    /// <summary>TCP header option kind: SACK permitted.</summary>
+    public const int TCPOPT_SACK_PERMITTED = 4;
+    /// <summary>TCP header option kind: SACK blocks.</summary>
+    public const int TCPOPT_SACK = 5;
+    /// <summary>TCP header option kind: timestamps.</summary>
+    public const int TCPOPT_TIMESTAMP = 8;
+    /// <summary>Length of the maximum segment size option.</summary>
+    public const int TCPOLEN_MAXSEG = 4;
+    /// <summary>Length of the window scale option.</summary>
+    public const int TCPOLEN_WINDOW = 3;
+    /// <summary>Length of the SACK permitted option.</summary>
+    public const int TCPOLEN_SACK_PERMITTED = 2;
+    /// <summary>Length of the timestamps option.</summary>
+    public const int TCPOLEN_TIMESTAMP = 10;
+    /// <summary>Length of the timestamps option with two NOPs before it (RFC 1323 appendix A).</summary>
+    public const int TCPOLEN_TSTAMP_APPA = 12;
+    /// <summary>The first 32-bit word of the appendix A timestamps option: NOP, NOP, kind, length.</summary>
+    public const int TCPOPT_TSTAMP_HDR = 16844810;
+    /// <summary>The BSD default maximum segment size.</summary>
+    public const int TCP_MSS = 512;
+    /// <summary>The largest unscaled window.</summary>
+    public const int TCP_MAXWIN = 65535;
+    /// <summary>The largest window scale shift.</summary>
+    public const int TCP_MAX_WINSHIFT = 14;
+
+    // SOL
+    /// <summary>Option level of TCP (the same as IPPROTO_TCP).</summary>
+    public const int SOL_TCP = 6;
+    /// <summary>Option level of UDP (the same as IPPROTO_UDP).</summary>
+    public const int SOL_UDP = 17;
 }

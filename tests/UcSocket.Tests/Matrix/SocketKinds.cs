@@ -23,6 +23,7 @@ internal sealed class TestSocket : IDisposable
     {
         "tcp4", "tcp6", "udp4", "udp6", "tcp4-listening", "tcp4-connected", "tcp6-connected", "udp4-connected",
         "unix-stream", "unix-dgram", "unix-seqpacket", "unix-pair", "raw4", "raw6", "packet", "packet-dgram", "netlink", "vsock",
+        "tcp4-repair", "udplite4",
     };
 
     /// <summary>The value of a constant generated from the spec, by name (the spec grows; tests must not lag).</summary>
@@ -71,6 +72,17 @@ internal sealed class TestSocket : IDisposable
             case "udp4-connected":
             {
                 var s = Must(Sockets.Create(C("AF_INET"), C("SOCK_DGRAM")));
+                Check(s.Connect("127.0.0.1:9"), s);
+                return new TestSocket(s);
+            }
+            case "udplite4": return Plain(C("AF_INET"), C("SOCK_DGRAM"), C("IPPROTO_UDPLITE"));
+            case "tcp4-repair":
+            {
+                // In repair mode connect() sends nothing and enters ESTABLISHED at once (tcp(7), TCP_REPAIR): a
+                // connection whose options and window can be restored, with no peer at all.
+                var s = Must(Sockets.Create(C("AF_INET"), C("SOCK_STREAM")));
+                Assert.True(s.SetOpt(C("IPPROTO_TCP"), C("TCP_REPAIR"), 1) == true, s.Error());
+                Check(s.Bind("127.0.0.1:0"), s);
                 Check(s.Connect("127.0.0.1:9"), s);
                 return new TestSocket(s);
             }

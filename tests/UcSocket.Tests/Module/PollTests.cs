@@ -1,3 +1,4 @@
+using System.Threading;
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
@@ -125,8 +126,14 @@ public class PollTests
         var (a, b) = Pair()!.Value;
         using (a)
         {
-            var waiting = Task.Run(() => Poll(-1, b));
-            await Task.Delay(50);
+            using var started = new ManualResetEventSlim();
+            var waiting = Task.Run(() =>
+            {
+                started.Set();
+                return Poll(-1, b);
+            });
+            Assert.True(started.Wait(TimeSpan.FromSeconds(10)));
+            await Task.Delay(200); // let the thread enter poll(); on a loaded machine 50 ms was not always enough
             Assert.True(b.Close());
             var events = await waiting.WaitAsync(TimeSpan.FromSeconds(10));
             Assert.Equal(Hup, Assert.Single(events!).Events & Hup);

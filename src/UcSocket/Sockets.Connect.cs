@@ -1,0 +1,257 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using Tmds.Linux;
+using UcSocket.Native;
+using static UcSocket.Native.Errno;
+
+namespace UcSocket;
+
+public static partial class Sockets
+{
+    private const int F_GETFL = 3, F_SETFL = 4, O_NONBLOCK = 0x800;
+
+    /// <summary>
+    /// Creates a socket connected to <paramref name="host"/> (<c>socket.connect</c>): a host name or address string is
+    /// resolved (service: a name such as "http" or a port number) and every IPv4/IPv6 address is tried at once with a
+    /// non-blocking connect; the first to complete wins and the others are closed. A string containing <c>/</c>, a
+    /// <see cref="SocketAddress"/>, a dictionary or a byte array is used as is (service then gives the port).
+    /// <paramref name="timeoutMs"/> bounds the wait (negative: none). Hints default to SOCK_STREAM. The returned socket
+    /// is blocking again. Null on error: the resolver's negative EAI_* code, the last connect error
+    /// (<c>"connect(): Connection refused"</c>), or ETIMEDOUT <c>"Connection timed out"</c>.
+    /// </summary>
+    /// <remarks>
+    /// Unlike ucode, which polls once and then gives up on addresses still pending, every address is waited for until
+    /// the timeout; and when every attempt fails the error is the last real connect error rather than EAI_NONAME
+    /// "Could not connect to any host address".
+    /// </remarks>
+    public static unsafe SocketHandle? Connect(object host, object? service = null, AddrInfoHints? hints = null, int timeoutMs = -1)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        if (!TryCandidates(host, service, hints, passive: false, out var candidates, out var error)) return Errors.Fail<SocketHandle>(error);
+
+        var stopwatch = Stopwatch.StartNew();
+        var pending = new List<(int Fd, int Flags)>();
+        ErrorInfo last = new(EAI_NONAME, "Could not connect to any host address");
+        int winner = -1, winnerFlags = 0;
+        try
+        {
+            Span<byte> sockaddr = stackalloc byte[Sockaddr.StorageSize];
+            foreach (var c in candidates)
+            {
+                int fd = LibC.socket(c.Address.Family, c.SockType | SOCK_CLOEXEC, c.Protocol);
+                if (fd < 0)
+                {
+                    last = new ErrorInfo(LibC.errno, "socket()");
+                    continue;
+                }
+                int flags = LibC.fcntl(fd, F_GETFL);
+                if (flags < 0 || LibC.fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0)
+                {
+                    last = new ErrorInfo(LibC.errno, "fcntl()");
+                    LibC.close(fd);
+                    continue;
+                }
+                if (!Sockaddr.TryEncode(c.Address, sockaddr, out int length, out error))
+                {
+                    last = error;
+                    LibC.close(fd);
+                    continue;
+                }
+                int rc;
+                fixed (byte* p = sockaddr)
+                    rc = LibC.connect(fd, (sockaddr*)p, (uint)length);
+                int errno = rc == 0 ? 0 : LibC.errno;
+                if (rc == 0)
+                {
+                    winner = fd;
+                    winnerFlags = flags;
+                    break;
+                }
+                if (errno is EINPROGRESS or EINTR)
+                {
+                    pending.Add((fd, flags));
+                    continue;
+                }
+                last = new ErrorInfo(errno, "connect()");
+                LibC.close(fd);
+            }
+
+            var fds = stackalloc pollfd[Math.Max(1, pending.Count)]; // pending only shrinks from here on
+            while (winner < 0 && pending.Count > 0)
+            {
+                int wait = timeoutMs < 0 ? -1 : (int)Math.Max(0, timeoutMs - stopwatch.ElapsedMilliseconds);
+                for (int i = 0; i < pending.Count; i++)
+                {
+                    fds[i].fd = pending[i].Fd;
+                    fds[i].events = (short)(POLLOUT | POLLERR | POLLHUP);
+                    fds[i].revents = 0;
+                }
+                int ready = PollNative.Poll(fds, pending.Count, wait, out int pollErrno);
+                if (ready < 0)
+                {
+                    if (pollErrno == EINTR) continue;
+                    last = new ErrorInfo(pollErrno, "poll()");
+                    break;
+                }
+                if (ready == 0)
+                {
+                    last = new ErrorInfo(110 /* ETIMEDOUT */, "Connection timed out");
+                    break;
+                }
+                for (int i = pending.Count - 1; i >= 0; i--)
+                {
+                    if (fds[i].revents == 0) continue;
+                    int soError = 0;
+                    socklen_t len = sizeof(int);
+                    int rc = LibC.getsockopt(pending[i].Fd, SOL_SOCKET, SO_ERROR, &soError, &len);
+                    if (rc == 0 && soError == 0 && winner < 0)
+                    {
+                        winner = pending[i].Fd;
+                        winnerFlags = pending[i].Flags;
+                        pending.RemoveAt(i);
+                        continue;
+                    }
+                    last = rc != 0 ? new ErrorInfo(LibC.errno, "getsockopt()") : new ErrorInfo(soError, "connect()");
+                    if (soError == 0 && rc == 0) continue; // a second success: closed with the rest below
+                    LibC.close(pending[i].Fd);
+                    pending.RemoveAt(i);
+                }
+            }
+
+            if (winner < 0) return Errors.Fail<SocketHandle>(last);
+            if (LibC.fcntl(winner, F_SETFL, winnerFlags) < 0)
+            {
+                var e = new ErrorInfo(LibC.errno, "fcntl()");
+                LibC.close(winner);
+                return Errors.Fail<SocketHandle>(e);
+            }
+            Errors.Clear();
+            return new SocketHandle(winner);
+        }
+        finally
+        {
+            foreach (var (fd, _) in pending) LibC.close(fd);
+        }
+    }
+
+    /// <summary>
+    /// Creates a socket bound to <paramref name="host"/> and listening (<c>socket.listen</c>). A null host or a name
+    /// is resolved with AI_PASSIVE|AI_ADDRCONFIG (SOCK_STREAM unless hints say otherwise) and the best address taken as
+    /// ucode ranks them (non-loopback over loopback, IPv6 over IPv4, non-link-local over link-local); an address string
+    /// containing <c>/</c>, a <see cref="SocketAddress"/> or a dictionary is used as is, with <paramref name="service"/>
+    /// as the port. A UNIX path listens on a stream socket unless hints say otherwise. Datagram sockets are only bound.
+    /// With <paramref name="reuseAddr"/> SO_REUSEADDR is set first. Null on error (the socket is closed).
+    /// </summary>
+    /// <remarks>
+    /// ucode makes UNIX and other non-IP listeners datagram sockets by default, which listen() then rejects; this
+    /// library uses a stream socket, as the module documentation promises. ucode also leaks the descriptor when
+    /// setting SO_REUSEADDR fails; here it is closed.
+    /// </remarks>
+    public static unsafe SocketHandle? Listen(object? host, object? service = null, AddrInfoHints? hints = null, int backlog = 128, bool reuseAddr = false)
+    {
+        if (!TryCandidates(host, service, hints, passive: true, out var candidates, out var error)) return Errors.Fail<SocketHandle>(error);
+
+        Candidate? best = null;
+        int bestWeight = -1;
+        foreach (var c in candidates)
+        {
+            int weight = Weight(c.Address);
+            if (weight > bestWeight)
+            {
+                bestWeight = weight;
+                best = c;
+            }
+        }
+        if (best is null) return Errors.Fail<SocketHandle>(new ErrorInfo(EAI_NONAME, "Could not resolve host address"));
+
+        var socket = Create(best.Address.Family, best.SockType, best.Protocol);
+        if (socket is null) return null;
+        if (reuseAddr && socket.SetOpt(SockOpt.SoReuseaddr, true) is null || socket.Bind(best.Address) is null)
+        {
+            var e = Errors.Last!.Value;
+            socket.Dispose();
+            return Errors.Fail<SocketHandle>(e);
+        }
+        if (best.SockType is SOCK_STREAM or SOCK_SEQPACKET && socket.Listen(backlog) is null)
+        {
+            var e = Errors.Last!.Value;
+            socket.Dispose();
+            return Errors.Fail<SocketHandle>(e);
+        }
+        Errors.Clear();
+        return socket;
+    }
+
+    private sealed record Candidate(SocketAddress Address, int SockType, int Protocol);
+
+    /// <summary>The addresses to try: resolved for names (and a null passive host), converted as is otherwise.</summary>
+    private static bool TryCandidates(object? host, object? service, AddrInfoHints? hints, bool passive, out List<Candidate> candidates, out ErrorInfo error)
+    {
+        candidates = new List<Candidate>();
+        error = default;
+        string? serviceText = service switch
+        {
+            null => null,
+            string s => s,
+            _ => Convert.ToString(service, CultureInfo.InvariantCulture),
+        };
+
+        if (host is null || host is string s2 && !s2.Contains('/') && !(s2.Length > 0 && s2[0] is '@' or '\0'))
+        {
+            var effective = hints ?? (passive
+                ? new AddrInfoHints { Flags = AI_PASSIVE | AI_ADDRCONFIG, SockType = SOCK_STREAM }
+                : new AddrInfoHints { SockType = SOCK_STREAM });
+            if (!TryResolve((string?)host, serviceText, effective, out var results, out error)) return false;
+            foreach (var r in results)
+                if (r.Family is AF_INET or AF_INET6) candidates.Add(new Candidate(r.Addr, r.SockType, r.Protocol));
+            if (candidates.Count == 0)
+            {
+                error = new ErrorInfo(EAI_NONAME, "Could not resolve host address");
+                return false;
+            }
+            return true;
+        }
+
+        if (!AddressConversion.TryConvert(host, out var address, out error)) return false;
+        address = address!.Clone();
+        if (service is not null)
+        {
+            if (address.Family is not (AF_INET or AF_INET6))
+            {
+                error = ErrorInfo.Invalid("Port argument is only valid for IPv4 and IPv6 addresses");
+                return false;
+            }
+            if (!Marshalling.UcodeValue.TryToRange(service, 0, 65535, out long port))
+            {
+                error = new ErrorInfo(ERANGE, "Invalid port number");
+                return false;
+            }
+            address.Port = (int)port;
+        }
+        int sockType = hints is { SockType: not 0 } ? hints.SockType : SOCK_STREAM;
+        candidates.Add(new Candidate(address, sockType, hints?.Protocol ?? 0));
+        return true;
+    }
+
+    /// <summary>ucode's ranking of passive addresses: non-loopback, then IPv6, then non-link-local.</summary>
+    private static int Weight(SocketAddress a)
+    {
+        bool v6 = a.Family == AF_INET6;
+        bool loopback = false, linkLocal = false;
+        if (v6 && In6Addr.TryParse(a.Address ?? "", out var a6))
+        {
+            Span<byte> b = stackalloc byte[16];
+            a6.CopyTo(b);
+            loopback = b[..15].IndexOfAnyExcept((byte)0) < 0 && b[15] == 1;
+            linkLocal = b[0] == 0xfe && (b[1] & 0xc0) == 0x80;
+        }
+        else if (InAddr.TryParse(a.Address ?? "", out var a4))
+        {
+            loopback = (a4.Value >> 24) == 127;
+            linkLocal = (a4.Value >> 16) == 0xa9fe;
+        }
+        return (!loopback ? 4 : 0) | (v6 ? 2 : 0) | (!linkLocal ? 1 : 0);
+    }
+}
