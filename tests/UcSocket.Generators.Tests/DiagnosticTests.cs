@@ -160,9 +160,13 @@ public class DiagnosticTests
     }
 
     [Theory]
-    [InlineData("  - { c: many, type: struct point, count: 2, kind: sockaddr }")]
+    [InlineData("  - { c: many, type: struct point, count: 2, kind: ipv4 }")]
     [InlineData("  - { c: many, type: struct pair }")]
-    [InlineData("  - { c: many, type: struct in_addr, count: 2 }")]
+    [InlineData("  - { c: many, type: struct in_addr, offset: 0 }")]
+    [InlineData("  - { c: many, type: int, offset: 2 }")]
+    [InlineData("  - { c: many, type: __u8, bits: 3, offset: 0 }")]
+    [InlineData("  - { c: many, type: int, trailing: maybe }")]
+    [InlineData("  - { c: many, type: int, count: 2, length: first }")]
     [InlineData("  - { c: many, type: __u8, bits: 9 }")]
     [InlineData("  - { c: many, type: int, kind: ipv4 }")]
     [InlineData("  - { c: many, type: int, kind: bytes }")]
@@ -172,6 +176,15 @@ public class DiagnosticTests
     public void UCS006_InvalidField(string field)
     {
         var yaml = Base.Replace("      - { c: second, type: int }\n", "      - { c: second, type: int }\n    " + field + "\n");
+
+        AssertOne(Run(yaml), "UCS006", Path1, LineOf(yaml, "c: many"));
+    }
+
+    [Fact]
+    public void UCS006_MemberAfterATrailingField()
+    {
+        var yaml = Base.Replace("      - { c: second, type: int }\n",
+            "      - { c: second, type: int }\n      - { c: tail, type: int, trailing: true }\n      - { c: many, type: int }\n");
 
         AssertOne(Run(yaml), "UCS006", Path1, LineOf(yaml, "c: many"));
     }

@@ -122,7 +122,7 @@ public class IncrementalityTests
         const string anchor = "    IPV6_V6ONLY: 26\n";
         Assert.Contains(anchor, text);
         session.Driver = session.Driver.ReplaceAdditionalText(old,
-            new GeneratorHarness.SpecText(old.Path, text.Replace(anchor, anchor + "    IPV6_RECVPKTINFO: 49\n")));
+            new GeneratorHarness.SpecText(old.Path, text.Replace(anchor, anchor + "    IPV6_INCREMENTAL_EDIT: 9999\n")));
 
         var second = session.Run();
 

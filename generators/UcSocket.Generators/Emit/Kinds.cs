@@ -20,6 +20,7 @@ internal static class Kinds
         "string" or "bytes" => ("byte[]", Codecs + ".Bytes"),
         "cstring" => ("string", Codecs + ".CString"),
         "ifname" => ("global::UcSocket.InterfaceId", Codecs + ".InterfaceName"),
+        "ifname_be32" => ("global::UcSocket.InterfaceId", Codecs + ".InterfaceNameBigEndian"),
         "ipv4" => ("global::UcSocket.InAddr", Codecs + ".Ipv4"),
         "ipv6" => ("global::UcSocket.In6Addr", Codecs + ".Ipv6"),
         "none" => ("global::UcSocket.NoValue", Codecs + ".None"),

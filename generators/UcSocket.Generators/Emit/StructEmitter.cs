@@ -25,6 +25,7 @@ internal static class StructEmitter
         foreach (var f in s.Fields)
         {
             var bits = f.Bits > 0 ? $", bits {f.BitOffset}..{f.BitOffset + f.Bits - 1} of the {f.Size}-byte unit at offset {f.Offset}" : $", offset {f.Offset}";
+            if (f.Field.Trailing) bits += ", after the C struct";
             w.Line($"/// <summary><c>{f.Field.CName}</c> (<c>{CodeWriter.Xml(f.Field.CType ?? "")}{(f.Count > 0 ? $"[{f.Count}]" : "")}</c>{bits}); ucode field <c>{f.Field.Name}</c>.</summary>");
             w.Line($"public {PropertyType(f)} {f.Field.Property} {{ get; set; }}");
             w.Line();
@@ -41,19 +42,27 @@ internal static class StructEmitter
 
     internal static string PropertyType(FieldLayout f)
     {
-        if (f.Field.Kind == "sockaddr") return "global::UcSocket.SocketAddress?";
         if (f.Count > 0) return ArrayTypeName(f);
+        if (f.Field.Kind == "sockaddr") return "global::UcSocket.SocketAddress?";
         return f.ClrType;
     }
+
+    /// <summary>Structs with nested socket addresses read them only from the bytes actually present.</summary>
+    private static bool HasSockaddr(StructLayout s) => s.Fields.Any(f => f.Field.Kind == "sockaddr");
 
     private static string ArrayTypeName(FieldLayout f) => f.Field.Property + "Array";
 
     /// <summary>The element type of an inline array: bytes, hardware addresses and paths are raw bytes whatever the C char's signedness.</summary>
-    private static string ElementType(FieldLayout f) => f.Field.Kind is "bytes" or "hwaddr" or "path" ? "byte" : f.ClrType;
+    private static string ElementType(FieldLayout f) => f.Field.Kind switch
+    {
+        "bytes" or "hwaddr" or "path" => "byte",
+        "sockaddr" => "global::UcSocket.SocketAddress?",
+        _ => f.ClrType,
+    };
 
     private static void EmitArrayTypes(CodeWriter w, StructLayout s)
     {
-        foreach (var f in s.Fields.Where(f => f.Count > 0 && f.Field.Kind != "sockaddr"))
+        foreach (var f in s.Fields.Where(f => f.Count > 0))
         {
             w.Line($"/// <summary>Inline storage for <c>{f.Field.CName}[{f.Count}]</c>.</summary>");
             w.Line($"[global::System.Runtime.CompilerServices.InlineArray({f.Count})]");
@@ -83,12 +92,15 @@ internal static class StructEmitter
         w.Line($"global::System.Span<byte> padded = stackalloc byte[{s.Size}];");
         w.Line("padded.Clear();");
         w.Line("source.CopyTo(padded);");
-        w.Line("return ReadCore(padded);");
+        w.Line(HasSockaddr(s) ? "return ReadCore(padded, source.Length);" : "return ReadCore(padded);");
         w.Close();
-        w.Line("return ReadCore(source);");
+        w.Line(HasSockaddr(s) ? $"return ReadCore(source, {s.Size});" : "return ReadCore(source);");
         w.Close();
         w.Line();
-        w.Open($"private static {s.TypeName} ReadCore(global::System.ReadOnlySpan<byte> s)");
+        if (HasSockaddr(s))
+            w.Open($"private static {s.TypeName} ReadCore(global::System.ReadOnlySpan<byte> s, int available)");
+        else
+            w.Open($"private static {s.TypeName} ReadCore(global::System.ReadOnlySpan<byte> s)");
         w.Line($"var v = new {s.TypeName}();");
         w.Open("unchecked");
         foreach (var f in s.Fields) EmitReadField(w, f);
@@ -101,16 +113,20 @@ internal static class StructEmitter
     private static void EmitReadField(CodeWriter w, FieldLayout f)
     {
         var p = f.Field.Property;
-        if (f.Field.Kind == "sockaddr")
+        if (f.Field.Kind == "sockaddr" && f.Count == 0)
         {
-            w.Line($"v.{p} = {Fields}.ReadSockaddr(s.Slice({f.Offset}, {f.Size}));");
+            w.Line($"v.{p} = {Fields}.ReadSockaddr(s.Slice({f.Offset}, {f.Size}), available - {f.Offset});");
             return;
         }
         if (f.Count > 0)
         {
             w.Open("");
             w.Line($"var array = default({ArrayTypeName(f)});");
-            if (ElementType(f) == "byte")
+            if (f.Field.Kind == "sockaddr")
+            {
+                w.Line($"for (int i = 0; i < {f.Count}; i++) array[i] = {Fields}.ReadSockaddr(s.Slice({f.Offset} + i * {f.ElementSize}, {f.ElementSize}), available - {f.Offset} - i * {f.ElementSize});");
+            }
+            else if (ElementType(f) == "byte")
             {
                 w.Line($"s.Slice({f.Offset}, {f.Count}).CopyTo(((global::System.Span<byte>)array));");
             }
@@ -183,7 +199,7 @@ internal static class StructEmitter
     private static void EmitWriteField(CodeWriter w, FieldLayout f)
     {
         var p = f.Field.Property;
-        if (f.Field.Kind == "sockaddr")
+        if (f.Field.Kind == "sockaddr" && f.Count == 0)
         {
             w.Line($"if (!{Fields}.TryWriteSockaddr(this.{p}, d.Slice({f.Offset}, {f.Size}), \"{f.Field.Name}\", out error)) return false;");
             return;
@@ -192,7 +208,9 @@ internal static class StructEmitter
         {
             w.Open("");
             w.Line($"var array = this.{p};");
-            if (ElementType(f) == "byte")
+            if (f.Field.Kind == "sockaddr")
+                w.Line($"for (int i = 0; i < {f.Count}; i++) {{ if (!{Fields}.TryWriteSockaddr(array[i], d.Slice({f.Offset} + i * {f.ElementSize}, {f.ElementSize}), \"{f.Field.Name}[\" + i + \"]\", out error)) return false; }}");
+            else if (ElementType(f) == "byte")
                 w.Line($"((global::System.Span<byte>)array).CopyTo(d.Slice({f.Offset}, {f.Count}));");
             else
                 w.Line($"for (int i = 0; i < {f.Count}; i++) {{ var e = array[i]; {WriteScalar(f, $"d.Slice({f.Offset} + i * {f.ElementSize})", "e")} }}");
@@ -210,7 +228,15 @@ internal static class StructEmitter
             w.Close();
             return;
         }
-        w.Open("");
+        if (f.Overlaps)
+        {
+            // A union member: the bytes belong to an earlier member too, so a zero here must not clear its value.
+            w.Open($"if (this.{p} != 0)");
+        }
+        else
+        {
+            w.Open("");
+        }
         w.Line($"var value = this.{p};");
         w.Line(WriteScalar(f, $"d.Slice({f.Offset})", "value"));
         w.Close();
@@ -242,9 +268,21 @@ internal static class StructEmitter
             string expr;
             switch (f.Field.Kind)
             {
-                case "sockaddr": expr = $"this.{p}?.ToDictionary()"; break;
+                case "sockaddr" when f.Count == 0: expr = $"this.{p}?.ToDictionary()"; break;
+                case "ipv4" when f.Count == 0:
+                case "ipv6" when f.Count == 0: expr = $"this.{p}.ToString()"; break;
                 case "ipv4":
-                case "ipv6": expr = $"this.{p}.ToString()"; break;
+                case "ipv6":
+                case "sockaddr":
+                    {
+                        var lf = f.Field.LengthField is null ? null : s.Fields.First(x => x.Field.CName == f.Field.LengthField);
+                        var len = lf is null ? $"{f.Count}" : $"(int)global::System.Math.Min({f.Count}UL, (ulong)this.{lf.Field.Property})";
+                        w.Open("");
+                        w.Line($"var array = this.{p};");
+                        w.Line($"d[\"{f.Field.Name}\"] = {Fields}.FormatAddresses(((global::System.ReadOnlySpan<{ElementType(f)}>)array).Slice(0, {len}));");
+                        w.Close();
+                        continue;
+                    }
                 case "struct" when f.Count > 0:
                     w.Open("");
                     w.Line($"var array = this.{p};");
@@ -306,6 +344,26 @@ internal static class StructEmitter
             w.Open("");
             switch (f.Field.Kind)
             {
+                case "ipv4" or "ipv6" or "sockaddr" when f.Count > 0:
+                    {
+                        w.Line($"var array = default({ArrayTypeName(f)});");
+                        w.Line($"if (!{Fields}.TryAddresses(values, {n}, ((global::System.Span<{ElementType(f)}>)array), out int used, out error)) return false;");
+                        w.Line($"v.{p} = array;");
+                        var lf = f.Field.LengthField is null ? null : s.Fields.First(x => x.Field.CName == f.Field.LengthField);
+                        if (lf is not null)
+                        {
+                            // A count beyond the array would make the kernel read past the value (or refuse it with EINVAL).
+                            var ln = CodeWriter.Escape(lf.Field.Name);
+                            w.Open($"if (values.ContainsKey(\"{ln}\"))");
+                            w.Open($"if ((ulong)v.{lf.Field.Property} > {f.Count}UL)");
+                            w.Line($"error = \"Field {ln} (\" + v.{lf.Field.Property} + \") is more than the {f.Count} items field {CodeWriter.Escape(f.Field.Name)} holds\";");
+                            w.Line("return false;");
+                            w.Close();
+                            w.Close();
+                            w.Line($"else if (values.ContainsKey({n})) v.{lf.Field.Property} = ({lf.ClrType})used;");
+                        }
+                        break;
+                    }
                 case "ipv4":
                     w.Line($"if (!{Fields}.TryIpv4(values, {n}, out var x, out error)) return false;");
                     w.Line($"v.{p} = x;");

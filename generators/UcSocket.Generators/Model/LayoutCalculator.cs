@@ -48,6 +48,7 @@ internal sealed class LayoutCalculator
         bool valid = true;
         long bitpos = 0;
         int maxAlign = 1;
+        int cSize = -1, cAlign = 1; // the C struct's own size and alignment, once a trailing field starts
         var fields = new List<FieldLayout>();
         var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (var f in spec.Fields)
@@ -107,6 +108,25 @@ internal sealed class LayoutCalculator
             if (!CheckKind(tag, path, f, category, size)) { valid = false; continue; }
             if (spec.Packed) align = 1;
 
+            if (f.Trailing && cSize < 0)
+            {
+                cAlign = Math.Max(maxAlign, spec.Align);
+                cSize = (int)(((bitpos + 7) / 8 + cAlign - 1) / cAlign * cAlign);
+                bitpos = (long)cSize * 8;
+            }
+            else if (!f.Trailing && cSize >= 0)
+            {
+                Report(Diagnostics.InvalidEntry, path, f.Pos, $"struct {tag}.{f.CName}: a field after a trailing field must be trailing too");
+                valid = false;
+                continue;
+            }
+            if (f.Offset >= 0 && (f.Bits > 0 || f.Trailing))
+            {
+                Report(Diagnostics.InvalidEntry, path, f.Pos, $"struct {tag}.{f.CName}: an explicit offset does not go with bits or trailing");
+                valid = false;
+                continue;
+            }
+
             if (f.Bits > 0)
             {
                 int unitBits = size * 8;
@@ -126,11 +146,34 @@ internal sealed class LayoutCalculator
                 continue;
             }
 
-            long bytepos = (bitpos + 7) / 8;
-            bytepos = (bytepos + align - 1) / align * align;
             int total = size * Math.Max(1, f.Count);
-            fields.Add(new FieldLayout(f, (int)bytepos, total, size, f.Count, -1, 0, signed, category, clr, bigEndian, nestedTag, nestedType));
-            bitpos = (bytepos + total) * 8;
+            long bytepos;
+            bool overlaps = false;
+            if (f.Offset >= 0)
+            {
+                // A member of a C union: placed where the spec says (the header check compares it with offsetof).
+                bytepos = f.Offset;
+                if (bytepos % align != 0)
+                {
+                    Report(Diagnostics.InvalidEntry, path, f.Pos, $"struct {tag}.{f.CName}: offset {f.Offset} is not a multiple of its alignment {align}");
+                    valid = false;
+                    continue;
+                }
+                overlaps = fields.Exists(x => x.Offset < bytepos + total && bytepos < x.Offset + x.Size);
+                if (overlaps && (category != "int" || f.Count > 0))
+                {
+                    Report(Diagnostics.InvalidEntry, path, f.Pos, $"struct {tag}.{f.CName}: a member that shares bytes with another must be a scalar integer");
+                    valid = false;
+                    continue;
+                }
+            }
+            else
+            {
+                bytepos = (bitpos + 7) / 8;
+                bytepos = (bytepos + align - 1) / align * align;
+            }
+            fields.Add(new FieldLayout(f, (int)bytepos, total, size, f.Count, -1, 0, signed, category, clr, bigEndian, nestedTag, nestedType, overlaps));
+            bitpos = Math.Max(bitpos, (bytepos + total) * 8);
             maxAlign = Math.Max(maxAlign, align);
         }
 
@@ -151,7 +194,7 @@ internal sealed class LayoutCalculator
         long bytes = (bitpos + 7) / 8;
         int structSize = (int)((bytes + maxAlign - 1) / maxAlign * maxAlign);
         var layout = valid
-            ? new StructLayout(tag, spec.CTypeName, spec.TypeName, structSize, maxAlign, spec.Doc, path, fields.ToEquatableArray(),
+            ? new StructLayout(tag, spec.CTypeName, spec.TypeName, structSize, cSize < 0 ? maxAlign : cAlign, spec.Doc, path, fields.ToEquatableArray(), cSize,
                 _references.Contains(path) ? SpecGenerator.CoreNamespace : null)
             : null;
         _done[tag] = layout;
@@ -168,13 +211,14 @@ internal sealed class LayoutCalculator
             "ipv6" => category == "ipv6" ? null : "kind ipv6 needs struct in6_addr",
             "struct" => category == "struct" ? null : "kind struct needs a struct type defined in the spec",
             "bytes" or "hwaddr" or "path" => category == "int" && size == 1 && f.Count > 0 ? null : $"kind {f.Kind} needs an array (count) of a one-byte type",
-            "sockaddr" => category == "struct" && f.Count == 0 ? null : "kind sockaddr needs a struct type (e.g. struct sockaddr_storage)",
+            "sockaddr" => category == "struct" ? null : "kind sockaddr needs a struct type (e.g. struct sockaddr_storage)",
             _ => $"unknown kind {f.Kind}",
         };
-        if (problem is null && f.Count > 0 && category is not ("int" or "struct"))
-            problem = "count needs an integer or struct element type (arrays of in_addr or in6_addr are not supported)";
-        if (problem is null && f.LengthField is not null && f.Kind != "hwaddr" && f.Kind != "bytes")
-            problem = "only hwaddr and bytes arrays take a length field";
+        bool addressArray = f.Kind is "ipv4" or "ipv6" or "sockaddr";
+        if (problem is null && f.Count > 0 && category is not ("int" or "struct") && !addressArray)
+            problem = "count needs an integer, struct or address element type";
+        if (problem is null && f.LengthField is not null && f.Kind != "hwaddr" && f.Kind != "bytes" && !(addressArray && f.Count > 0))
+            problem = "only hwaddr, bytes and address arrays take a length field";
         if (problem is null) return true;
         Report(Diagnostics.InvalidEntry, path, f.Pos, $"struct {tag}.{f.CName}: {problem}");
         return false;

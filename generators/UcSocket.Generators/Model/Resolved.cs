@@ -6,19 +6,25 @@ namespace UcSocket.Generators.Model;
 /// <param name="BitOffset">For a bitfield, its first bit within the storage unit, counted from the least significant bit.</param>
 /// <param name="Category">int, ipv4, ipv6 or struct.</param>
 /// <param name="ClrType">The C# type of one element.</param>
+/// <param name="Overlaps">The member shares bytes with an earlier one (a C union): it is written only when not zero.</param>
 public sealed record FieldLayout(
     FieldSpec Field, int Offset, int Size, int ElementSize, int Count, int BitOffset, int Bits,
-    bool Signed, string Category, string ClrType, bool BigEndian, string? NestedTag, string? NestedTypeName);
+    bool Signed, string Category, string ClrType, bool BigEndian, string? NestedTag, string? NestedTypeName, bool Overlaps = false);
 
 /// <summary>A struct with its computed size, alignment and member layout.</summary>
+/// <param name="Size">Bytes the value occupies, trailing fields included.</param>
+/// <param name="CSize">Size of the C struct itself (without trailing fields); -1 when it equals <paramref name="Size"/>.</param>
 /// <param name="ReferenceNamespace">
 /// For a struct from a reference spec file: the namespace its type was generated in (by the library that owns
 /// the file); null for a struct of the project being compiled, whose type is generated in the project's namespace.
 /// </param>
 public sealed record StructLayout(
     string Tag, string CTypeName, string TypeName, int Size, int Align, string? Doc, string Path,
-    EquatableArray<FieldLayout> Fields, string? ReferenceNamespace = null)
+    EquatableArray<FieldLayout> Fields, int CSize = -1, string? ReferenceNamespace = null)
 {
+    /// <summary>Size of the C struct itself, as <c>sizeof</c> gives it.</summary>
+    public int NativeCSize => CSize < 0 ? Size : CSize;
+
     /// <summary>The type as generated code names it: <c>global::{namespace}.{TypeName}</c>.</summary>
     public string QualifiedName(string ns) => $"global::{ReferenceNamespace ?? ns}.{TypeName}";
 }

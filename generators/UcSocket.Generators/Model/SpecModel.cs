@@ -24,9 +24,11 @@ public sealed record ConstantSpec(string Name, string Group, long Value, string?
 /// <param name="LengthField">For hwaddr arrays: the member that holds the used length.</param>
 /// <param name="ByteOrder">"host" or "big".</param>
 /// <param name="Since">Kernel version that added the member, set only for members the build machine's headers lack.</param>
+/// <param name="Offset">An explicit byte offset (members of a C union), or -1 to follow the previous member.</param>
+/// <param name="Trailing">Not a member of the C struct: stored right after it (e.g. the offender address after sock_extended_err).</param>
 public sealed record FieldSpec(
     string CName, string Name, string Property, string? CType, string Kind, int Bits, int Count,
-    string? LengthField, string ByteOrder, SourcePos Pos, string? Since = null);
+    string? LengthField, string ByteOrder, SourcePos Pos, string? Since = null, int Offset = -1, bool Trailing = false);
 
 /// <summary>A C struct: <c>struct linger { int l_onoff; int l_linger; }</c>.</summary>
 /// <param name="Align">A minimum alignment the members do not show (a union with a pointer, <c>__attribute__((aligned))</c>); 0 for none.</param>

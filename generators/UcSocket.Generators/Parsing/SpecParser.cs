@@ -16,7 +16,7 @@ public static class SpecParser
         { "headers", "constants", "structs", "options", "cmsgs", "families" };
 
     private static readonly HashSet<string> OptionKinds = new(StringComparer.Ordinal)
-        { "bool", "int", "uint", "u64", "uints", "string", "cstring", "ifname", "ipv4", "ipv6", "fds", "bpf", "none" };
+        { "bool", "int", "uint", "u64", "uints", "string", "cstring", "ifname", "ifname_be32", "ipv4", "ipv6", "fds", "bpf", "none" };
 
     private static readonly HashSet<string> PayloadKinds = new(StringComparer.Ordinal)
         { "int", "uint", "u16", "u64", "uints", "be32", "bytes", "sockaddr", "fds" };
@@ -211,11 +211,11 @@ public static class SpecParser
             ctx.Invalid(node, $"struct {tag}: a field must be a mapping such as {{ c: l_onoff, name: onoff, type: int }}");
             return null;
         }
-        if (!ctx.CheckKeys(f, $"struct {tag} field", "c", "name", "property", "type", "kind", "bits", "count", "length", "order", "since")) return null;
+        if (!ctx.CheckKeys(f, $"struct {tag} field", "c", "name", "property", "type", "kind", "bits", "count", "length", "order", "since", "offset", "trailing")) return null;
         var cname = Scalar(Child(f, "c"));
-        if (cname is null || !Naming.IsIdentifier(cname))
+        if (cname is null || Array.Exists(cname.Split('.'), part => !Naming.IsIdentifier(part)))
         {
-            ctx.Invalid(f, $"struct {tag}: every field needs 'c', its C member name");
+            ctx.Invalid(f, $"struct {tag}: every field needs 'c', its C member name (a.b for a member of a nested struct or union)");
             return null;
         }
         var name = Scalar(Child(f, "name")) ?? cname;
@@ -250,6 +250,19 @@ public static class SpecParser
             ctx.Invalid(Child(f, "order")!, $"struct {tag}.{cname}: order must be host or big");
             return null;
         }
+        int offset = -1;
+        var offsetText = Scalar(Child(f, "offset"));
+        if (offsetText is not null && (!int.TryParse(offsetText, NumberStyles.None, CultureInfo.InvariantCulture, out offset) || offset > 65536))
+        {
+            ctx.Invalid(Child(f, "offset")!, $"struct {tag}.{cname}: offset must be a byte offset (0 or more)");
+            return null;
+        }
+        var trailingText = Scalar(Child(f, "trailing"));
+        if (trailingText is not null and not ("true" or "false"))
+        {
+            ctx.Invalid(Child(f, "trailing")!, $"struct {tag}.{cname}: trailing must be true or false");
+            return null;
+        }
         var kind = Scalar(Child(f, "kind")) ?? DefaultFieldKind(ctype, count);
         if (!FieldKinds.Contains(kind))
         {
@@ -257,7 +270,7 @@ public static class SpecParser
             return null;
         }
         return new FieldSpec(cname, name, property, ctype is null ? null : CTypes.Normalize(ctype), kind, bits, count,
-            Scalar(Child(f, "length")), order, Pos(f), Scalar(Child(f, "since")));
+            Scalar(Child(f, "length")), order, Pos(f), Scalar(Child(f, "since")), offset, trailingText == "true");
     }
 
     private static string DefaultFieldKind(string? ctype, int count)

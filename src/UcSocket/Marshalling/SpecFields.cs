@@ -346,6 +346,105 @@ public static class SpecFields
         return codec.TryDecode(raw, out var address) ? address : null;
     }
 
+    /// <summary>
+    /// Decodes a nested sockaddr of which only <paramref name="available"/> bytes were really received (a struct
+    /// read from a shorter payload is zero-padded): null unless those bytes hold the family's whole sockaddr.
+    /// </summary>
+    public static SocketAddress? ReadSockaddr(ReadOnlySpan<byte> raw, int available)
+    {
+        if (available < 2) return null;
+        if (available < raw.Length) raw = raw[..available];
+        int family = BitConverter.ToUInt16(raw);
+        if (family == 0 || !SpecRegistry.TryGetFamily(family, out var codec) || raw.Length < codec.MaxSize) return null;
+        return codec.TryDecode(raw, out var address) ? address : null;
+    }
+
+    /// <summary>An address-array field's ucode form: the addresses as text.</summary>
+    public static string[] FormatAddresses(ReadOnlySpan<InAddr> items)
+    {
+        var result = new string[items.Length];
+        for (int i = 0; i < items.Length; i++) result[i] = items[i].ToString();
+        return result;
+    }
+
+    /// <summary>An address-array field's ucode form: the addresses as text.</summary>
+    public static string[] FormatAddresses(ReadOnlySpan<In6Addr> items)
+    {
+        var result = new string[items.Length];
+        for (int i = 0; i < items.Length; i++) result[i] = items[i].ToString();
+        return result;
+    }
+
+    /// <summary>A socket-address-array field's ucode form: one address dictionary (or null) per item.</summary>
+    public static object?[] FormatAddresses(ReadOnlySpan<SocketAddress?> items)
+    {
+        var result = new object?[items.Length];
+        for (int i = 0; i < items.Length; i++) result[i] = items[i]?.ToDictionary();
+        return result;
+    }
+
+    /// <summary>An array of IPv4 addresses given as a list of text or <see cref="InAddr"/>; more items than fit is an error.</summary>
+    public static bool TryAddresses(IReadOnlyDictionary<string, object?> values, string field, Span<InAddr> destination, out int used, out string? error) =>
+        TryList(values, field, destination, static (object? item, out InAddr a) =>
+        {
+            if (item is InAddr x)
+            {
+                a = x;
+                return true;
+            }
+            a = default;
+            return item is string s && InAddr.TryParse(s, out a);
+        }, "IP address", out used, out error);
+
+    /// <summary>An array of IPv6 addresses given as a list of text or <see cref="In6Addr"/>; more items than fit is an error.</summary>
+    public static bool TryAddresses(IReadOnlyDictionary<string, object?> values, string field, Span<In6Addr> destination, out int used, out string? error) =>
+        TryList(values, field, destination, static (object? item, out In6Addr a) =>
+        {
+            if (item is In6Addr x)
+            {
+                a = x;
+                return true;
+            }
+            a = default;
+            return item is string s && In6Addr.TryParse(s, out a);
+        }, "IPv6 address", out used, out error);
+
+    /// <summary>An array of socket addresses given as a list of address dictionaries, strings or <see cref="SocketAddress"/>es.</summary>
+    public static bool TryAddresses(IReadOnlyDictionary<string, object?> values, string field, Span<SocketAddress?> destination, out int used, out string? error) =>
+        TryList(values, field, destination, static (object? item, out SocketAddress? a) => AddressConversion.TryConvert(item, out a, out _),
+            "socket address", out used, out error);
+
+    private delegate bool ItemParser<T>(object? item, out T value);
+
+    private static bool TryList<T>(IReadOnlyDictionary<string, object?> values, string field, Span<T> destination, ItemParser<T> parse,
+        string what, out int used, out string? error)
+    {
+        used = 0;
+        error = null;
+        destination.Clear();
+        if (!values.TryGetValue(field, out var raw) || raw is null) return true;
+        if (raw is not IEnumerable items || raw is string)
+        {
+            error = $"Field {field} must be an array of {what}es ({UcodeValue.Describe(raw)})";
+            return false;
+        }
+        foreach (var item in items)
+        {
+            if (used == destination.Length)
+            {
+                error = $"Field {field} holds at most {destination.Length} items";
+                return false;
+            }
+            if (item is null || !parse(item, out destination[used]))
+            {
+                error = $"Item {used} of field {field} is not a valid {what} ({UcodeValue.Describe(item)})";
+                return false;
+            }
+            used++;
+        }
+        return true;
+    }
+
     /// <summary>Encodes a sockaddr through the registered family codecs; null writes zeros (AF_UNSPEC).</summary>
     public static bool TryWriteSockaddr(SocketAddress? address, Span<byte> destination, string field, out string? error)
     {

@@ -831,4 +831,38 @@ public static class ValueCodecs
             return CheckCount(result.Length, out error);
         }
     }
+
+    /// <summary>
+    /// <c>ifname_be32</c>: an interface index as a 32-bit integer in network byte order (IP_UNICAST_IF,
+    /// IPV6_UNICAST_IF), given as index or name like <see cref="InterfaceName"/>.
+    /// </summary>
+    public static readonly ValueCodec<InterfaceId> InterfaceNameBigEndian = new InterfaceNameBigEndianCodec();
+
+    private sealed class InterfaceNameBigEndianCodec : ValueCodec<InterfaceId>
+    {
+        public override string Description => "__be32 (interface index)";
+        public override int ReadBufferSize => 4;
+        public override bool TryRead(ReadOnlySpan<byte> source, out InterfaceId value, out string? error)
+        {
+            value = default;
+            if (source.Length != 4)
+            {
+                error = BadLength(Description, source.Length);
+                return false;
+            }
+            value = new InterfaceId(BinaryPrimitives.ReadInt32BigEndian(source));
+            error = null;
+            return true;
+        }
+        public override int GetSize(in InterfaceId value) => 4;
+        public override bool TryWrite(in InterfaceId value, Span<byte> destination, out int written, out string? error)
+        {
+            written = 4;
+            if (!SpecFields.TryResolveInterface(value, out int index, out error)) return false;
+            return BinaryPrimitives.TryWriteInt32BigEndian(destination, index);
+        }
+        public override object? ToUcode(in InterfaceId value) => InterfaceName.ToUcode(value);
+        public override bool TryFromUcode(object? value, out InterfaceId result, out string? error) =>
+            InterfaceName.TryFromUcode(value, out result, out error);
+    }
 }

@@ -199,6 +199,7 @@ public static class HeaderChecker
                 unit.Probes.Add(sp);
                 foreach (var f in layout.Fields)
                 {
+                    if (f.Field.Trailing) continue; // stored after the C struct, not a member of it
                     var entry = $"{layout.CTypeName}.{f.Field.CName}";
                     Probe Field(ProbeKind kind, string? expected = null) => new()
                     {
@@ -579,7 +580,7 @@ public static class HeaderChecker
                     break;
                 }
                 case ProbeKind.Struct:
-                    Diff(p, "size", p.Struct!.Size, v[0]);
+                    Diff(p, "size", p.Struct!.NativeCSize, v[0]);
                     Diff(p, "align", p.Struct.Align, v[1]);
                     break;
                 case ProbeKind.SinceField:

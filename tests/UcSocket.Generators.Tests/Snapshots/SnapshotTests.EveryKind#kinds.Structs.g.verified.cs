@@ -1296,19 +1296,19 @@ public partial record struct Nested : global::UcSocket.ISpecStruct<Nested>
             global::System.Span<byte> padded = stackalloc byte[168];
             padded.Clear();
             source.CopyTo(padded);
-            return ReadCore(padded);
+            return ReadCore(padded, source.Length);
         }
-        return ReadCore(source);
+        return ReadCore(source, 168);
     }
 
-    private static Nested ReadCore(global::System.ReadOnlySpan<byte> s)
+    private static Nested ReadCore(global::System.ReadOnlySpan<byte> s, int available)
     {
         var v = new Nested();
         unchecked
         {
             v.Flags = s.Slice(0)[0];
             v.Inner = EveryInteger.Read(s.Slice(8).Slice(0, 32));
-            v.Peer = global::UcSocket.Marshalling.SpecFields.ReadSockaddr(s.Slice(40, 128));
+            v.Peer = global::UcSocket.Marshalling.SpecFields.ReadSockaddr(s.Slice(40, 128), available - 40);
         }
         return v;
     }

@@ -12,16 +12,58 @@ public static partial class Sockets
     public const int IPPROTO_IP = 0;
     /// <summary><c>IPPROTO_ICMP</c> (IPPROTO).</summary>
     public const int IPPROTO_ICMP = 1;
+    /// <summary><c>IPPROTO_IGMP</c> (IPPROTO).</summary>
+    public const int IPPROTO_IGMP = 2;
+    /// <summary><c>IPPROTO_IPIP</c> (IPPROTO).</summary>
+    public const int IPPROTO_IPIP = 4;
     /// <summary><c>IPPROTO_TCP</c> (IPPROTO).</summary>
     public const int IPPROTO_TCP = 6;
+    /// <summary><c>IPPROTO_EGP</c> (IPPROTO).</summary>
+    public const int IPPROTO_EGP = 8;
+    /// <summary><c>IPPROTO_PUP</c> (IPPROTO).</summary>
+    public const int IPPROTO_PUP = 12;
     /// <summary><c>IPPROTO_UDP</c> (IPPROTO).</summary>
     public const int IPPROTO_UDP = 17;
+    /// <summary><c>IPPROTO_IDP</c> (IPPROTO).</summary>
+    public const int IPPROTO_IDP = 22;
+    /// <summary><c>IPPROTO_TP</c> (IPPROTO).</summary>
+    public const int IPPROTO_TP = 29;
+    /// <summary><c>IPPROTO_DCCP</c> (IPPROTO).</summary>
+    public const int IPPROTO_DCCP = 33;
     /// <summary><c>IPPROTO_IPV6</c> (IPPROTO).</summary>
     public const int IPPROTO_IPV6 = 41;
+    /// <summary><c>IPPROTO_RSVP</c> (IPPROTO).</summary>
+    public const int IPPROTO_RSVP = 46;
+    /// <summary><c>IPPROTO_GRE</c> (IPPROTO).</summary>
+    public const int IPPROTO_GRE = 47;
+    /// <summary><c>IPPROTO_ESP</c> (IPPROTO).</summary>
+    public const int IPPROTO_ESP = 50;
+    /// <summary><c>IPPROTO_AH</c> (IPPROTO).</summary>
+    public const int IPPROTO_AH = 51;
     /// <summary><c>IPPROTO_ICMPV6</c> (IPPROTO).</summary>
     public const int IPPROTO_ICMPV6 = 58;
+    /// <summary><c>IPPROTO_MTP</c> (IPPROTO).</summary>
+    public const int IPPROTO_MTP = 92;
+    /// <summary><c>IPPROTO_BEETPH</c> (IPPROTO).</summary>
+    public const int IPPROTO_BEETPH = 94;
+    /// <summary><c>IPPROTO_ENCAP</c> (IPPROTO).</summary>
+    public const int IPPROTO_ENCAP = 98;
+    /// <summary><c>IPPROTO_PIM</c> (IPPROTO).</summary>
+    public const int IPPROTO_PIM = 103;
+    /// <summary><c>IPPROTO_COMP</c> (IPPROTO).</summary>
+    public const int IPPROTO_COMP = 108;
+    /// <summary><c>IPPROTO_SCTP</c> (IPPROTO).</summary>
+    public const int IPPROTO_SCTP = 132;
+    /// <summary><c>IPPROTO_MPLS</c> (IPPROTO).</summary>
+    public const int IPPROTO_MPLS = 137;
+    /// <summary><c>IPPROTO_ETHERNET</c> (IPPROTO).</summary>
+    public const int IPPROTO_ETHERNET = 143;
     /// <summary><c>IPPROTO_RAW</c> (IPPROTO).</summary>
     public const int IPPROTO_RAW = 255;
+    /// <summary><c>IPPROTO_MPTCP</c> (IPPROTO).</summary>
+    public const int IPPROTO_MPTCP = 262;
+    /// <summary><c>IPPROTO_MAX</c> (IPPROTO).</summary>
+    public const int IPPROTO_MAX = 263;
 
     // SOL
     /// <summary><c>SOL_IP</c> (SOL).</summary>
@@ -32,8 +74,60 @@ public static partial class Sockets
     public const int IP_TOS = 1;
     /// <summary><c>IP_TTL</c> (IP).</summary>
     public const int IP_TTL = 2;
+    /// <summary><c>IP_HDRINCL</c> (IP).</summary>
+    public const int IP_HDRINCL = 3;
+    /// <summary><c>IP_OPTIONS</c> (IP).</summary>
+    public const int IP_OPTIONS = 4;
+    /// <summary><c>IP_ROUTER_ALERT</c> (IP).</summary>
+    public const int IP_ROUTER_ALERT = 5;
+    /// <summary><c>IP_RECVOPTS</c> (IP).</summary>
+    public const int IP_RECVOPTS = 6;
+    /// <summary><c>IP_RETOPTS</c> (IP).</summary>
+    public const int IP_RETOPTS = 7;
+    /// <summary>Alias of IP_RETOPTS.</summary>
+    public const int IP_RECVRETOPTS = 7;
+    /// <summary><c>IP_PKTINFO</c> (IP).</summary>
+    public const int IP_PKTINFO = 8;
+    /// <summary><c>IP_PKTOPTIONS</c> (IP).</summary>
+    public const int IP_PKTOPTIONS = 9;
+    /// <summary><c>IP_MTU_DISCOVER</c> (IP).</summary>
+    public const int IP_MTU_DISCOVER = 10;
+    /// <summary>Old name of IP_MTU_DISCOVER.</summary>
+    public const int IP_PMTUDISC = 10;
+    /// <summary><c>IP_RECVERR</c> (IP).</summary>
+    public const int IP_RECVERR = 11;
     /// <summary><c>IP_RECVTTL</c> (IP).</summary>
     public const int IP_RECVTTL = 12;
+    /// <summary><c>IP_RECVTOS</c> (IP).</summary>
+    public const int IP_RECVTOS = 13;
+    /// <summary><c>IP_MTU</c> (IP).</summary>
+    public const int IP_MTU = 14;
+    /// <summary><c>IP_FREEBIND</c> (IP).</summary>
+    public const int IP_FREEBIND = 15;
+    /// <summary><c>IP_IPSEC_POLICY</c> (IP).</summary>
+    public const int IP_IPSEC_POLICY = 16;
+    /// <summary><c>IP_XFRM_POLICY</c> (IP).</summary>
+    public const int IP_XFRM_POLICY = 17;
+    /// <summary><c>IP_PASSSEC</c> (IP).</summary>
+    public const int IP_PASSSEC = 18;
+    /// <summary><c>IP_TRANSPARENT</c> (IP).</summary>
+    public const int IP_TRANSPARENT = 19;
+    /// <summary>Control-message type carrying the original destination address.</summary>
+    public const int IP_ORIGDSTADDR = 20;
+    /// <summary>Option that asks for IP_ORIGDSTADDR control messages.</summary>
+    public const int IP_RECVORIGDSTADDR = 20;
+    /// <summary><c>IP_MINTTL</c> (IP).</summary>
+    public const int IP_MINTTL = 21;
+    /// <summary><c>IP_NODEFRAG</c> (IP).</summary>
+    public const int IP_NODEFRAG = 22;
+    /// <summary><c>IP_CHECKSUM</c> (IP).</summary>
+    public const int IP_CHECKSUM = 23;
+    /// <summary><c>IP_BIND_ADDRESS_NO_PORT</c> (IP).</summary>
+    public const int IP_BIND_ADDRESS_NO_PORT = 24;
+    /// <summary><c>IP_RECVFRAGSIZE</c> (IP).</summary>
+    public const int IP_RECVFRAGSIZE = 25;
+    /// <summary><c>IP_RECVERR_RFC4884</c> (IP).</summary>
+    public const int IP_RECVERR_RFC4884 = 26;
     /// <summary><c>IP_MULTICAST_IF</c> (IP).</summary>
     public const int IP_MULTICAST_IF = 32;
     /// <summary><c>IP_MULTICAST_TTL</c> (IP).</summary>
@@ -44,4 +138,198 @@ public static partial class Sockets
     public const int IP_ADD_MEMBERSHIP = 35;
     /// <summary><c>IP_DROP_MEMBERSHIP</c> (IP).</summary>
     public const int IP_DROP_MEMBERSHIP = 36;
+    /// <summary><c>IP_UNBLOCK_SOURCE</c> (IP).</summary>
+    public const int IP_UNBLOCK_SOURCE = 37;
+    /// <summary><c>IP_BLOCK_SOURCE</c> (IP).</summary>
+    public const int IP_BLOCK_SOURCE = 38;
+    /// <summary><c>IP_ADD_SOURCE_MEMBERSHIP</c> (IP).</summary>
+    public const int IP_ADD_SOURCE_MEMBERSHIP = 39;
+    /// <summary><c>IP_DROP_SOURCE_MEMBERSHIP</c> (IP).</summary>
+    public const int IP_DROP_SOURCE_MEMBERSHIP = 40;
+    /// <summary><c>IP_MSFILTER</c> (IP).</summary>
+    public const int IP_MSFILTER = 41;
+    /// <summary><c>IP_MULTICAST_ALL</c> (IP).</summary>
+    public const int IP_MULTICAST_ALL = 49;
+    /// <summary><c>IP_UNICAST_IF</c> (IP).</summary>
+    public const int IP_UNICAST_IF = 50;
+    /// <summary><c>IP_LOCAL_PORT_RANGE</c> (IP).</summary>
+    public const int IP_LOCAL_PORT_RANGE = 51;
+    /// <summary><c>IP_PROTOCOL</c> (IP).</summary>
+    public const int IP_PROTOCOL = 52;
+    /// <summary><c>IP_DEFAULT_MULTICAST_TTL</c> (IP).</summary>
+    public const int IP_DEFAULT_MULTICAST_TTL = 1;
+    /// <summary><c>IP_DEFAULT_MULTICAST_LOOP</c> (IP).</summary>
+    public const int IP_DEFAULT_MULTICAST_LOOP = 1;
+    /// <summary><c>IP_MAX_MEMBERSHIPS</c> (IP).</summary>
+    public const int IP_MAX_MEMBERSHIPS = 20;
+
+    // IP_PMTUDISC
+    /// <summary><c>IP_PMTUDISC_DONT</c> (IP_PMTUDISC).</summary>
+    public const int IP_PMTUDISC_DONT = 0;
+    /// <summary><c>IP_PMTUDISC_WANT</c> (IP_PMTUDISC).</summary>
+    public const int IP_PMTUDISC_WANT = 1;
+    /// <summary><c>IP_PMTUDISC_DO</c> (IP_PMTUDISC).</summary>
+    public const int IP_PMTUDISC_DO = 2;
+    /// <summary><c>IP_PMTUDISC_PROBE</c> (IP_PMTUDISC).</summary>
+    public const int IP_PMTUDISC_PROBE = 3;
+    /// <summary><c>IP_PMTUDISC_INTERFACE</c> (IP_PMTUDISC).</summary>
+    public const int IP_PMTUDISC_INTERFACE = 4;
+    /// <summary><c>IP_PMTUDISC_OMIT</c> (IP_PMTUDISC).</summary>
+    public const int IP_PMTUDISC_OMIT = 5;
+
+    // MCAST
+    /// <summary><c>MCAST_JOIN_GROUP</c> (MCAST).</summary>
+    public const int MCAST_JOIN_GROUP = 42;
+    /// <summary><c>MCAST_BLOCK_SOURCE</c> (MCAST).</summary>
+    public const int MCAST_BLOCK_SOURCE = 43;
+    /// <summary><c>MCAST_UNBLOCK_SOURCE</c> (MCAST).</summary>
+    public const int MCAST_UNBLOCK_SOURCE = 44;
+    /// <summary><c>MCAST_LEAVE_GROUP</c> (MCAST).</summary>
+    public const int MCAST_LEAVE_GROUP = 45;
+    /// <summary><c>MCAST_JOIN_SOURCE_GROUP</c> (MCAST).</summary>
+    public const int MCAST_JOIN_SOURCE_GROUP = 46;
+    /// <summary><c>MCAST_LEAVE_SOURCE_GROUP</c> (MCAST).</summary>
+    public const int MCAST_LEAVE_SOURCE_GROUP = 47;
+    /// <summary><c>MCAST_MSFILTER</c> (MCAST).</summary>
+    public const int MCAST_MSFILTER = 48;
+    /// <summary><c>MCAST_EXCLUDE</c> (MCAST).</summary>
+    public const int MCAST_EXCLUDE = 0;
+    /// <summary><c>MCAST_INCLUDE</c> (MCAST).</summary>
+    public const int MCAST_INCLUDE = 1;
+
+    // INADDR
+    /// <summary><c>INADDR_ANY</c> (INADDR).</summary>
+    public const int INADDR_ANY = 0;
+    /// <summary><c>INADDR_BROADCAST</c> (INADDR).</summary>
+    public const long INADDR_BROADCAST = 4294967295;
+    /// <summary><c>INADDR_NONE</c> (INADDR).</summary>
+    public const long INADDR_NONE = 4294967295;
+    /// <summary><c>INADDR_DUMMY</c> (INADDR).</summary>
+    public const long INADDR_DUMMY = 3221225480;
+    /// <summary><c>INADDR_LOOPBACK</c> (INADDR).</summary>
+    public const int INADDR_LOOPBACK = 2130706433;
+    /// <summary><c>INADDR_UNSPEC_GROUP</c> (INADDR).</summary>
+    public const long INADDR_UNSPEC_GROUP = 3758096384;
+    /// <summary><c>INADDR_ALLHOSTS_GROUP</c> (INADDR).</summary>
+    public const long INADDR_ALLHOSTS_GROUP = 3758096385;
+    /// <summary><c>INADDR_ALLRTRS_GROUP</c> (INADDR).</summary>
+    public const long INADDR_ALLRTRS_GROUP = 3758096386;
+    /// <summary><c>INADDR_ALLSNOOPERS_GROUP</c> (INADDR).</summary>
+    public const long INADDR_ALLSNOOPERS_GROUP = 3758096490;
+    /// <summary><c>INADDR_MAX_LOCAL_GROUP</c> (INADDR).</summary>
+    public const long INADDR_MAX_LOCAL_GROUP = 3758096639;
+    /// <summary><c>INET_ADDRSTRLEN</c> (INADDR).</summary>
+    public const int INET_ADDRSTRLEN = 16;
+
+    // SO_EE
+    /// <summary><c>SO_EE_ORIGIN_NONE</c> (SO_EE).</summary>
+    public const int SO_EE_ORIGIN_NONE = 0;
+    /// <summary><c>SO_EE_ORIGIN_LOCAL</c> (SO_EE).</summary>
+    public const int SO_EE_ORIGIN_LOCAL = 1;
+    /// <summary><c>SO_EE_ORIGIN_ICMP</c> (SO_EE).</summary>
+    public const int SO_EE_ORIGIN_ICMP = 2;
+    /// <summary><c>SO_EE_ORIGIN_ICMP6</c> (SO_EE).</summary>
+    public const int SO_EE_ORIGIN_ICMP6 = 3;
+    /// <summary><c>SO_EE_ORIGIN_TXSTATUS</c> (SO_EE).</summary>
+    public const int SO_EE_ORIGIN_TXSTATUS = 4;
+    /// <summary><c>SO_EE_ORIGIN_ZEROCOPY</c> (SO_EE).</summary>
+    public const int SO_EE_ORIGIN_ZEROCOPY = 5;
+    /// <summary><c>SO_EE_ORIGIN_TXTIME</c> (SO_EE).</summary>
+    public const int SO_EE_ORIGIN_TXTIME = 6;
+    /// <summary><c>SO_EE_ORIGIN_TIMESTAMPING</c> (SO_EE).</summary>
+    public const int SO_EE_ORIGIN_TIMESTAMPING = 4;
+    /// <summary><c>SO_EE_CODE_ZEROCOPY_COPIED</c> (SO_EE).</summary>
+    public const int SO_EE_CODE_ZEROCOPY_COPIED = 1;
+    /// <summary><c>SO_EE_CODE_TXTIME_INVALID_PARAM</c> (SO_EE).</summary>
+    public const int SO_EE_CODE_TXTIME_INVALID_PARAM = 1;
+    /// <summary><c>SO_EE_CODE_TXTIME_MISSED</c> (SO_EE).</summary>
+    public const int SO_EE_CODE_TXTIME_MISSED = 2;
+    /// <summary><c>SO_EE_RFC4884_FLAG_INVALID</c> (SO_EE).</summary>
+    public const int SO_EE_RFC4884_FLAG_INVALID = 1;
+
+    // ICMP
+    /// <summary><c>ICMP_ECHOREPLY</c> (ICMP).</summary>
+    public const int ICMP_ECHOREPLY = 0;
+    /// <summary><c>ICMP_DEST_UNREACH</c> (ICMP).</summary>
+    public const int ICMP_DEST_UNREACH = 3;
+    /// <summary><c>ICMP_SOURCE_QUENCH</c> (ICMP).</summary>
+    public const int ICMP_SOURCE_QUENCH = 4;
+    /// <summary><c>ICMP_REDIRECT</c> (ICMP).</summary>
+    public const int ICMP_REDIRECT = 5;
+    /// <summary><c>ICMP_ECHO</c> (ICMP).</summary>
+    public const int ICMP_ECHO = 8;
+    /// <summary><c>ICMP_TIME_EXCEEDED</c> (ICMP).</summary>
+    public const int ICMP_TIME_EXCEEDED = 11;
+    /// <summary><c>ICMP_PARAMETERPROB</c> (ICMP).</summary>
+    public const int ICMP_PARAMETERPROB = 12;
+    /// <summary><c>ICMP_TIMESTAMP</c> (ICMP).</summary>
+    public const int ICMP_TIMESTAMP = 13;
+    /// <summary><c>ICMP_TIMESTAMPREPLY</c> (ICMP).</summary>
+    public const int ICMP_TIMESTAMPREPLY = 14;
+    /// <summary><c>ICMP_INFO_REQUEST</c> (ICMP).</summary>
+    public const int ICMP_INFO_REQUEST = 15;
+    /// <summary><c>ICMP_INFO_REPLY</c> (ICMP).</summary>
+    public const int ICMP_INFO_REPLY = 16;
+    /// <summary><c>ICMP_ADDRESS</c> (ICMP).</summary>
+    public const int ICMP_ADDRESS = 17;
+    /// <summary><c>ICMP_ADDRESSREPLY</c> (ICMP).</summary>
+    public const int ICMP_ADDRESSREPLY = 18;
+    /// <summary><c>ICMP_EXT_ECHO</c> (ICMP).</summary>
+    public const int ICMP_EXT_ECHO = 42;
+    /// <summary><c>ICMP_EXT_ECHOREPLY</c> (ICMP).</summary>
+    public const int ICMP_EXT_ECHOREPLY = 43;
+
+    // ICMP_CODE
+    /// <summary><c>ICMP_NET_UNREACH</c> (ICMP_CODE).</summary>
+    public const int ICMP_NET_UNREACH = 0;
+    /// <summary><c>ICMP_HOST_UNREACH</c> (ICMP_CODE).</summary>
+    public const int ICMP_HOST_UNREACH = 1;
+    /// <summary><c>ICMP_PROT_UNREACH</c> (ICMP_CODE).</summary>
+    public const int ICMP_PROT_UNREACH = 2;
+    /// <summary><c>ICMP_PORT_UNREACH</c> (ICMP_CODE).</summary>
+    public const int ICMP_PORT_UNREACH = 3;
+    /// <summary><c>ICMP_FRAG_NEEDED</c> (ICMP_CODE).</summary>
+    public const int ICMP_FRAG_NEEDED = 4;
+    /// <summary><c>ICMP_SR_FAILED</c> (ICMP_CODE).</summary>
+    public const int ICMP_SR_FAILED = 5;
+    /// <summary><c>ICMP_NET_UNKNOWN</c> (ICMP_CODE).</summary>
+    public const int ICMP_NET_UNKNOWN = 6;
+    /// <summary><c>ICMP_HOST_UNKNOWN</c> (ICMP_CODE).</summary>
+    public const int ICMP_HOST_UNKNOWN = 7;
+    /// <summary><c>ICMP_HOST_ISOLATED</c> (ICMP_CODE).</summary>
+    public const int ICMP_HOST_ISOLATED = 8;
+    /// <summary><c>ICMP_NET_ANO</c> (ICMP_CODE).</summary>
+    public const int ICMP_NET_ANO = 9;
+    /// <summary><c>ICMP_HOST_ANO</c> (ICMP_CODE).</summary>
+    public const int ICMP_HOST_ANO = 10;
+    /// <summary><c>ICMP_NET_UNR_TOS</c> (ICMP_CODE).</summary>
+    public const int ICMP_NET_UNR_TOS = 11;
+    /// <summary><c>ICMP_HOST_UNR_TOS</c> (ICMP_CODE).</summary>
+    public const int ICMP_HOST_UNR_TOS = 12;
+    /// <summary><c>ICMP_PKT_FILTERED</c> (ICMP_CODE).</summary>
+    public const int ICMP_PKT_FILTERED = 13;
+    /// <summary><c>ICMP_PREC_VIOLATION</c> (ICMP_CODE).</summary>
+    public const int ICMP_PREC_VIOLATION = 14;
+    /// <summary><c>ICMP_PREC_CUTOFF</c> (ICMP_CODE).</summary>
+    public const int ICMP_PREC_CUTOFF = 15;
+    /// <summary><c>ICMP_REDIR_NET</c> (ICMP_CODE).</summary>
+    public const int ICMP_REDIR_NET = 0;
+    /// <summary><c>ICMP_REDIR_HOST</c> (ICMP_CODE).</summary>
+    public const int ICMP_REDIR_HOST = 1;
+    /// <summary><c>ICMP_REDIR_NETTOS</c> (ICMP_CODE).</summary>
+    public const int ICMP_REDIR_NETTOS = 2;
+    /// <summary><c>ICMP_REDIR_HOSTTOS</c> (ICMP_CODE).</summary>
+    public const int ICMP_REDIR_HOSTTOS = 3;
+    /// <summary><c>ICMP_EXC_TTL</c> (ICMP_CODE).</summary>
+    public const int ICMP_EXC_TTL = 0;
+    /// <summary><c>ICMP_EXC_FRAGTIME</c> (ICMP_CODE).</summary>
+    public const int ICMP_EXC_FRAGTIME = 1;
+    /// <summary><c>ICMP_EXT_CODE_MAL_QUERY</c> (ICMP_CODE).</summary>
+    public const int ICMP_EXT_CODE_MAL_QUERY = 1;
+    /// <summary><c>ICMP_EXT_CODE_NO_IF</c> (ICMP_CODE).</summary>
+    public const int ICMP_EXT_CODE_NO_IF = 2;
+    /// <summary><c>ICMP_EXT_CODE_NO_TABLE_ENT</c> (ICMP_CODE).</summary>
+    public const int ICMP_EXT_CODE_NO_TABLE_ENT = 3;
+    /// <summary><c>ICMP_EXT_CODE_MULT_IFS</c> (ICMP_CODE).</summary>
+    public const int ICMP_EXT_CODE_MULT_IFS = 4;
 }

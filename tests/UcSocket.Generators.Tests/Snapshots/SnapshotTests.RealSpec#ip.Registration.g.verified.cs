@@ -11,14 +11,61 @@ internal static class UcSocketSpecRegistration_Ip
     [global::System.Runtime.CompilerServices.ModuleInitializer]
     internal static void Register()
     {
+        global::UcSocket.SpecRegistry.Register(global::UcSocket.SockOpt.IpTos);
+        global::UcSocket.SpecRegistry.Register(global::UcSocket.SockOpt.IpTtl);
+        global::UcSocket.SpecRegistry.Register(global::UcSocket.SockOpt.IpHdrincl);
+        global::UcSocket.SpecRegistry.Register(global::UcSocket.SockOpt.IpOptions);
+        global::UcSocket.SpecRegistry.Register(global::UcSocket.SockOpt.IpRouterAlert);
+        global::UcSocket.SpecRegistry.Register(global::UcSocket.SockOpt.IpRecvopts);
+        global::UcSocket.SpecRegistry.Register(global::UcSocket.SockOpt.IpRetopts);
+        global::UcSocket.SpecRegistry.Register(global::UcSocket.SockOpt.IpPktinfo);
+        global::UcSocket.SpecRegistry.Register(global::UcSocket.SockOpt.IpPktoptions);
+        global::UcSocket.SpecRegistry.Register(global::UcSocket.SockOpt.IpMtuDiscover);
+        global::UcSocket.SpecRegistry.Register(global::UcSocket.SockOpt.IpRecverr);
+        global::UcSocket.SpecRegistry.Register(global::UcSocket.SockOpt.IpRecvttl);
+        global::UcSocket.SpecRegistry.Register(global::UcSocket.SockOpt.IpRecvtos);
+        global::UcSocket.SpecRegistry.Register(global::UcSocket.SockOpt.IpMtu);
+        global::UcSocket.SpecRegistry.Register(global::UcSocket.SockOpt.IpFreebind);
+        global::UcSocket.SpecRegistry.Register(global::UcSocket.SockOpt.IpIpsecPolicy);
+        global::UcSocket.SpecRegistry.Register(global::UcSocket.SockOpt.IpXfrmPolicy);
+        global::UcSocket.SpecRegistry.Register(global::UcSocket.SockOpt.IpPasssec);
+        global::UcSocket.SpecRegistry.Register(global::UcSocket.SockOpt.IpTransparent);
+        global::UcSocket.SpecRegistry.Register(global::UcSocket.SockOpt.IpRecvorigdstaddr);
+        global::UcSocket.SpecRegistry.Register(global::UcSocket.SockOpt.IpMinttl);
+        global::UcSocket.SpecRegistry.Register(global::UcSocket.SockOpt.IpNodefrag);
+        global::UcSocket.SpecRegistry.Register(global::UcSocket.SockOpt.IpChecksum);
+        global::UcSocket.SpecRegistry.Register(global::UcSocket.SockOpt.IpBindAddressNoPort);
+        global::UcSocket.SpecRegistry.Register(global::UcSocket.SockOpt.IpRecvfragsize);
+        global::UcSocket.SpecRegistry.Register(global::UcSocket.SockOpt.IpRecverrRfc4884);
         global::UcSocket.SpecRegistry.Register(global::UcSocket.SockOpt.IpAddMembership);
         global::UcSocket.SpecRegistry.Register(global::UcSocket.SockOpt.IpDropMembership);
         global::UcSocket.SpecRegistry.Register(global::UcSocket.SockOpt.IpMulticastIf);
         global::UcSocket.SpecRegistry.Register(global::UcSocket.SockOpt.IpMulticastLoop);
         global::UcSocket.SpecRegistry.Register(global::UcSocket.SockOpt.IpMulticastTtl);
-        global::UcSocket.SpecRegistry.Register(global::UcSocket.SockOpt.IpTos);
-        global::UcSocket.SpecRegistry.Register(global::UcSocket.SockOpt.IpTtl);
-        global::UcSocket.SpecRegistry.Register(global::UcSocket.SockOpt.IpRecvttl);
+        global::UcSocket.SpecRegistry.Register(global::UcSocket.SockOpt.IpAddSourceMembership);
+        global::UcSocket.SpecRegistry.Register(global::UcSocket.SockOpt.IpDropSourceMembership);
+        global::UcSocket.SpecRegistry.Register(global::UcSocket.SockOpt.IpBlockSource);
+        global::UcSocket.SpecRegistry.Register(global::UcSocket.SockOpt.IpUnblockSource);
+        global::UcSocket.SpecRegistry.Register(global::UcSocket.SockOpt.IpMsfilter);
+        global::UcSocket.SpecRegistry.Register(global::UcSocket.SockOpt.McastJoinGroup);
+        global::UcSocket.SpecRegistry.Register(global::UcSocket.SockOpt.McastLeaveGroup);
+        global::UcSocket.SpecRegistry.Register(global::UcSocket.SockOpt.McastJoinSourceGroup);
+        global::UcSocket.SpecRegistry.Register(global::UcSocket.SockOpt.McastLeaveSourceGroup);
+        global::UcSocket.SpecRegistry.Register(global::UcSocket.SockOpt.McastBlockSource);
+        global::UcSocket.SpecRegistry.Register(global::UcSocket.SockOpt.McastUnblockSource);
+        global::UcSocket.SpecRegistry.Register(global::UcSocket.SockOpt.McastMsfilter);
+        global::UcSocket.SpecRegistry.Register(global::UcSocket.SockOpt.IpMulticastAll);
+        global::UcSocket.SpecRegistry.Register(global::UcSocket.SockOpt.IpUnicastIf);
+        global::UcSocket.SpecRegistry.Register(global::UcSocket.SockOpt.IpLocalPortRange);
+        global::UcSocket.SpecRegistry.Register(global::UcSocket.SockOpt.IpProtocol);
         global::UcSocket.SpecRegistry.Register(global::UcSocket.Cmsg.IpTtl);
+        global::UcSocket.SpecRegistry.Register(global::UcSocket.Cmsg.IpTos);
+        global::UcSocket.SpecRegistry.Register(global::UcSocket.Cmsg.IpRecvopts);
+        global::UcSocket.SpecRegistry.Register(global::UcSocket.Cmsg.IpRetopts);
+        global::UcSocket.SpecRegistry.Register(global::UcSocket.Cmsg.IpPktinfo);
+        global::UcSocket.SpecRegistry.Register(global::UcSocket.Cmsg.IpChecksum);
+        global::UcSocket.SpecRegistry.Register(global::UcSocket.Cmsg.IpOrigdstaddr);
+        global::UcSocket.SpecRegistry.Register(global::UcSocket.Cmsg.IpRecverr);
+        global::UcSocket.SpecRegistry.Register(global::UcSocket.Cmsg.IpRecvfragsize);
     }
 }

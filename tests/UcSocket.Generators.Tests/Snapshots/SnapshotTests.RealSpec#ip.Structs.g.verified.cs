@@ -126,3 +126,1264 @@ public partial record struct IpMreqn : global::UcSocket.ISpecStruct<IpMreqn>
         return true;
     }
 }
+
+/// <summary>C <c>struct ip_mreq</c>: 8 bytes, aligned to 4. Multicast group membership by interface address (the older form IP_ADD_MEMBERSHIP also takes).</summary>
+public partial record struct IpMreq : global::UcSocket.ISpecStruct<IpMreq>
+{
+    /// <summary>Size of <c>struct ip_mreq</c> in bytes.</summary>
+    public static int NativeSize => 8;
+
+    /// <summary>The C type name.</summary>
+    public static string CTypeName => "struct ip_mreq";
+
+    private static readonly string[] s_fieldNames = { "multiaddr", "interface" };
+
+    /// <summary><c>imr_multiaddr</c> (<c>struct in_addr</c>, offset 0); ucode field <c>multiaddr</c>.</summary>
+    public global::UcSocket.InAddr Multiaddr { get; set; }
+
+    /// <summary><c>imr_interface</c> (<c>struct in_addr</c>, offset 4); ucode field <c>interface</c>.</summary>
+    public global::UcSocket.InAddr Interface { get; set; }
+
+    /// <summary>Creates the struct from its field values; omitted fields are zero.</summary>
+    public IpMreq(global::UcSocket.InAddr Multiaddr = default, global::UcSocket.InAddr Interface = default)
+    {
+        this.Multiaddr = Multiaddr;
+        this.Interface = Interface;
+    }
+
+    /// <summary>Reads the C layout; a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
+    public static IpMreq Read(global::System.ReadOnlySpan<byte> source)
+    {
+        if (source.Length < 8)
+        {
+            global::System.Span<byte> padded = stackalloc byte[8];
+            padded.Clear();
+            source.CopyTo(padded);
+            return ReadCore(padded);
+        }
+        return ReadCore(source);
+    }
+
+    private static IpMreq ReadCore(global::System.ReadOnlySpan<byte> s)
+    {
+        var v = new IpMreq();
+        unchecked
+        {
+            v.Multiaddr = new global::UcSocket.InAddr(s.Slice(0));
+            v.Interface = new global::UcSocket.InAddr(s.Slice(4));
+        }
+        return v;
+    }
+
+    /// <summary>Writes the C layout (padding zeroed) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    public bool TryWrite(global::System.Span<byte> destination, out string? error)
+    {
+        if (destination.Length < 8)
+        {
+            error = "struct ip_mreq needs 8 bytes, the buffer has " + destination.Length;
+            return false;
+        }
+        var d = destination.Slice(0, 8);
+        d.Clear();
+        unchecked
+        {
+
+            {
+                var value = this.Multiaddr;
+                value.CopyTo(d.Slice(0));
+            }
+
+            {
+                var value = this.Interface;
+                value.CopyTo(d.Slice(4));
+            }
+        }
+        error = null;
+        return true;
+    }
+
+    /// <summary>The ucode-style form: a dictionary keyed by ucode field names.</summary>
+    public global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
+    {
+        var d = new global::System.Collections.Generic.Dictionary<string, object?>(2);
+        d["multiaddr"] = this.Multiaddr.ToString();
+        d["interface"] = this.Interface.ToString();
+        return d;
+    }
+
+    /// <summary>Builds the struct from its ucode-style form. Missing fields are zero; an unknown key or a value that does not fit is an error naming the field.</summary>
+    public static bool TryFromDictionary(global::System.Collections.Generic.IReadOnlyDictionary<string, object?> values, out IpMreq result, out string? error)
+    {
+        result = default;
+        if (!global::UcSocket.Marshalling.SpecFields.CheckKeys(values, "struct ip_mreq", s_fieldNames, out error)) return false;
+        var v = new IpMreq();
+
+        {
+            if (!global::UcSocket.Marshalling.SpecFields.TryIpv4(values, "multiaddr", out var x, out error)) return false;
+            v.Multiaddr = x;
+        }
+
+        {
+            if (!global::UcSocket.Marshalling.SpecFields.TryIpv4(values, "interface", out var x, out error)) return false;
+            v.Interface = x;
+        }
+        result = v;
+        error = null;
+        return true;
+    }
+}
+
+/// <summary>C <c>struct ip_mreq_source</c>: 12 bytes, aligned to 4. Source-specific multicast membership (IP_ADD_SOURCE_MEMBERSHIP, IP_BLOCK_SOURCE, ...).</summary>
+public partial record struct IpMreqSource : global::UcSocket.ISpecStruct<IpMreqSource>
+{
+    /// <summary>Size of <c>struct ip_mreq_source</c> in bytes.</summary>
+    public static int NativeSize => 12;
+
+    /// <summary>The C type name.</summary>
+    public static string CTypeName => "struct ip_mreq_source";
+
+    private static readonly string[] s_fieldNames = { "multiaddr", "interface", "sourceaddr" };
+
+    /// <summary><c>imr_multiaddr</c> (<c>struct in_addr</c>, offset 0); ucode field <c>multiaddr</c>.</summary>
+    public global::UcSocket.InAddr Multiaddr { get; set; }
+
+    /// <summary><c>imr_interface</c> (<c>struct in_addr</c>, offset 4); ucode field <c>interface</c>.</summary>
+    public global::UcSocket.InAddr Interface { get; set; }
+
+    /// <summary><c>imr_sourceaddr</c> (<c>struct in_addr</c>, offset 8); ucode field <c>sourceaddr</c>.</summary>
+    public global::UcSocket.InAddr SourceAddress { get; set; }
+
+    /// <summary>Creates the struct from its field values; omitted fields are zero.</summary>
+    public IpMreqSource(global::UcSocket.InAddr Multiaddr = default, global::UcSocket.InAddr Interface = default, global::UcSocket.InAddr SourceAddress = default)
+    {
+        this.Multiaddr = Multiaddr;
+        this.Interface = Interface;
+        this.SourceAddress = SourceAddress;
+    }
+
+    /// <summary>Reads the C layout; a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
+    public static IpMreqSource Read(global::System.ReadOnlySpan<byte> source)
+    {
+        if (source.Length < 12)
+        {
+            global::System.Span<byte> padded = stackalloc byte[12];
+            padded.Clear();
+            source.CopyTo(padded);
+            return ReadCore(padded);
+        }
+        return ReadCore(source);
+    }
+
+    private static IpMreqSource ReadCore(global::System.ReadOnlySpan<byte> s)
+    {
+        var v = new IpMreqSource();
+        unchecked
+        {
+            v.Multiaddr = new global::UcSocket.InAddr(s.Slice(0));
+            v.Interface = new global::UcSocket.InAddr(s.Slice(4));
+            v.SourceAddress = new global::UcSocket.InAddr(s.Slice(8));
+        }
+        return v;
+    }
+
+    /// <summary>Writes the C layout (padding zeroed) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    public bool TryWrite(global::System.Span<byte> destination, out string? error)
+    {
+        if (destination.Length < 12)
+        {
+            error = "struct ip_mreq_source needs 12 bytes, the buffer has " + destination.Length;
+            return false;
+        }
+        var d = destination.Slice(0, 12);
+        d.Clear();
+        unchecked
+        {
+
+            {
+                var value = this.Multiaddr;
+                value.CopyTo(d.Slice(0));
+            }
+
+            {
+                var value = this.Interface;
+                value.CopyTo(d.Slice(4));
+            }
+
+            {
+                var value = this.SourceAddress;
+                value.CopyTo(d.Slice(8));
+            }
+        }
+        error = null;
+        return true;
+    }
+
+    /// <summary>The ucode-style form: a dictionary keyed by ucode field names.</summary>
+    public global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
+    {
+        var d = new global::System.Collections.Generic.Dictionary<string, object?>(3);
+        d["multiaddr"] = this.Multiaddr.ToString();
+        d["interface"] = this.Interface.ToString();
+        d["sourceaddr"] = this.SourceAddress.ToString();
+        return d;
+    }
+
+    /// <summary>Builds the struct from its ucode-style form. Missing fields are zero; an unknown key or a value that does not fit is an error naming the field.</summary>
+    public static bool TryFromDictionary(global::System.Collections.Generic.IReadOnlyDictionary<string, object?> values, out IpMreqSource result, out string? error)
+    {
+        result = default;
+        if (!global::UcSocket.Marshalling.SpecFields.CheckKeys(values, "struct ip_mreq_source", s_fieldNames, out error)) return false;
+        var v = new IpMreqSource();
+
+        {
+            if (!global::UcSocket.Marshalling.SpecFields.TryIpv4(values, "multiaddr", out var x, out error)) return false;
+            v.Multiaddr = x;
+        }
+
+        {
+            if (!global::UcSocket.Marshalling.SpecFields.TryIpv4(values, "interface", out var x, out error)) return false;
+            v.Interface = x;
+        }
+
+        {
+            if (!global::UcSocket.Marshalling.SpecFields.TryIpv4(values, "sourceaddr", out var x, out error)) return false;
+            v.SourceAddress = x;
+        }
+        result = v;
+        error = null;
+        return true;
+    }
+}
+
+/// <summary>C <c>struct ip_msfilter</c>: 20 bytes, aligned to 4. Full-state multicast source filter (IP_MSFILTER). The C struct ends in a one-element source list, so this form carries at most one source; numsrc is set from slist when not given.</summary>
+public partial record struct IpMsfilter : global::UcSocket.ISpecStruct<IpMsfilter>
+{
+    /// <summary>Size of <c>struct ip_msfilter</c> in bytes.</summary>
+    public static int NativeSize => 20;
+
+    /// <summary>The C type name.</summary>
+    public static string CTypeName => "struct ip_msfilter";
+
+    private static readonly string[] s_fieldNames = { "multiaddr", "interface", "fmode", "numsrc", "slist" };
+
+    /// <summary><c>imsf_multiaddr</c> (<c>struct in_addr</c>, offset 0); ucode field <c>multiaddr</c>.</summary>
+    public global::UcSocket.InAddr Multiaddr { get; set; }
+
+    /// <summary><c>imsf_interface</c> (<c>struct in_addr</c>, offset 4); ucode field <c>interface</c>.</summary>
+    public global::UcSocket.InAddr Interface { get; set; }
+
+    /// <summary><c>imsf_fmode</c> (<c>uint32_t</c>, offset 8); ucode field <c>fmode</c>.</summary>
+    public uint FilterMode { get; set; }
+
+    /// <summary><c>imsf_numsrc</c> (<c>uint32_t</c>, offset 12); ucode field <c>numsrc</c>.</summary>
+    public uint SourceCount { get; set; }
+
+    /// <summary><c>imsf_slist</c> (<c>struct in_addr[1]</c>, offset 16); ucode field <c>slist</c>.</summary>
+    public SourcesArray Sources { get; set; }
+
+    /// <summary>Inline storage for <c>imsf_slist[1]</c>.</summary>
+    [global::System.Runtime.CompilerServices.InlineArray(1)]
+    public struct SourcesArray
+    {
+        private global::UcSocket.InAddr _element0;
+    }
+
+    /// <summary>Creates the struct from its field values; omitted fields are zero.</summary>
+    public IpMsfilter(global::UcSocket.InAddr Multiaddr = default, global::UcSocket.InAddr Interface = default, uint FilterMode = default, uint SourceCount = default, SourcesArray Sources = default)
+    {
+        this.Multiaddr = Multiaddr;
+        this.Interface = Interface;
+        this.FilterMode = FilterMode;
+        this.SourceCount = SourceCount;
+        this.Sources = Sources;
+    }
+
+    /// <summary>Reads the C layout; a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
+    public static IpMsfilter Read(global::System.ReadOnlySpan<byte> source)
+    {
+        if (source.Length < 20)
+        {
+            global::System.Span<byte> padded = stackalloc byte[20];
+            padded.Clear();
+            source.CopyTo(padded);
+            return ReadCore(padded);
+        }
+        return ReadCore(source);
+    }
+
+    private static IpMsfilter ReadCore(global::System.ReadOnlySpan<byte> s)
+    {
+        var v = new IpMsfilter();
+        unchecked
+        {
+            v.Multiaddr = new global::UcSocket.InAddr(s.Slice(0));
+            v.Interface = new global::UcSocket.InAddr(s.Slice(4));
+            v.FilterMode = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(8));
+            v.SourceCount = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(12));
+
+            {
+                var array = default(SourcesArray);
+                for (int i = 0; i < 1; i++) array[i] = new global::UcSocket.InAddr(s.Slice(16 + i * 4));
+                v.Sources = array;
+            }
+        }
+        return v;
+    }
+
+    /// <summary>Writes the C layout (padding zeroed) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    public bool TryWrite(global::System.Span<byte> destination, out string? error)
+    {
+        if (destination.Length < 20)
+        {
+            error = "struct ip_msfilter needs 20 bytes, the buffer has " + destination.Length;
+            return false;
+        }
+        var d = destination.Slice(0, 20);
+        d.Clear();
+        unchecked
+        {
+
+            {
+                var value = this.Multiaddr;
+                value.CopyTo(d.Slice(0));
+            }
+
+            {
+                var value = this.Interface;
+                value.CopyTo(d.Slice(4));
+            }
+
+            {
+                var value = this.FilterMode;
+                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(8), in value);
+            }
+
+            {
+                var value = this.SourceCount;
+                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(12), in value);
+            }
+
+            {
+                var array = this.Sources;
+                for (int i = 0; i < 1; i++) { var e = array[i]; e.CopyTo(d.Slice(16 + i * 4)); }
+            }
+        }
+        error = null;
+        return true;
+    }
+
+    /// <summary>The ucode-style form: a dictionary keyed by ucode field names.</summary>
+    public global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
+    {
+        var d = new global::System.Collections.Generic.Dictionary<string, object?>(5);
+        d["multiaddr"] = this.Multiaddr.ToString();
+        d["interface"] = this.Interface.ToString();
+        d["fmode"] = this.FilterMode;
+        d["numsrc"] = this.SourceCount;
+
+        {
+            var array = this.Sources;
+            d["slist"] = global::UcSocket.Marshalling.SpecFields.FormatAddresses(((global::System.ReadOnlySpan<global::UcSocket.InAddr>)array).Slice(0, (int)global::System.Math.Min(1UL, (ulong)this.SourceCount)));
+        }
+        return d;
+    }
+
+    /// <summary>Builds the struct from its ucode-style form. Missing fields are zero; an unknown key or a value that does not fit is an error naming the field.</summary>
+    public static bool TryFromDictionary(global::System.Collections.Generic.IReadOnlyDictionary<string, object?> values, out IpMsfilter result, out string? error)
+    {
+        result = default;
+        if (!global::UcSocket.Marshalling.SpecFields.CheckKeys(values, "struct ip_msfilter", s_fieldNames, out error)) return false;
+        var v = new IpMsfilter();
+
+        {
+            if (!global::UcSocket.Marshalling.SpecFields.TryIpv4(values, "multiaddr", out var x, out error)) return false;
+            v.Multiaddr = x;
+        }
+
+        {
+            if (!global::UcSocket.Marshalling.SpecFields.TryIpv4(values, "interface", out var x, out error)) return false;
+            v.Interface = x;
+        }
+
+        {
+            if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "fmode", 0L, 4294967295L, out var x, out error)) return false;
+            v.FilterMode = unchecked((uint)x);
+        }
+
+        {
+            if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "numsrc", 0L, 4294967295L, out var x, out error)) return false;
+            v.SourceCount = unchecked((uint)x);
+        }
+
+        {
+            var array = default(SourcesArray);
+            if (!global::UcSocket.Marshalling.SpecFields.TryAddresses(values, "slist", ((global::System.Span<global::UcSocket.InAddr>)array), out int used, out error)) return false;
+            v.Sources = array;
+            if (values.ContainsKey("numsrc"))
+            {
+                if ((ulong)v.SourceCount > 1UL)
+                {
+                    error = "Field numsrc (" + v.SourceCount + ") is more than the 1 items field slist holds";
+                    return false;
+                }
+            }
+            else if (values.ContainsKey("slist")) v.SourceCount = (uint)used;
+        }
+        result = v;
+        error = null;
+        return true;
+    }
+}
+
+/// <summary>C <c>struct in_pktinfo</c>: 12 bytes, aligned to 4. Interface and addresses of a datagram (IP_PKTINFO control message); on send, ipi_spec_dst picks the source address.</summary>
+public partial record struct InPktinfo : global::UcSocket.ISpecStruct<InPktinfo>
+{
+    /// <summary>Size of <c>struct in_pktinfo</c> in bytes.</summary>
+    public static int NativeSize => 12;
+
+    /// <summary>The C type name.</summary>
+    public static string CTypeName => "struct in_pktinfo";
+
+    private static readonly string[] s_fieldNames = { "interface", "spec_dst", "addr" };
+
+    /// <summary><c>ipi_ifindex</c> (<c>int</c>, offset 0); ucode field <c>interface</c>.</summary>
+    public int Interface { get; set; }
+
+    /// <summary><c>ipi_spec_dst</c> (<c>struct in_addr</c>, offset 4); ucode field <c>spec_dst</c>.</summary>
+    public global::UcSocket.InAddr LocalAddress { get; set; }
+
+    /// <summary><c>ipi_addr</c> (<c>struct in_addr</c>, offset 8); ucode field <c>addr</c>.</summary>
+    public global::UcSocket.InAddr Address { get; set; }
+
+    /// <summary>Creates the struct from its field values; omitted fields are zero.</summary>
+    public InPktinfo(int Interface = default, global::UcSocket.InAddr LocalAddress = default, global::UcSocket.InAddr Address = default)
+    {
+        this.Interface = Interface;
+        this.LocalAddress = LocalAddress;
+        this.Address = Address;
+    }
+
+    /// <summary>Reads the C layout; a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
+    public static InPktinfo Read(global::System.ReadOnlySpan<byte> source)
+    {
+        if (source.Length < 12)
+        {
+            global::System.Span<byte> padded = stackalloc byte[12];
+            padded.Clear();
+            source.CopyTo(padded);
+            return ReadCore(padded);
+        }
+        return ReadCore(source);
+    }
+
+    private static InPktinfo ReadCore(global::System.ReadOnlySpan<byte> s)
+    {
+        var v = new InPktinfo();
+        unchecked
+        {
+            v.Interface = global::System.Runtime.InteropServices.MemoryMarshal.Read<int>(s.Slice(0));
+            v.LocalAddress = new global::UcSocket.InAddr(s.Slice(4));
+            v.Address = new global::UcSocket.InAddr(s.Slice(8));
+        }
+        return v;
+    }
+
+    /// <summary>Writes the C layout (padding zeroed) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    public bool TryWrite(global::System.Span<byte> destination, out string? error)
+    {
+        if (destination.Length < 12)
+        {
+            error = "struct in_pktinfo needs 12 bytes, the buffer has " + destination.Length;
+            return false;
+        }
+        var d = destination.Slice(0, 12);
+        d.Clear();
+        unchecked
+        {
+
+            {
+                var value = this.Interface;
+                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(0), in value);
+            }
+
+            {
+                var value = this.LocalAddress;
+                value.CopyTo(d.Slice(4));
+            }
+
+            {
+                var value = this.Address;
+                value.CopyTo(d.Slice(8));
+            }
+        }
+        error = null;
+        return true;
+    }
+
+    /// <summary>The ucode-style form: a dictionary keyed by ucode field names.</summary>
+    public global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
+    {
+        var d = new global::System.Collections.Generic.Dictionary<string, object?>(3);
+        d["interface"] = this.Interface;
+        d["spec_dst"] = this.LocalAddress.ToString();
+        d["addr"] = this.Address.ToString();
+        return d;
+    }
+
+    /// <summary>Builds the struct from its ucode-style form. Missing fields are zero; an unknown key or a value that does not fit is an error naming the field.</summary>
+    public static bool TryFromDictionary(global::System.Collections.Generic.IReadOnlyDictionary<string, object?> values, out InPktinfo result, out string? error)
+    {
+        result = default;
+        if (!global::UcSocket.Marshalling.SpecFields.CheckKeys(values, "struct in_pktinfo", s_fieldNames, out error)) return false;
+        var v = new InPktinfo();
+
+        {
+            if (!global::UcSocket.Marshalling.SpecFields.TryInterfaceIndex(values, "interface", -2147483648L, 2147483647L, out var x, out error)) return false;
+            v.Interface = unchecked((int)x);
+        }
+
+        {
+            if (!global::UcSocket.Marshalling.SpecFields.TryIpv4(values, "spec_dst", out var x, out error)) return false;
+            v.LocalAddress = x;
+        }
+
+        {
+            if (!global::UcSocket.Marshalling.SpecFields.TryIpv4(values, "addr", out var x, out error)) return false;
+            v.Address = x;
+        }
+        result = v;
+        error = null;
+        return true;
+    }
+}
+
+/// <summary>C <c>struct sockaddr_storage</c>: 128 bytes, aligned to 8. Room for any socket address (the group and source members of group_req and friends).</summary>
+public partial record struct SockaddrStorage : global::UcSocket.ISpecStruct<SockaddrStorage>
+{
+    /// <summary>Size of <c>struct sockaddr_storage</c> in bytes.</summary>
+    public static int NativeSize => 128;
+
+    /// <summary>The C type name.</summary>
+    public static string CTypeName => "struct sockaddr_storage";
+
+    private static readonly string[] s_fieldNames = { "family", "padding", "align" };
+
+    /// <summary><c>ss_family</c> (<c>sa_family_t</c>, offset 0); ucode field <c>family</c>.</summary>
+    public ushort Family { get; set; }
+
+    /// <summary><c>__ss_padding</c> (<c>char[118]</c>, offset 2); ucode field <c>padding</c>.</summary>
+    public PaddingArray Padding { get; set; }
+
+    /// <summary><c>__ss_align</c> (<c>unsigned long</c>, offset 120); ucode field <c>align</c>.</summary>
+    public ulong Align { get; set; }
+
+    /// <summary>Inline storage for <c>__ss_padding[118]</c>.</summary>
+    [global::System.Runtime.CompilerServices.InlineArray(118)]
+    public struct PaddingArray
+    {
+        private byte _element0;
+    }
+
+    /// <summary>Creates the struct from its field values; omitted fields are zero.</summary>
+    public SockaddrStorage(ushort Family = default, PaddingArray Padding = default, ulong Align = default)
+    {
+        this.Family = Family;
+        this.Padding = Padding;
+        this.Align = Align;
+    }
+
+    /// <summary>Reads the C layout; a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
+    public static SockaddrStorage Read(global::System.ReadOnlySpan<byte> source)
+    {
+        if (source.Length < 128)
+        {
+            global::System.Span<byte> padded = stackalloc byte[128];
+            padded.Clear();
+            source.CopyTo(padded);
+            return ReadCore(padded);
+        }
+        return ReadCore(source);
+    }
+
+    private static SockaddrStorage ReadCore(global::System.ReadOnlySpan<byte> s)
+    {
+        var v = new SockaddrStorage();
+        unchecked
+        {
+            v.Family = global::System.Runtime.InteropServices.MemoryMarshal.Read<ushort>(s.Slice(0));
+
+            {
+                var array = default(PaddingArray);
+                s.Slice(2, 118).CopyTo(((global::System.Span<byte>)array));
+                v.Padding = array;
+            }
+            v.Align = global::System.Runtime.InteropServices.MemoryMarshal.Read<ulong>(s.Slice(120));
+        }
+        return v;
+    }
+
+    /// <summary>Writes the C layout (padding zeroed) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    public bool TryWrite(global::System.Span<byte> destination, out string? error)
+    {
+        if (destination.Length < 128)
+        {
+            error = "struct sockaddr_storage needs 128 bytes, the buffer has " + destination.Length;
+            return false;
+        }
+        var d = destination.Slice(0, 128);
+        d.Clear();
+        unchecked
+        {
+
+            {
+                var value = this.Family;
+                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(0), in value);
+            }
+
+            {
+                var array = this.Padding;
+                ((global::System.Span<byte>)array).CopyTo(d.Slice(2, 118));
+            }
+
+            {
+                var value = this.Align;
+                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(120), in value);
+            }
+        }
+        error = null;
+        return true;
+    }
+
+    /// <summary>The ucode-style form: a dictionary keyed by ucode field names.</summary>
+    public global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
+    {
+        var d = new global::System.Collections.Generic.Dictionary<string, object?>(3);
+        d["family"] = this.Family;
+
+        {
+            var array = this.Padding;
+            d["padding"] = ((global::System.Span<byte>)array).Slice(0, 118).ToArray();
+        }
+        d["align"] = this.Align;
+        return d;
+    }
+
+    /// <summary>Builds the struct from its ucode-style form. Missing fields are zero; an unknown key or a value that does not fit is an error naming the field.</summary>
+    public static bool TryFromDictionary(global::System.Collections.Generic.IReadOnlyDictionary<string, object?> values, out SockaddrStorage result, out string? error)
+    {
+        result = default;
+        if (!global::UcSocket.Marshalling.SpecFields.CheckKeys(values, "struct sockaddr_storage", s_fieldNames, out error)) return false;
+        var v = new SockaddrStorage();
+
+        {
+            if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "family", 0L, 65535L, out var x, out error)) return false;
+            v.Family = unchecked((ushort)x);
+        }
+
+        {
+            var array = default(PaddingArray);
+            if (!global::UcSocket.Marshalling.SpecFields.TryBytes(values, "padding", ((global::System.Span<byte>)array), out int used, out error)) return false;
+            v.Padding = array;
+        }
+
+        {
+            if (!global::UcSocket.Marshalling.SpecFields.TryUnsigned(values, "align", ulong.MaxValue, out var x, out error)) return false;
+            v.Align = x;
+        }
+        result = v;
+        error = null;
+        return true;
+    }
+}
+
+/// <summary>C <c>struct group_req</c>: 136 bytes, aligned to 8. Protocol-independent multicast membership (MCAST_JOIN_GROUP, MCAST_LEAVE_GROUP).</summary>
+public partial record struct GroupReq : global::UcSocket.ISpecStruct<GroupReq>
+{
+    /// <summary>Size of <c>struct group_req</c> in bytes.</summary>
+    public static int NativeSize => 136;
+
+    /// <summary>The C type name.</summary>
+    public static string CTypeName => "struct group_req";
+
+    private static readonly string[] s_fieldNames = { "interface", "group" };
+
+    /// <summary><c>gr_interface</c> (<c>uint32_t</c>, offset 0); ucode field <c>interface</c>.</summary>
+    public uint Interface { get; set; }
+
+    /// <summary><c>gr_group</c> (<c>struct sockaddr_storage</c>, offset 8); ucode field <c>group</c>.</summary>
+    public global::UcSocket.SocketAddress? Group { get; set; }
+
+    /// <summary>Creates the struct from its field values; omitted fields are zero.</summary>
+    public GroupReq(uint Interface = default, global::UcSocket.SocketAddress? Group = default)
+    {
+        this.Interface = Interface;
+        this.Group = Group;
+    }
+
+    /// <summary>Reads the C layout; a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
+    public static GroupReq Read(global::System.ReadOnlySpan<byte> source)
+    {
+        if (source.Length < 136)
+        {
+            global::System.Span<byte> padded = stackalloc byte[136];
+            padded.Clear();
+            source.CopyTo(padded);
+            return ReadCore(padded, source.Length);
+        }
+        return ReadCore(source, 136);
+    }
+
+    private static GroupReq ReadCore(global::System.ReadOnlySpan<byte> s, int available)
+    {
+        var v = new GroupReq();
+        unchecked
+        {
+            v.Interface = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(0));
+            v.Group = global::UcSocket.Marshalling.SpecFields.ReadSockaddr(s.Slice(8, 128), available - 8);
+        }
+        return v;
+    }
+
+    /// <summary>Writes the C layout (padding zeroed) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    public bool TryWrite(global::System.Span<byte> destination, out string? error)
+    {
+        if (destination.Length < 136)
+        {
+            error = "struct group_req needs 136 bytes, the buffer has " + destination.Length;
+            return false;
+        }
+        var d = destination.Slice(0, 136);
+        d.Clear();
+        unchecked
+        {
+
+            {
+                var value = this.Interface;
+                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(0), in value);
+            }
+            if (!global::UcSocket.Marshalling.SpecFields.TryWriteSockaddr(this.Group, d.Slice(8, 128), "group", out error)) return false;
+        }
+        error = null;
+        return true;
+    }
+
+    /// <summary>The ucode-style form: a dictionary keyed by ucode field names.</summary>
+    public global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
+    {
+        var d = new global::System.Collections.Generic.Dictionary<string, object?>(2);
+        d["interface"] = this.Interface;
+        d["group"] = this.Group?.ToDictionary();
+        return d;
+    }
+
+    /// <summary>Builds the struct from its ucode-style form. Missing fields are zero; an unknown key or a value that does not fit is an error naming the field.</summary>
+    public static bool TryFromDictionary(global::System.Collections.Generic.IReadOnlyDictionary<string, object?> values, out GroupReq result, out string? error)
+    {
+        result = default;
+        if (!global::UcSocket.Marshalling.SpecFields.CheckKeys(values, "struct group_req", s_fieldNames, out error)) return false;
+        var v = new GroupReq();
+
+        {
+            if (!global::UcSocket.Marshalling.SpecFields.TryInterfaceIndex(values, "interface", 0L, 4294967295L, out var x, out error)) return false;
+            v.Interface = unchecked((uint)x);
+        }
+
+        {
+            if (!global::UcSocket.Marshalling.SpecFields.TrySockaddr(values, "group", out var x, out error)) return false;
+            v.Group = x;
+        }
+        result = v;
+        error = null;
+        return true;
+    }
+}
+
+/// <summary>C <c>struct group_source_req</c>: 264 bytes, aligned to 8. Protocol-independent source-specific membership (MCAST_JOIN_SOURCE_GROUP, MCAST_BLOCK_SOURCE, ...).</summary>
+public partial record struct GroupSourceReq : global::UcSocket.ISpecStruct<GroupSourceReq>
+{
+    /// <summary>Size of <c>struct group_source_req</c> in bytes.</summary>
+    public static int NativeSize => 264;
+
+    /// <summary>The C type name.</summary>
+    public static string CTypeName => "struct group_source_req";
+
+    private static readonly string[] s_fieldNames = { "interface", "group", "source" };
+
+    /// <summary><c>gsr_interface</c> (<c>uint32_t</c>, offset 0); ucode field <c>interface</c>.</summary>
+    public uint Interface { get; set; }
+
+    /// <summary><c>gsr_group</c> (<c>struct sockaddr_storage</c>, offset 8); ucode field <c>group</c>.</summary>
+    public global::UcSocket.SocketAddress? Group { get; set; }
+
+    /// <summary><c>gsr_source</c> (<c>struct sockaddr_storage</c>, offset 136); ucode field <c>source</c>.</summary>
+    public global::UcSocket.SocketAddress? Source { get; set; }
+
+    /// <summary>Creates the struct from its field values; omitted fields are zero.</summary>
+    public GroupSourceReq(uint Interface = default, global::UcSocket.SocketAddress? Group = default, global::UcSocket.SocketAddress? Source = default)
+    {
+        this.Interface = Interface;
+        this.Group = Group;
+        this.Source = Source;
+    }
+
+    /// <summary>Reads the C layout; a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
+    public static GroupSourceReq Read(global::System.ReadOnlySpan<byte> source)
+    {
+        if (source.Length < 264)
+        {
+            global::System.Span<byte> padded = stackalloc byte[264];
+            padded.Clear();
+            source.CopyTo(padded);
+            return ReadCore(padded, source.Length);
+        }
+        return ReadCore(source, 264);
+    }
+
+    private static GroupSourceReq ReadCore(global::System.ReadOnlySpan<byte> s, int available)
+    {
+        var v = new GroupSourceReq();
+        unchecked
+        {
+            v.Interface = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(0));
+            v.Group = global::UcSocket.Marshalling.SpecFields.ReadSockaddr(s.Slice(8, 128), available - 8);
+            v.Source = global::UcSocket.Marshalling.SpecFields.ReadSockaddr(s.Slice(136, 128), available - 136);
+        }
+        return v;
+    }
+
+    /// <summary>Writes the C layout (padding zeroed) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    public bool TryWrite(global::System.Span<byte> destination, out string? error)
+    {
+        if (destination.Length < 264)
+        {
+            error = "struct group_source_req needs 264 bytes, the buffer has " + destination.Length;
+            return false;
+        }
+        var d = destination.Slice(0, 264);
+        d.Clear();
+        unchecked
+        {
+
+            {
+                var value = this.Interface;
+                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(0), in value);
+            }
+            if (!global::UcSocket.Marshalling.SpecFields.TryWriteSockaddr(this.Group, d.Slice(8, 128), "group", out error)) return false;
+            if (!global::UcSocket.Marshalling.SpecFields.TryWriteSockaddr(this.Source, d.Slice(136, 128), "source", out error)) return false;
+        }
+        error = null;
+        return true;
+    }
+
+    /// <summary>The ucode-style form: a dictionary keyed by ucode field names.</summary>
+    public global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
+    {
+        var d = new global::System.Collections.Generic.Dictionary<string, object?>(3);
+        d["interface"] = this.Interface;
+        d["group"] = this.Group?.ToDictionary();
+        d["source"] = this.Source?.ToDictionary();
+        return d;
+    }
+
+    /// <summary>Builds the struct from its ucode-style form. Missing fields are zero; an unknown key or a value that does not fit is an error naming the field.</summary>
+    public static bool TryFromDictionary(global::System.Collections.Generic.IReadOnlyDictionary<string, object?> values, out GroupSourceReq result, out string? error)
+    {
+        result = default;
+        if (!global::UcSocket.Marshalling.SpecFields.CheckKeys(values, "struct group_source_req", s_fieldNames, out error)) return false;
+        var v = new GroupSourceReq();
+
+        {
+            if (!global::UcSocket.Marshalling.SpecFields.TryInterfaceIndex(values, "interface", 0L, 4294967295L, out var x, out error)) return false;
+            v.Interface = unchecked((uint)x);
+        }
+
+        {
+            if (!global::UcSocket.Marshalling.SpecFields.TrySockaddr(values, "group", out var x, out error)) return false;
+            v.Group = x;
+        }
+
+        {
+            if (!global::UcSocket.Marshalling.SpecFields.TrySockaddr(values, "source", out var x, out error)) return false;
+            v.Source = x;
+        }
+        result = v;
+        error = null;
+        return true;
+    }
+}
+
+/// <summary>C <c>struct group_filter</c>: 272 bytes, aligned to 8. Protocol-independent full-state source filter (MCAST_MSFILTER). Like ip_msfilter, at most one source; numsrc is set from slist when not given.</summary>
+public partial record struct GroupFilter : global::UcSocket.ISpecStruct<GroupFilter>
+{
+    /// <summary>Size of <c>struct group_filter</c> in bytes.</summary>
+    public static int NativeSize => 272;
+
+    /// <summary>The C type name.</summary>
+    public static string CTypeName => "struct group_filter";
+
+    private static readonly string[] s_fieldNames = { "interface", "group", "fmode", "numsrc", "slist" };
+
+    /// <summary><c>gf_interface</c> (<c>uint32_t</c>, offset 0); ucode field <c>interface</c>.</summary>
+    public uint Interface { get; set; }
+
+    /// <summary><c>gf_group</c> (<c>struct sockaddr_storage</c>, offset 8); ucode field <c>group</c>.</summary>
+    public global::UcSocket.SocketAddress? Group { get; set; }
+
+    /// <summary><c>gf_fmode</c> (<c>uint32_t</c>, offset 136); ucode field <c>fmode</c>.</summary>
+    public uint FilterMode { get; set; }
+
+    /// <summary><c>gf_numsrc</c> (<c>uint32_t</c>, offset 140); ucode field <c>numsrc</c>.</summary>
+    public uint SourceCount { get; set; }
+
+    /// <summary><c>gf_slist</c> (<c>struct sockaddr_storage[1]</c>, offset 144); ucode field <c>slist</c>.</summary>
+    public SourcesArray Sources { get; set; }
+
+    /// <summary>Inline storage for <c>gf_slist[1]</c>.</summary>
+    [global::System.Runtime.CompilerServices.InlineArray(1)]
+    public struct SourcesArray
+    {
+        private global::UcSocket.SocketAddress? _element0;
+    }
+
+    /// <summary>Creates the struct from its field values; omitted fields are zero.</summary>
+    public GroupFilter(uint Interface = default, global::UcSocket.SocketAddress? Group = default, uint FilterMode = default, uint SourceCount = default, SourcesArray Sources = default)
+    {
+        this.Interface = Interface;
+        this.Group = Group;
+        this.FilterMode = FilterMode;
+        this.SourceCount = SourceCount;
+        this.Sources = Sources;
+    }
+
+    /// <summary>Reads the C layout; a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
+    public static GroupFilter Read(global::System.ReadOnlySpan<byte> source)
+    {
+        if (source.Length < 272)
+        {
+            global::System.Span<byte> padded = stackalloc byte[272];
+            padded.Clear();
+            source.CopyTo(padded);
+            return ReadCore(padded, source.Length);
+        }
+        return ReadCore(source, 272);
+    }
+
+    private static GroupFilter ReadCore(global::System.ReadOnlySpan<byte> s, int available)
+    {
+        var v = new GroupFilter();
+        unchecked
+        {
+            v.Interface = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(0));
+            v.Group = global::UcSocket.Marshalling.SpecFields.ReadSockaddr(s.Slice(8, 128), available - 8);
+            v.FilterMode = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(136));
+            v.SourceCount = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(140));
+
+            {
+                var array = default(SourcesArray);
+                for (int i = 0; i < 1; i++) array[i] = global::UcSocket.Marshalling.SpecFields.ReadSockaddr(s.Slice(144 + i * 128, 128), available - 144 - i * 128);
+                v.Sources = array;
+            }
+        }
+        return v;
+    }
+
+    /// <summary>Writes the C layout (padding zeroed) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    public bool TryWrite(global::System.Span<byte> destination, out string? error)
+    {
+        if (destination.Length < 272)
+        {
+            error = "struct group_filter needs 272 bytes, the buffer has " + destination.Length;
+            return false;
+        }
+        var d = destination.Slice(0, 272);
+        d.Clear();
+        unchecked
+        {
+
+            {
+                var value = this.Interface;
+                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(0), in value);
+            }
+            if (!global::UcSocket.Marshalling.SpecFields.TryWriteSockaddr(this.Group, d.Slice(8, 128), "group", out error)) return false;
+
+            {
+                var value = this.FilterMode;
+                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(136), in value);
+            }
+
+            {
+                var value = this.SourceCount;
+                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(140), in value);
+            }
+
+            {
+                var array = this.Sources;
+                for (int i = 0; i < 1; i++) { if (!global::UcSocket.Marshalling.SpecFields.TryWriteSockaddr(array[i], d.Slice(144 + i * 128, 128), "slist[" + i + "]", out error)) return false; }
+            }
+        }
+        error = null;
+        return true;
+    }
+
+    /// <summary>The ucode-style form: a dictionary keyed by ucode field names.</summary>
+    public global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
+    {
+        var d = new global::System.Collections.Generic.Dictionary<string, object?>(5);
+        d["interface"] = this.Interface;
+        d["group"] = this.Group?.ToDictionary();
+        d["fmode"] = this.FilterMode;
+        d["numsrc"] = this.SourceCount;
+
+        {
+            var array = this.Sources;
+            d["slist"] = global::UcSocket.Marshalling.SpecFields.FormatAddresses(((global::System.ReadOnlySpan<global::UcSocket.SocketAddress?>)array).Slice(0, (int)global::System.Math.Min(1UL, (ulong)this.SourceCount)));
+        }
+        return d;
+    }
+
+    /// <summary>Builds the struct from its ucode-style form. Missing fields are zero; an unknown key or a value that does not fit is an error naming the field.</summary>
+    public static bool TryFromDictionary(global::System.Collections.Generic.IReadOnlyDictionary<string, object?> values, out GroupFilter result, out string? error)
+    {
+        result = default;
+        if (!global::UcSocket.Marshalling.SpecFields.CheckKeys(values, "struct group_filter", s_fieldNames, out error)) return false;
+        var v = new GroupFilter();
+
+        {
+            if (!global::UcSocket.Marshalling.SpecFields.TryInterfaceIndex(values, "interface", 0L, 4294967295L, out var x, out error)) return false;
+            v.Interface = unchecked((uint)x);
+        }
+
+        {
+            if (!global::UcSocket.Marshalling.SpecFields.TrySockaddr(values, "group", out var x, out error)) return false;
+            v.Group = x;
+        }
+
+        {
+            if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "fmode", 0L, 4294967295L, out var x, out error)) return false;
+            v.FilterMode = unchecked((uint)x);
+        }
+
+        {
+            if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "numsrc", 0L, 4294967295L, out var x, out error)) return false;
+            v.SourceCount = unchecked((uint)x);
+        }
+
+        {
+            var array = default(SourcesArray);
+            if (!global::UcSocket.Marshalling.SpecFields.TryAddresses(values, "slist", ((global::System.Span<global::UcSocket.SocketAddress?>)array), out int used, out error)) return false;
+            v.Sources = array;
+            if (values.ContainsKey("numsrc"))
+            {
+                if ((ulong)v.SourceCount > 1UL)
+                {
+                    error = "Field numsrc (" + v.SourceCount + ") is more than the 1 items field slist holds";
+                    return false;
+                }
+            }
+            else if (values.ContainsKey("slist")) v.SourceCount = (uint)used;
+        }
+        result = v;
+        error = null;
+        return true;
+    }
+}
+
+/// <summary>C <c>struct sock_extended_err</c>: 44 bytes, aligned to 4. An error from the error queue (IP_RECVERR, IPV6_RECVERR control messages), followed by the address of the node that reported it (SO_EE_OFFENDER). len and flags are the RFC 4884 view of data (a union in C).</summary>
+public partial record struct SockExtendedErr : global::UcSocket.ISpecStruct<SockExtendedErr>
+{
+    /// <summary>Size of <c>struct sock_extended_err</c> in bytes.</summary>
+    public static int NativeSize => 44;
+
+    /// <summary>The C type name.</summary>
+    public static string CTypeName => "struct sock_extended_err";
+
+    private static readonly string[] s_fieldNames = { "errno", "origin", "type", "code", "info", "data", "len", "flags", "offender" };
+
+    /// <summary><c>ee_errno</c> (<c>__u32</c>, offset 0); ucode field <c>errno</c>.</summary>
+    public uint Errno { get; set; }
+
+    /// <summary><c>ee_origin</c> (<c>__u8</c>, offset 4); ucode field <c>origin</c>.</summary>
+    public byte Origin { get; set; }
+
+    /// <summary><c>ee_type</c> (<c>__u8</c>, offset 5); ucode field <c>type</c>.</summary>
+    public byte Type { get; set; }
+
+    /// <summary><c>ee_code</c> (<c>__u8</c>, offset 6); ucode field <c>code</c>.</summary>
+    public byte Code { get; set; }
+
+    /// <summary><c>ee_info</c> (<c>__u32</c>, offset 8); ucode field <c>info</c>.</summary>
+    public uint Info { get; set; }
+
+    /// <summary><c>ee_data</c> (<c>__u32</c>, offset 12); ucode field <c>data</c>.</summary>
+    public uint Data { get; set; }
+
+    /// <summary><c>ee_rfc4884.len</c> (<c>__u16</c>, offset 12); ucode field <c>len</c>.</summary>
+    public ushort Length { get; set; }
+
+    /// <summary><c>ee_rfc4884.flags</c> (<c>__u8</c>, offset 14); ucode field <c>flags</c>.</summary>
+    public byte Flags { get; set; }
+
+    /// <summary><c>offender</c> (<c>struct sockaddr_in6</c>, offset 16, after the C struct); ucode field <c>offender</c>.</summary>
+    public global::UcSocket.SocketAddress? Offender { get; set; }
+
+    /// <summary>Reads the C layout; a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
+    public static SockExtendedErr Read(global::System.ReadOnlySpan<byte> source)
+    {
+        if (source.Length < 44)
+        {
+            global::System.Span<byte> padded = stackalloc byte[44];
+            padded.Clear();
+            source.CopyTo(padded);
+            return ReadCore(padded, source.Length);
+        }
+        return ReadCore(source, 44);
+    }
+
+    private static SockExtendedErr ReadCore(global::System.ReadOnlySpan<byte> s, int available)
+    {
+        var v = new SockExtendedErr();
+        unchecked
+        {
+            v.Errno = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(0));
+            v.Origin = s.Slice(4)[0];
+            v.Type = s.Slice(5)[0];
+            v.Code = s.Slice(6)[0];
+            v.Info = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(8));
+            v.Data = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(12));
+            v.Length = global::System.Runtime.InteropServices.MemoryMarshal.Read<ushort>(s.Slice(12));
+            v.Flags = s.Slice(14)[0];
+            v.Offender = global::UcSocket.Marshalling.SpecFields.ReadSockaddr(s.Slice(16, 28), available - 16);
+        }
+        return v;
+    }
+
+    /// <summary>Writes the C layout (padding zeroed) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    public bool TryWrite(global::System.Span<byte> destination, out string? error)
+    {
+        if (destination.Length < 44)
+        {
+            error = "struct sock_extended_err needs 44 bytes, the buffer has " + destination.Length;
+            return false;
+        }
+        var d = destination.Slice(0, 44);
+        d.Clear();
+        unchecked
+        {
+
+            {
+                var value = this.Errno;
+                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(0), in value);
+            }
+
+            {
+                var value = this.Origin;
+                d.Slice(4)[0] = (byte)value;
+            }
+
+            {
+                var value = this.Type;
+                d.Slice(5)[0] = (byte)value;
+            }
+
+            {
+                var value = this.Code;
+                d.Slice(6)[0] = (byte)value;
+            }
+
+            {
+                var value = this.Info;
+                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(8), in value);
+            }
+
+            {
+                var value = this.Data;
+                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(12), in value);
+            }
+            if (this.Length != 0)
+            {
+                var value = this.Length;
+                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(12), in value);
+            }
+            if (this.Flags != 0)
+            {
+                var value = this.Flags;
+                d.Slice(14)[0] = (byte)value;
+            }
+            if (!global::UcSocket.Marshalling.SpecFields.TryWriteSockaddr(this.Offender, d.Slice(16, 28), "offender", out error)) return false;
+        }
+        error = null;
+        return true;
+    }
+
+    /// <summary>The ucode-style form: a dictionary keyed by ucode field names.</summary>
+    public global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
+    {
+        var d = new global::System.Collections.Generic.Dictionary<string, object?>(9);
+        d["errno"] = this.Errno;
+        d["origin"] = this.Origin;
+        d["type"] = this.Type;
+        d["code"] = this.Code;
+        d["info"] = this.Info;
+        d["data"] = this.Data;
+        d["len"] = this.Length;
+        d["flags"] = this.Flags;
+        d["offender"] = this.Offender?.ToDictionary();
+        return d;
+    }
+
+    /// <summary>Builds the struct from its ucode-style form. Missing fields are zero; an unknown key or a value that does not fit is an error naming the field.</summary>
+    public static bool TryFromDictionary(global::System.Collections.Generic.IReadOnlyDictionary<string, object?> values, out SockExtendedErr result, out string? error)
+    {
+        result = default;
+        if (!global::UcSocket.Marshalling.SpecFields.CheckKeys(values, "struct sock_extended_err", s_fieldNames, out error)) return false;
+        var v = new SockExtendedErr();
+
+        {
+            if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "errno", 0L, 4294967295L, out var x, out error)) return false;
+            v.Errno = unchecked((uint)x);
+        }
+
+        {
+            if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "origin", 0L, 255L, out var x, out error)) return false;
+            v.Origin = unchecked((byte)x);
+        }
+
+        {
+            if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "type", 0L, 255L, out var x, out error)) return false;
+            v.Type = unchecked((byte)x);
+        }
+
+        {
+            if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "code", 0L, 255L, out var x, out error)) return false;
+            v.Code = unchecked((byte)x);
+        }
+
+        {
+            if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "info", 0L, 4294967295L, out var x, out error)) return false;
+            v.Info = unchecked((uint)x);
+        }
+
+        {
+            if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "data", 0L, 4294967295L, out var x, out error)) return false;
+            v.Data = unchecked((uint)x);
+        }
+
+        {
+            if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "len", 0L, 65535L, out var x, out error)) return false;
+            v.Length = unchecked((ushort)x);
+        }
+
+        {
+            if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "flags", 0L, 255L, out var x, out error)) return false;
+            v.Flags = unchecked((byte)x);
+        }
+
+        {
+            if (!global::UcSocket.Marshalling.SpecFields.TrySockaddr(values, "offender", out var x, out error)) return false;
+            v.Offender = x;
+        }
+        result = v;
+        error = null;
+        return true;
+    }
+}

@@ -7,7 +7,43 @@ namespace UcSocket;
 
 public static partial class Sockets
 {
+    // IPPROTO
+    /// <summary><c>IPPROTO_HOPOPTS</c> (IPPROTO).</summary>
+    public const int IPPROTO_HOPOPTS = 0;
+    /// <summary><c>IPPROTO_ROUTING</c> (IPPROTO).</summary>
+    public const int IPPROTO_ROUTING = 43;
+    /// <summary><c>IPPROTO_FRAGMENT</c> (IPPROTO).</summary>
+    public const int IPPROTO_FRAGMENT = 44;
+    /// <summary><c>IPPROTO_NONE</c> (IPPROTO).</summary>
+    public const int IPPROTO_NONE = 59;
+    /// <summary><c>IPPROTO_DSTOPTS</c> (IPPROTO).</summary>
+    public const int IPPROTO_DSTOPTS = 60;
+    /// <summary><c>IPPROTO_MH</c> (IPPROTO).</summary>
+    public const int IPPROTO_MH = 135;
+
     // IPV6
+    /// <summary><c>IPV6_ADDRFORM</c> (IPV6).</summary>
+    public const int IPV6_ADDRFORM = 1;
+    /// <summary><c>IPV6_2292PKTINFO</c> (IPV6).</summary>
+    public const int IPV6_2292PKTINFO = 2;
+    /// <summary><c>IPV6_2292HOPOPTS</c> (IPV6).</summary>
+    public const int IPV6_2292HOPOPTS = 3;
+    /// <summary><c>IPV6_2292DSTOPTS</c> (IPV6).</summary>
+    public const int IPV6_2292DSTOPTS = 4;
+    /// <summary><c>IPV6_2292RTHDR</c> (IPV6).</summary>
+    public const int IPV6_2292RTHDR = 5;
+    /// <summary><c>IPV6_2292PKTOPTIONS</c> (IPV6).</summary>
+    public const int IPV6_2292PKTOPTIONS = 6;
+    /// <summary><c>IPV6_CHECKSUM</c> (IPV6).</summary>
+    public const int IPV6_CHECKSUM = 7;
+    /// <summary><c>IPV6_2292HOPLIMIT</c> (IPV6).</summary>
+    public const int IPV6_2292HOPLIMIT = 8;
+    /// <summary>RFC 3542 next-hop control message; Linux accepts it neither as an option nor on send.</summary>
+    public const int IPV6_NEXTHOP = 9;
+    /// <summary><c>IPV6_AUTHHDR</c> (IPV6).</summary>
+    public const int IPV6_AUTHHDR = 10;
+    /// <summary><c>IPV6_FLOWINFO</c> (IPV6).</summary>
+    public const int IPV6_FLOWINFO = 11;
     /// <summary><c>IPV6_UNICAST_HOPS</c> (IPV6).</summary>
     public const int IPV6_UNICAST_HOPS = 16;
     /// <summary><c>IPV6_MULTICAST_IF</c> (IPV6).</summary>
@@ -16,6 +52,254 @@ public static partial class Sockets
     public const int IPV6_MULTICAST_HOPS = 18;
     /// <summary><c>IPV6_MULTICAST_LOOP</c> (IPV6).</summary>
     public const int IPV6_MULTICAST_LOOP = 19;
+    /// <summary><c>IPV6_ADD_MEMBERSHIP</c> (IPV6).</summary>
+    public const int IPV6_ADD_MEMBERSHIP = 20;
+    /// <summary>Alias of IPV6_ADD_MEMBERSHIP.</summary>
+    public const int IPV6_JOIN_GROUP = 20;
+    /// <summary><c>IPV6_DROP_MEMBERSHIP</c> (IPV6).</summary>
+    public const int IPV6_DROP_MEMBERSHIP = 21;
+    /// <summary>Alias of IPV6_DROP_MEMBERSHIP.</summary>
+    public const int IPV6_LEAVE_GROUP = 21;
+    /// <summary><c>IPV6_ROUTER_ALERT</c> (IPV6).</summary>
+    public const int IPV6_ROUTER_ALERT = 22;
+    /// <summary><c>IPV6_MTU_DISCOVER</c> (IPV6).</summary>
+    public const int IPV6_MTU_DISCOVER = 23;
+    /// <summary><c>IPV6_MTU</c> (IPV6).</summary>
+    public const int IPV6_MTU = 24;
+    /// <summary><c>IPV6_RECVERR</c> (IPV6).</summary>
+    public const int IPV6_RECVERR = 25;
     /// <summary><c>IPV6_V6ONLY</c> (IPV6).</summary>
     public const int IPV6_V6ONLY = 26;
+    /// <summary><c>IPV6_JOIN_ANYCAST</c> (IPV6).</summary>
+    public const int IPV6_JOIN_ANYCAST = 27;
+    /// <summary><c>IPV6_LEAVE_ANYCAST</c> (IPV6).</summary>
+    public const int IPV6_LEAVE_ANYCAST = 28;
+    /// <summary><c>IPV6_MULTICAST_ALL</c> (IPV6).</summary>
+    public const int IPV6_MULTICAST_ALL = 29;
+    /// <summary><c>IPV6_ROUTER_ALERT_ISOLATE</c> (IPV6).</summary>
+    public const int IPV6_ROUTER_ALERT_ISOLATE = 30;
+    /// <summary><c>IPV6_RECVERR_RFC4884</c> (IPV6).</summary>
+    public const int IPV6_RECVERR_RFC4884 = 31;
+    /// <summary><c>IPV6_FLOWLABEL_MGR</c> (IPV6).</summary>
+    public const int IPV6_FLOWLABEL_MGR = 32;
+    /// <summary><c>IPV6_FLOWINFO_SEND</c> (IPV6).</summary>
+    public const int IPV6_FLOWINFO_SEND = 33;
+    /// <summary><c>IPV6_IPSEC_POLICY</c> (IPV6).</summary>
+    public const int IPV6_IPSEC_POLICY = 34;
+    /// <summary><c>IPV6_XFRM_POLICY</c> (IPV6).</summary>
+    public const int IPV6_XFRM_POLICY = 35;
+    /// <summary><c>IPV6_HDRINCL</c> (IPV6).</summary>
+    public const int IPV6_HDRINCL = 36;
+    /// <summary><c>IPV6_RECVPKTINFO</c> (IPV6).</summary>
+    public const int IPV6_RECVPKTINFO = 49;
+    /// <summary><c>IPV6_PKTINFO</c> (IPV6).</summary>
+    public const int IPV6_PKTINFO = 50;
+    /// <summary><c>IPV6_RECVHOPLIMIT</c> (IPV6).</summary>
+    public const int IPV6_RECVHOPLIMIT = 51;
+    /// <summary><c>IPV6_HOPLIMIT</c> (IPV6).</summary>
+    public const int IPV6_HOPLIMIT = 52;
+    /// <summary><c>IPV6_RECVHOPOPTS</c> (IPV6).</summary>
+    public const int IPV6_RECVHOPOPTS = 53;
+    /// <summary><c>IPV6_HOPOPTS</c> (IPV6).</summary>
+    public const int IPV6_HOPOPTS = 54;
+    /// <summary>Alias of IPV6_HOPOPTS.</summary>
+    public const int IPV6_RXHOPOPTS = 54;
+    /// <summary><c>IPV6_RTHDRDSTOPTS</c> (IPV6).</summary>
+    public const int IPV6_RTHDRDSTOPTS = 55;
+    /// <summary><c>IPV6_RECVRTHDR</c> (IPV6).</summary>
+    public const int IPV6_RECVRTHDR = 56;
+    /// <summary><c>IPV6_RTHDR</c> (IPV6).</summary>
+    public const int IPV6_RTHDR = 57;
+    /// <summary><c>IPV6_RECVDSTOPTS</c> (IPV6).</summary>
+    public const int IPV6_RECVDSTOPTS = 58;
+    /// <summary><c>IPV6_DSTOPTS</c> (IPV6).</summary>
+    public const int IPV6_DSTOPTS = 59;
+    /// <summary>Alias of IPV6_DSTOPTS.</summary>
+    public const int IPV6_RXDSTOPTS = 59;
+    /// <summary><c>IPV6_RECVPATHMTU</c> (IPV6).</summary>
+    public const int IPV6_RECVPATHMTU = 60;
+    /// <summary><c>IPV6_PATHMTU</c> (IPV6).</summary>
+    public const int IPV6_PATHMTU = 61;
+    /// <summary><c>IPV6_DONTFRAG</c> (IPV6).</summary>
+    public const int IPV6_DONTFRAG = 62;
+    /// <summary><c>IPV6_RECVTCLASS</c> (IPV6).</summary>
+    public const int IPV6_RECVTCLASS = 66;
+    /// <summary><c>IPV6_TCLASS</c> (IPV6).</summary>
+    public const int IPV6_TCLASS = 67;
+    /// <summary><c>IPV6_AUTOFLOWLABEL</c> (IPV6).</summary>
+    public const int IPV6_AUTOFLOWLABEL = 70;
+    /// <summary><c>IPV6_ADDR_PREFERENCES</c> (IPV6).</summary>
+    public const int IPV6_ADDR_PREFERENCES = 72;
+    /// <summary><c>IPV6_MINHOPCOUNT</c> (IPV6).</summary>
+    public const int IPV6_MINHOPCOUNT = 73;
+    /// <summary>Control-message type carrying the original destination address.</summary>
+    public const int IPV6_ORIGDSTADDR = 74;
+    /// <summary>Option that asks for IPV6_ORIGDSTADDR control messages.</summary>
+    public const int IPV6_RECVORIGDSTADDR = 74;
+    /// <summary><c>IPV6_TRANSPARENT</c> (IPV6).</summary>
+    public const int IPV6_TRANSPARENT = 75;
+    /// <summary><c>IPV6_UNICAST_IF</c> (IPV6).</summary>
+    public const int IPV6_UNICAST_IF = 76;
+    /// <summary><c>IPV6_RECVFRAGSIZE</c> (IPV6).</summary>
+    public const int IPV6_RECVFRAGSIZE = 77;
+    /// <summary><c>IPV6_FREEBIND</c> (IPV6).</summary>
+    public const int IPV6_FREEBIND = 78;
+
+    // IPV6_PMTUDISC
+    /// <summary><c>IPV6_PMTUDISC_DONT</c> (IPV6_PMTUDISC).</summary>
+    public const int IPV6_PMTUDISC_DONT = 0;
+    /// <summary><c>IPV6_PMTUDISC_WANT</c> (IPV6_PMTUDISC).</summary>
+    public const int IPV6_PMTUDISC_WANT = 1;
+    /// <summary><c>IPV6_PMTUDISC_DO</c> (IPV6_PMTUDISC).</summary>
+    public const int IPV6_PMTUDISC_DO = 2;
+    /// <summary><c>IPV6_PMTUDISC_PROBE</c> (IPV6_PMTUDISC).</summary>
+    public const int IPV6_PMTUDISC_PROBE = 3;
+    /// <summary><c>IPV6_PMTUDISC_INTERFACE</c> (IPV6_PMTUDISC).</summary>
+    public const int IPV6_PMTUDISC_INTERFACE = 4;
+    /// <summary><c>IPV6_PMTUDISC_OMIT</c> (IPV6_PMTUDISC).</summary>
+    public const int IPV6_PMTUDISC_OMIT = 5;
+
+    // IPV6_PREFER_SRC
+    /// <summary><c>IPV6_PREFER_SRC_TMP</c> (IPV6_PREFER_SRC).</summary>
+    public const int IPV6_PREFER_SRC_TMP = 1;
+    /// <summary><c>IPV6_PREFER_SRC_PUBLIC</c> (IPV6_PREFER_SRC).</summary>
+    public const int IPV6_PREFER_SRC_PUBLIC = 2;
+    /// <summary><c>IPV6_PREFER_SRC_PUBTMP_DEFAULT</c> (IPV6_PREFER_SRC).</summary>
+    public const int IPV6_PREFER_SRC_PUBTMP_DEFAULT = 256;
+    /// <summary><c>IPV6_PREFER_SRC_COA</c> (IPV6_PREFER_SRC).</summary>
+    public const int IPV6_PREFER_SRC_COA = 4;
+    /// <summary><c>IPV6_PREFER_SRC_HOME</c> (IPV6_PREFER_SRC).</summary>
+    public const int IPV6_PREFER_SRC_HOME = 1024;
+    /// <summary><c>IPV6_PREFER_SRC_CGA</c> (IPV6_PREFER_SRC).</summary>
+    public const int IPV6_PREFER_SRC_CGA = 8;
+    /// <summary><c>IPV6_PREFER_SRC_NONCGA</c> (IPV6_PREFER_SRC).</summary>
+    public const int IPV6_PREFER_SRC_NONCGA = 2048;
+
+    // IPV6_FL
+    /// <summary><c>IPV6_FL_A_GET</c> (IPV6_FL).</summary>
+    public const int IPV6_FL_A_GET = 0;
+    /// <summary><c>IPV6_FL_A_PUT</c> (IPV6_FL).</summary>
+    public const int IPV6_FL_A_PUT = 1;
+    /// <summary><c>IPV6_FL_A_RENEW</c> (IPV6_FL).</summary>
+    public const int IPV6_FL_A_RENEW = 2;
+    /// <summary><c>IPV6_FL_F_CREATE</c> (IPV6_FL).</summary>
+    public const int IPV6_FL_F_CREATE = 1;
+    /// <summary><c>IPV6_FL_F_EXCL</c> (IPV6_FL).</summary>
+    public const int IPV6_FL_F_EXCL = 2;
+    /// <summary><c>IPV6_FL_F_REFLECT</c> (IPV6_FL).</summary>
+    public const int IPV6_FL_F_REFLECT = 4;
+    /// <summary><c>IPV6_FL_F_REMOTE</c> (IPV6_FL).</summary>
+    public const int IPV6_FL_F_REMOTE = 8;
+    /// <summary><c>IPV6_FL_S_NONE</c> (IPV6_FL).</summary>
+    public const int IPV6_FL_S_NONE = 0;
+    /// <summary><c>IPV6_FL_S_EXCL</c> (IPV6_FL).</summary>
+    public const int IPV6_FL_S_EXCL = 1;
+    /// <summary><c>IPV6_FL_S_PROCESS</c> (IPV6_FL).</summary>
+    public const int IPV6_FL_S_PROCESS = 2;
+    /// <summary><c>IPV6_FL_S_USER</c> (IPV6_FL).</summary>
+    public const int IPV6_FL_S_USER = 3;
+    /// <summary><c>IPV6_FL_S_ANY</c> (IPV6_FL).</summary>
+    public const int IPV6_FL_S_ANY = 255;
+    /// <summary><c>IPV6_FLOWINFO_FLOWLABEL</c> (IPV6_FL).</summary>
+    public const int IPV6_FLOWINFO_FLOWLABEL = 1048575;
+    /// <summary><c>IPV6_FLOWINFO_PRIORITY</c> (IPV6_FL).</summary>
+    public const int IPV6_FLOWINFO_PRIORITY = 267386880;
+
+    // IPV6_TLV
+    /// <summary><c>IPV6_TLV_PAD1</c> (IPV6_TLV).</summary>
+    public const int IPV6_TLV_PAD1 = 0;
+    /// <summary><c>IPV6_TLV_PADN</c> (IPV6_TLV).</summary>
+    public const int IPV6_TLV_PADN = 1;
+    /// <summary><c>IPV6_TLV_ROUTERALERT</c> (IPV6_TLV).</summary>
+    public const int IPV6_TLV_ROUTERALERT = 5;
+    /// <summary><c>IPV6_TLV_CALIPSO</c> (IPV6_TLV).</summary>
+    public const int IPV6_TLV_CALIPSO = 7;
+    /// <summary><c>IPV6_TLV_IOAM</c> (IPV6_TLV).</summary>
+    public const int IPV6_TLV_IOAM = 49;
+    /// <summary><c>IPV6_TLV_JUMBO</c> (IPV6_TLV).</summary>
+    public const int IPV6_TLV_JUMBO = 194;
+    /// <summary><c>IPV6_TLV_HAO</c> (IPV6_TLV).</summary>
+    public const int IPV6_TLV_HAO = 201;
+
+    // IPV6_RTHDR
+    /// <summary><c>IPV6_RTHDR_LOOSE</c> (IPV6_RTHDR).</summary>
+    public const int IPV6_RTHDR_LOOSE = 0;
+    /// <summary><c>IPV6_RTHDR_STRICT</c> (IPV6_RTHDR).</summary>
+    public const int IPV6_RTHDR_STRICT = 1;
+    /// <summary><c>IPV6_RTHDR_TYPE_0</c> (IPV6_RTHDR).</summary>
+    public const int IPV6_RTHDR_TYPE_0 = 0;
+    /// <summary><c>INET6_ADDRSTRLEN</c> (IPV6_RTHDR).</summary>
+    public const int INET6_ADDRSTRLEN = 46;
+
+    // ICMPV6
+    /// <summary><c>ICMPV6_DEST_UNREACH</c> (ICMPV6).</summary>
+    public const int ICMPV6_DEST_UNREACH = 1;
+    /// <summary><c>ICMPV6_PKT_TOOBIG</c> (ICMPV6).</summary>
+    public const int ICMPV6_PKT_TOOBIG = 2;
+    /// <summary><c>ICMPV6_TIME_EXCEED</c> (ICMPV6).</summary>
+    public const int ICMPV6_TIME_EXCEED = 3;
+    /// <summary><c>ICMPV6_PARAMPROB</c> (ICMPV6).</summary>
+    public const int ICMPV6_PARAMPROB = 4;
+    /// <summary><c>ICMPV6_ERRMSG_MAX</c> (ICMPV6).</summary>
+    public const int ICMPV6_ERRMSG_MAX = 127;
+    /// <summary><c>ICMPV6_INFOMSG_MASK</c> (ICMPV6).</summary>
+    public const int ICMPV6_INFOMSG_MASK = 128;
+    /// <summary><c>ICMPV6_ECHO_REQUEST</c> (ICMPV6).</summary>
+    public const int ICMPV6_ECHO_REQUEST = 128;
+    /// <summary><c>ICMPV6_ECHO_REPLY</c> (ICMPV6).</summary>
+    public const int ICMPV6_ECHO_REPLY = 129;
+    /// <summary><c>ICMPV6_MGM_QUERY</c> (ICMPV6).</summary>
+    public const int ICMPV6_MGM_QUERY = 130;
+    /// <summary><c>ICMPV6_MGM_REPORT</c> (ICMPV6).</summary>
+    public const int ICMPV6_MGM_REPORT = 131;
+    /// <summary><c>ICMPV6_MGM_REDUCTION</c> (ICMPV6).</summary>
+    public const int ICMPV6_MGM_REDUCTION = 132;
+    /// <summary><c>ICMPV6_NI_QUERY</c> (ICMPV6).</summary>
+    public const int ICMPV6_NI_QUERY = 139;
+    /// <summary><c>ICMPV6_NI_REPLY</c> (ICMPV6).</summary>
+    public const int ICMPV6_NI_REPLY = 140;
+    /// <summary><c>ICMPV6_MLD2_REPORT</c> (ICMPV6).</summary>
+    public const int ICMPV6_MLD2_REPORT = 143;
+    /// <summary><c>ICMPV6_DHAAD_REQUEST</c> (ICMPV6).</summary>
+    public const int ICMPV6_DHAAD_REQUEST = 144;
+    /// <summary><c>ICMPV6_DHAAD_REPLY</c> (ICMPV6).</summary>
+    public const int ICMPV6_DHAAD_REPLY = 145;
+    /// <summary><c>ICMPV6_MOBILE_PREFIX_SOL</c> (ICMPV6).</summary>
+    public const int ICMPV6_MOBILE_PREFIX_SOL = 146;
+    /// <summary><c>ICMPV6_MOBILE_PREFIX_ADV</c> (ICMPV6).</summary>
+    public const int ICMPV6_MOBILE_PREFIX_ADV = 147;
+    /// <summary><c>ICMPV6_MRDISC_ADV</c> (ICMPV6).</summary>
+    public const int ICMPV6_MRDISC_ADV = 151;
+    /// <summary><c>ICMPV6_EXT_ECHO_REQUEST</c> (ICMPV6).</summary>
+    public const int ICMPV6_EXT_ECHO_REQUEST = 160;
+    /// <summary><c>ICMPV6_EXT_ECHO_REPLY</c> (ICMPV6).</summary>
+    public const int ICMPV6_EXT_ECHO_REPLY = 161;
+
+    // ICMPV6_CODE
+    /// <summary><c>ICMPV6_NOROUTE</c> (ICMPV6_CODE).</summary>
+    public const int ICMPV6_NOROUTE = 0;
+    /// <summary><c>ICMPV6_ADM_PROHIBITED</c> (ICMPV6_CODE).</summary>
+    public const int ICMPV6_ADM_PROHIBITED = 1;
+    /// <summary><c>ICMPV6_NOT_NEIGHBOUR</c> (ICMPV6_CODE).</summary>
+    public const int ICMPV6_NOT_NEIGHBOUR = 2;
+    /// <summary><c>ICMPV6_ADDR_UNREACH</c> (ICMPV6_CODE).</summary>
+    public const int ICMPV6_ADDR_UNREACH = 3;
+    /// <summary><c>ICMPV6_PORT_UNREACH</c> (ICMPV6_CODE).</summary>
+    public const int ICMPV6_PORT_UNREACH = 4;
+    /// <summary><c>ICMPV6_POLICY_FAIL</c> (ICMPV6_CODE).</summary>
+    public const int ICMPV6_POLICY_FAIL = 5;
+    /// <summary><c>ICMPV6_REJECT_ROUTE</c> (ICMPV6_CODE).</summary>
+    public const int ICMPV6_REJECT_ROUTE = 6;
+    /// <summary><c>ICMPV6_EXC_HOPLIMIT</c> (ICMPV6_CODE).</summary>
+    public const int ICMPV6_EXC_HOPLIMIT = 0;
+    /// <summary><c>ICMPV6_EXC_FRAGTIME</c> (ICMPV6_CODE).</summary>
+    public const int ICMPV6_EXC_FRAGTIME = 1;
+    /// <summary><c>ICMPV6_HDR_FIELD</c> (ICMPV6_CODE).</summary>
+    public const int ICMPV6_HDR_FIELD = 0;
+    /// <summary><c>ICMPV6_UNK_NEXTHDR</c> (ICMPV6_CODE).</summary>
+    public const int ICMPV6_UNK_NEXTHDR = 1;
+    /// <summary><c>ICMPV6_UNK_OPTION</c> (ICMPV6_CODE).</summary>
+    public const int ICMPV6_UNK_OPTION = 2;
+    /// <summary><c>ICMPV6_HDR_INCOMP</c> (ICMPV6_CODE).</summary>
+    public const int ICMPV6_HDR_INCOMP = 3;
 }

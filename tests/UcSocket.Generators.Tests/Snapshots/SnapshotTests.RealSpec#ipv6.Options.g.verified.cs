@@ -7,14 +7,128 @@ namespace UcSocket;
 
 public static partial class SockOpt
 {
-    /// <summary><c>IPPROTO_IPV6</c> / <c>IPV6_MULTICAST_HOPS</c>: get and set as int.</summary>
-    public static readonly global::UcSocket.SocketOption<int, int> Ipv6MulticastHops = new("IPV6_MULTICAST_HOPS", 41, 18, global::UcSocket.Marshalling.ValueCodecs.Int32, global::UcSocket.Marshalling.ValueCodecs.Int32);
-    /// <summary><c>IPPROTO_IPV6</c> / <c>IPV6_MULTICAST_IF</c>: get and set as ifname.</summary>
-    public static readonly global::UcSocket.SocketOption<global::UcSocket.InterfaceId, global::UcSocket.InterfaceId> Ipv6MulticastIf = new("IPV6_MULTICAST_IF", 41, 17, global::UcSocket.Marshalling.ValueCodecs.InterfaceName, global::UcSocket.Marshalling.ValueCodecs.InterfaceName);
-    /// <summary><c>IPPROTO_IPV6</c> / <c>IPV6_MULTICAST_LOOP</c>: get and set as bool.</summary>
-    public static readonly global::UcSocket.SocketOption<bool, bool> Ipv6MulticastLoop = new("IPV6_MULTICAST_LOOP", 41, 19, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
+    /// <summary><c>IPPROTO_IPV6</c> / <c>IPV6_ADDRFORM</c>: get and set as int. Turn a connected IPv6 socket with an IPv4-mapped peer into an AF_INET socket; reads give the family.</summary>
+    public static readonly global::UcSocket.SocketOption<int, int> Ipv6Addrform = new("IPV6_ADDRFORM", 41, 1, global::UcSocket.Marshalling.ValueCodecs.Int32, global::UcSocket.Marshalling.ValueCodecs.Int32);
+    /// <summary><c>IPPROTO_IPV6</c> / <c>IPV6_2292PKTINFO</c>: get and set as bool. RFC 2292 name; deliver IPV6_2292PKTINFO control messages.</summary>
+    public static readonly global::UcSocket.SocketOption<bool, bool> Ipv6Rfc2292Pktinfo = new("IPV6_2292PKTINFO", 41, 2, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
+    /// <summary><c>IPPROTO_IPV6</c> / <c>IPV6_2292HOPOPTS</c>: get and set as bool. RFC 2292 name; deliver IPV6_2292HOPOPTS control messages.</summary>
+    public static readonly global::UcSocket.SocketOption<bool, bool> Ipv6Rfc2292Hopopts = new("IPV6_2292HOPOPTS", 41, 3, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
+    /// <summary><c>IPPROTO_IPV6</c> / <c>IPV6_2292DSTOPTS</c>: get and set as bool. RFC 2292 name; deliver IPV6_2292DSTOPTS control messages.</summary>
+    public static readonly global::UcSocket.SocketOption<bool, bool> Ipv6Rfc2292Dstopts = new("IPV6_2292DSTOPTS", 41, 4, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
+    /// <summary><c>IPPROTO_IPV6</c> / <c>IPV6_2292RTHDR</c>: get and set as bool. RFC 2292 name; deliver IPV6_2292RTHDR control messages.</summary>
+    public static readonly global::UcSocket.SocketOption<bool, bool> Ipv6Rfc2292Rthdr = new("IPV6_2292RTHDR", 41, 5, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
+    /// <summary><c>IPPROTO_IPV6</c> / <c>IPV6_2292PKTOPTIONS</c>: get and set as string. RFC 2292 sticky options as a control-message buffer; on stream sockets reads give those of the last segment.</summary>
+    public static readonly global::UcSocket.SocketOption<byte[], byte[]> Ipv6Rfc2292Pktoptions = new("IPV6_2292PKTOPTIONS", 41, 6, global::UcSocket.Marshalling.ValueCodecs.Bytes, global::UcSocket.Marshalling.ValueCodecs.Bytes);
+    /// <summary><c>IPPROTO_IPV6</c> / <c>IPV6_CHECKSUM</c>: get and set as int. Raw sockets; the offset of the checksum the kernel computes and checks (-1 for none).</summary>
+    public static readonly global::UcSocket.SocketOption<int, int> Ipv6Checksum = new("IPV6_CHECKSUM", 41, 7, global::UcSocket.Marshalling.ValueCodecs.Int32, global::UcSocket.Marshalling.ValueCodecs.Int32);
+    /// <summary><c>IPPROTO_IPV6</c> / <c>IPV6_2292HOPLIMIT</c>: get and set as bool. RFC 2292 name; deliver IPV6_2292HOPLIMIT control messages.</summary>
+    public static readonly global::UcSocket.SocketOption<bool, bool> Ipv6Rfc2292Hoplimit = new("IPV6_2292HOPLIMIT", 41, 8, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
+    /// <summary><c>IPPROTO_IPV6</c> / <c>IPV6_AUTHHDR</c>: get and set as bool. Obsolete RFC 2292 name that Linux never implemented as an option.</summary>
+    public static readonly global::UcSocket.SocketOption<bool, bool> Ipv6Authhdr = new("IPV6_AUTHHDR", 41, 10, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
+    /// <summary><c>IPPROTO_IPV6</c> / <c>IPV6_FLOWINFO</c>: get and set as bool. Deliver the flow information of datagrams (IPV6_FLOWINFO control message).</summary>
+    public static readonly global::UcSocket.SocketOption<bool, bool> Ipv6Flowinfo = new("IPV6_FLOWINFO", 41, 11, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
     /// <summary><c>IPPROTO_IPV6</c> / <c>IPV6_UNICAST_HOPS</c>: get and set as int.</summary>
     public static readonly global::UcSocket.SocketOption<int, int> Ipv6UnicastHops = new("IPV6_UNICAST_HOPS", 41, 16, global::UcSocket.Marshalling.ValueCodecs.Int32, global::UcSocket.Marshalling.ValueCodecs.Int32);
+    /// <summary><c>IPPROTO_IPV6</c> / <c>IPV6_MULTICAST_IF</c>: get and set as ifname.</summary>
+    public static readonly global::UcSocket.SocketOption<global::UcSocket.InterfaceId, global::UcSocket.InterfaceId> Ipv6MulticastIf = new("IPV6_MULTICAST_IF", 41, 17, global::UcSocket.Marshalling.ValueCodecs.InterfaceName, global::UcSocket.Marshalling.ValueCodecs.InterfaceName);
+    /// <summary><c>IPPROTO_IPV6</c> / <c>IPV6_MULTICAST_HOPS</c>: get and set as int.</summary>
+    public static readonly global::UcSocket.SocketOption<int, int> Ipv6MulticastHops = new("IPV6_MULTICAST_HOPS", 41, 18, global::UcSocket.Marshalling.ValueCodecs.Int32, global::UcSocket.Marshalling.ValueCodecs.Int32);
+    /// <summary><c>IPPROTO_IPV6</c> / <c>IPV6_MULTICAST_LOOP</c>: get and set as bool.</summary>
+    public static readonly global::UcSocket.SocketOption<bool, bool> Ipv6MulticastLoop = new("IPV6_MULTICAST_LOOP", 41, 19, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
+    /// <summary><c>IPPROTO_IPV6</c> / <c>IPV6_ADD_MEMBERSHIP</c>: write-only, struct ipv6_mreq.</summary>
+    public static readonly global::UcSocket.WriteOnlySocketOption<global::UcSocket.Ipv6Mreq> Ipv6AddMembership = new("IPV6_ADD_MEMBERSHIP", 41, 20, global::UcSocket.Marshalling.StructCodec<global::UcSocket.Ipv6Mreq>.Instance);
+    /// <summary><c>IPPROTO_IPV6</c> / <c>IPV6_DROP_MEMBERSHIP</c>: write-only, struct ipv6_mreq.</summary>
+    public static readonly global::UcSocket.WriteOnlySocketOption<global::UcSocket.Ipv6Mreq> Ipv6DropMembership = new("IPV6_DROP_MEMBERSHIP", 41, 21, global::UcSocket.Marshalling.StructCodec<global::UcSocket.Ipv6Mreq>.Instance);
+    /// <summary><c>IPPROTO_IPV6</c> / <c>IPV6_ROUTER_ALERT</c>: get and set as bool. Raw IPPROTO_RAW sockets only; receive forwarded packets with a Router Alert option of the given value.</summary>
+    public static readonly global::UcSocket.SocketOption<bool, bool> Ipv6RouterAlert = new("IPV6_ROUTER_ALERT", 41, 22, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
+    /// <summary><c>IPPROTO_IPV6</c> / <c>IPV6_MTU_DISCOVER</c>: get and set as int. Path MTU discovery mode (IPV6_PMTUDISC_*).</summary>
+    public static readonly global::UcSocket.SocketOption<int, int> Ipv6MtuDiscover = new("IPV6_MTU_DISCOVER", 41, 23, global::UcSocket.Marshalling.ValueCodecs.Int32, global::UcSocket.Marshalling.ValueCodecs.Int32);
+    /// <summary><c>IPPROTO_IPV6</c> / <c>IPV6_MTU</c>: get and set as int. Set, the largest packet this socket sends before fragmenting; read on a connected socket, the path MTU.</summary>
+    public static readonly global::UcSocket.SocketOption<int, int> Ipv6Mtu = new("IPV6_MTU", 41, 24, global::UcSocket.Marshalling.ValueCodecs.Int32, global::UcSocket.Marshalling.ValueCodecs.Int32);
+    /// <summary><c>IPPROTO_IPV6</c> / <c>IPV6_RECVERR</c>: get and set as bool. Queue errors for MSG_ERRQUEUE (IPV6_RECVERR control message).</summary>
+    public static readonly global::UcSocket.SocketOption<bool, bool> Ipv6Recverr = new("IPV6_RECVERR", 41, 25, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
     /// <summary><c>IPPROTO_IPV6</c> / <c>IPV6_V6ONLY</c>: get and set as bool.</summary>
     public static readonly global::UcSocket.SocketOption<bool, bool> Ipv6V6only = new("IPV6_V6ONLY", 41, 26, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
+    /// <summary><c>IPPROTO_IPV6</c> / <c>IPV6_JOIN_ANYCAST</c>: write-only, struct ipv6_mreq.</summary>
+    public static readonly global::UcSocket.WriteOnlySocketOption<global::UcSocket.Ipv6Mreq> Ipv6JoinAnycast = new("IPV6_JOIN_ANYCAST", 41, 27, global::UcSocket.Marshalling.StructCodec<global::UcSocket.Ipv6Mreq>.Instance);
+    /// <summary><c>IPPROTO_IPV6</c> / <c>IPV6_LEAVE_ANYCAST</c>: write-only, struct ipv6_mreq.</summary>
+    public static readonly global::UcSocket.WriteOnlySocketOption<global::UcSocket.Ipv6Mreq> Ipv6LeaveAnycast = new("IPV6_LEAVE_ANYCAST", 41, 28, global::UcSocket.Marshalling.StructCodec<global::UcSocket.Ipv6Mreq>.Instance);
+    /// <summary><c>IPPROTO_IPV6</c> / <c>IPV6_MULTICAST_ALL</c>: get and set as bool. Receive all groups joined on the system, not only this socket's.</summary>
+    public static readonly global::UcSocket.SocketOption<bool, bool> Ipv6MulticastAll = new("IPV6_MULTICAST_ALL", 41, 29, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
+    /// <summary><c>IPPROTO_IPV6</c> / <c>IPV6_ROUTER_ALERT_ISOLATE</c>: get and set as bool. Take only router alerts of this socket's namespace and none meant for others.</summary>
+    public static readonly global::UcSocket.SocketOption<bool, bool> Ipv6RouterAlertIsolate = new("IPV6_ROUTER_ALERT_ISOLATE", 41, 30, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
+    /// <summary><c>IPPROTO_IPV6</c> / <c>IPV6_RECVERR_RFC4884</c>: get and set as bool. Fill the RFC 4884 fields (len, flags) of queued ICMPv6 errors.</summary>
+    public static readonly global::UcSocket.SocketOption<bool, bool> Ipv6RecverrRfc4884 = new("IPV6_RECVERR_RFC4884", 41, 31, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
+    /// <summary><c>IPPROTO_IPV6</c> / <c>IPV6_FLOWLABEL_MGR</c>: write-only, struct in6_flowlabel_req. Get, renew or release a flow label. Write-only here: the kernel's read takes a request as input, which a plain getsockopt cannot pass.</summary>
+    public static readonly global::UcSocket.WriteOnlySocketOption<global::UcSocket.In6FlowlabelReq> Ipv6FlowlabelMgr = new("IPV6_FLOWLABEL_MGR", 41, 32, global::UcSocket.Marshalling.StructCodec<global::UcSocket.In6FlowlabelReq>.Instance);
+    /// <summary><c>IPPROTO_IPV6</c> / <c>IPV6_FLOWINFO_SEND</c>: get and set as bool. Send the flow information given in the destination address.</summary>
+    public static readonly global::UcSocket.SocketOption<bool, bool> Ipv6FlowinfoSend = new("IPV6_FLOWINFO_SEND", 41, 33, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
+    /// <summary><c>IPPROTO_IPV6</c> / <c>IPV6_IPSEC_POLICY</c>: write-only, string. An IPsec policy for this socket in the PF_KEY format (write-only); an empty value removes the socket's policies.</summary>
+    public static readonly global::UcSocket.WriteOnlySocketOption<byte[]> Ipv6IpsecPolicy = new("IPV6_IPSEC_POLICY", 41, 34, global::UcSocket.Marshalling.ValueCodecs.Bytes);
+    /// <summary><c>IPPROTO_IPV6</c> / <c>IPV6_XFRM_POLICY</c>: write-only, string. An IPsec policy for this socket as a struct xfrm_userpolicy_info (write-only); an empty value removes the socket's policies.</summary>
+    public static readonly global::UcSocket.WriteOnlySocketOption<byte[]> Ipv6XfrmPolicy = new("IPV6_XFRM_POLICY", 41, 35, global::UcSocket.Marshalling.ValueCodecs.Bytes);
+    /// <summary><c>IPPROTO_IPV6</c> / <c>IPV6_HDRINCL</c>: get and set as bool. Raw sockets only; the application supplies the IPv6 header.</summary>
+    public static readonly global::UcSocket.SocketOption<bool, bool> Ipv6Hdrincl = new("IPV6_HDRINCL", 41, 36, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
+    /// <summary><c>IPPROTO_IPV6</c> / <c>MCAST_JOIN_GROUP</c>: write-only, struct group_req.</summary>
+    public static readonly global::UcSocket.WriteOnlySocketOption<global::UcSocket.GroupReq> Ipv6McastJoinGroup = new("MCAST_JOIN_GROUP", 41, 42, global::UcSocket.Marshalling.StructCodec<global::UcSocket.GroupReq>.Instance);
+    /// <summary><c>IPPROTO_IPV6</c> / <c>MCAST_LEAVE_GROUP</c>: write-only, struct group_req.</summary>
+    public static readonly global::UcSocket.WriteOnlySocketOption<global::UcSocket.GroupReq> Ipv6McastLeaveGroup = new("MCAST_LEAVE_GROUP", 41, 45, global::UcSocket.Marshalling.StructCodec<global::UcSocket.GroupReq>.Instance);
+    /// <summary><c>IPPROTO_IPV6</c> / <c>MCAST_JOIN_SOURCE_GROUP</c>: write-only, struct group_source_req.</summary>
+    public static readonly global::UcSocket.WriteOnlySocketOption<global::UcSocket.GroupSourceReq> Ipv6McastJoinSourceGroup = new("MCAST_JOIN_SOURCE_GROUP", 41, 46, global::UcSocket.Marshalling.StructCodec<global::UcSocket.GroupSourceReq>.Instance);
+    /// <summary><c>IPPROTO_IPV6</c> / <c>MCAST_LEAVE_SOURCE_GROUP</c>: write-only, struct group_source_req.</summary>
+    public static readonly global::UcSocket.WriteOnlySocketOption<global::UcSocket.GroupSourceReq> Ipv6McastLeaveSourceGroup = new("MCAST_LEAVE_SOURCE_GROUP", 41, 47, global::UcSocket.Marshalling.StructCodec<global::UcSocket.GroupSourceReq>.Instance);
+    /// <summary><c>IPPROTO_IPV6</c> / <c>MCAST_BLOCK_SOURCE</c>: write-only, struct group_source_req.</summary>
+    public static readonly global::UcSocket.WriteOnlySocketOption<global::UcSocket.GroupSourceReq> Ipv6McastBlockSource = new("MCAST_BLOCK_SOURCE", 41, 43, global::UcSocket.Marshalling.StructCodec<global::UcSocket.GroupSourceReq>.Instance);
+    /// <summary><c>IPPROTO_IPV6</c> / <c>MCAST_UNBLOCK_SOURCE</c>: write-only, struct group_source_req.</summary>
+    public static readonly global::UcSocket.WriteOnlySocketOption<global::UcSocket.GroupSourceReq> Ipv6McastUnblockSource = new("MCAST_UNBLOCK_SOURCE", 41, 44, global::UcSocket.Marshalling.StructCodec<global::UcSocket.GroupSourceReq>.Instance);
+    /// <summary><c>IPPROTO_IPV6</c> / <c>MCAST_MSFILTER</c>: write-only, struct group_filter. Write-only here, as IP_MSFILTER (the kernel's read takes the group as input).</summary>
+    public static readonly global::UcSocket.WriteOnlySocketOption<global::UcSocket.GroupFilter> Ipv6McastMsfilter = new("MCAST_MSFILTER", 41, 48, global::UcSocket.Marshalling.StructCodec<global::UcSocket.GroupFilter>.Instance);
+    /// <summary><c>IPPROTO_IPV6</c> / <c>IPV6_RECVPKTINFO</c>: get and set as bool. Deliver an IPV6_PKTINFO control message (struct in6_pktinfo) with each datagram.</summary>
+    public static readonly global::UcSocket.SocketOption<bool, bool> Ipv6Recvpktinfo = new("IPV6_RECVPKTINFO", 41, 49, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
+    /// <summary><c>IPPROTO_IPV6</c> / <c>IPV6_PKTINFO</c>: write-only, struct in6_pktinfo. Sticky source address and interface for outgoing datagrams (write-only; the kernel has no read for it).</summary>
+    public static readonly global::UcSocket.WriteOnlySocketOption<global::UcSocket.In6Pktinfo> Ipv6Pktinfo = new("IPV6_PKTINFO", 41, 50, global::UcSocket.Marshalling.StructCodec<global::UcSocket.In6Pktinfo>.Instance);
+    /// <summary><c>IPPROTO_IPV6</c> / <c>IPV6_RECVHOPLIMIT</c>: get and set as bool. Deliver the hop limit of datagrams (IPV6_HOPLIMIT control message).</summary>
+    public static readonly global::UcSocket.SocketOption<bool, bool> Ipv6Recvhoplimit = new("IPV6_RECVHOPLIMIT", 41, 51, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
+    /// <summary><c>IPPROTO_IPV6</c> / <c>IPV6_HOPLIMIT</c>: get and set as bool. A control-message type in Linux (see IPV6_RECVHOPLIMIT); as an option the kernel refuses it.</summary>
+    public static readonly global::UcSocket.SocketOption<bool, bool> Ipv6Hoplimit = new("IPV6_HOPLIMIT", 41, 52, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
+    /// <summary><c>IPPROTO_IPV6</c> / <c>IPV6_RECVHOPOPTS</c>: get and set as bool. Deliver the hop-by-hop options of datagrams (IPV6_HOPOPTS control message).</summary>
+    public static readonly global::UcSocket.SocketOption<bool, bool> Ipv6Recvhopopts = new("IPV6_RECVHOPOPTS", 41, 53, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
+    /// <summary><c>IPPROTO_IPV6</c> / <c>IPV6_HOPOPTS</c>: get and set as string. Sticky hop-by-hop options header of outgoing packets (needs CAP_NET_RAW).</summary>
+    public static readonly global::UcSocket.SocketOption<byte[], byte[]> Ipv6Hopopts = new("IPV6_HOPOPTS", 41, 54, global::UcSocket.Marshalling.ValueCodecs.Bytes, global::UcSocket.Marshalling.ValueCodecs.Bytes);
+    /// <summary><c>IPPROTO_IPV6</c> / <c>IPV6_RTHDRDSTOPTS</c>: get and set as string. Sticky destination options header placed before the routing header (needs CAP_NET_RAW).</summary>
+    public static readonly global::UcSocket.SocketOption<byte[], byte[]> Ipv6Rthdrdstopts = new("IPV6_RTHDRDSTOPTS", 41, 55, global::UcSocket.Marshalling.ValueCodecs.Bytes, global::UcSocket.Marshalling.ValueCodecs.Bytes);
+    /// <summary><c>IPPROTO_IPV6</c> / <c>IPV6_RECVRTHDR</c>: get and set as bool. Deliver the routing header of datagrams (IPV6_RTHDR control message).</summary>
+    public static readonly global::UcSocket.SocketOption<bool, bool> Ipv6Recvrthdr = new("IPV6_RECVRTHDR", 41, 56, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
+    /// <summary><c>IPPROTO_IPV6</c> / <c>IPV6_RTHDR</c>: get and set as string. Sticky routing header of outgoing packets (needs CAP_NET_RAW; Linux accepts segment routing headers, type 4).</summary>
+    public static readonly global::UcSocket.SocketOption<byte[], byte[]> Ipv6Rthdr = new("IPV6_RTHDR", 41, 57, global::UcSocket.Marshalling.ValueCodecs.Bytes, global::UcSocket.Marshalling.ValueCodecs.Bytes);
+    /// <summary><c>IPPROTO_IPV6</c> / <c>IPV6_RECVDSTOPTS</c>: get and set as bool. Deliver the destination options of datagrams (IPV6_DSTOPTS control message).</summary>
+    public static readonly global::UcSocket.SocketOption<bool, bool> Ipv6Recvdstopts = new("IPV6_RECVDSTOPTS", 41, 58, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
+    /// <summary><c>IPPROTO_IPV6</c> / <c>IPV6_DSTOPTS</c>: get and set as string. Sticky destination options header of outgoing packets (needs CAP_NET_RAW).</summary>
+    public static readonly global::UcSocket.SocketOption<byte[], byte[]> Ipv6Dstopts = new("IPV6_DSTOPTS", 41, 59, global::UcSocket.Marshalling.ValueCodecs.Bytes, global::UcSocket.Marshalling.ValueCodecs.Bytes);
+    /// <summary><c>IPPROTO_IPV6</c> / <c>IPV6_RECVPATHMTU</c>: get and set as bool. Deliver IPV6_PATHMTU control messages when the path MTU changes or a packet is too big.</summary>
+    public static readonly global::UcSocket.SocketOption<bool, bool> Ipv6Recvpathmtu = new("IPV6_RECVPATHMTU", 41, 60, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
+    /// <summary><c>IPPROTO_IPV6</c> / <c>IPV6_PATHMTU</c>: read-only, struct ip6_mtuinfo. The path MTU of a connected socket.</summary>
+    public static readonly global::UcSocket.ReadOnlySocketOption<global::UcSocket.Ip6Mtuinfo> Ipv6Pathmtu = new("IPV6_PATHMTU", 41, 61, global::UcSocket.Marshalling.StructCodec<global::UcSocket.Ip6Mtuinfo>.Instance);
+    /// <summary><c>IPPROTO_IPV6</c> / <c>IPV6_DONTFRAG</c>: get and set as bool. Do not fragment outgoing datagrams; too big ones fail with EMSGSIZE.</summary>
+    public static readonly global::UcSocket.SocketOption<bool, bool> Ipv6Dontfrag = new("IPV6_DONTFRAG", 41, 62, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
+    /// <summary><c>IPPROTO_IPV6</c> / <c>IPV6_RECVTCLASS</c>: get and set as bool. Deliver the traffic class of datagrams (IPV6_TCLASS control message).</summary>
+    public static readonly global::UcSocket.SocketOption<bool, bool> Ipv6Recvtclass = new("IPV6_RECVTCLASS", 41, 66, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
+    /// <summary><c>IPPROTO_IPV6</c> / <c>IPV6_TCLASS</c>: get and set as int. The traffic class of outgoing packets.</summary>
+    public static readonly global::UcSocket.SocketOption<int, int> Ipv6Tclass = new("IPV6_TCLASS", 41, 67, global::UcSocket.Marshalling.ValueCodecs.Int32, global::UcSocket.Marshalling.ValueCodecs.Int32);
+    /// <summary><c>IPPROTO_IPV6</c> / <c>IPV6_AUTOFLOWLABEL</c>: get and set as bool. Generate flow labels automatically.</summary>
+    public static readonly global::UcSocket.SocketOption<bool, bool> Ipv6Autoflowlabel = new("IPV6_AUTOFLOWLABEL", 41, 70, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
+    /// <summary><c>IPPROTO_IPV6</c> / <c>IPV6_ADDR_PREFERENCES</c>: get and set as int. Source address preferences (IPV6_PREFER_SRC_*, RFC 5014).</summary>
+    public static readonly global::UcSocket.SocketOption<int, int> Ipv6AddrPreferences = new("IPV6_ADDR_PREFERENCES", 41, 72, global::UcSocket.Marshalling.ValueCodecs.Int32, global::UcSocket.Marshalling.ValueCodecs.Int32);
+    /// <summary><c>IPPROTO_IPV6</c> / <c>IPV6_MINHOPCOUNT</c>: get and set as int. Drop received packets with a lower hop limit (RFC 5082).</summary>
+    public static readonly global::UcSocket.SocketOption<int, int> Ipv6Minhopcount = new("IPV6_MINHOPCOUNT", 41, 73, global::UcSocket.Marshalling.ValueCodecs.Int32, global::UcSocket.Marshalling.ValueCodecs.Int32);
+    /// <summary><c>IPPROTO_IPV6</c> / <c>IPV6_RECVORIGDSTADDR</c>: get and set as bool. Deliver the original destination address (IPV6_ORIGDSTADDR control message).</summary>
+    public static readonly global::UcSocket.SocketOption<bool, bool> Ipv6Recvorigdstaddr = new("IPV6_RECVORIGDSTADDR", 41, 74, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
+    /// <summary><c>IPPROTO_IPV6</c> / <c>IPV6_TRANSPARENT</c>: get and set as bool. Transparent proxying (needs CAP_NET_ADMIN).</summary>
+    public static readonly global::UcSocket.SocketOption<bool, bool> Ipv6Transparent = new("IPV6_TRANSPARENT", 41, 75, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
+    /// <summary><c>IPPROTO_IPV6</c> / <c>IPV6_UNICAST_IF</c>: get and set as ifname_be32. The interface for unicast packets; the kernel takes and returns the index in network byte order (ucode passes it in host order, which names another interface).</summary>
+    public static readonly global::UcSocket.SocketOption<global::UcSocket.InterfaceId, global::UcSocket.InterfaceId> Ipv6UnicastIf = new("IPV6_UNICAST_IF", 41, 76, global::UcSocket.Marshalling.ValueCodecs.InterfaceNameBigEndian, global::UcSocket.Marshalling.ValueCodecs.InterfaceNameBigEndian);
+    /// <summary><c>IPPROTO_IPV6</c> / <c>IPV6_RECVFRAGSIZE</c>: get and set as bool. Deliver the largest fragment size of reassembled datagrams (IPV6_RECVFRAGSIZE control message).</summary>
+    public static readonly global::UcSocket.SocketOption<bool, bool> Ipv6Recvfragsize = new("IPV6_RECVFRAGSIZE", 41, 77, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
+    /// <summary><c>IPPROTO_IPV6</c> / <c>IPV6_FREEBIND</c>: get and set as bool. Allow binding to an address that is not (yet) local.</summary>
+    public static readonly global::UcSocket.SocketOption<bool, bool> Ipv6Freebind = new("IPV6_FREEBIND", 41, 78, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
 }

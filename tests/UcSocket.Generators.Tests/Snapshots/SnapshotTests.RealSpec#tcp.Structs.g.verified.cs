@@ -1310,17 +1310,17 @@ public partial record struct TcpMd5sig : global::UcSocket.ISpecStruct<TcpMd5sig>
             global::System.Span<byte> padded = stackalloc byte[216];
             padded.Clear();
             source.CopyTo(padded);
-            return ReadCore(padded);
+            return ReadCore(padded, source.Length);
         }
-        return ReadCore(source);
+        return ReadCore(source, 216);
     }
 
-    private static TcpMd5sig ReadCore(global::System.ReadOnlySpan<byte> s)
+    private static TcpMd5sig ReadCore(global::System.ReadOnlySpan<byte> s, int available)
     {
         var v = new TcpMd5sig();
         unchecked
         {
-            v.Address = global::UcSocket.Marshalling.SpecFields.ReadSockaddr(s.Slice(0, 128));
+            v.Address = global::UcSocket.Marshalling.SpecFields.ReadSockaddr(s.Slice(0, 128), available - 0);
             v.Flags = s.Slice(128)[0];
             v.PrefixLength = s.Slice(129)[0];
             v.KeyLength = global::System.Runtime.InteropServices.MemoryMarshal.Read<ushort>(s.Slice(130));

@@ -45,6 +45,11 @@ public class ReadmeCoverageTests
             .ToDictionary(g => g.Key, g => g.Select(c => c.Key)
                 .OrderBy(n => (g.Key == 1 || g.Key >= 256) == n.StartsWith("SOL_", StringComparison.Ordinal) ? 0 : 1)
                 .ThenBy(n => n, StringComparer.Ordinal).First());
+        // The name the spec's entries give a level wins (IPPROTO_IP, not IPPROTO_HOPOPTS, which is 0 too).
+        var constants = Constants();
+        foreach (var g in SpecRows.Options.Concat(SpecRows.Cmsgs).Select(r => r.Level).Distinct().Where(constants.ContainsKey)
+                     .GroupBy(n => constants[n]))
+            levels[g.Key] = g.OrderBy(n => n, StringComparer.Ordinal).First();
         string LevelName(int level) => levels.TryGetValue(level, out var n) ? n : level.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
         var options = SpecRegistry.Options.GroupBy(o => o.Level).ToDictionary(g => g.Key, g => g.ToList());

@@ -34,7 +34,8 @@ internal static class SpecRows
 
     public static IReadOnlyList<SpecRow> Cmsgs => s_rows.Value.Where(r => r.Kind == "cmsg").ToList();
 
-    public static SpecRow Option(string name) => Options.Single(r => r.Name == name);
+    /// <summary>An option row by name, or by LEVEL/NAME where the name is used at more than one level.</summary>
+    public static SpecRow Option(string name) => Options.Single(r => r.Name == name || r.Level + "/" + r.Name == name);
 
     public static SpecRow Cmsg(string levelAndType) => Cmsgs.Single(r => r.Level + "/" + r.Name == levelAndType);
 
