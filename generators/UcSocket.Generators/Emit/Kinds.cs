@@ -21,6 +21,8 @@ internal static class Kinds
         "none" => ("global::UcSocket.NoValue", Codecs + ".None"),
         "sockaddr" => ("global::UcSocket.SocketAddress", Codecs + ".SocketAddress"),
         "fds" => ("global::UcSocket.FileDescriptors", Codecs + ".FileDescriptors"),
+        "uint64" => ("ulong", Codecs + ".UInt64"),
+        "uintlist" => ("uint[]", Codecs + ".UInt32List"),
         _ => ($"global::{ns}.{kind.TypeName}", $"global::UcSocket.Marshalling.StructCodec<global::{ns}.{kind.TypeName}>.Instance"),
     };
 }

@@ -16,7 +16,7 @@ public static class SpecParser
         { "headers", "constants", "structs", "options", "cmsgs", "families" };
 
     private static readonly HashSet<string> OptionKinds = new(StringComparer.Ordinal)
-        { "bool", "int", "uint", "string", "cstring", "ifname", "ipv4", "ipv6", "none" };
+        { "bool", "int", "uint", "string", "cstring", "ifname", "ipv4", "ipv6", "none", "uint64", "uintlist" };
 
     private static readonly HashSet<string> PayloadKinds = new(StringComparer.Ordinal)
         { "int", "uint", "be32", "bytes", "sockaddr", "fds" };

@@ -492,4 +492,102 @@ public static class ValueCodecs
             return true;
         }
     }
+
+    /// <summary><c>uint64</c>: a native-order 64-bit unsigned integer (e.g. the AF_VSOCK buffer sizes).</summary>
+    public static readonly ValueCodec<ulong> UInt64 = new UInt64Codec();
+
+    private sealed class UInt64Codec : ValueCodec<ulong>
+    {
+        public override string Description => "__u64";
+        public override int ReadBufferSize => 8;
+        public override bool TryRead(ReadOnlySpan<byte> source, out ulong value, out string? error)
+        {
+            value = 0;
+            if (source.Length != 8)
+            {
+                error = BadLength(Description, source.Length);
+                return false;
+            }
+            value = MemoryMarshal.Read<ulong>(source);
+            error = null;
+            return true;
+        }
+        public override int GetSize(in ulong value) => 8;
+        public override bool TryWrite(in ulong value, Span<byte> destination, out int written, out string? error)
+        {
+            written = 8;
+            error = null;
+            return MemoryMarshal.TryWrite(destination, in value);
+        }
+        public override object? ToUcode(in ulong value) => value;
+        public override bool TryFromUcode(object? value, out ulong result, out string? error)
+        {
+            if (UcodeValue.TryToUInt64(value, out result))
+            {
+                error = null;
+                return true;
+            }
+            error = $"Unable to convert value to unsigned 64-bit integer ({UcodeValue.Describe(value)} is not a uint64)";
+            return false;
+        }
+    }
+
+    /// <summary><c>uintlist</c>: an array of native-order 32-bit unsigned integers of any length (e.g. NETLINK_LIST_MEMBERSHIPS).</summary>
+    public static readonly ValueCodec<uint[]> UInt32List = new UInt32ListCodec();
+
+    private sealed class UInt32ListCodec : ValueCodec<uint[]>
+    {
+        public override string Description => "__u32[]";
+        public override int ReadBufferSize => 64;
+        public override bool IsVariableSize => true;
+        public override bool TryRead(ReadOnlySpan<byte> source, out uint[] value, out string? error)
+        {
+            value = Array.Empty<uint>();
+            if (source.Length % 4 != 0)
+            {
+                error = BadLength(Description, source.Length);
+                return false;
+            }
+            value = MemoryMarshal.Cast<byte, uint>(source).ToArray();
+            error = null;
+            return true;
+        }
+        public override int GetSize(in uint[] value) => value.Length * 4;
+        public override bool TryWrite(in uint[] value, Span<byte> destination, out int written, out string? error)
+        {
+            written = value.Length * 4;
+            error = null;
+            return MemoryMarshal.AsBytes(value.AsSpan()).TryCopyTo(destination);
+        }
+        public override object? ToUcode(in uint[] value) => value;
+        public override bool TryFromUcode(object? value, out uint[] result, out string? error)
+        {
+            result = Array.Empty<uint>();
+            error = null;
+            switch (value)
+            {
+                case uint[] typed:
+                    result = typed;
+                    return true;
+                case null:
+                    return true;
+                case string:
+                case not IEnumerable:
+                    error = $"Expecting an array of unsigned integers, got {UcodeValue.Describe(value)}";
+                    return false;
+            }
+            var items = new List<uint>();
+            foreach (var item in (IEnumerable)value)
+            {
+                if (!UcodeValue.TryToRange(item, 0, uint.MaxValue, out long n))
+                {
+                    error = $"Item {items.Count} is not an unsigned 32-bit integer ({UcodeValue.Describe(item)})";
+                    return false;
+                }
+                items.Add((uint)n);
+            }
+            result = items.ToArray();
+            return true;
+        }
+    }
 }
