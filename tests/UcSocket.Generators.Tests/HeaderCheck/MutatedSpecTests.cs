@@ -30,19 +30,22 @@ public sealed class MutatedHeaderCheck
         Edit(texts, "families.yaml", "{ c: sin6_scope_id,", "{ c: sin6_scope,");
         Edit(texts, "tcp_states.yaml", "TCP_LISTEN: { value: 10,", "TCP_LISTEN: { value: 11,");
 
-        // A file whose names the headers lack (netlink lives in linux/netlink.h), and a correct nested struct.
+        // A file whose names the headers lack (they live in linux/netlink.h, and the real spec does not use them),
+        // and a correct nested struct.
         texts.Add(new SpecText(Path.Combine(specDir, "zz_extra.yaml"), """
             headers: [sys/socket.h, netinet/in.h]
             constants:
               NETLINK:
-                NETLINK_ROUTE: 0
+                MAX_LINKS: 32
             structs:
-              sockaddr_nl:
+              nl_mmap_hdr:
                 fields:
-                  - { c: nl_family, name: family, type: sa_family_t }
-                  - { c: nl_pad, name: pad, type: unsigned short }
-                  - { c: nl_pid, name: pid, type: __u32 }
-                  - { c: nl_groups, name: groups, type: __u32 }
+                  - { c: nm_status, name: status, type: unsigned int }
+                  - { c: nm_len, name: len, type: unsigned int }
+                  - { c: nm_group, name: group, type: __u32 }
+                  - { c: nm_pid, name: pid, type: __u32 }
+                  - { c: nm_uid, name: uid, type: __u32 }
+                  - { c: nm_gid, name: gid, type: __u32 }
               sockaddr_storage:
                 fields:
                   - { c: ss_family, name: family, type: sa_family_t }
@@ -110,8 +113,8 @@ public class MutatedSpecTests : IClassFixture<MutatedHeaderCheck>
         "struct sockaddr_in.sin_addr: shape spec=integer headers=struct",
         "struct sockaddr_in6.sin6_scope: missing from the headers: struct sockaddr_in6 has no such member",
         "TCP_LISTEN: value spec=11 headers=10",
-        "NETLINK_ROUTE: missing from the headers of zz_extra.yaml (sys/socket.h, netinet/in.h)",
-        "struct sockaddr_nl: missing from the headers of zz_extra.yaml (sys/socket.h, netinet/in.h)",
+        "MAX_LINKS: missing from the headers of zz_extra.yaml (sys/socket.h, netinet/in.h)",
+        "struct nl_mmap_hdr: missing from the headers of zz_extra.yaml (sys/socket.h, netinet/in.h)",
     };
 
     private readonly MutatedHeaderCheck _check;
