@@ -19,7 +19,9 @@ internal static class PacketScenarios
     public static ReceivedMessage AuxData()
     {
         Namespace.RequirePrivateNetworkNamespace();
+        // 50 bytes, unique to this call: two of these scenarios may run at once, each receiving both frames.
         var payload = Enumerable.Range(0, 50).Select(i => (byte)('A' + i % 26)).ToArray();
+        Guid.NewGuid().TryWriteBytes(payload);
         using var receiver = Create(AF_PACKET, SOCK_RAW, 0)!;
         Assert.True(receiver.SetOpt(SOL_PACKET, PACKET_AUXDATA, true), receiver.Error());
         Assert.True(receiver.SetOpt(SOL_SOCKET, SO_RCVTIMEO, new Dictionary<string, object?> { ["sec"] = 5 }), receiver.Error());
