@@ -11,15 +11,16 @@ namespace UcSocket;
 /// Turns what a ucode user may pass as an address into a <see cref="SocketAddress"/>: strings
 /// (<c>"1.2.3.4"</c>, <c>"1.2.3.4:80"</c>, <c>"[::1]:80"</c>, <c>"fe80::1%lo"</c>, paths containing <c>/</c>,
 /// abstract names starting with <c>@</c> or NUL), 4- and 16-element byte arrays, dictionaries with the seed's
-/// field names (family inferred from <c>path</c> or a <c>:</c> in <c>address</c>), or a SocketAddress itself.
+/// field names (family inferred from <c>path</c>, <c>cid</c> (AF_VSOCK), <c>groups</c> or <c>port_id</c> (AF_NETLINK)
+/// or a <c>:</c> in <c>address</c>), or a SocketAddress itself.
 /// Error texts are ucode's.
 /// </summary>
 public static class AddressConversion
 {
-    private const int AF_UNIX = 1, AF_INET = 2, AF_INET6 = 10, AF_PACKET = 17;
+    private const int AF_UNIX = 1, AF_INET = 2, AF_INET6 = 10, AF_NETLINK = 16, AF_PACKET = 17, AF_VSOCK = 40;
 
     private static readonly HashSet<string> Keys = new(StringComparer.Ordinal)
-        { "family", "address", "port", "flowinfo", "interface", "path", "protocol", "hardware_type", "packet_type" };
+        { "family", "address", "port", "flowinfo", "interface", "path", "protocol", "hardware_type", "packet_type", "port_id", "groups", "cid" };
 
     /// <summary>Converts <paramref name="value"/>; on failure <paramref name="error"/> says why in ucode's words.</summary>
     public static bool TryConvert(object? value, out SocketAddress? address, out ErrorInfo error)
@@ -186,6 +187,8 @@ public static class AddressConversion
         if (family == 0)
         {
             if (d.TryGetValue("path", out var p) && p is string) family = AF_UNIX;
+            else if (Get(d, "cid") is not null) family = AF_VSOCK;
+            else if (Get(d, "groups") is not null || Get(d, "port_id") is not null) family = AF_NETLINK;
             else family = d.TryGetValue("address", out var a) && a is string s && s.Contains(':') ? AF_INET6 : AF_INET;
         }
 
@@ -238,6 +241,9 @@ public static class AddressConversion
         if (!Small(d, "protocol", 65535, "Invalid protocol number", v => result.Protocol = v, out error)) return false;
         if (!Small(d, "hardware_type", 65535, "Invalid hardware type", v => result.HardwareType = v, out error)) return false;
         if (!Small(d, "packet_type", 255, "Invalid packet type", v => result.PacketType = v, out error)) return false;
+        if (!Word(d, "port_id", "Invalid port ID", v => result.PortId = v, out error)) return false;
+        if (!Word(d, "groups", "Invalid multicast group mask", v => result.Groups = v, out error)) return false;
+        if (!Word(d, "cid", "Invalid context ID", v => result.Cid = v, out error)) return false;
         if (family == AF_UNIX && result.Path is null) return Fail("Invalid path value", out error);
         address = result;
         return true;
@@ -249,6 +255,15 @@ public static class AddressConversion
         if (Get(d, key) is not { } v) return true;
         if (!UcodeValue.TryToRange(v, 0, max, out long n)) return Fail(message, out error);
         set((int)n);
+        return true;
+    }
+
+    private static bool Word(IReadOnlyDictionary<string, object?> d, string key, string message, Action<uint> set, out ErrorInfo error)
+    {
+        error = default;
+        if (Get(d, key) is not { } v) return true;
+        if (!UcodeValue.TryToRange(v, 0, uint.MaxValue, out long n)) return Fail(message, out error);
+        set((uint)n);
         return true;
     }
 

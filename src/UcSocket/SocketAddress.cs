@@ -5,8 +5,9 @@ namespace UcSocket;
 
 /// <summary>
 /// A socket address with the seed's fields: <c>family</c>, <c>address</c>, <c>port</c>, <c>flowinfo</c>,
-/// <c>interface</c>, <c>path</c>, <c>protocol</c>, <c>hardware_type</c>, <c>packet_type</c>.
-/// Which fields apply depends on the family (AF_INET, AF_INET6, AF_UNIX, AF_PACKET, ...).
+/// <c>interface</c>, <c>path</c>, <c>protocol</c>, <c>hardware_type</c>, <c>packet_type</c>; and, for the families
+/// ucode lacks, <c>port_id</c> and <c>groups</c> (AF_NETLINK) and <c>cid</c> and <c>port_id</c> (AF_VSOCK).
+/// Which fields apply depends on the family (AF_INET, AF_INET6, AF_UNIX, AF_PACKET, AF_NETLINK, AF_VSOCK).
 /// </summary>
 public sealed class SocketAddress
 {
@@ -40,6 +41,19 @@ public sealed class SocketAddress
     /// <summary>Packet type (AF_PACKET).</summary>
     public int? PacketType { get; set; }
 
+    /// <summary>
+    /// A 32-bit port identifier, <c>port_id</c>: the netlink port ID (AF_NETLINK <c>nl_pid</c>: 0 is the kernel; a
+    /// process's first socket usually gets its PID, later ones other unique numbers) or the vsock port (AF_VSOCK
+    /// <c>svm_port</c>; <c>VMADDR_PORT_ANY</c> binds any). <see cref="Port"/> stays the 16-bit IP port.
+    /// </summary>
+    public uint? PortId { get; set; }
+
+    /// <summary>Netlink multicast group mask (AF_NETLINK <c>nl_groups</c>): bit n - 1 for group n (groups 1 to 32).</summary>
+    public uint? Groups { get; set; }
+
+    /// <summary>vsock context ID (AF_VSOCK <c>svm_cid</c>): <c>VMADDR_CID_ANY</c>, <c>VMADDR_CID_LOCAL</c>, <c>VMADDR_CID_HOST</c>, a guest's CID.</summary>
+    public uint? Cid { get; set; }
+
     /// <summary>A copy with the same fields (so a call can adjust it without touching the caller's object).</summary>
     internal SocketAddress Clone() => (SocketAddress)MemberwiseClone();
 
@@ -58,6 +72,9 @@ public sealed class SocketAddress
         Protocol = source.Protocol;
         HardwareType = source.HardwareType;
         PacketType = source.PacketType;
+        PortId = source.PortId;
+        Groups = source.Groups;
+        Cid = source.Cid;
     }
 
     /// <summary>The ucode-style form: a dictionary with the seed's field names, holding only the fields that are set.</summary>
@@ -72,13 +89,21 @@ public sealed class SocketAddress
         if (Protocol is not null) d["protocol"] = Protocol.Value;
         if (HardwareType is not null) d["hardware_type"] = HardwareType.Value;
         if (PacketType is not null) d["packet_type"] = PacketType.Value;
+        if (PortId is not null) d["port_id"] = PortId.Value;
+        if (Groups is not null) d["groups"] = Groups.Value;
+        if (Cid is not null) d["cid"] = Cid.Value;
         return d;
     }
 
-    /// <summary>Text as ucode users read it: <c>1.2.3.4:80</c>, <c>[::1]:80</c>, a path, or the hardware address.</summary>
+    /// <summary>
+    /// Text as ucode users read it: <c>1.2.3.4:80</c>, <c>[::1]:80</c>, a path, or the hardware address; a vsock
+    /// address as <c>cid:port</c>, a netlink address as its port ID.
+    /// </summary>
     public override string ToString()
     {
         if (Path is not null) return Path;
+        if (Cid is not null) return string.Create(CultureInfo.InvariantCulture, $"{Cid}:{PortId}");
+        if (Address is null && PortId is not null) return PortId.Value.ToString(CultureInfo.InvariantCulture);
         if (Address is null) return "";
         if (Port is null) return Address;
         return Address.Contains(':')

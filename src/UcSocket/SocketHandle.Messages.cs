@@ -128,7 +128,8 @@ public sealed partial class SocketHandle
     /// </param>
     /// <param name="flags">Bitwise-or of <c>MSG_*</c> flags, e.g. <c>MSG_PEEK | MSG_TRUNC</c>.</param>
     /// <remarks>
-    /// <c>MSG_CMSG_CLOEXEC</c> is always passed, so received descriptors are close-on-exec. Every received
+    /// <c>MSG_CMSG_CLOEXEC</c> is always passed, so received descriptors are close-on-exec (packet sockets, on which
+    /// no descriptor can arrive, refuse the flag: there the receive is done without it). Every received
     /// descriptor is owned by the returned message (see <see cref="ReceivedMessage"/>), including those of a
     /// truncated control buffer; none is left open on any error path. Control messages are decoded through the
     /// registry; unknown ones, and payloads that do not decode, come back as raw <c>byte[]</c>.
@@ -173,11 +174,21 @@ public sealed partial class SocketHandle
                     Control = controlSize > 0 ? pControl : null,
                     ControlLength = (nuint)controlSize,
                 };
-                do
+                int cloexec = Sockets.MSG_CMSG_CLOEXEC;
+                while (true)
                 {
-                    received = LibC.recvmsg(fd, (msghdr*)&msg, flags | Sockets.MSG_CMSG_CLOEXEC);
+                    received = LibC.recvmsg(fd, (msghdr*)&msg, flags | cloexec);
+                    if (received >= 0) break;
+                    errno = LibC.errno;
+                    if (errno == EINTR) continue;
+                    // Packet sockets refuse MSG_CMSG_CLOEXEC (EINVAL) before taking a packet; no descriptor arrives on them.
+                    if (errno == EINVAL && cloexec != 0 && (flags & Sockets.MSG_CMSG_CLOEXEC) == 0)
+                    {
+                        cloexec = 0;
+                        continue;
+                    }
+                    break;
                 }
-                while (received < 0 && (errno = LibC.errno) == EINTR);
                 msgFlags = msg.Flags;
                 nameLength = (int)Math.Min(msg.NameLength, (uint)name.Length);
                 controlLength = (int)Math.Min(msg.ControlLength, (nuint)controlSize);

@@ -175,6 +175,9 @@ public sealed partial class SocketHandle : IDisposable, IFileDescriptorOwner
     /// <summary>Reads a typed option whose value is bytes; null on error.</summary>
     public byte[]? GetOpt(IReadableOption<byte[]> option) => TryGetOpt(option, out byte[] value) ? value : null;
 
+    /// <summary>Reads a typed option whose value is a list of 32-bit words (e.g. <c>SockOpt.NetlinkListMemberships</c>); null on error.</summary>
+    public uint[]? GetOpt(IReadableOption<uint[]> option) => TryGetOpt(option, out uint[] value) ? value : null;
+
     /// <summary>Reads a typed option; false on error (see <see cref="Error()"/>). Allocates nothing for fixed-size values.</summary>
     public bool TryGetOpt<T>(IReadableOption<T> option, out T value)
     {

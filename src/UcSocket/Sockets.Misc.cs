@@ -37,7 +37,8 @@ public static partial class Sockets
     /// <param name="value">
     /// An address string (<c>"192.168.0.1:8080"</c>, <c>"[fe80::1%lo]:80"</c>, <c>"fe80::1%2"</c>, a path containing
     /// <c>/</c>, <c>"@abstract"</c>), a 4- or 16-byte array, a dictionary with the <see cref="SocketAddress"/> field
-    /// names (family inferred from <c>path</c> or a <c>:</c> in <c>address</c> when absent), or a SocketAddress.
+    /// names (family inferred when absent from <c>path</c>, <c>cid</c>, <c>groups</c> or <c>port_id</c>, or a <c>:</c> in
+    /// <c>address</c>), or a SocketAddress.
     /// </param>
     /// <returns>
     /// The normalised address (the port is 0 when none was given, an IPv6 scope is given by interface index), or

@@ -6,7 +6,8 @@ namespace UcSocket.Generators.Emit;
 /// <summary>
 /// Emits an address-family codec: SocketAddress &lt;-&gt; sockaddr bytes, through the family's generated struct.
 /// Struct fields map to SocketAddress properties by their ucode names (family, address, port, flowinfo,
-/// interface, path, protocol, hardware_type, packet_type); error texts are ucode's.
+/// interface, path, protocol, hardware_type, packet_type, and the 32-bit port_id, groups and cid of the families
+/// ucode lacks); error texts are ucode's.
 /// </summary>
 internal static class FamilyEmitter
 {
@@ -58,6 +59,11 @@ internal static class FamilyEmitter
                 case "flowinfo":
                     w.Line($"a.FlowInfo = (uint)s.{p};");
                     break;
+                case "port_id":
+                case "groups":
+                case "cid":
+                    w.Line($"a.{WordProperty(fl.Field.Name)} = (uint)s.{p};");
+                    break;
             }
         }
         w.Line("address = a;");
@@ -69,6 +75,8 @@ internal static class FamilyEmitter
         w.Line("length = 0;");
         w.Line($"var s = new {t}();");
         string lengthExpr = $"{s.Size}";
+        if (s.Fields.Any(x => x.Field.Name == "port_id") && !s.Fields.Any(x => x.Field.Name == "port"))
+            w.Line($"if (a.Port is not null) {{ error = \"Invalid port number ({f.Name} addresses take port_id)\"; return false; }}");
         foreach (var fl in s.Fields)
         {
             var p = fl.Field.Property;
@@ -134,6 +142,19 @@ internal static class FamilyEmitter
                         w.Close();
                         break;
                     }
+                case "port_id":
+                case "groups":
+                case "cid":
+                    {
+                        var prop = WordProperty(fl.Field.Name);
+                        var msg = fl.Field.Name switch { "port_id" => "Invalid port ID", "groups" => "Invalid multicast group mask", _ => "Invalid context ID" };
+                        w.Open($"if (a.{prop} is {{ }} v{p})");
+                        if (fl.ElementSize < 4)
+                            w.Line($"if (v{p} > {(1L << (fl.ElementSize * 8)) - 1}u) {{ error = \"{msg}\"; return false; }}");
+                        w.Line($"s.{p} = unchecked(({fl.ClrType})v{p});");
+                        w.Close();
+                        break;
+                    }
             }
         }
         w.Line("if (!s.TryWrite(destination, out error)) return false;");
@@ -142,4 +163,6 @@ internal static class FamilyEmitter
         w.Close();
         w.Close();
     }
+
+    private static string WordProperty(string name) => name switch { "port_id" => "PortId", "groups" => "Groups", _ => "Cid" };
 }

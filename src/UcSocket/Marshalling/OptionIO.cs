@@ -55,6 +55,8 @@ internal static unsafe class OptionIO
             while (true)
             {
                 int capacity = codec.IsVariableSize ? buffer.Length : size;
+                // Some options read an input from the buffer (PACKET_HDRLEN takes a TPACKET version): pass zeros, not stack garbage.
+                buffer[..capacity].Clear();
                 socklen_t len = (uint)capacity;
                 int rc;
                 fixed (byte* p = buffer)

@@ -141,6 +141,19 @@ public class HeaderCheckTests : IClassFixture<RepoHeaderCheck>
     [InlineData("struct group_filter size", 272)]
     [InlineData("struct group_filter.gf_slist offset", 144)]
     [InlineData("struct in6_flowlabel_req size", 32)]
+    [InlineData("SOL_NETLINK value", 270)]
+    [InlineData("AF_VSOCK value", 40)]
+    [InlineData("PACKET_FANOUT value", 18)]
+    [InlineData("ETH_P_ALL value", 3)]
+    [InlineData("ARPHRD_LOOPBACK value", 772)]
+    [InlineData("struct sockaddr_nl size", 12)]
+    [InlineData("struct sockaddr_nl.nl_groups offset", 8)]
+    [InlineData("struct sockaddr_vm size", 16)]
+    [InlineData("struct sockaddr_vm.svm_cid offset", 8)]
+    [InlineData("struct tpacket_auxdata size", 20)]
+    [InlineData("struct tpacket_hdr size", 32)]
+    [InlineData("struct fanout_args.max_num_members offset", 4)]
+    [InlineData("struct ethhdr size", 14)]
     public void ReadsTheHeaders(string fact, long expected)
     {
         Assert.True(_check.Result.Facts.TryGetValue(fact, out var actual), $"no fact '{fact}'");

@@ -42,14 +42,16 @@ public sealed class MutatedHeaderCheck
             headers: [sys/socket.h, netinet/in.h]
             constants:
               NETLINK:
-                NETLINK_ROUTE: 0
+                MAX_LINKS: 32
             structs:
-              sockaddr_nl:
+              nl_mmap_hdr:
                 fields:
-                  - { c: nl_family, name: family, type: sa_family_t }
-                  - { c: nl_pad, name: pad, type: unsigned short }
-                  - { c: nl_pid, name: pid, type: __u32 }
-                  - { c: nl_groups, name: groups, type: __u32 }
+                  - { c: nm_status, name: status, type: unsigned int }
+                  - { c: nm_len, name: len, type: unsigned int }
+                  - { c: nm_group, name: group, type: __u32 }
+                  - { c: nm_pid, name: pid, type: __u32 }
+                  - { c: nm_uid, name: uid, type: __u32 }
+                  - { c: nm_gid, name: gid, type: __u32 }
             """));
         // A file whose headers do not exist: reported once, without hiding the other files.
         texts.Add(new SpecText(Path.Combine(specDir, "zz_broken.yaml"), """
@@ -114,8 +116,8 @@ public class MutatedSpecTests : IClassFixture<MutatedHeaderCheck>
         "struct tcp_info.tcpi_snd_wnd: marked since \"5.4\" but the headers' struct tcp_info (232 bytes) reaches over its offset 228",
         "struct sockaddr_ll.sll_hatype: marked since \"9.9\" but followed by sll_pkttype, which is not: members marked since must come last",
         "struct sock_extended_err.ee_rfc4884.flags: offset spec=13 headers=14",
-        "NETLINK_ROUTE: missing from the headers of zz_extra.yaml (sys/socket.h, netinet/in.h)",
-        "struct sockaddr_nl: missing from the headers of zz_extra.yaml (sys/socket.h, netinet/in.h)",
+        "MAX_LINKS: missing from the headers of zz_extra.yaml (sys/socket.h, netinet/in.h)",
+        "struct nl_mmap_hdr: missing from the headers of zz_extra.yaml (sys/socket.h, netinet/in.h)",
     };
 
     private readonly MutatedHeaderCheck _check;

@@ -180,3 +180,73 @@ internal sealed class AfPacketFamily : global::UcSocket.Marshalling.AddressFamil
         return true;
     }
 }
+
+/// <summary>Codec for <c>AF_NETLINK</c> addresses (<c>struct sockaddr_nl</c>).</summary>
+internal sealed class AfNetlinkFamily : global::UcSocket.Marshalling.AddressFamilyCodec
+{
+    public AfNetlinkFamily() : base("AF_NETLINK", 16, 12) { }
+
+    public override bool TryDecode(global::System.ReadOnlySpan<byte> raw, out global::UcSocket.SocketAddress address)
+    {
+        var s = global::UcSocket.SockaddrNl.Read(raw);
+        var a = new global::UcSocket.SocketAddress(16);
+        a.PortId = (uint)s.PortId;
+        a.Groups = (uint)s.Groups;
+        address = a;
+        return true;
+    }
+
+    public override bool TryEncode(global::UcSocket.SocketAddress a, global::System.Span<byte> destination, out int length, out string? error)
+    {
+        length = 0;
+        var s = new global::UcSocket.SockaddrNl();
+        if (a.Port is not null) { error = "Invalid port number (AF_NETLINK addresses take port_id)"; return false; }
+        s.Family = (ushort)16;
+        if (a.PortId is { } vPortId)
+        {
+            s.PortId = unchecked((uint)vPortId);
+        }
+        if (a.Groups is { } vGroups)
+        {
+            s.Groups = unchecked((uint)vGroups);
+        }
+        if (!s.TryWrite(destination, out error)) return false;
+        length = 12;
+        return true;
+    }
+}
+
+/// <summary>Codec for <c>AF_VSOCK</c> addresses (<c>struct sockaddr_vm</c>).</summary>
+internal sealed class AfVsockFamily : global::UcSocket.Marshalling.AddressFamilyCodec
+{
+    public AfVsockFamily() : base("AF_VSOCK", 40, 16) { }
+
+    public override bool TryDecode(global::System.ReadOnlySpan<byte> raw, out global::UcSocket.SocketAddress address)
+    {
+        var s = global::UcSocket.SockaddrVm.Read(raw);
+        var a = new global::UcSocket.SocketAddress(40);
+        a.PortId = (uint)s.PortId;
+        a.Cid = (uint)s.Cid;
+        address = a;
+        return true;
+    }
+
+    public override bool TryEncode(global::UcSocket.SocketAddress a, global::System.Span<byte> destination, out int length, out string? error)
+    {
+        length = 0;
+        var s = new global::UcSocket.SockaddrVm();
+        if (a.Port is not null) { error = "Invalid port number (AF_VSOCK addresses take port_id)"; return false; }
+        s.Family = (ushort)40;
+        if (a.PortId is { } vPortId)
+        {
+            s.PortId = unchecked((uint)vPortId);
+        }
+        if (a.Cid is { } vCid)
+        {
+            s.Cid = unchecked((uint)vCid);
+        }
+        if (!s.TryWrite(destination, out error)) return false;
+        length = 16;
+        return true;
+    }
+}

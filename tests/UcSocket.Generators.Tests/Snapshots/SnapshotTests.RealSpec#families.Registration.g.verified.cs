@@ -15,5 +15,7 @@ internal static class UcSocketSpecRegistration_Families
         global::UcSocket.SpecRegistry.Register(new global::UcSocket.AfInet6Family());
         global::UcSocket.SpecRegistry.Register(new global::UcSocket.AfUnixFamily());
         global::UcSocket.SpecRegistry.Register(new global::UcSocket.AfPacketFamily());
+        global::UcSocket.SpecRegistry.Register(new global::UcSocket.AfNetlinkFamily());
+        global::UcSocket.SpecRegistry.Register(new global::UcSocket.AfVsockFamily());
     }
 }

@@ -640,3 +640,328 @@ public partial record struct SockaddrLl : global::UcSocket.ISpecStruct<SockaddrL
         return true;
     }
 }
+
+/// <summary>C <c>struct sockaddr_nl</c>: 12 bytes, aligned to 4. A netlink address (AF_NETLINK).</summary>
+public partial record struct SockaddrNl : global::UcSocket.ISpecStruct<SockaddrNl>
+{
+    /// <summary>Size of <c>struct sockaddr_nl</c> in bytes.</summary>
+    public static int NativeSize => 12;
+
+    /// <summary>The C type name.</summary>
+    public static string CTypeName => "struct sockaddr_nl";
+
+    private static readonly string[] s_fieldNames = { "family", "pad", "port_id", "groups" };
+
+    /// <summary><c>nl_family</c> (<c>__kernel_sa_family_t</c>, offset 0); ucode field <c>family</c>.</summary>
+    public ushort Family { get; set; }
+
+    /// <summary><c>nl_pad</c> (<c>unsigned short</c>, offset 2); ucode field <c>pad</c>.</summary>
+    public ushort Pad { get; set; }
+
+    /// <summary><c>nl_pid</c> (<c>__u32</c>, offset 4); ucode field <c>port_id</c>.</summary>
+    public uint PortId { get; set; }
+
+    /// <summary><c>nl_groups</c> (<c>__u32</c>, offset 8); ucode field <c>groups</c>.</summary>
+    public uint Groups { get; set; }
+
+    /// <summary>Creates the struct from its field values; omitted fields are zero.</summary>
+    public SockaddrNl(ushort Family = default, ushort Pad = default, uint PortId = default, uint Groups = default)
+    {
+        this.Family = Family;
+        this.Pad = Pad;
+        this.PortId = PortId;
+        this.Groups = Groups;
+    }
+
+    /// <summary>Reads the C layout; a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
+    public static SockaddrNl Read(global::System.ReadOnlySpan<byte> source)
+    {
+        if (source.Length < 12)
+        {
+            global::System.Span<byte> padded = stackalloc byte[12];
+            padded.Clear();
+            source.CopyTo(padded);
+            return ReadCore(padded);
+        }
+        return ReadCore(source);
+    }
+
+    private static SockaddrNl ReadCore(global::System.ReadOnlySpan<byte> s)
+    {
+        var v = new SockaddrNl();
+        unchecked
+        {
+            v.Family = global::System.Runtime.InteropServices.MemoryMarshal.Read<ushort>(s.Slice(0));
+            v.Pad = global::System.Runtime.InteropServices.MemoryMarshal.Read<ushort>(s.Slice(2));
+            v.PortId = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(4));
+            v.Groups = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(8));
+        }
+        return v;
+    }
+
+    /// <summary>Writes the C layout (padding zeroed) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    public bool TryWrite(global::System.Span<byte> destination, out string? error)
+    {
+        if (destination.Length < 12)
+        {
+            error = "struct sockaddr_nl needs 12 bytes, the buffer has " + destination.Length;
+            return false;
+        }
+        var d = destination.Slice(0, 12);
+        d.Clear();
+        unchecked
+        {
+
+            {
+                var value = this.Family;
+                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(0), in value);
+            }
+
+            {
+                var value = this.Pad;
+                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(2), in value);
+            }
+
+            {
+                var value = this.PortId;
+                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(4), in value);
+            }
+
+            {
+                var value = this.Groups;
+                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(8), in value);
+            }
+        }
+        error = null;
+        return true;
+    }
+
+    /// <summary>The ucode-style form: a dictionary keyed by ucode field names.</summary>
+    public global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
+    {
+        var d = new global::System.Collections.Generic.Dictionary<string, object?>(4);
+        d["family"] = this.Family;
+        d["pad"] = this.Pad;
+        d["port_id"] = this.PortId;
+        d["groups"] = this.Groups;
+        return d;
+    }
+
+    /// <summary>Builds the struct from its ucode-style form. Missing fields are zero; an unknown key or a value that does not fit is an error naming the field.</summary>
+    public static bool TryFromDictionary(global::System.Collections.Generic.IReadOnlyDictionary<string, object?> values, out SockaddrNl result, out string? error)
+    {
+        result = default;
+        if (!global::UcSocket.Marshalling.SpecFields.CheckKeys(values, "struct sockaddr_nl", s_fieldNames, out error)) return false;
+        var v = new SockaddrNl();
+
+        {
+            if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "family", 0L, 65535L, out var x, out error)) return false;
+            v.Family = unchecked((ushort)x);
+        }
+
+        {
+            if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "pad", 0L, 65535L, out var x, out error)) return false;
+            v.Pad = unchecked((ushort)x);
+        }
+
+        {
+            if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "port_id", 0L, 4294967295L, out var x, out error)) return false;
+            v.PortId = unchecked((uint)x);
+        }
+
+        {
+            if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "groups", 0L, 4294967295L, out var x, out error)) return false;
+            v.Groups = unchecked((uint)x);
+        }
+        result = v;
+        error = null;
+        return true;
+    }
+}
+
+/// <summary>C <c>struct sockaddr_vm</c>: 16 bytes, aligned to 4. A vsock address (AF_VSOCK).</summary>
+public partial record struct SockaddrVm : global::UcSocket.ISpecStruct<SockaddrVm>
+{
+    /// <summary>Size of <c>struct sockaddr_vm</c> in bytes.</summary>
+    public static int NativeSize => 16;
+
+    /// <summary>The C type name.</summary>
+    public static string CTypeName => "struct sockaddr_vm";
+
+    private static readonly string[] s_fieldNames = { "family", "reserved1", "port_id", "cid", "flags", "zero" };
+
+    /// <summary><c>svm_family</c> (<c>__kernel_sa_family_t</c>, offset 0); ucode field <c>family</c>.</summary>
+    public ushort Family { get; set; }
+
+    /// <summary><c>svm_reserved1</c> (<c>unsigned short</c>, offset 2); ucode field <c>reserved1</c>.</summary>
+    public ushort Reserved1 { get; set; }
+
+    /// <summary><c>svm_port</c> (<c>unsigned int</c>, offset 4); ucode field <c>port_id</c>.</summary>
+    public uint PortId { get; set; }
+
+    /// <summary><c>svm_cid</c> (<c>unsigned int</c>, offset 8); ucode field <c>cid</c>.</summary>
+    public uint Cid { get; set; }
+
+    /// <summary><c>svm_flags</c> (<c>__u8</c>, offset 12); ucode field <c>flags</c>.</summary>
+    public byte Flags { get; set; }
+
+    /// <summary><c>svm_zero</c> (<c>unsigned char[3]</c>, offset 13); ucode field <c>zero</c>.</summary>
+    public ZeroArray Zero { get; set; }
+
+    /// <summary>Inline storage for <c>svm_zero[3]</c>.</summary>
+    [global::System.Runtime.CompilerServices.InlineArray(3)]
+    public struct ZeroArray
+    {
+        private byte _element0;
+    }
+
+    /// <summary>Creates the struct from its field values; omitted fields are zero.</summary>
+    public SockaddrVm(ushort Family = default, ushort Reserved1 = default, uint PortId = default, uint Cid = default, byte Flags = default, ZeroArray Zero = default)
+    {
+        this.Family = Family;
+        this.Reserved1 = Reserved1;
+        this.PortId = PortId;
+        this.Cid = Cid;
+        this.Flags = Flags;
+        this.Zero = Zero;
+    }
+
+    /// <summary>Reads the C layout; a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
+    public static SockaddrVm Read(global::System.ReadOnlySpan<byte> source)
+    {
+        if (source.Length < 16)
+        {
+            global::System.Span<byte> padded = stackalloc byte[16];
+            padded.Clear();
+            source.CopyTo(padded);
+            return ReadCore(padded);
+        }
+        return ReadCore(source);
+    }
+
+    private static SockaddrVm ReadCore(global::System.ReadOnlySpan<byte> s)
+    {
+        var v = new SockaddrVm();
+        unchecked
+        {
+            v.Family = global::System.Runtime.InteropServices.MemoryMarshal.Read<ushort>(s.Slice(0));
+            v.Reserved1 = global::System.Runtime.InteropServices.MemoryMarshal.Read<ushort>(s.Slice(2));
+            v.PortId = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(4));
+            v.Cid = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(8));
+            v.Flags = s.Slice(12)[0];
+
+            {
+                var array = default(ZeroArray);
+                s.Slice(13, 3).CopyTo(((global::System.Span<byte>)array));
+                v.Zero = array;
+            }
+        }
+        return v;
+    }
+
+    /// <summary>Writes the C layout (padding zeroed) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    public bool TryWrite(global::System.Span<byte> destination, out string? error)
+    {
+        if (destination.Length < 16)
+        {
+            error = "struct sockaddr_vm needs 16 bytes, the buffer has " + destination.Length;
+            return false;
+        }
+        var d = destination.Slice(0, 16);
+        d.Clear();
+        unchecked
+        {
+
+            {
+                var value = this.Family;
+                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(0), in value);
+            }
+
+            {
+                var value = this.Reserved1;
+                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(2), in value);
+            }
+
+            {
+                var value = this.PortId;
+                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(4), in value);
+            }
+
+            {
+                var value = this.Cid;
+                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(8), in value);
+            }
+
+            {
+                var value = this.Flags;
+                d.Slice(12)[0] = (byte)value;
+            }
+
+            {
+                var array = this.Zero;
+                ((global::System.Span<byte>)array).CopyTo(d.Slice(13, 3));
+            }
+        }
+        error = null;
+        return true;
+    }
+
+    /// <summary>The ucode-style form: a dictionary keyed by ucode field names.</summary>
+    public global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
+    {
+        var d = new global::System.Collections.Generic.Dictionary<string, object?>(6);
+        d["family"] = this.Family;
+        d["reserved1"] = this.Reserved1;
+        d["port_id"] = this.PortId;
+        d["cid"] = this.Cid;
+        d["flags"] = this.Flags;
+
+        {
+            var array = this.Zero;
+            d["zero"] = ((global::System.Span<byte>)array).Slice(0, 3).ToArray();
+        }
+        return d;
+    }
+
+    /// <summary>Builds the struct from its ucode-style form. Missing fields are zero; an unknown key or a value that does not fit is an error naming the field.</summary>
+    public static bool TryFromDictionary(global::System.Collections.Generic.IReadOnlyDictionary<string, object?> values, out SockaddrVm result, out string? error)
+    {
+        result = default;
+        if (!global::UcSocket.Marshalling.SpecFields.CheckKeys(values, "struct sockaddr_vm", s_fieldNames, out error)) return false;
+        var v = new SockaddrVm();
+
+        {
+            if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "family", 0L, 65535L, out var x, out error)) return false;
+            v.Family = unchecked((ushort)x);
+        }
+
+        {
+            if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "reserved1", 0L, 65535L, out var x, out error)) return false;
+            v.Reserved1 = unchecked((ushort)x);
+        }
+
+        {
+            if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "port_id", 0L, 4294967295L, out var x, out error)) return false;
+            v.PortId = unchecked((uint)x);
+        }
+
+        {
+            if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "cid", 0L, 4294967295L, out var x, out error)) return false;
+            v.Cid = unchecked((uint)x);
+        }
+
+        {
+            if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "flags", 0L, 255L, out var x, out error)) return false;
+            v.Flags = unchecked((byte)x);
+        }
+
+        {
+            var array = default(ZeroArray);
+            if (!global::UcSocket.Marshalling.SpecFields.TryBytes(values, "zero", ((global::System.Span<byte>)array), out int used, out error)) return false;
+            v.Zero = array;
+        }
+        result = v;
+        error = null;
+        return true;
+    }
+}

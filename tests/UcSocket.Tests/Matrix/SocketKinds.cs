@@ -22,7 +22,7 @@ internal sealed class TestSocket : IDisposable
     public static readonly string[] Kinds =
     {
         "tcp4", "tcp6", "udp4", "udp6", "tcp4-listening", "tcp4-connected", "tcp6-connected", "udp4-connected",
-        "unix-stream", "unix-dgram", "unix-seqpacket", "unix-pair", "raw4", "raw6", "packet", "packet-dgram", "netlink", "vsock",
+        "unix-stream", "unix-dgram", "unix-seqpacket", "unix-pair", "raw4", "raw6", "packet", "packet-dgram", "packet-hooked", "netlink", "vsock",
         "tcp4-repair", "udplite4",
     };
 
@@ -51,6 +51,11 @@ internal sealed class TestSocket : IDisposable
             case "packet-dgram":
                 Namespace.RequirePrivateNetworkNamespace();
                 return Plain(C("AF_PACKET"), C("SOCK_DGRAM"));
+            case "packet-hooked":
+                // Created with a protocol (in network byte order), so hooked to every device as PACKET_FANOUT needs;
+                // ETH_P_PUPAT is an EtherType no test sends, so the socket receives nothing and its counters stay 0.
+                Namespace.RequirePrivateNetworkNamespace();
+                return Plain(C("AF_PACKET"), C("SOCK_RAW"), System.Buffers.Binary.BinaryPrimitives.ReverseEndianness((ushort)C("ETH_P_PUPAT")));
             case "netlink": return Plain(C("AF_NETLINK"), C("SOCK_RAW"), 0 /* NETLINK_ROUTE */);
             case "vsock": return Plain(40 /* AF_VSOCK */, C("SOCK_STREAM"));
             case "unix-pair":

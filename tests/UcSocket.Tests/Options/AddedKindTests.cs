@@ -1,0 +1,86 @@
+using System;
+using System.Collections.Generic;
+using UcSocket.Marshalling;
+using Xunit;
+using static UcSocket.Sockets;
+
+namespace UcSocket.Tests.Options;
+
+/// <summary>
+/// The value kinds u64 (ValueCodecs.UInt64: the AF_VSOCK buffer sizes, __u64 in linux/vm_sockets.h) and uints
+/// (ValueCodecs.UInt32Array: NETLINK_LIST_MEMBERSHIPS), on their own and on real sockets, cross-checked with raw
+/// getsockopt/setsockopt.
+/// </summary>
+public class AddedKindTests
+{
+    [Fact]
+    public void UInt64CarriesAllSixtyFourBits()
+    {
+        using var s = Create(AF_VSOCK, SOCK_STREAM)!;
+        Assert.True(s is not null, Error());
+        // The kernel stores the maximum as given (it only clamps the size itself): 4 GiB needs the 33rd bit.
+        Assert.Equal(true, s.SetOpt(SockOpt.SoVmSocketsBufferMaxSize, 0x1_0000_0000UL));
+        Assert.Equal(new byte[] { 0, 0, 0, 0, 1, 0, 0, 0 }, Raw.Get(s.FileNo(), AF_VSOCK, SO_VM_SOCKETS_BUFFER_MAX_SIZE, 8));
+        Assert.Equal(0x1_0000_0000UL, s.GetOpt(SockOpt.SoVmSocketsBufferMaxSize));
+
+        Raw.Set(s.FileNo(), AF_VSOCK, SO_VM_SOCKETS_BUFFER_SIZE, BitConverter.GetBytes(200000UL));
+        Assert.Equal(200000UL, s.GetOpt(AF_VSOCK, SO_VM_SOCKETS_BUFFER_SIZE));
+        Assert.Equal(true, s.SetOpt(AF_VSOCK, SO_VM_SOCKETS_BUFFER_SIZE, "0x30000"));
+        Assert.Equal(0x30000UL, BitConverter.ToUInt64(Raw.Get(s.FileNo(), AF_VSOCK, SO_VM_SOCKETS_BUFFER_SIZE, 8)));
+    }
+
+    [Fact]
+    public void UInt64RefusesWhatDoesNotFit()
+    {
+        using var s = Create(AF_VSOCK, SOCK_STREAM)!;
+        Assert.Null(s.SetOpt(AF_VSOCK, SO_VM_SOCKETS_BUFFER_SIZE, -1));
+        Assert.Equal("Unable to convert value to unsigned integer (Int32 -1 is not a 64-bit unsigned integer): Invalid argument", s.Error());
+        Assert.Null(s.SetOpt(AF_VSOCK, SO_VM_SOCKETS_BUFFER_SIZE, "lots"));
+        Assert.Equal(22, s.Error(true));
+
+        var codec = ValueCodecs.UInt64;
+        Assert.True(codec.TryFromUcode("0xffffffffffffffff", out ulong max, out _));
+        Assert.Equal(ulong.MaxValue, max);
+        Assert.False(codec.TryRead(new byte[4], out _, out var error));
+        Assert.Equal("Unexpected 4-byte value for __u64", error);
+    }
+
+    [Fact]
+    public void UIntListReadsTheMembershipWords()
+    {
+        using var s = Create(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE)!;
+        // No group joined yet: the kernel returns no words at all.
+        Assert.Equal(Array.Empty<uint>(), s.GetOpt(SockOpt.NetlinkListMemberships));
+
+        Assert.Equal(true, s.SetOpt(SockOpt.NetlinkAddMembership, (uint)RTNLGRP_IPV4_IFADDR));
+        Assert.Equal(true, s.SetOpt(SockOpt.NetlinkAddMembership, (uint)RTNLGRP_BRVLAN));
+        var words = s.GetOpt(SockOpt.NetlinkListMemberships)!;
+        Assert.Equal(Raw.Get(s.FileNo(), SOL_NETLINK, NETLINK_LIST_MEMBERSHIPS, 64).Length, words.Length * 4);
+        Assert.Equal(1u << (RTNLGRP_IPV4_IFADDR - 1), words[0]);
+        Assert.Equal(1u << (RTNLGRP_BRVLAN - 33), words[1]);
+
+        var ucode = Assert.IsType<uint[]>(s.GetOpt(SOL_NETLINK, NETLINK_LIST_MEMBERSHIPS));
+        Assert.Equal(words, ucode);
+    }
+
+    [Fact]
+    public void UIntListConvertsListsAndRefusesBadItems()
+    {
+        var codec = ValueCodecs.UInt32Array;
+        Assert.True(codec.TryFromUcode(new List<object?> { 1, 2L, "3", uint.MaxValue }, out var list, out var error), error);
+        Assert.Equal(new uint[] { 1, 2, 3, uint.MaxValue }, list);
+
+        Span<byte> bytes = stackalloc byte[16];
+        Assert.True(codec.TryWrite(list, bytes, out int written, out _));
+        Assert.Equal(16, written);
+        Assert.True(codec.TryRead(bytes, out var back, out _));
+        Assert.Equal(list, back);
+
+        Assert.False(codec.TryFromUcode(new object?[] { 1, -1 }, out _, out error));
+        Assert.Equal("Item 1 is not an unsigned 32-bit integer (Int32 -1)", error);
+        Assert.False(codec.TryFromUcode("1,2", out _, out error));
+        Assert.Equal("Expecting an array of unsigned integers, got string \"1,2\"", error);
+        Assert.False(codec.TryRead(new byte[6], out _, out error));
+        Assert.Equal("Unexpected 6-byte value for __u32[]", error);
+    }
+}
