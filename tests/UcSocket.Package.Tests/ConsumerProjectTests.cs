@@ -10,8 +10,9 @@ namespace UcSocket.Package.Tests;
 
 /// <summary>
 /// A throwaway console project that references the packed library and adds an option spec of its own
-/// (<c>ConsumerApp/timeouts.yaml</c>): it builds, gets typed descriptors and structs in its own assembly, and
-/// its options work typed and through the ucode-style GetOpt/SetOpt on a real socket. Restores come from the
+/// (<c>ConsumerApp/icmp.yaml</c>: ICMP_FILTER at SOL_RAW, a level the library's spec does not cover): it builds,
+/// gets a typed descriptor and struct in its own assembly, and its option works typed and through the ucode-style
+/// GetOpt/SetOpt on a raw ICMP socket (root, as the tests run in their network namespace). Restores come from the
 /// local feed and from the packages this machine already has (the run is inside a network namespace).
 /// </summary>
 [Collection(PackageCollection.Name)]
@@ -34,7 +35,7 @@ public sealed class ConsumerProjectTests
         var generated = Directory.GetFiles(Path.Combine(dir, "obj"), "*.g.cs", SearchOption.AllDirectories)
             .Where(p => p.Contains("UcSocket.Generators.SpecGenerator", StringComparison.Ordinal))
             .Select(Path.GetFileName).Order(StringComparer.Ordinal);
-        Assert.Equal(new[] { "SpecClasses.g.cs", "timeouts.Constants.g.cs", "timeouts.Options.g.cs", "timeouts.Registration.g.cs", "timeouts.Structs.g.cs" }, generated);
+        Assert.Equal(new[] { "SpecClasses.g.cs", "icmp.Constants.g.cs", "icmp.Options.g.cs", "icmp.Registration.g.cs", "icmp.Structs.g.cs" }, generated);
 
         var run = Dotnet.Run(dir, BuildTimeout, Path.Combine(dir, "bin", "Release", "net10.0", "ConsumerApp.dll"));
         AssertResults(run.StdOut);
@@ -57,9 +58,10 @@ public sealed class ConsumerProjectTests
     }
 
     /// <summary>
-    /// What ConsumerApp/Program.cs prints, checked against the kernel: the library's own SO_RCVTIMEO and
-    /// SO_SNDTIMEO read back what the project's options set (socket(7); values chosen whole in jiffies for
-    /// HZ 100, 250 and 1000, so the kernel returns them unrounded).
+    /// What ConsumerApp/Program.cs prints, checked against the kernel (raw(7), linux/icmp.h): the mask holds bit
+    /// 1 &lt;&lt; type per ICMP type to drop (ICMP_ECHOREPLY 0, ICMP_ECHO 8). With both bits set an echo request to
+    /// 127.0.0.1 brings nothing to the socket; with only ICMP_ECHO set the socket receives the reply to the second
+    /// request and not the dropped reply to the first.
     /// </summary>
     private static void AssertResults(string stdout)
     {
@@ -68,19 +70,20 @@ public sealed class ConsumerProjectTests
             .ToDictionary(p => p[0], p => p.Length > 1 ? p[1] : "", StringComparer.Ordinal);
         var expected = new Dictionary<string, string>
         {
-            // Found by (SOL_SOCKET, 66) and (SOL_SOCKET, 67): registered when the project's assembly loaded.
-            ["registered"] = "SO_RCVTIMEO_NEW SO_SNDTIMEO_NEW",
+            // Found by (SOL_RAW, 1): registered when the project's assembly loaded.
+            ["registered"] = "ICMP_FILTER",
             ["typed.set"] = "True",
-            ["typed.get"] = "2 500000",
-            ["library.rcvtimeo"] = "2 500000",
+            ["typed.get"] = "257",
+            ["filtered.ping"] = "none",
             ["ucode.set"] = "True",
-            ["ucode.get"] = "sec=1 usec=200000",
-            ["library.sndtimeo"] = "1 200000",
+            ["ucode.get"] = "data=256",
+            ["open.ping"] = "type=0 seq=2 id=ours",
             ["bad.set"] = "null",
-            ["bad.error"] = "Unable to convert field usec to integer (string \"soon\"): Invalid argument",
+            ["bad.error"] = "Unable to convert field data to integer (string \"all\"): Invalid argument",
             ["bad.code"] = "22",
-            ["bad.key"] = "Unknown field 'seconds' for struct __kernel_sock_timeval (fields: sec, usec): Invalid argument",
-            ["after.sndtimeo"] = "1 200000",
+            ["bad.range"] = "Value 4294967296 of field data is out of range [0, 4294967295]: Invalid argument",
+            ["bad.key"] = "Unknown field 'mask' for struct icmp_filter (fields: data): Invalid argument",
+            ["after.get"] = "256",
         };
         foreach (var (name, value) in expected)
         {
@@ -95,7 +98,7 @@ public sealed class ConsumerProjectTests
         var dir = Path.Combine(_package.WorkDirectory, name);
         Directory.CreateDirectory(dir);
         var sources = Path.Combine(RepoPaths.Root, "tests", "UcSocket.Package.Tests", "ConsumerApp");
-        foreach (var file in new[] { "Program.cs", "timeouts.yaml" })
+        foreach (var file in new[] { "Program.cs", "icmp.yaml" })
             File.Copy(Path.Combine(sources, file), Path.Combine(dir, file));
 
         File.WriteAllText(Path.Combine(dir, "ConsumerApp.csproj"), $"""
@@ -111,7 +114,7 @@ public sealed class ConsumerProjectTests
               </PropertyGroup>
               <ItemGroup>
                 <PackageReference Include="UcSocket" Version="{_package.Version}" />
-                <AdditionalFiles Include="timeouts.yaml" />
+                <AdditionalFiles Include="icmp.yaml" />
               </ItemGroup>
             </Project>
             """);

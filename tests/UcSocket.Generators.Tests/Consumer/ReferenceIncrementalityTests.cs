@@ -42,11 +42,11 @@ public class ReferenceIncrementalityTests
     {
         var (session, _) = Start();
         var old = session.Text(Consumer);
-        const string anchor = "    SO_SNDTIMEO_NEW: 67\n";
+        const string anchor = "    ICMP_FILTER: 1\n";
         var text = old.GetText()!.ToString();
         Assert.Contains(anchor, text);
         session.Driver = session.Driver.ReplaceAdditionalText(old,
-            new GeneratorHarness.SpecText(old.Path, text.Replace(anchor, anchor + "    SO_BUSY_POLL_BUDGET: 70\n")));
+            new GeneratorHarness.SpecText(old.Path, text.Replace(anchor, anchor + "    ICMP_ECHO: 8\n")));
 
         var second = session.Run();
 
@@ -58,7 +58,7 @@ public class ReferenceIncrementalityTests
         var resolve = ByFile(second, SpecGenerator.Steps.Resolve);
         Assert.Equal(IncrementalStepRunReason.Modified, resolve[Consumer]);
         Assert.All(resolve.Where(p => p.Key != Consumer), p => Assert.Equal(IncrementalStepRunReason.Unchanged, p.Value));
-        Assert.Contains("public const int SO_BUSY_POLL_BUDGET = 70;",
+        Assert.Contains("public const int ICMP_ECHO = 8;",
             second.GeneratedSources.Single(s => s.HintName == "sockopt.Constants.g.cs").SourceText.ToString());
         Assert.All(second.GeneratedSources, s => Assert.StartsWith(s.HintName.StartsWith("sockopt.", StringComparison.Ordinal) ? "sockopt." : "SpecClasses", s.HintName));
     }

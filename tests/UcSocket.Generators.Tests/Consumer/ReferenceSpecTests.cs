@@ -19,29 +19,29 @@ public class ReferenceSpecTests
     internal const string ConsumerNamespace = "Consumer.App";
 
     /// <summary>
-    /// SO_RCVTIMEO_NEW and SO_SNDTIMEO_NEW (asm-generic/socket.h, Linux 5.1) are in neither the library's spec nor
-    /// ucode's: one is typed with a struct of the project's own, the other with the library's <c>struct timeval</c>;
-    /// <c>timeouts</c> nests the library's struct in one of the project's.
+    /// ICMP_FILTER (linux/icmp.h) lives at SOL_RAW, a level neither the library's spec nor ucode covers: it is
+    /// typed with a struct of the project's own. DEMO_WAIT is no kernel option (nothing answers at SOL_RAW, 200):
+    /// it is only compiled, typed with the library's <c>struct timeval</c>; <c>filter_wait</c> nests the
+    /// library's struct and the project's in one struct of the project's.
     /// </summary>
     internal const string ConsumerSpec = """
         constants:
-          SO:
-            SO_RCVTIMEO_NEW: 66
-            SO_SNDTIMEO_NEW: 67
+          ICMP:
+            ICMP_FILTER: 1
+          DEMO:
+            DEMO_WAIT: 200
         structs:
-          __kernel_sock_timeval:
-            type: SockTimeval
-            doc: The 64-bit timeout of the *TIMEO_NEW options (linux/time_types.h).
+          icmp_filter:
+            doc: The ICMP types a raw ICMP socket drops, one bit per type (linux/icmp.h).
             fields:
-              - { c: tv_sec, name: sec, type: __s64 }
-              - { c: tv_usec, name: usec, type: __s64 }
-          timeouts:
+              - { c: data, property: Mask, type: __u32 }
+          filter_wait:
             fields:
-              - { c: receive, type: struct timeval }
-              - { c: send, type: struct __kernel_sock_timeval }
+              - { c: filter, type: struct icmp_filter }
+              - { c: wait, type: struct timeval }
         options:
-          - { level: SOL_SOCKET, name: SO_RCVTIMEO_NEW, type: struct __kernel_sock_timeval }
-          - { level: SOL_SOCKET, name: SO_SNDTIMEO_NEW, type: struct timeval }
+          - { level: SOL_RAW, name: ICMP_FILTER, type: struct icmp_filter }
+          - { level: SOL_RAW, name: DEMO_WAIT, type: struct timeval }
         """;
 
     /// <summary>The repository's spec files, as the package ships them, plus the project's own file.</summary>
@@ -74,19 +74,21 @@ public class ReferenceSpecTests
         Assert.DoesNotContain("SO_LINGER", all);
         Assert.DoesNotContain("record struct Timeval", all);
         Assert.DoesNotContain("AF_INET", all);
-        // The library's names resolve: its SOL_SOCKET value, its struct by its own namespace.
+        // The library's names resolve: its SOL_RAW value, its struct by its own namespace.
         var options = Text(sources, "sockopt.Options.g.cs");
-        Assert.Contains("SocketOption<global::Consumer.App.SockTimeval, global::Consumer.App.SockTimeval> SoRcvtimeoNew = new(\"SO_RCVTIMEO_NEW\", 1, 66,", options);
-        Assert.Contains("SocketOption<global::UcSocket.Timeval, global::UcSocket.Timeval> SoSndtimeoNew = new(\"SO_SNDTIMEO_NEW\", 1, 67,", options);
+        Assert.Contains("SocketOption<global::Consumer.App.IcmpFilter, global::Consumer.App.IcmpFilter> IcmpFilter = new(\"ICMP_FILTER\", 255, 1,", options);
+        Assert.Contains("SocketOption<global::UcSocket.Timeval, global::UcSocket.Timeval> DemoWait = new(\"DEMO_WAIT\", 255, 200,", options);
         Assert.Contains("StructCodec<global::UcSocket.Timeval>.Instance", options);
         var structs = Text(sources, "sockopt.Structs.g.cs");
-        Assert.Contains("public global::UcSocket.Timeval Receive { get; set; }", structs);
-        Assert.Contains("public SockTimeval Send { get; set; }", structs);
-        // C layout: two 16-byte members.
-        Assert.Contains("C <c>struct timeouts</c>: 32 bytes, aligned to 8.", structs);
+        Assert.Contains("public uint Mask { get; set; }", structs);
+        Assert.Contains("public IcmpFilter Filter { get; set; }", structs);
+        Assert.Contains("public global::UcSocket.Timeval Wait { get; set; }", structs);
+        // C layout: a 4-byte __u32, 4 bytes of padding, then the 16-byte timeval aligned to 8.
+        Assert.Contains("C <c>struct icmp_filter</c>: 4 bytes, aligned to 4.", structs);
+        Assert.Contains("C <c>struct filter_wait</c>: 24 bytes, aligned to 8.", structs);
         var registration = Text(sources, "sockopt.Registration.g.cs");
-        Assert.Contains("global::UcSocket.SpecRegistry.Register(global::Consumer.App.SockOpt.SoRcvtimeoNew);", registration);
-        Assert.Contains("global::UcSocket.SpecRegistry.Register(global::Consumer.App.SockOpt.SoSndtimeoNew);", registration);
+        Assert.Contains("global::UcSocket.SpecRegistry.Register(global::Consumer.App.SockOpt.IcmpFilter);", registration);
+        Assert.Contains("global::UcSocket.SpecRegistry.Register(global::Consumer.App.SockOpt.DemoWait);", registration);
     }
 
     [Fact]
@@ -119,7 +121,7 @@ public class ReferenceSpecTests
         var yaml = ConsumerSpec
             + "\n  - { level: SOL_SOCKET, name: SO_LINGER, type: int }   # the library's option"
             + "\n  - { level: SOL_SOCKET, name: SO_NOT_THERE, type: int }\n";
-        yaml = yaml.Replace("    SO_SNDTIMEO_NEW: 67\n", "    SO_SNDTIMEO_NEW: 67\n  SOL:\n    SOL_SOCKET: 1\n");
+        yaml = yaml.Replace("    ICMP_FILTER: 1\n", "    ICMP_FILTER: 1\n  SOL:\n    SOL_SOCKET: 1\n");
         var run = RunConsumer(yaml);
 
         // Whatever order the paths sort in, the library's entry wins and the project's is the duplicate.

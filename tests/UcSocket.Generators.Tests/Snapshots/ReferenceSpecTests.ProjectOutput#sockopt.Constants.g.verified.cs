@@ -7,9 +7,11 @@ namespace Consumer.App;
 
 public static partial class Sockets
 {
-    // SO
-    /// <summary><c>SO_RCVTIMEO_NEW</c> (SO).</summary>
-    public const int SO_RCVTIMEO_NEW = 66;
-    /// <summary><c>SO_SNDTIMEO_NEW</c> (SO).</summary>
-    public const int SO_SNDTIMEO_NEW = 67;
+    // ICMP
+    /// <summary><c>ICMP_FILTER</c> (ICMP).</summary>
+    public const int ICMP_FILTER = 1;
+
+    // DEMO
+    /// <summary><c>DEMO_WAIT</c> (DEMO).</summary>
+    public const int DEMO_WAIT = 200;
 }

@@ -7,8 +7,8 @@ namespace Consumer.App;
 
 public static partial class SockOpt
 {
-    /// <summary><c>SOL_SOCKET</c> / <c>SO_RCVTIMEO_NEW</c>: get and set as struct __kernel_sock_timeval.</summary>
-    public static readonly global::UcSocket.SocketOption<global::Consumer.App.SockTimeval, global::Consumer.App.SockTimeval> SoRcvtimeoNew = new("SO_RCVTIMEO_NEW", 1, 66, global::UcSocket.Marshalling.StructCodec<global::Consumer.App.SockTimeval>.Instance, global::UcSocket.Marshalling.StructCodec<global::Consumer.App.SockTimeval>.Instance);
-    /// <summary><c>SOL_SOCKET</c> / <c>SO_SNDTIMEO_NEW</c>: get and set as struct timeval.</summary>
-    public static readonly global::UcSocket.SocketOption<global::UcSocket.Timeval, global::UcSocket.Timeval> SoSndtimeoNew = new("SO_SNDTIMEO_NEW", 1, 67, global::UcSocket.Marshalling.StructCodec<global::UcSocket.Timeval>.Instance, global::UcSocket.Marshalling.StructCodec<global::UcSocket.Timeval>.Instance);
+    /// <summary><c>SOL_RAW</c> / <c>ICMP_FILTER</c>: get and set as struct icmp_filter.</summary>
+    public static readonly global::UcSocket.SocketOption<global::Consumer.App.IcmpFilter, global::Consumer.App.IcmpFilter> IcmpFilter = new("ICMP_FILTER", 255, 1, global::UcSocket.Marshalling.StructCodec<global::Consumer.App.IcmpFilter>.Instance, global::UcSocket.Marshalling.StructCodec<global::Consumer.App.IcmpFilter>.Instance);
+    /// <summary><c>SOL_RAW</c> / <c>DEMO_WAIT</c>: get and set as struct timeval.</summary>
+    public static readonly global::UcSocket.SocketOption<global::UcSocket.Timeval, global::UcSocket.Timeval> DemoWait = new("DEMO_WAIT", 255, 200, global::UcSocket.Marshalling.StructCodec<global::UcSocket.Timeval>.Instance, global::UcSocket.Marshalling.StructCodec<global::UcSocket.Timeval>.Instance);
 }

@@ -11,7 +11,7 @@ internal static class UcSocketSpecRegistration_Sockopt
     [global::System.Runtime.CompilerServices.ModuleInitializer]
     internal static void Register()
     {
-        global::UcSocket.SpecRegistry.Register(global::Consumer.App.SockOpt.SoRcvtimeoNew);
-        global::UcSocket.SpecRegistry.Register(global::Consumer.App.SockOpt.SoSndtimeoNew);
+        global::UcSocket.SpecRegistry.Register(global::Consumer.App.SockOpt.IcmpFilter);
+        global::UcSocket.SpecRegistry.Register(global::Consumer.App.SockOpt.DemoWait);
     }
 }

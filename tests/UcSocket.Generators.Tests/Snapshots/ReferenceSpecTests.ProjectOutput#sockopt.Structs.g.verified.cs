@@ -5,36 +5,32 @@
 
 namespace Consumer.App;
 
-/// <summary>C <c>struct __kernel_sock_timeval</c>: 16 bytes, aligned to 8. The 64-bit timeout of the *TIMEO_NEW options (linux/time_types.h).</summary>
-public partial record struct SockTimeval : global::UcSocket.ISpecStruct<SockTimeval>
+/// <summary>C <c>struct icmp_filter</c>: 4 bytes, aligned to 4. The ICMP types a raw ICMP socket drops, one bit per type (linux/icmp.h).</summary>
+public partial record struct IcmpFilter : global::UcSocket.ISpecStruct<IcmpFilter>
 {
-    /// <summary>Size of <c>struct __kernel_sock_timeval</c> in bytes.</summary>
-    public static int NativeSize => 16;
+    /// <summary>Size of <c>struct icmp_filter</c> in bytes.</summary>
+    public static int NativeSize => 4;
 
     /// <summary>The C type name.</summary>
-    public static string CTypeName => "struct __kernel_sock_timeval";
+    public static string CTypeName => "struct icmp_filter";
 
-    private static readonly string[] s_fieldNames = { "sec", "usec" };
+    private static readonly string[] s_fieldNames = { "data" };
 
-    /// <summary><c>tv_sec</c> (<c>__s64</c>, offset 0); ucode field <c>sec</c>.</summary>
-    public long Sec { get; set; }
-
-    /// <summary><c>tv_usec</c> (<c>__s64</c>, offset 8); ucode field <c>usec</c>.</summary>
-    public long Usec { get; set; }
+    /// <summary><c>data</c> (<c>__u32</c>, offset 0); ucode field <c>data</c>.</summary>
+    public uint Mask { get; set; }
 
     /// <summary>Creates the struct from its field values; omitted fields are zero.</summary>
-    public SockTimeval(long Sec = default, long Usec = default)
+    public IcmpFilter(uint Mask = default)
     {
-        this.Sec = Sec;
-        this.Usec = Usec;
+        this.Mask = Mask;
     }
 
     /// <summary>Reads the C layout; a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
-    public static SockTimeval Read(global::System.ReadOnlySpan<byte> source)
+    public static IcmpFilter Read(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length < 16)
+        if (source.Length < 4)
         {
-            global::System.Span<byte> padded = stackalloc byte[16];
+            global::System.Span<byte> padded = stackalloc byte[4];
             padded.Clear();
             source.CopyTo(padded);
             return ReadCore(padded);
@@ -42,13 +38,12 @@ public partial record struct SockTimeval : global::UcSocket.ISpecStruct<SockTime
         return ReadCore(source);
     }
 
-    private static SockTimeval ReadCore(global::System.ReadOnlySpan<byte> s)
+    private static IcmpFilter ReadCore(global::System.ReadOnlySpan<byte> s)
     {
-        var v = new SockTimeval();
+        var v = new IcmpFilter();
         unchecked
         {
-            v.Sec = global::System.Runtime.InteropServices.MemoryMarshal.Read<long>(s.Slice(0));
-            v.Usec = global::System.Runtime.InteropServices.MemoryMarshal.Read<long>(s.Slice(8));
+            v.Mask = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(0));
         }
         return v;
     }
@@ -56,24 +51,19 @@ public partial record struct SockTimeval : global::UcSocket.ISpecStruct<SockTime
     /// <summary>Writes the C layout (padding zeroed) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
     public bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
-        if (destination.Length < 16)
+        if (destination.Length < 4)
         {
-            error = "struct __kernel_sock_timeval needs 16 bytes, the buffer has " + destination.Length;
+            error = "struct icmp_filter needs 4 bytes, the buffer has " + destination.Length;
             return false;
         }
-        var d = destination.Slice(0, 16);
+        var d = destination.Slice(0, 4);
         d.Clear();
         unchecked
         {
 
             {
-                var value = this.Sec;
+                var value = this.Mask;
                 global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(0), in value);
-            }
-
-            {
-                var value = this.Usec;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(8), in value);
             }
         }
         error = null;
@@ -83,27 +73,21 @@ public partial record struct SockTimeval : global::UcSocket.ISpecStruct<SockTime
     /// <summary>The ucode-style form: a dictionary keyed by ucode field names.</summary>
     public global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
     {
-        var d = new global::System.Collections.Generic.Dictionary<string, object?>(2);
-        d["sec"] = this.Sec;
-        d["usec"] = this.Usec;
+        var d = new global::System.Collections.Generic.Dictionary<string, object?>(1);
+        d["data"] = this.Mask;
         return d;
     }
 
     /// <summary>Builds the struct from its ucode-style form. Missing fields are zero; an unknown key or a value that does not fit is an error naming the field.</summary>
-    public static bool TryFromDictionary(global::System.Collections.Generic.IReadOnlyDictionary<string, object?> values, out SockTimeval result, out string? error)
+    public static bool TryFromDictionary(global::System.Collections.Generic.IReadOnlyDictionary<string, object?> values, out IcmpFilter result, out string? error)
     {
         result = default;
-        if (!global::UcSocket.Marshalling.SpecFields.CheckKeys(values, "struct __kernel_sock_timeval", s_fieldNames, out error)) return false;
-        var v = new SockTimeval();
+        if (!global::UcSocket.Marshalling.SpecFields.CheckKeys(values, "struct icmp_filter", s_fieldNames, out error)) return false;
+        var v = new IcmpFilter();
 
         {
-            if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "sec", long.MinValue, long.MaxValue, out var x, out error)) return false;
-            v.Sec = unchecked((long)x);
-        }
-
-        {
-            if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "usec", long.MinValue, long.MaxValue, out var x, out error)) return false;
-            v.Usec = unchecked((long)x);
+            if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "data", 0L, 4294967295L, out var x, out error)) return false;
+            v.Mask = unchecked((uint)x);
         }
         result = v;
         error = null;
@@ -111,36 +95,36 @@ public partial record struct SockTimeval : global::UcSocket.ISpecStruct<SockTime
     }
 }
 
-/// <summary>C <c>struct timeouts</c>: 32 bytes, aligned to 8.</summary>
-public partial record struct Timeouts : global::UcSocket.ISpecStruct<Timeouts>
+/// <summary>C <c>struct filter_wait</c>: 24 bytes, aligned to 8.</summary>
+public partial record struct FilterWait : global::UcSocket.ISpecStruct<FilterWait>
 {
-    /// <summary>Size of <c>struct timeouts</c> in bytes.</summary>
-    public static int NativeSize => 32;
+    /// <summary>Size of <c>struct filter_wait</c> in bytes.</summary>
+    public static int NativeSize => 24;
 
     /// <summary>The C type name.</summary>
-    public static string CTypeName => "struct timeouts";
+    public static string CTypeName => "struct filter_wait";
 
-    private static readonly string[] s_fieldNames = { "receive", "send" };
+    private static readonly string[] s_fieldNames = { "filter", "wait" };
 
-    /// <summary><c>receive</c> (<c>struct timeval</c>, offset 0); ucode field <c>receive</c>.</summary>
-    public global::UcSocket.Timeval Receive { get; set; }
+    /// <summary><c>filter</c> (<c>struct icmp_filter</c>, offset 0); ucode field <c>filter</c>.</summary>
+    public IcmpFilter Filter { get; set; }
 
-    /// <summary><c>send</c> (<c>struct __kernel_sock_timeval</c>, offset 16); ucode field <c>send</c>.</summary>
-    public SockTimeval Send { get; set; }
+    /// <summary><c>wait</c> (<c>struct timeval</c>, offset 8); ucode field <c>wait</c>.</summary>
+    public global::UcSocket.Timeval Wait { get; set; }
 
     /// <summary>Creates the struct from its field values; omitted fields are zero.</summary>
-    public Timeouts(global::UcSocket.Timeval Receive = default, SockTimeval Send = default)
+    public FilterWait(IcmpFilter Filter = default, global::UcSocket.Timeval Wait = default)
     {
-        this.Receive = Receive;
-        this.Send = Send;
+        this.Filter = Filter;
+        this.Wait = Wait;
     }
 
     /// <summary>Reads the C layout; a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
-    public static Timeouts Read(global::System.ReadOnlySpan<byte> source)
+    public static FilterWait Read(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length < 32)
+        if (source.Length < 24)
         {
-            global::System.Span<byte> padded = stackalloc byte[32];
+            global::System.Span<byte> padded = stackalloc byte[24];
             padded.Clear();
             source.CopyTo(padded);
             return ReadCore(padded);
@@ -148,13 +132,13 @@ public partial record struct Timeouts : global::UcSocket.ISpecStruct<Timeouts>
         return ReadCore(source);
     }
 
-    private static Timeouts ReadCore(global::System.ReadOnlySpan<byte> s)
+    private static FilterWait ReadCore(global::System.ReadOnlySpan<byte> s)
     {
-        var v = new Timeouts();
+        var v = new FilterWait();
         unchecked
         {
-            v.Receive = global::UcSocket.Timeval.Read(s.Slice(0).Slice(0, 16));
-            v.Send = SockTimeval.Read(s.Slice(16).Slice(0, 16));
+            v.Filter = IcmpFilter.Read(s.Slice(0).Slice(0, 4));
+            v.Wait = global::UcSocket.Timeval.Read(s.Slice(8).Slice(0, 16));
         }
         return v;
     }
@@ -162,24 +146,24 @@ public partial record struct Timeouts : global::UcSocket.ISpecStruct<Timeouts>
     /// <summary>Writes the C layout (padding zeroed) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
     public bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
-        if (destination.Length < 32)
+        if (destination.Length < 24)
         {
-            error = "struct timeouts needs 32 bytes, the buffer has " + destination.Length;
+            error = "struct filter_wait needs 24 bytes, the buffer has " + destination.Length;
             return false;
         }
-        var d = destination.Slice(0, 32);
+        var d = destination.Slice(0, 24);
         d.Clear();
         unchecked
         {
 
             {
-                var value = this.Receive;
+                var value = this.Filter;
                 if (!value.TryWrite(d.Slice(0), out error)) return false;
             }
 
             {
-                var value = this.Send;
-                if (!value.TryWrite(d.Slice(16), out error)) return false;
+                var value = this.Wait;
+                if (!value.TryWrite(d.Slice(8), out error)) return false;
             }
         }
         error = null;
@@ -190,26 +174,26 @@ public partial record struct Timeouts : global::UcSocket.ISpecStruct<Timeouts>
     public global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
     {
         var d = new global::System.Collections.Generic.Dictionary<string, object?>(2);
-        d["receive"] = this.Receive.ToDictionary();
-        d["send"] = this.Send.ToDictionary();
+        d["filter"] = this.Filter.ToDictionary();
+        d["wait"] = this.Wait.ToDictionary();
         return d;
     }
 
     /// <summary>Builds the struct from its ucode-style form. Missing fields are zero; an unknown key or a value that does not fit is an error naming the field.</summary>
-    public static bool TryFromDictionary(global::System.Collections.Generic.IReadOnlyDictionary<string, object?> values, out Timeouts result, out string? error)
+    public static bool TryFromDictionary(global::System.Collections.Generic.IReadOnlyDictionary<string, object?> values, out FilterWait result, out string? error)
     {
         result = default;
-        if (!global::UcSocket.Marshalling.SpecFields.CheckKeys(values, "struct timeouts", s_fieldNames, out error)) return false;
-        var v = new Timeouts();
+        if (!global::UcSocket.Marshalling.SpecFields.CheckKeys(values, "struct filter_wait", s_fieldNames, out error)) return false;
+        var v = new FilterWait();
 
         {
-            if (!global::UcSocket.Marshalling.SpecFields.TryStruct<global::UcSocket.Timeval>(values, "receive", out var x, out error)) return false;
-            v.Receive = x;
+            if (!global::UcSocket.Marshalling.SpecFields.TryStruct<IcmpFilter>(values, "filter", out var x, out error)) return false;
+            v.Filter = x;
         }
 
         {
-            if (!global::UcSocket.Marshalling.SpecFields.TryStruct<SockTimeval>(values, "send", out var x, out error)) return false;
-            v.Send = x;
+            if (!global::UcSocket.Marshalling.SpecFields.TryStruct<global::UcSocket.Timeval>(values, "wait", out var x, out error)) return false;
+            v.Wait = x;
         }
         result = v;
         error = null;
