@@ -46,7 +46,7 @@ public class ReferenceIncrementalityTests
         var text = old.GetText()!.ToString();
         Assert.Contains(anchor, text);
         session.Driver = session.Driver.ReplaceAdditionalText(old,
-            new GeneratorHarness.SpecText(old.Path, text.Replace(anchor, anchor + "    ICMP_ECHO: 8\n")));
+            new GeneratorHarness.SpecText(old.Path, text.Replace(anchor, anchor + "    ICMP_DEMO: 8\n")));
 
         var second = session.Run();
 
@@ -58,7 +58,7 @@ public class ReferenceIncrementalityTests
         var resolve = ByFile(second, SpecGenerator.Steps.Resolve);
         Assert.Equal(IncrementalStepRunReason.Modified, resolve[Consumer]);
         Assert.All(resolve.Where(p => p.Key != Consumer), p => Assert.Equal(IncrementalStepRunReason.Unchanged, p.Value));
-        Assert.Contains("public const int ICMP_ECHO = 8;",
+        Assert.Contains("public const int ICMP_DEMO = 8;",
             second.GeneratedSources.Single(s => s.HintName == "sockopt.Constants.g.cs").SourceText.ToString());
         Assert.All(second.GeneratedSources, s => Assert.StartsWith(s.HintName.StartsWith("sockopt.", StringComparison.Ordinal) ? "sockopt." : "SpecClasses", s.HintName));
     }

@@ -29,12 +29,12 @@ internal static class Program
         }
 
         // Typed, with the project's own struct: drop echo requests (our own, looped back) and echo replies.
-        Print("typed.set", s.SetOpt(SockOpt.IcmpFilter, new IcmpFilter(Mask: 1u << Sockets.ICMP_ECHO | 1u << Sockets.ICMP_ECHOREPLY)));
+        Print("typed.set", s.SetOpt(SockOpt.IcmpFilter, new IcmpFilter(Mask: 1u << UcSocket.Sockets.ICMP_ECHO | 1u << UcSocket.Sockets.ICMP_ECHOREPLY)));
         Print("typed.get", s.GetOpt(SockOpt.IcmpFilter) is { } t ? t.Mask : s.Error());
         Print("filtered.ping", Ping(s, sequence: 1, timeoutMs: 200));
 
         // The ucode way, by level and option number: drop only the echo requests, so the reply comes through.
-        Print("ucode.set", s.SetOpt(SOL_RAW, Sockets.ICMP_FILTER, new Dictionary<string, object?> { ["data"] = 1 << Sockets.ICMP_ECHO }));
+        Print("ucode.set", s.SetOpt(SOL_RAW, Sockets.ICMP_FILTER, new Dictionary<string, object?> { ["data"] = 1 << UcSocket.Sockets.ICMP_ECHO }));
         Print("ucode.get", Show(s.GetOpt(SOL_RAW, Sockets.ICMP_FILTER), s));
         Print("open.ping", Ping(s, sequence: 2, timeoutMs: 5000));
 
@@ -77,7 +77,7 @@ internal static class Program
     private static byte[] EchoRequest(ushort sequence)
     {
         var packet = new byte[16];
-        packet[0] = (byte)Sockets.ICMP_ECHO;
+        packet[0] = (byte)UcSocket.Sockets.ICMP_ECHO;
         BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(4), Id);
         BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(6), sequence);
         "ucsocket"u8.CopyTo(packet.AsSpan(8));
