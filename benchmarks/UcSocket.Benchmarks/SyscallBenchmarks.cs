@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using BenchmarkDotNet.Attributes;
 using Tmds.Linux;
 using static UcSocket.Sockets;
@@ -100,50 +101,61 @@ public unsafe class GetOpt
         foreach (int fd in _fds) LibC.close(fd);
     }
 
+    // One small method per kind: a single method holding every kind's locals would make each call zero the
+    // largest frame (a tcp_info), which is the harness's cost, not the library's.
     [Benchmark]
-    public int UcSocket() => _kind switch
-    {
-        0 => _u.GetOpt(SockOpt.SoRcvbuf) ?? throw new InvalidOperationException(_u.Error()),
-        1 => _u.GetOpt(SockOpt.SoLinger)?.Seconds ?? throw new InvalidOperationException(_u.Error()),
-        _ => _u.GetOpt(SockOpt.TcpInfo)?.State ?? throw new InvalidOperationException(_u.Error()),
-    };
+    public int UcSocket() => _kind switch { 0 => UcInt(), 1 => UcLinger(), _ => UcTcpInfo() };
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private int UcInt() => _u.GetOpt(SockOpt.SoRcvbuf) ?? throw new InvalidOperationException(_u.Error());
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private int UcLinger() => _u.GetOpt(SockOpt.SoLinger)?.Seconds ?? throw new InvalidOperationException(_u.Error());
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private int UcTcpInfo() => _u.GetOpt(SockOpt.TcpInfo)?.State ?? throw new InvalidOperationException(_u.Error());
 
     /// <summary>The idiomatic call for each: GetSocketOption (boxed int), LingerState, GetRawSocketOption (no typed TCP_INFO).</summary>
     [Benchmark]
-    public int SystemNet() => _kind switch
-    {
-        0 => (int)_s.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReceiveBuffer)!,
-        1 => _s.LingerState!.LingerTime,
-        _ => _s.GetRawSocketOption(IPPROTO_TCP, TCP_INFO, _tcpInfo) > 0 ? _tcpInfo[0] : -1,
-    };
+    public int SystemNet() => _kind switch { 0 => SnsInt(), 1 => SnsLinger(), _ => SnsTcpInfo() };
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private int SnsInt() => (int)_s.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReceiveBuffer)!;
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private int SnsLinger() => _s.LingerState!.LingerTime;
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private int SnsTcpInfo() => _s.GetRawSocketOption(IPPROTO_TCP, TCP_INFO, _tcpInfo) > 0 ? _tcpInfo[0] : -1;
 
     [Benchmark]
-    public int Raw()
+    public int Raw() => _kind switch { 0 => RawInt(_r), 1 => RawLingerSeconds(_r), _ => RawTcpInfoState(_r) };
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    internal static int RawInt(int fd)
     {
-        switch (_kind)
-        {
-            case 0:
-            {
-                int v;
-                socklen_t len = sizeof(int);
-                LibC.getsockopt(_r, SOL_SOCKET, SO_RCVBUF, &v, &len);
-                return v;
-            }
-            case 1:
-            {
-                RawLinger v;
-                socklen_t len = (uint)sizeof(RawLinger);
-                LibC.getsockopt(_r, SOL_SOCKET, SO_LINGER, &v, &len);
-                return v.Seconds;
-            }
-            default:
-            {
-                RawTcpInfo v;
-                socklen_t len = (uint)sizeof(RawTcpInfo);
-                LibC.getsockopt(_r, IPPROTO_TCP, TCP_INFO, &v, &len);
-                return v.State;
-            }
-        }
+        int v;
+        socklen_t len = sizeof(int);
+        LibC.getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &v, &len);
+        return v;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    internal static int RawLingerSeconds(int fd)
+    {
+        RawLinger v;
+        socklen_t len = (uint)sizeof(RawLinger);
+        LibC.getsockopt(fd, SOL_SOCKET, SO_LINGER, &v, &len);
+        return v.Seconds;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static int RawTcpInfoState(int fd)
+    {
+        RawTcpInfo v;
+        socklen_t len = (uint)sizeof(RawTcpInfo);
+        LibC.getsockopt(fd, IPPROTO_TCP, TCP_INFO, &v, &len);
+        return v.State;
     }
 }
 
@@ -175,29 +187,47 @@ public unsafe class SetOpt
     }
 
     [Benchmark]
-    public bool UcSocket() => (_kind == 0
-        ? _u.SetOpt(SockOpt.SoRcvbuf, 65536)
-        : _u.SetOpt(SockOpt.SoLinger, new Linger(OnOff: 1, Seconds: 5))) ?? throw new InvalidOperationException(_u.Error());
+    public bool UcSocket() => _kind == 0 ? UcInt() : UcLinger();
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool UcInt() => _u.SetOpt(SockOpt.SoRcvbuf, 65536) ?? throw new InvalidOperationException(_u.Error());
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool UcLinger() => _u.SetOpt(SockOpt.SoLinger, new Linger(OnOff: 1, Seconds: 5)) ?? throw new InvalidOperationException(_u.Error());
 
     /// <summary>SetSocketOption for the int; the LingerState setter (with a cached LingerOption) for linger.</summary>
     [Benchmark]
-    public bool SystemNet()
+    public bool SystemNet() => _kind == 0 ? SnsInt() : SnsLinger();
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool SnsInt()
     {
-        if (_kind == 0) _s.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReceiveBuffer, 65536);
-        else _s.LingerState = _linger;
+        _s.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReceiveBuffer, 65536);
+        return true;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool SnsLinger()
+    {
+        _s.LingerState = _linger;
         return true;
     }
 
     [Benchmark]
-    public int Raw()
+    public int Raw() => _kind == 0 ? RawSetInt(_r) : RawSetLinger(_r);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    internal static int RawSetInt(int fd)
     {
-        if (_kind == 0)
-        {
-            int v = 65536;
-            return LibC.setsockopt(_r, SOL_SOCKET, SO_RCVBUF, &v, sizeof(int));
-        }
+        int v = 65536;
+        return LibC.setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &v, sizeof(int));
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    internal static int RawSetLinger(int fd)
+    {
         var l = new RawLinger { OnOff = 1, Seconds = 5 };
-        return LibC.setsockopt(_r, SOL_SOCKET, SO_LINGER, &l, (uint)sizeof(RawLinger));
+        return LibC.setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, (uint)sizeof(RawLinger));
     }
 }
 
@@ -240,34 +270,11 @@ public unsafe class UcodeOpt
     } ?? throw new InvalidOperationException(_u.Error());
 
     [Benchmark]
-    public int Raw()
+    public int Raw() => _kind switch
     {
-        switch (_kind)
-        {
-            case 0:
-            {
-                int v;
-                socklen_t len = sizeof(int);
-                LibC.getsockopt(_r, SOL_SOCKET, SO_RCVBUF, &v, &len);
-                return v;
-            }
-            case 1:
-            {
-                int v = 65536;
-                return LibC.setsockopt(_r, SOL_SOCKET, SO_RCVBUF, &v, sizeof(int));
-            }
-            case 2:
-            {
-                RawLinger v;
-                socklen_t len = (uint)sizeof(RawLinger);
-                LibC.getsockopt(_r, SOL_SOCKET, SO_LINGER, &v, &len);
-                return v.Seconds;
-            }
-            default:
-            {
-                var l = new RawLinger { OnOff = 1, Seconds = 5 };
-                return LibC.setsockopt(_r, SOL_SOCKET, SO_LINGER, &l, (uint)sizeof(RawLinger));
-            }
-        }
-    }
+        0 => GetOpt.RawInt(_r),
+        1 => SetOpt.RawSetInt(_r),
+        2 => GetOpt.RawLingerSeconds(_r),
+        _ => SetOpt.RawSetLinger(_r),
+    };
 }

@@ -2,7 +2,7 @@
  * The UcSocket benchmark workloads in plain C, for the ratio-to-C column of benchmarks/run.sh.
  * Each workload runs in timed samples of a fixed number of operations; the median of the samples, in ns per
  * operation (per datagram for the UDP rows), is printed as "workload<TAB>ns". Run inside a private network
- * namespace: the UDP and TCP rows use loopback.
+ * namespace: the UDP and TCP rows use loopback. An argument runs only the workloads whose name contains it.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -47,6 +47,8 @@ static double now_ns(void)
 	return ts.tv_sec * 1e9 + ts.tv_nsec;
 }
 
+static const char *only; /* argv[1]: run only the workloads whose name contains it */
+
 static int cmp_double(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
@@ -60,6 +62,8 @@ static void measure(const char *name, op_fn op, double per_call)
 {
 	double samples[SAMPLES];
 	long n = 16;
+	if (only && !strstr(name, only))
+		return;
 	op(n); /* warm up */
 	for (;;) {
 		double t0 = now_ns();
@@ -331,8 +335,9 @@ static void udp_gso_gro(long n)
 	}
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	only = argc > 1 ? argv[1] : NULL;
 	setup();
 	for (int i = 0; i < BATCH; i++) {
 		out_iov[i] = (struct iovec){ payload + i * SIZE, SIZE };
