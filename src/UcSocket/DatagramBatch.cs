@@ -18,7 +18,8 @@ namespace UcSocket;
 /// <see cref="SetLength"/>), give unconnected sockets a destination with <see cref="SetAddress(int, RawSocketAddress?)"/>,
 /// add ancillary data to <see cref="GetControl"/>. To receive: after <c>RecvMmsg</c> returned <c>n</c>, messages
 /// <c>0..n-1</c> (counted from the start passed) hold <see cref="GetData"/>, <see cref="GetAddress"/>,
-/// <see cref="GetFlags"/> and their control messages.
+/// <see cref="GetFlags"/> and their control messages. A received batch can be sent back as it is (an echo): each
+/// message goes to the address it came from, with the data it brought.
 /// </para>
 /// <para>
 /// A UDP GRO receive (<c>UDP_GRO</c> on) can deliver several datagrams of one flow as one message with a
@@ -223,7 +224,10 @@ public sealed unsafe class DatagramBatch
 
     // ---- ancillary data ----
 
-    /// <summary>The control buffer of message <paramref name="index"/>.</summary>
+    /// <summary>
+    /// The control buffer of message <paramref name="index"/>. A send passes it as it is: after a receive it holds
+    /// what was received, so clear it (<see cref="ClearControls"/>) before sending the batch back.
+    /// </summary>
     /// <exception cref="InvalidOperationException">The batch was created without a control size.</exception>
     public ControlBuffer GetControl(int index)
     {
@@ -317,7 +321,8 @@ public sealed unsafe class DatagramBatch
         for (int i = start; i < start + count; i++)
         {
             ref var m = ref _headers[i];
-            _iov[i].Length = (nuint)_lengths[i];
+            // A length received with MSG_TRUNC can exceed the buffer: never let the kernel read past it.
+            _iov[i].Length = (nuint)Math.Min(_lengths[i], MessageSize);
             int nameLength = _nameLengths[i];
             m.Header.NameLength = (uint)nameLength;
             m.Header.ControlLength = _controls is null ? 0 : (nuint)_controls[i].Length;

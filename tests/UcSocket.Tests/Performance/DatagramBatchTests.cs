@@ -100,6 +100,43 @@ public class DatagramBatchTests
     }
 
     [Fact]
+    public void AReceivedBatchSentBackGoesToEachSender()
+    {
+        using var echo = Udp.Bound();
+        using var first = Udp.Bound();
+        using var second = Udp.Bound();
+        var to = RawSocketAddress.From(echo.SockName())!;
+        for (int i = 0; i < 6; i++)
+            Assert.Equal(1L + i, (i % 2 == 0 ? first : second).SendMsg(Payload(i, 1 + i), null, to));
+
+        var batch = new DatagramBatch(8, 64);
+        ReceiveAll(echo, batch, 6);
+        Assert.Equal(6, echo.SendMmsg(batch, 0, 6));
+
+        var back = new DatagramBatch(8, 64);
+        ReceiveAll(first, back, 3);
+        for (int k = 0; k < 3; k++) Assert.Equal(Payload(2 * k, 1 + 2 * k), back.GetData(k).ToArray());
+        ReceiveAll(second, back, 3);
+        for (int k = 0; k < 3; k++) Assert.Equal(Payload(2 * k + 1, 2 + 2 * k), back.GetData(k).ToArray());
+    }
+
+    [Fact]
+    public void ALengthReceivedWithMsgTruncIsNeverSentPastTheBuffer()
+    {
+        using var receiver = Udp.Bound();
+        using var sender = Udp.Bound();
+        Assert.Equal(100L, sender.SendMsg(Payload(3, 100), null, RawSocketAddress.From(receiver.SockName())));
+        var batch = new DatagramBatch(2, 40);
+        Assert.Equal(1, receiver.RecvMmsg(batch, 0, 1, MSG_WAITFORONE | MSG_TRUNC));
+        Assert.Equal(100, batch.GetLength(0));
+        // Sent back: only the 40 bytes the buffer holds.
+        Assert.Equal(1, receiver.SendMmsg(batch, 0, 1));
+        var back = new DatagramBatch(1, 200);
+        Assert.Equal(1, sender.RecvMmsg(back, MSG_WAITFORONE));
+        Assert.Equal(Payload(3, 100)[..40], back.GetData(0).ToArray());
+    }
+
+    [Fact]
     public void TruncatedDatagramIsFlagged()
     {
         using var receiver = Udp.Bound();
