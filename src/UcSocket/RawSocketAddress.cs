@@ -48,8 +48,8 @@ public sealed class RawSocketAddress
     public ReadOnlySpan<byte> AsSpan() => _storage.AsSpan(0, Length);
 
     /// <summary>
-    /// Replaces the address with <paramref name="address"/> (any form <see cref="SocketHandle.Bind"/> takes);
-    /// null clears it. False, with the error recorded and this address unchanged, when it does not convert.
+    /// Replaces the address with <paramref name="address"/> (any form <see cref="SocketHandle.Bind"/> takes, or
+    /// another <see cref="RawSocketAddress"/>); null clears it. False, with the error recorded and this address unchanged, when it does not convert.
     /// </summary>
     public bool TrySet(object? address)
     {
@@ -59,6 +59,7 @@ public sealed class RawSocketAddress
             Errors.Clear();
             return true;
         }
+        if (address is RawSocketAddress raw) return TrySet(raw.AsSpan());
         Span<byte> encoded = stackalloc byte[MaxLength];
         if (!Sockaddr.TryEncode(address, encoded, out int length, out var error))
         {

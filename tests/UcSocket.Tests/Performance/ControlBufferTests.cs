@@ -176,5 +176,10 @@ public class ControlBufferTests
         Assert.Equal("Invalid sockaddr argument (129 bytes, at most 128): Invalid argument", Error());
         Assert.Equal(0, raw.Length);
         Assert.Null(raw.ToSocketAddress());
+
+        var copy = RawSocketAddress.From(RawSocketAddress.From("127.0.0.1:4242"))!;
+        Assert.Equal(16, copy.Length); // sizeof(struct sockaddr_in)
+        Assert.Equal(4242, copy.Port);
+        Assert.Equal("127.0.0.1:4242", copy.ToString());
     }
 }
