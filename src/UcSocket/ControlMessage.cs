@@ -12,8 +12,8 @@ namespace UcSocket;
 
 /// <summary>
 /// One control (ancillary data) message: the seed's <c>ControlMessage</c> with its fields <c>level</c>,
-/// <c>type</c> and <c>data</c>. <see cref="SocketHandle.RecvMsg"/> returns them in
-/// <see cref="ReceivedMessage.Ancillary"/>; <see cref="SocketHandle.SendMsg"/> takes a list of them.
+/// <c>type</c> and <c>data</c>. <see cref="SocketHandle.RecvMsg(object?, int, int)"/> returns them in
+/// <see cref="ReceivedMessage.Ancillary"/>; <see cref="SocketHandle.SendMsg(object?, object?, object?, int)"/> takes a list of them.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -124,7 +124,7 @@ public sealed class ControlMessage
     // ---- encoding (sendmsg) ----
 
     /// <summary>
-    /// Encodes what <see cref="SocketHandle.SendMsg"/> takes as ancillary data into a control buffer laid out as
+    /// Encodes what <see cref="SocketHandle.SendMsg(object?, object?, object?, int)"/> takes as ancillary data into a control buffer laid out as
     /// cmsg(3) says: each message a <c>cmsghdr</c> with <c>cmsg_len = CMSG_LEN(payload)</c>, the next one
     /// <c>CMSG_SPACE(payload)</c> further on, the whole buffer as long as the sum of the spaces. A <c>byte[]</c>
     /// is the whole control buffer, untouched. Descriptors of <c>SCM_RIGHTS</c> payloads are added a reference
@@ -385,14 +385,14 @@ public sealed class ControlMessage
         return new ControlMessage(descriptor, data);
     }
 
-    private static bool IsRights(int level, int type) => level == Sockets.SOL_SOCKET && type == Sockets.SCM_RIGHTS;
+    internal static bool IsRights(int level, int type) => level == Sockets.SOL_SOCKET && type == Sockets.SCM_RIGHTS;
 
     /// <summary>
     /// Puts every descriptor the kernel installed (SCM_RIGHTS payloads) under an owning SafeHandle, one
     /// <see cref="FileDescriptors"/> per message. The kernel installs them whatever the registry says about
     /// the type, so this does not depend on the registry.
     /// </summary>
-    private static List<FileDescriptors> OwnDescriptors(ReadOnlySpan<byte> control, List<SafeHandle> owned)
+    internal static List<FileDescriptors> OwnDescriptors(ReadOnlySpan<byte> control, List<SafeHandle> owned)
     {
         int wrapped = 0;
         try
@@ -476,7 +476,7 @@ internal static class CmsgLayout
     /// Reads the message at <paramref name="offset"/> and moves past it (CMSG_FIRSTHDR/CMSG_NXTHDR). Stops at a
     /// header that does not fit or claims less than a header; a cmsg_len running past the buffer is clamped to it.
     /// </summary>
-    public static bool TryNext(ReadOnlySpan<byte> control, ref int offset, out int level, out int type,
+    public static bool TryNext(ReadOnlySpan<byte> control, scoped ref int offset, out int level, out int type,
         out ReadOnlySpan<byte> payload, out bool reachesEnd)
     {
         level = type = 0;

@@ -388,25 +388,4 @@ public sealed partial class SocketHandle
             return v;
         }
     }
-
-    /// <summary>struct iovec.</summary>
-    [StructLayout(LayoutKind.Sequential)]
-    private unsafe struct IoVec
-    {
-        public void* Base;
-        public nuint Length;
-    }
-
-    /// <summary>struct msghdr (glibc layout: lengths are socklen_t / size_t).</summary>
-    [StructLayout(LayoutKind.Sequential)]
-    private unsafe struct MsgHdr
-    {
-        public void* Name;
-        public uint NameLength;
-        public IoVec* Iov;
-        public nuint IovLength;
-        public void* Control;
-        public nuint ControlLength;
-        public int Flags;
-    }
 }
