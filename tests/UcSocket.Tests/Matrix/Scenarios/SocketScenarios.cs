@@ -97,12 +97,10 @@ internal static class SocketScenarios
     [CmsgScenario("opt-stats")]
     public static ReceivedMessage OptStats()
     {
-        using var listener = Create(AF_INET, SOCK_STREAM)!;
-        Assert.True(listener.Bind("127.0.0.1:0"), listener.Error());
-        Assert.True(listener.Listen(), listener.Error());
-        using var client = Create(AF_INET, SOCK_STREAM)!;
-        Assert.True(client.Connect(listener.SockName()!), client.Error());
-        using var server = listener.Accept()!;
+        var (listener, client, server) = SocketScenarios.TcpConnection4();
+        using var _ = listener;
+        using var __ = client;
+        using var ___ = server;
         int flags = SOF_TIMESTAMPING_TX_SOFTWARE | SOF_TIMESTAMPING_SOFTWARE | SOF_TIMESTAMPING_OPT_ID |
                     SOF_TIMESTAMPING_OPT_TSONLY | SOF_TIMESTAMPING_OPT_STATS;
         Assert.True(client.SetOpt(SOL_SOCKET, SO_TIMESTAMPING, new Dictionary<string, object?> { ["flags"] = flags }), client.Error());
@@ -185,6 +183,17 @@ internal static class SocketScenarios
             message.Dispose();
             Thread.Sleep(20);
         }
+    }
+
+    /// <summary>A connected TCP pair over 127.0.0.1 and its listener; the caller disposes all three.</summary>
+    public static (SocketHandle Listener, SocketHandle Client, SocketHandle Server) TcpConnection4()
+    {
+        var listener = Create(AF_INET, SOCK_STREAM)!;
+        Assert.True(listener.Bind("127.0.0.1:0"), listener.Error());
+        Assert.True(listener.Listen(), listener.Error());
+        var client = Create(AF_INET, SOCK_STREAM)!;
+        Assert.True(client.Connect(listener.SockName()!), client.Error());
+        return (listener, client, listener.Accept()!);
     }
 
     /// <summary>A datagram over 127.0.0.1 to a receiver prepared by <paramref name="prepare"/>, received with room for control data.</summary>

@@ -14,12 +14,10 @@ internal static class TcpUdpScenarios
     [CmsgScenario("tcp-inq")]
     public static ReceivedMessage Inq()
     {
-        using var listener = Create(AF_INET, SOCK_STREAM)!;
-        Assert.True(listener.Bind("127.0.0.1:0"), listener.Error());
-        Assert.True(listener.Listen(), listener.Error());
-        using var client = Create(AF_INET, SOCK_STREAM)!;
-        Assert.True(client.Connect(listener.SockName()!), client.Error());
-        using var server = listener.Accept()!;
+        var (listener, client, server) = SocketScenarios.TcpConnection4();
+        using var _ = listener;
+        using var __ = client;
+        using var ___ = server;
         Assert.True(server.SetOpt(IPPROTO_TCP, TCP_INQ, true), server.Error());
         Assert.Equal(10, client.Send("0123456789"));
         // All ten bytes must be queued before the read, or the count left behind would vary: a peek with
