@@ -11,7 +11,7 @@ namespace UcSocket.Benchmarks;
 /// </summary>
 internal static unsafe partial class Native
 {
-    public const int SOL_UDP = 17, UDP_SEGMENT = 103, UDP_GRO = 104; // linux/udp.h (not in the spec yet)
+    public const int SOL_UDP = UcSocket.Sockets.SOL_UDP, UDP_SEGMENT = UcSocket.Sockets.UDP_SEGMENT, UDP_GRO = UcSocket.Sockets.UDP_GRO;
 
     [LibraryImport("libc", SetLastError = true)]
     public static partial int sendmmsg(int fd, RawMMsgHdr* messages, uint count, int flags);

@@ -20,7 +20,7 @@ public class ControlBufferTests
 
         var c = new ControlBuffer(64);
         Assert.True(c.TryAdd(Cmsg.IpTtl, 42));
-        Assert.True(c.TryAddValue<ushort>(Udp.SOL_UDP, Udp.UDP_SEGMENT, 1400));
+        Assert.True(c.TryAddValue<ushort>(SOL_UDP, UDP_SEGMENT, 1400));
         Assert.Equal(48, c.Length);
         var bytes = c.AsSpan();
         Assert.Equal(20UL, MemoryMarshal.Read<ulong>(bytes));           // cmsg_len = CMSG_LEN(4)
@@ -33,10 +33,10 @@ public class ControlBufferTests
 
         var seen = new List<(int, int, int)>();
         foreach (var m in c) seen.Add((m.Level, m.Type, m.Payload.Length));
-        Assert.Equal(new[] { (IPPROTO_IP, IP_TTL, 4), (Udp.SOL_UDP, Udp.UDP_SEGMENT, 2) }, seen);
-        Assert.True(c.TryGetValue(Udp.SOL_UDP, Udp.UDP_SEGMENT, out ushort segment));
+        Assert.Equal(new[] { (IPPROTO_IP, IP_TTL, 4), (SOL_UDP, UDP_SEGMENT, 2) }, seen);
+        Assert.True(c.TryGetValue(SOL_UDP, UDP_SEGMENT, out ushort segment));
         Assert.Equal(1400, segment);
-        Assert.False(c.TryGetValue(Udp.SOL_UDP, Udp.UDP_SEGMENT, out int _)); // not exactly 4 bytes: refused, not padded
+        Assert.False(c.TryGetValue(SOL_UDP, UDP_SEGMENT, out int _)); // not exactly 4 bytes: refused, not padded
         Assert.True(c.TryFind(IPPROTO_IP, IP_TTL, out var ttl));
         Assert.Equal(4, ttl.Length);
         Assert.False(c.TryGet(Cmsg.ScmCredentials, out _));

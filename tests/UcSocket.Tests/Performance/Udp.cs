@@ -5,27 +5,9 @@ using static UcSocket.Sockets;
 
 namespace UcSocket.Tests.Performance;
 
-/// <summary>
-/// UDP offload numbers from linux/udp.h, which the spec does not have yet (they are being added to the spec;
-/// the generated constants and descriptors replace these when they land).
-/// </summary>
+/// <summary>UDP helpers for the offload tests (the UDP_* constants and descriptors come from spec/udp.yaml).</summary>
 internal static class Udp
 {
-    /// <summary>SOL_UDP (linux/socket.h): the same number as IPPROTO_UDP.</summary>
-    public const int SOL_UDP = 17;
-
-    /// <summary>UDP_SEGMENT (linux/udp.h): GSO segment size, a socket option and a cmsg with a u16 payload.</summary>
-    public const int UDP_SEGMENT = 103;
-
-    /// <summary>UDP_GRO (linux/udp.h): receive coalesced datagrams; the cmsg carries the segment size as an int.</summary>
-    public const int UDP_GRO = 104;
-
-    public static readonly SocketOption<bool, bool> UdpGroOption = new("UDP_GRO", SOL_UDP, UDP_GRO, ValueCodecs.Bool, ValueCodecs.Bool);
-
-    public static readonly SocketOption<int, int> UdpSegmentOption = new("UDP_SEGMENT", SOL_UDP, UDP_SEGMENT, ValueCodecs.Int32, ValueCodecs.Int32);
-
-    public static readonly ControlMessageType<int> UdpGroCmsg = new("UDP_GRO", SOL_UDP, UDP_GRO, ValueCodecs.Int32);
-
     /// <summary>A UDP socket bound to 127.0.0.1 on a free port.</summary>
     public static SocketHandle Bound()
     {

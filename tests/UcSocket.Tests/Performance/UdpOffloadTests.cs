@@ -2,6 +2,8 @@ using System;
 using System.Linq;
 using Xunit;
 
+using static UcSocket.Sockets;
+
 namespace UcSocket.Tests.Performance;
 
 /// <summary>UDP GSO (UDP_SEGMENT) on send and GRO (UDP_GRO) on receive, over loopback.</summary>
@@ -20,7 +22,7 @@ public class UdpOffloadTests
         var data = Data(31 * Segment + 50);
         batch.Set(0, data);
         Assert.True(batch.SetAddress(0, receiver.SockName()));
-        Assert.True(batch.GetControl(0).TryAddValue<ushort>(Udp.SOL_UDP, Udp.UDP_SEGMENT, Segment));
+        Assert.True(batch.GetControl(0).TryAddValue<ushort>(SOL_UDP, UDP_SEGMENT, Segment));
         Assert.Equal(1, sender.SendMmsg(batch));
 
         // Without UDP_GRO the receiver sees the 32 datagrams the kernel cut.
@@ -43,11 +45,11 @@ public class UdpOffloadTests
     {
         using var receiver = Udp.Bound();
         using var sender = Udp.Bound();
-        Assert.True(receiver.SetOpt(Udp.UdpGroOption, true), receiver.Error());
+        Assert.True(receiver.SetOpt(SockOpt.UdpGro, true), receiver.Error());
         Assert.True(sender.Connect(receiver.SockName()!));
         // The socket option form of UDP_SEGMENT: every send is cut into 100-byte segments.
-        Assert.True(sender.SetOpt(Udp.UdpSegmentOption, Segment), sender.Error());
-        Assert.Equal(Segment, sender.GetOpt(Udp.UdpSegmentOption));
+        Assert.True(sender.SetOpt(SockOpt.UdpSegment, Segment), sender.Error());
+        Assert.Equal(Segment, sender.GetOpt(SockOpt.UdpSegment));
 
         var data = Data(31 * Segment + 50);
         Assert.Equal(data.Length, sender.Send(data.AsSpan()));
@@ -59,7 +61,7 @@ public class UdpOffloadTests
         for (int i = 0; i < received!.Value; i++)
         {
             // Each coalesced message says its segment size in a UDP_GRO control message.
-            Assert.True(incoming.GetControl(i).TryGet(Udp.UdpGroCmsg, out int size), "no UDP_GRO control message");
+            Assert.True(incoming.GetControl(i).TryGet(Cmsg.UdpGro, out int size), "no UDP_GRO control message");
             Assert.Equal(Segment, size);
             int count = 0;
             foreach (var s in incoming.GetSegments(i, size))
