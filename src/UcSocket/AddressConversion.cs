@@ -36,10 +36,10 @@ public static class AddressConversion
                 return TryParseString(s, out address, out error);
             case byte[] bytes:
                 return TryFromArray(ToObjects(bytes), out address, out error);
-            case IReadOnlyDictionary<string, object?> d:
-                return TryFromDictionary(d, out address, out error);
-            case IDictionary<string, object?> d2:
-                return TryFromDictionary(new Dictionary<string, object?>(d2), out address, out error);
+            case var _ when UcodeValue.TryAsFields(value, out var fields, out var keyError):
+                return TryFromDictionary(fields, out address, out error);
+            case IDictionary:
+                return Fail("Invalid address object", out error);
             case IEnumerable list:
                 return TryFromArray(list, out address, out error);
             default:

@@ -209,13 +209,9 @@ public sealed class ControlMessage
                 data = cm.Data;
                 descriptor = cm.Descriptor;
                 break;
-            case IReadOnlyDictionary<string, object?> d:
-                if (!TryReadItem(d, where, out level, out type, out data, out error)) return false;
+            case var _ when UcodeValue.TryAsFields(item, out var fields, out var keyError):
+                if (!TryReadItem(fields, where, out level, out type, out data, out error)) return false;
                 descriptor = SpecRegistry.TryGetControlMessage(level, type, out var rd) ? rd : null;
-                break;
-            case IDictionary<string, object?> d2:
-                if (!TryReadItem(new Dictionary<string, object?>(d2), where, out level, out type, out data, out error)) return false;
-                descriptor = SpecRegistry.TryGetControlMessage(level, type, out var rd2) ? rd2 : null;
                 break;
             default:
                 error = ErrorInfo.Invalid($"{where}: expecting a ControlMessage or a dictionary with level, type and data, got {UcodeValue.Describe(item)}");

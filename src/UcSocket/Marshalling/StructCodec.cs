@@ -44,39 +44,25 @@ public sealed class StructCodec<T> : ValueCodec<T> where T : struct, ISpecStruct
     /// <inheritdoc/>
     public override bool TryFromUcode(object? value, out T result, out string? error)
     {
+        string? keyError = null;
+        if (value is not T && UcodeValue.TryAsFields(value, out var fields, out keyError))
+            return T.TryFromDictionary(fields, out result, out error);
+        if (keyError is not null)
+        {
+            result = default;
+            error = $"{T.CTypeName}: {keyError}";
+            return false;
+        }
         switch (value)
         {
             case T typed:
                 result = typed;
                 error = null;
                 return true;
-            case IReadOnlyDictionary<string, object?> dict:
-                return T.TryFromDictionary(dict, out result, out error);
-            case IDictionary<string, object?> dict2:
-                return T.TryFromDictionary(new Dictionary<string, object?>(dict2), out result, out error);
-            case IDictionary untyped:
-                // Dictionaries of other value types (Dictionary<string, int>, ...): the fields are converted one by one.
-                return TryFromUntyped(untyped, out result, out error);
             default:
                 result = default;
                 error = $"Expecting a dictionary or {typeof(T).Name} for {T.CTypeName}, got {UcodeValue.Describe(value)}";
                 return false;
         }
-    }
-
-    private static bool TryFromUntyped(IDictionary values, out T result, out string? error)
-    {
-        var copy = new Dictionary<string, object?>(values.Count, StringComparer.Ordinal);
-        foreach (DictionaryEntry entry in values)
-        {
-            if (entry.Key is not string key)
-            {
-                result = default;
-                error = $"Field names of {T.CTypeName} must be strings, got {UcodeValue.Describe(entry.Key)}";
-                return false;
-            }
-            copy[key] = entry.Value;
-        }
-        return T.TryFromDictionary(copy, out result, out error);
     }
 }

@@ -1,4 +1,6 @@
 using System;
+using System.Collections;
+using System.Collections.Generic;
 using System.Globalization;
 
 namespace UcSocket.Marshalling;
@@ -78,4 +80,41 @@ public static class UcodeValue
         string s => $"string \"{(s.Length > 40 ? s[..40] + "..." : s)}\"",
         _ => $"{value.GetType().Name} {Convert.ToString(value, CultureInfo.InvariantCulture)}",
     };
+
+    /// <summary>
+    /// Reads a ucode-style object (a dictionary of field names to values) of any dictionary type: an
+    /// <c>IReadOnlyDictionary&lt;string, object?&gt;</c> is used as is, other dictionaries (<c>Dictionary&lt;string, int&gt;</c>,
+    /// a non-generic one) are copied. False when <paramref name="value"/> is no dictionary (<paramref name="error"/> null),
+    /// or when a key is not a string (<paramref name="error"/> says so).
+    /// </summary>
+    public static bool TryAsFields(object? value, out IReadOnlyDictionary<string, object?> fields, out string? error)
+    {
+        error = null;
+        switch (value)
+        {
+            case IReadOnlyDictionary<string, object?> d:
+                fields = d;
+                return true;
+            case IDictionary<string, object?> d2:
+                fields = new Dictionary<string, object?>(d2, StringComparer.Ordinal);
+                return true;
+            case IDictionary untyped:
+                var copy = new Dictionary<string, object?>(untyped.Count, StringComparer.Ordinal);
+                foreach (DictionaryEntry entry in untyped)
+                {
+                    if (entry.Key is not string key)
+                    {
+                        fields = copy;
+                        error = $"Field names must be strings, got {Describe(entry.Key)}";
+                        return false;
+                    }
+                    copy[key] = entry.Value;
+                }
+                fields = copy;
+                return true;
+            default:
+                fields = null!;
+                return false;
+        }
+    }
 }

@@ -700,10 +700,11 @@ public static class ValueCodecs
                 case SockFilter[] typed:
                     result = typed;
                     return CheckCount(typed.Length, out error);
-                case IReadOnlyDictionary<string, object?> d:
-                    return TryFromProgram(d, out result, out error);
-                case IDictionary<string, object?> d2:
-                    return TryFromProgram(new Dictionary<string, object?>(d2), out result, out error);
+                case var _ when UcodeValue.TryAsFields(value, out var fields, out var keyError):
+                    return TryFromProgram(fields, out result, out error);
+                case IDictionary:
+                    error = "sock_fprog: field names must be strings";
+                    return false;
                 case byte[] or ReadOnlyMemory<byte> or Memory<byte> or string:
                     return TryFromBytecode(value, out result, out error);
                 case IEnumerable items and not IDictionary:

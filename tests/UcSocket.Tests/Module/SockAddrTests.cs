@@ -77,6 +77,20 @@ public class SockAddrTests
     }
 
     [Fact]
+    public void DictionariesOfAnyValueTypeAreAddressObjects()
+    {
+        // Not only Dictionary<string, object?>: a Dictionary<string, string> is a ucode object too, never an array.
+        var a = SockAddr(new Dictionary<string, string> { ["address"] = "127.0.0.2" })!;
+        Assert.Equal(AF_INET, a.Family);
+        Assert.Equal("127.0.0.2", a.Address);
+        var u = SockAddr(new Dictionary<string, string> { ["path"] = "/tmp/x.sock" })!;
+        Assert.Equal(AF_UNIX, u.Family);
+        Assert.Equal("/tmp/x.sock", u.Path);
+        Assert.Null(SockAddr(new Dictionary<int, string> { [1] = "127.0.0.1" }));
+        Assert.Equal("Invalid address object: Invalid argument", Error());
+    }
+
+    [Fact]
     public void PacketAddress()
     {
         var a = SockAddr(new Dictionary<string, object?>
