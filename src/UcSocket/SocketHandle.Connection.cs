@@ -249,24 +249,15 @@ public sealed partial class SocketHandle
     /// <c>SO_PEERCRED</c> through <see cref="SockOpt.SoPeercred"/>. Null on error: <c>"getsockopt(): ..."</c>, or
     /// EINVAL "Invalid credentials received" when the kernel returns a structure of another size.
     /// </summary>
-    public unsafe PeerCredentials? PeerCred()
+    public PeerCredentials? PeerCred()
     {
         if (!TryEnter(out int fd)) return null;
         try
         {
             var option = SockOpt.SoPeercred;
-            var codec = option.GetCodec;
-            int size = codec.ReadBufferSize;
-            Span<byte> buffer = size <= OptionIO.StackLimit ? stackalloc byte[size] : new byte[size];
-            socklen_t length = (uint)size;
-            int rc, errno = 0;
-            fixed (byte* p = buffer)
-            {
-                do rc = LibC.getsockopt(fd, option.Level, option.Option, p, &length);
-                while (rc != 0 && (errno = LibC.errno) == EINTR);
-            }
-            if (rc != 0) return Errors.Fail<PeerCredentials>(new ErrorInfo(errno, "getsockopt()"));
-            if ((int)(uint)length != size || !codec.TryRead(buffer, out var cred, out _))
+            if (!OptionIO.TryGet(fd, option.Level, option.Option, option.GetCodec, out var cred, out int length, out var error))
+                return Errors.Fail<PeerCredentials>(error);
+            if (length != option.GetCodec.ReadBufferSize)
                 return Errors.Fail<PeerCredentials>(ErrorInfo.Invalid("Invalid credentials received"));
             Errors.Clear();
             return new PeerCredentials(cred.Uid, cred.Gid, cred.Pid);

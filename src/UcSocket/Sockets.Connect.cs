@@ -97,24 +97,22 @@ public static partial class Sockets
                 }
                 if (ready == 0)
                 {
-                    last = new ErrorInfo(110 /* ETIMEDOUT */, "Connection timed out");
+                    last = new ErrorInfo(Errno.ETIMEDOUT, "Connection timed out");
                     break;
                 }
                 for (int i = pending.Count - 1; i >= 0; i--)
                 {
                     if (fds[i].revents == 0) continue;
-                    int soError = 0;
-                    socklen_t len = sizeof(int);
-                    int rc = LibC.getsockopt(pending[i].Fd, SOL_SOCKET, SO_ERROR, &soError, &len);
-                    if (rc == 0 && soError == 0 && winner < 0)
+                    bool read = Marshalling.OptionIO.TryGet(pending[i].Fd, SOL_SOCKET, SO_ERROR, SockOpt.SoError.GetCodec, out int soError, out var readError);
+                    if (read && soError == 0 && winner < 0)
                     {
                         winner = pending[i].Fd;
                         winnerFlags = pending[i].Flags;
                         pending.RemoveAt(i);
                         continue;
                     }
-                    last = rc != 0 ? new ErrorInfo(LibC.errno, "getsockopt()") : new ErrorInfo(soError, "connect()");
-                    if (soError == 0 && rc == 0) continue; // a second success: closed with the rest below
+                    if (read && soError == 0) continue; // a second success: closed with the rest below
+                    last = read ? new ErrorInfo(soError, "connect()") : readError;
                     LibC.close(pending[i].Fd);
                     pending.RemoveAt(i);
                 }

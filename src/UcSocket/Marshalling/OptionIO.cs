@@ -43,10 +43,15 @@ internal static unsafe class OptionIO
         }
     }
 
+    public static bool TryGet<T>(int fd, int level, int option, ValueCodec<T> codec, out T value, out ErrorInfo error) =>
+        TryGet(fd, level, option, codec, out value, out _, out error);
+
+    /// <summary>Reads an option; <paramref name="length"/> is the length the kernel returned.</summary>
     [SkipLocalsInit]
-    public static bool TryGet<T>(int fd, int level, int option, ValueCodec<T> codec, out T value, out ErrorInfo error)
+    public static bool TryGet<T>(int fd, int level, int option, ValueCodec<T> codec, out T value, out int length, out ErrorInfo error)
     {
         value = default!;
+        length = 0;
         int size = Math.Max(codec.ReadBufferSize, 1);
         byte[]? rented = null;
         Span<byte> buffer = size <= StackLimit ? stackalloc byte[StackLimit] : (rented = ArrayPool<byte>.Shared.Rent(size));
@@ -58,11 +63,13 @@ internal static unsafe class OptionIO
                 // Some options read an input from the buffer (PACKET_HDRLEN takes a TPACKET version): pass zeros, not stack garbage.
                 buffer[..capacity].Clear();
                 socklen_t len = (uint)capacity;
-                int rc;
+                int rc, errno = 0;
                 fixed (byte* p = buffer)
-                    rc = LibC.getsockopt(fd, level, option, p, &len);
-                int errno = rc == 0 ? 0 : LibC.errno;
-                int returned = (int)(uint)len;
+                {
+                    do rc = LibC.getsockopt(fd, level, option, p, &len);
+                    while (rc != 0 && (errno = LibC.errno) == Errno.EINTR);
+                }
+                int returned = length = (int)(uint)len;
                 // Variable-size values (strings, lists) grow as ucode does: the kernel reports the length it needs.
                 if (codec.IsVariableSize && (rc == 0 || errno == Errno.ERANGE) && returned > capacity && returned <= MaxVariableSize)
                 {

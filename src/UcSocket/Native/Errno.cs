@@ -15,5 +15,6 @@ internal static class Errno
     public const int EOPNOTSUPP = 95;
     public const int EAFNOSUPPORT = 97;
     public const int ENOBUFS = 105;
+    public const int ETIMEDOUT = 110;
     public const int EINPROGRESS = 115;
 }
