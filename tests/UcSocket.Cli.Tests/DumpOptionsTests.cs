@@ -80,3 +80,27 @@ public class DumpOptionsTests
         Assert.True(state is 1 or 8, $"state {state}");   // TCP_ESTABLISHED, or TCP_CLOSE_WAIT once the client is gone
     }
 }
+
+/// <summary>Options that return descriptors (SO_PEERPIDFD) leave none open once printed.</summary>
+public class DescriptorOptionTests
+{
+    [Fact]
+    public void APrintedPidfdIsClosedAfterwards()
+    {
+        var name = "@ucsock-pidfd-" + System.Guid.NewGuid().ToString("N");
+        using var listener = Sockets.Listen(name)!;
+        Assert.True(listener is not null, Sockets.Error());
+        foreach (var args in new[] { new[] { "-z", "--get", "SO_PEERPIDFD", "connect", name }, new[] { "-z", "--dump-options", "connect", name } })
+        {
+            var r = Cli.Run(args);
+            Assert.True(r.ExitCode == 0, r.ToString());
+            var root = r.Json().RootElement;
+            var value = args[1] == "--get" ? root.GetProperty("SO_PEERPIDFD") : root.GetProperty("options").GetProperty("SO_PEERPIDFD");
+            int fd = Assert.Single(value.EnumerateArray()).GetInt32();
+            // The number may have been reused by now, but never by this pidfd: it was closed once printed.
+            var target = new System.IO.FileInfo("/proc/self/fd/" + fd).LinkTarget;
+            Assert.NotEqual("anon_inode:[pidfd]", target);
+            using var accepted = listener!.Accept();
+        }
+    }
+}

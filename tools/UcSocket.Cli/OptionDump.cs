@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Text.Json;
 
@@ -26,6 +27,27 @@ internal static class OptionDump
             else readable.Add(new(option.Name, value));
         }
 
+        try
+        {
+            WriteDocument(w, sock, readable, refused);
+        }
+        finally
+        {
+            DisposeValues(readable);
+        }
+    }
+
+    /// <summary>
+    /// Options that hand out descriptors (SO_PEERPIDFD) come back owning them: once printed, they are closed, so a
+    /// dump never leaves descriptors behind in the process that made it.
+    /// </summary>
+    public static void DisposeValues(List<KeyValuePair<string, object?>> values)
+    {
+        foreach (var (_, value) in values) (value as IDisposable)?.Dispose();
+    }
+
+    private static void WriteDocument(Utf8JsonWriter w, SocketHandle sock, List<KeyValuePair<string, object?>> readable, List<KeyValuePair<string, object?>> refused)
+    {
         w.WriteStartObject();
         w.WritePropertyName("socket");
         w.WriteStartObject();

@@ -231,13 +231,20 @@ internal sealed class Session
         if (_gets.Count > 0)
         {
             var values = new List<KeyValuePair<string, object?>>();
-            foreach (var option in _gets)
+            try
             {
-                var value = sock.GetOpt(option.Level, option.Option);
-                if (value is null && sock.Error() is { } error) throw Failure("--get " + option.Name, error);
-                values.Add(new(option.Name, value));
+                foreach (var option in _gets)
+                {
+                    var value = sock.GetOpt(option.Level, option.Option);
+                    if (value is null && sock.Error() is { } error) throw Failure("--get " + option.Name, error);
+                    values.Add(new(option.Name, value));
+                }
+                Json.WriteDocument(_stdout, indented: false, w => Json.WriteObject(w, values));
             }
-            Json.WriteDocument(_stdout, indented: false, w => Json.WriteObject(w, values));
+            finally
+            {
+                OptionDump.DisposeValues(values);
+            }
         }
         if (_s.DumpOptions) Json.WriteDocument(_stdout, indented: true, w => OptionDump.Write(w, sock));
     }
