@@ -16,9 +16,6 @@ internal static class Errors
 
     public static void Set(int code, string context) => t_last = new ErrorInfo(code, context);
 
-    /// <summary>Records errno for a failed syscall named <paramref name="context"/> (e.g. "bind()").</summary>
-    public static void SetErrno(string context) => t_last = new ErrorInfo(Tmds.Linux.LibC.errno, context);
-
     /// <summary>Records an error and returns null: the usual tail of a failing call.</summary>
     public static T? Fail<T>(ErrorInfo error) where T : class
     {

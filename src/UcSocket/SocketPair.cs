@@ -1,4 +1,4 @@
-using Tmds.Linux;
+using UcSocket.Native;
 
 namespace UcSocket;
 
@@ -11,12 +11,14 @@ public static partial class Sockets
     public static unsafe (SocketHandle First, SocketHandle Second)? Pair(int type = SOCK_STREAM)
     {
         int* fds = stackalloc int[2];
-        if (LibC.socketpair(AF_UNIX, type | SOCK_CLOEXEC, 0, fds) != 0)
+        long rc = SocketSyscalls.SocketPair(AF_UNIX, type | SOCK_CLOEXEC, 0, fds);
+        if (rc < 0)
         {
-            Errors.SetErrno("socketpair()");
+            Errors.Set(new ErrorInfo((int)-rc, "socketpair()"));
             return null;
         }
         Errors.Clear();
-        return (new SocketHandle(fds[0]), new SocketHandle(fds[1]));
+        bool nonBlocking = (type & SOCK_NONBLOCK) != 0;
+        return (new SocketHandle(fds[0], AF_UNIX, type, nonBlocking), new SocketHandle(fds[1], AF_UNIX, type, nonBlocking));
     }
 }

@@ -5,13 +5,12 @@ using System.Globalization;
 using Tmds.Linux;
 using UcSocket.Native;
 using static UcSocket.Native.Errno;
+using UcSocket.Marshalling;
 
 namespace UcSocket;
 
 public static partial class Sockets
 {
-    private const int F_GETFL = 3, F_SETFL = 4, O_NONBLOCK = 0x800;
-
     /// <summary>
     /// Creates a socket connected to <paramref name="host"/> (<c>socket.connect</c>): a host name or address string is
     /// resolved (service: a name such as "http" or a port number) and every IPv4/IPv6 address is tried at once with a
@@ -32,50 +31,51 @@ public static partial class Sockets
         if (!TryCandidates(host, service, hints, passive: false, out var candidates, out var error)) return Errors.Fail<SocketHandle>(error);
 
         var stopwatch = Stopwatch.StartNew();
-        var pending = new List<(int Fd, int Flags)>();
+        var pending = new List<(int Fd, int Flags, Candidate Candidate)>();
         ErrorInfo last = new(EAI_NONAME, "Could not connect to any host address");
         int winner = -1, winnerFlags = 0;
+        Candidate? winning = null;
         try
         {
             Span<byte> sockaddr = stackalloc byte[Sockaddr.StorageSize];
             foreach (var c in candidates)
             {
-                int fd = LibC.socket(c.Address.Family, c.SockType | SOCK_CLOEXEC, c.Protocol);
-                if (fd < 0)
+                long created = SocketSyscalls.Socket(c.Address.Family, c.SockType | SOCK_CLOEXEC, c.Protocol);
+                if (created < 0)
                 {
-                    last = new ErrorInfo(LibC.errno, "socket()");
+                    last = new ErrorInfo((int)-created, "socket()");
                     continue;
                 }
-                int flags = LibC.fcntl(fd, F_GETFL);
-                if (flags < 0 || LibC.fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0)
+                int fd = (int)created;
+                long flags = SocketSyscalls.GetStatusFlags(fd);
+                long set = flags < 0 ? flags : SocketSyscalls.SetStatusFlags(fd, (int)flags | SocketSyscalls.O_NONBLOCK);
+                if (set < 0)
                 {
-                    last = new ErrorInfo(LibC.errno, "fcntl()");
-                    LibC.close(fd);
+                    last = new ErrorInfo((int)-set, "fcntl()");
+                    SocketSyscalls.Close(fd);
                     continue;
                 }
                 if (!Sockaddr.TryEncode(c.Address, sockaddr, out int length, out error))
                 {
                     last = error;
-                    LibC.close(fd);
+                    SocketSyscalls.Close(fd);
                     continue;
                 }
-                int rc;
-                fixed (byte* p = sockaddr)
-                    rc = LibC.connect(fd, (sockaddr*)p, (uint)length);
-                int errno = rc == 0 ? 0 : LibC.errno;
+                long rc = SocketSyscalls.Connect(fd, sockaddr[..length]);
                 if (rc == 0)
                 {
                     winner = fd;
-                    winnerFlags = flags;
+                    winnerFlags = (int)flags;
+                    winning = c;
                     break;
                 }
-                if (errno is EINPROGRESS or EINTR)
+                if (rc is -EINPROGRESS or -EINTR)
                 {
-                    pending.Add((fd, flags));
+                    pending.Add((fd, (int)flags, c));
                     continue;
                 }
-                last = new ErrorInfo(errno, "connect()");
-                LibC.close(fd);
+                last = new ErrorInfo((int)-rc, "connect()");
+                SocketSyscalls.Close(fd);
             }
 
             var fds = stackalloc pollfd[Math.Max(1, pending.Count)]; // pending only shrinks from here on
@@ -88,11 +88,10 @@ public static partial class Sockets
                     fds[i].events = (short)(POLLOUT | POLLERR | POLLHUP);
                     fds[i].revents = 0;
                 }
-                int ready = PollNative.Poll(fds, pending.Count, wait, out int pollErrno);
+                long ready = BlockingIo.Poll(fds, pending.Count, wait);
                 if (ready < 0)
                 {
-                    if (pollErrno == EINTR) continue;
-                    last = new ErrorInfo(pollErrno, "poll()");
+                    last = new ErrorInfo((int)-ready, "poll()");
                     break;
                 }
                 if (ready == 0)
@@ -103,34 +102,36 @@ public static partial class Sockets
                 for (int i = pending.Count - 1; i >= 0; i--)
                 {
                     if (fds[i].revents == 0) continue;
-                    bool read = Marshalling.OptionIO.TryGet(pending[i].Fd, SOL_SOCKET, SO_ERROR, SockOpt.SoError.GetCodec, out int soError, out var readError);
+                    bool read = OptionIO.TryGet(pending[i].Fd, SOL_SOCKET, SO_ERROR, SockOpt.SoError.GetCodec, out int soError, out var readError);
                     if (read && soError == 0 && winner < 0)
                     {
                         winner = pending[i].Fd;
                         winnerFlags = pending[i].Flags;
+                        winning = pending[i].Candidate;
                         pending.RemoveAt(i);
                         continue;
                     }
                     if (read && soError == 0) continue; // a second success: closed with the rest below
                     last = read ? new ErrorInfo(soError, "connect()") : readError;
-                    LibC.close(pending[i].Fd);
+                    SocketSyscalls.Close(pending[i].Fd);
                     pending.RemoveAt(i);
                 }
             }
 
             if (winner < 0) return Errors.Fail<SocketHandle>(last);
-            if (LibC.fcntl(winner, F_SETFL, winnerFlags) < 0)
+            long restored = SocketSyscalls.SetStatusFlags(winner, winnerFlags);
+            if (restored < 0)
             {
-                var e = new ErrorInfo(LibC.errno, "fcntl()");
-                LibC.close(winner);
+                var e = new ErrorInfo((int)-restored, "fcntl()");
+                SocketSyscalls.Close(winner);
                 return Errors.Fail<SocketHandle>(e);
             }
             Errors.Clear();
-            return new SocketHandle(winner);
+            return new SocketHandle(winner, winning!.Address.Family, winning.SockType, nonBlocking: false);
         }
         finally
         {
-            foreach (var (fd, _) in pending) LibC.close(fd);
+            foreach (var (fd, _, _) in pending) SocketSyscalls.Close(fd);
         }
     }
 

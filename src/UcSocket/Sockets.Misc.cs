@@ -23,10 +23,15 @@ public static partial class Sockets
     {
         if (fd < 0) return Errors.Fail<SocketHandle>(new ErrorInfo(Errno.EBADF, "Invalid file descriptor number"));
         var soType = SockOpt.SoType;
-        if (!OptionIO.TryGet(fd, soType.Level, soType.Option, soType.GetCodec, out int _, out var error))
+        if (!OptionIO.TryGet(fd, soType.Level, soType.Option, soType.GetCodec, out int type, out var error))
             return Errors.Fail<SocketHandle>(error);
+        var soDomain = SockOpt.SoDomain;
+        if (!OptionIO.TryGet(fd, soDomain.Level, soDomain.Option, soDomain.GetCodec, out int family, out error))
+            return Errors.Fail<SocketHandle>(error);
+        long status = SocketSyscalls.GetStatusFlags(fd);
+        if (status < 0) return Errors.Fail<SocketHandle>(new ErrorInfo((int)-status, "fcntl()"));
         Errors.Clear();
-        return new SocketHandle(fd);
+        return new SocketHandle(fd, family, type, (status & SocketSyscalls.O_NONBLOCK) != 0);
     }
 
     /// <summary>

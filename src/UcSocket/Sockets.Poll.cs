@@ -35,16 +35,18 @@ public static partial class Sockets
     /// with no events, and skips items it cannot use: this returns only handles with events, as ucode's
     /// documentation says, and a bad item is an error naming its index (EINVAL for an item that is no handle or
     /// pair, EBADF for a closed handle, ERANGE for events outside a 16-bit value). Waiting forever on no handles
-    /// at all is an EINVAL error rather than a hang. Each handle is kept open while the call waits, so closing a
-    /// socket on another thread wakes the wait (POLLHUP) instead of leaving it on a reused descriptor.
+    /// at all is an EINVAL error rather than a hang. Each handle is kept open while the call waits, so it never
+    /// watches a reused descriptor; closing a <see cref="SocketHandle"/> on another thread ends the wait at once and
+    /// reports that handle with POLLNVAL (without shutting the socket down: its other holders see nothing).
     /// </returns>
-    public static IReadOnlyList<PollEvent>? Poll(int timeoutMs, params object?[]? sockets)
+    public static unsafe IReadOnlyList<PollEvent>? Poll(int timeoutMs, params object?[]? sockets)
     {
         sockets ??= [];
         if (sockets.Length == 0 && timeoutMs < 0)
             return Errors.Fail<IReadOnlyList<PollEvent>>(ErrorInfo.Invalid("Nothing to poll and no timeout: the call would never return"));
 
-        var fds = new pollfd[sockets.Length];
+        var fds = new pollfd[sockets.Length + 1]; // the last one for the wake-up of a close
+        var socketOwners = new SafeSocketFd?[sockets.Length];
         var handles = new SafeHandle?[sockets.Length];
         var owners = new object[sockets.Length];
         try
@@ -66,13 +68,17 @@ public static partial class Sockets
                     return Errors.Fail<IReadOnlyList<PollEvent>>(new ErrorInfo(EBADF, $"Poll item {i}: the socket is closed"));
                 handles[i] = safe;
                 owners[i] = owner;
+                socketOwners[i] = safe as SafeSocketFd;
                 fds[i] = new pollfd { fd = (int)safe.DangerousGetHandle(), events = events };
             }
 
-            if (!TryPoll(fds, timeoutMs, out var pollError)) return Errors.Fail<IReadOnlyList<PollEvent>>(pollError);
+            long rc;
+            fixed (pollfd* p = fds)
+                rc = BlockingIo.PollHandles(p, socketOwners, timeoutMs);
+            if (rc < 0) return Errors.Fail<IReadOnlyList<PollEvent>>(new ErrorInfo((int)-rc, "poll()"));
 
             var result = new List<PollEvent>();
-            for (int i = 0; i < fds.Length; i++)
+            for (int i = 0; i < sockets.Length; i++)
                 if (fds[i].revents != 0) result.Add(new PollEvent(i, owners[i], (ushort)fds[i].revents, sockets[i]!));
             Errors.Clear();
             return result;
@@ -80,29 +86,6 @@ public static partial class Sockets
         finally
         {
             foreach (var h in handles) h?.DangerousRelease();
-        }
-    }
-
-    private static unsafe bool TryPoll(pollfd[] fds, int timeoutMs, out ErrorInfo error)
-    {
-        long start = Stopwatch.GetTimestamp();
-        int timeout = timeoutMs;
-        while (true)
-        {
-            int rc, errno;
-            fixed (pollfd* p = fds)
-                rc = PollNative.Poll(p, fds.Length, timeout, out errno);
-            if (rc >= 0)
-            {
-                error = default;
-                return true;
-            }
-            if (errno != EINTR)
-            {
-                error = new ErrorInfo(errno, "poll()");
-                return false;
-            }
-            if (timeoutMs > 0) timeout = (int)Math.Max(0, timeoutMs - (long)Stopwatch.GetElapsedTime(start).TotalMilliseconds);
         }
     }
 

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using UcSocket.Native;
+using UcSocket.Marshalling;
 
 namespace UcSocket;
 

@@ -17,8 +17,17 @@ public abstract class ValueCodec<T>
     /// <summary>True when the value has no fixed size (strings, byte strings, lists).</summary>
     public virtual bool IsVariableSize => false;
 
-    /// <summary>Decodes the bytes the kernel returned.</summary>
+    /// <summary>
+    /// Decodes bytes. Descriptors in them (SCM_RIGHTS, SO_PEERPIDFD) are read as numbers the result does not own:
+    /// decoding bytes never takes ownership of anything.
+    /// </summary>
     public abstract bool TryRead(ReadOnlySpan<byte> source, out T value, out string? error);
+
+    /// <summary>
+    /// Decodes bytes the kernel just wrote for this process (a getsockopt, a receive): where they are descriptors the
+    /// kernel installed, the value owns them from here on. Everything else decodes as <see cref="TryRead"/>.
+    /// </summary>
+    internal virtual bool TryReadReceived(ReadOnlySpan<byte> source, out T value, out string? error) => TryRead(source, out value, out error);
 
     /// <summary>The number of bytes <see cref="TryWrite"/> produces for <paramref name="value"/>.</summary>
     public abstract int GetSize(in T value);

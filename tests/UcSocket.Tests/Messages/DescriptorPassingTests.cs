@@ -384,7 +384,7 @@ public sealed class DescriptorPassingTests : IDisposable
                 BitConverter.GetBytes(dup2).CopyTo(control, 20);
 
                 var owned = new List<SafeHandle>();
-                var list = ControlMessage.Decode(control, truncated: false, owned);
+                var list = ControlMessageDecoder.Decode(control, truncated: false, owned);
                 var fds = Assert.IsType<FileDescriptors>(Assert.Single(list).Data);
                 Assert.Equal(new[] { dup1, dup2 }, fds.ToArray());
                 Assert.Equal(2, owned.Count);

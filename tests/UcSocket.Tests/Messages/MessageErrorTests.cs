@@ -161,12 +161,18 @@ public class MessageErrorTests
         using (a)
         using (b)
         {
-            Assert.Null(a.SendMsg(new object[] { "ok", new[] { 1, 2 } }));
-            Assert.StartsWith("Data item 1: unsupported value (", a.Error());
+            // As ucode's sendmsg: an array inside the data array, or a dictionary, goes as ucode's JSON text of it.
+            Assert.Equal(10L, a.SendMsg(new object[] { "ok", new[] { 1, 2 } }));
+            Assert.Equal("ok[ 1, 2 ]"u8.ToArray(), b.Recv(64));
+            Assert.Equal(10L, a.SendMsg(new Dictionary<string, object?> { ["a"] = 1 }));
+            Assert.Equal("{ \"a\": 1 }"u8.ToArray(), b.Recv(64));
+            // Objects ucode has no text for are refused, naming their type.
+            Assert.Null(a.SendMsg(new object[] { "ok", new Uri("http://x/") }));
+            Assert.StartsWith("Data item 1: Unsupported data value (type System.Uri)", a.Error());
             Assert.Equal(22, a.Error(true));
-            Assert.Null(a.SendMsg(new Dictionary<string, object?> { ["a"] = 1 }));
-            Assert.StartsWith("Unsupported data value (", a.Error());
-            Assert.EndsWith("expecting a string, byte array or array of them: Invalid argument", a.Error());
+            Assert.Null(a.SendMsg(new object()));
+            Assert.StartsWith("Unsupported data value (type System.Object)", a.Error());
+            Assert.EndsWith("expecting a string, bytes, a number, a bool, a dictionary or an array: Invalid argument", a.Error());
             Assert.Null(b.RecvMsg(16, 0, MSG_DONTWAIT));
         }
     }

@@ -1,3 +1,4 @@
+using UcSocket.Marshalling;
 using System;
 using System.IO;
 using System.Linq;
@@ -45,7 +46,7 @@ internal static unsafe class Native
         Assert.True(WaitReadable(s.FileNo(), timeoutMs), "no connection arrived in time");
         int fd = LibC.accept4(s.FileNo(), null, null, O_CLOEXEC);
         Assert.True(fd >= 0, $"accept4: errno {LibC.errno}");
-        return new SocketHandle(fd);
+        return new SocketHandle(fd, -1, -1, false);
     }
 
     public static bool WaitReadable(int fd, int timeoutMs)

@@ -136,7 +136,8 @@ public class PollTests
             await Task.Delay(200); // let the thread enter poll(); on a loaded machine 50 ms was not always enough
             Assert.True(b.Close());
             var events = await waiting.WaitAsync(TimeSpan.FromSeconds(10));
-            Assert.Equal(Hup, Assert.Single(events!).Events & Hup);
+            // Reported as poll reports a descriptor that is not open; the socket itself was not shut down.
+            Assert.Equal(POLLNVAL, Assert.Single(events!).Events);
         }
     }
 

@@ -6,7 +6,6 @@ using System.Globalization;
 using System.IO;
 using System.Runtime.InteropServices;
 using System.Text;
-using Tmds.Linux;
 using UcSocket.Marshalling;
 using UcSocket.Native;
 
@@ -26,8 +25,10 @@ public sealed partial class SocketHandle
     /// </summary>
     /// <param name="data">
     /// Null (send only ancillary data and address), a <c>string</c> (sent as UTF-8), a <c>byte[]</c>
-    /// (or <see cref="ReadOnlyMemory{T}"/> of bytes), or an array of those: each item its own <c>struct iovec</c>,
-    /// all sent as one message. Other values (numbers, bools) are sent as their invariant text, as ucode does.
+    /// (or <see cref="ReadOnlyMemory{T}"/> of bytes), or an array of items: each item its own <c>struct iovec</c>,
+    /// all sent as one message (a null item is an empty one). Other values are sent as ucode converts them to a
+    /// string: numbers and bools as their text, a dictionary (or an array inside the array) as JSON with ucode's
+    /// spacing (<c>{ "a": 1 }</c>); another kind of object is an EINVAL error naming its type.
     /// </param>
     /// <param name="ancillary">
     /// Null, a list of <see cref="ControlMessage"/> (or ucode-style dictionaries <c>{ level, type, data }</c>), each
@@ -50,25 +51,26 @@ public sealed partial class SocketHandle
     /// </remarks>
     public unsafe long? SendMsg(object? data = null, object? ancillary = null, object? address = null, int flags = 0)
     {
-        if (!TryEnter(out int fd)) return null;
+        using var call = Enter();
+        if (!call.IsOpen) return null;
         List<SafeHandle>? held = null;
         MemoryHandle[]? pins = null;
         int pinned = 0;
         try
         {
-            if (!TryGatherData(data, out var segments, out var error)) return FailLong(error);
+            if (!TryGatherData(data, out var segments, out var error)) return FailCount(error);
 
             byte[] control = Array.Empty<byte>();
             int controlLength = 0;
             if (ancillary is not null)
             {
                 held = new List<SafeHandle>();
-                if (!ControlMessage.TryEncode(ancillary, held, out control, out controlLength, out error)) return FailLong(error);
+                if (!ControlMessageEncoder.TryEncode(ancillary, held, out control, out controlLength, out error)) return FailCount(error);
             }
 
             Span<byte> name = stackalloc byte[Sockaddr.StorageSize];
             int nameLength = 0;
-            if (address is not null && !Sockaddr.TryEncode(address, name, out nameLength, out error)) return FailLong(error);
+            if (address is not null && !Sockaddr.TryEncode(address, name, out nameLength, out error)) return FailCount(error);
 
             Span<IoVec> iov = segments.Length <= StackIovecs ? stackalloc IoVec[StackIovecs] : new IoVec[segments.Length];
             pins = new MemoryHandle[segments.Length];
@@ -79,7 +81,6 @@ public sealed partial class SocketHandle
             }
 
             long sent;
-            int errno = 0;
             fixed (byte* pName = name)
             fixed (byte* pControl = control)
             fixed (IoVec* pIov = iov)
@@ -93,13 +94,9 @@ public sealed partial class SocketHandle
                     Control = controlLength > 0 ? pControl : null,
                     ControlLength = (nuint)controlLength,
                 };
-                do
-                {
-                    sent = LibC.sendmsg(fd, (msghdr*)&msg, flags);
-                }
-                while (sent < 0 && (errno = LibC.errno) == EINTR);
+                sent = SendMessage(call, &msg, flags);
             }
-            if (sent < 0) return FailLong(new ErrorInfo(errno, "sendmsg()"));
+            if (sent < 0) return FailCount(sent, "sendmsg()");
             Errors.Clear();
             return sent;
         }
@@ -108,7 +105,6 @@ public sealed partial class SocketHandle
             for (int i = 0; i < pinned; i++) pins![i].Dispose();
             if (held is not null)
                 foreach (var h in held) h.DangerousRelease();
-            Exit();
         }
     }
 
@@ -136,24 +132,23 @@ public sealed partial class SocketHandle
     /// </remarks>
     public unsafe ReceivedMessage? RecvMsg(object? sizes = null, int ancillarySize = 0, int flags = 0)
     {
-        if (!TryEnter(out int fd)) return null;
-        byte[]? data = null, control = null;
+        using var call = Enter();
+        if (!call.IsOpen) return null;
+        if (!TryParseSizes(sizes, out var sizeList, out bool multiple, out long total, out var error))
+            return Errors.Fail<ReceivedMessage>(error);
+        if (ancillarySize < 0)
+            return Errors.Fail<ReceivedMessage>(new ErrorInfo(ERANGE, "Invalid ancillary data length"));
+        int controlSize = Math.Min(ancillarySize, OptMemMax);
+
+        byte[] data = total > 0 ? ArrayPool<byte>.Shared.Rent((int)total) : Array.Empty<byte>();
+        byte[] control = controlSize > 0 ? ArrayPool<byte>.Shared.Rent(controlSize) : Array.Empty<byte>();
         try
         {
-            if (!TryParseSizes(sizes, out var sizeList, out bool multiple, out long total, out var error))
-                return Errors.Fail<ReceivedMessage>(error);
-            if (ancillarySize < 0)
-                return Errors.Fail<ReceivedMessage>(new ErrorInfo(ERANGE, "Invalid ancillary data length"));
-            int controlSize = Math.Min(ancillarySize, OptMemMax);
-
-            data = total > 0 ? ArrayPool<byte>.Shared.Rent((int)total) : Array.Empty<byte>();
-            control = controlSize > 0 ? ArrayPool<byte>.Shared.Rent(controlSize) : Array.Empty<byte>();
-
             Span<IoVec> iov = sizeList.Length <= StackIovecs ? stackalloc IoVec[StackIovecs] : new IoVec[sizeList.Length];
             Span<byte> name = stackalloc byte[Sockaddr.StorageSize];
             var owned = new List<SafeHandle>(); // allocated before the syscall: nothing may fail between it and owning descriptors
             long received;
-            int errno = 0, msgFlags, nameLength, controlLength;
+            MsgHdr msg;
             fixed (byte* pData = data)
             fixed (byte* pControl = control)
             fixed (byte* pName = name)
@@ -165,7 +160,7 @@ public sealed partial class SocketHandle
                     pIov[i] = new IoVec { Base = pData + offset, Length = (nuint)sizeList[i] };
                     offset += sizeList[i];
                 }
-                var msg = new MsgHdr
+                msg = new MsgHdr
                 {
                     Name = pName,
                     NameLength = (uint)name.Length,
@@ -174,34 +169,20 @@ public sealed partial class SocketHandle
                     Control = controlSize > 0 ? pControl : null,
                     ControlLength = (nuint)controlSize,
                 };
-                int cloexec = Sockets.MSG_CMSG_CLOEXEC;
-                while (true)
-                {
-                    received = LibC.recvmsg(fd, (msghdr*)&msg, flags | cloexec);
-                    if (received >= 0) break;
-                    errno = LibC.errno;
-                    if (errno == EINTR) continue;
-                    // Packet sockets refuse MSG_CMSG_CLOEXEC (EINVAL) before taking a packet; no descriptor arrives on them.
-                    if (errno == EINVAL && cloexec != 0 && (flags & Sockets.MSG_CMSG_CLOEXEC) == 0)
-                    {
-                        cloexec = 0;
-                        continue;
-                    }
-                    break;
-                }
-                msgFlags = msg.Flags;
-                nameLength = (int)Math.Min(msg.NameLength, (uint)name.Length);
-                controlLength = (int)Math.Min(msg.ControlLength, (nuint)controlSize);
+                received = ReceiveMessage(call, &msg, flags);
             }
-            if (received < 0) return Errors.Fail<ReceivedMessage>(new ErrorInfo(errno, "recvmsg()"));
+            if (received < 0) return Errors.Fail<ReceivedMessage>(new ErrorInfo((int)-received, "recvmsg()"));
+            int nameLength = (int)Math.Min(msg.NameLength, (uint)name.Length);
+            int controlLength = (int)Math.Min(msg.ControlLength, (nuint)controlSize);
 
             // From here on the kernel has installed any descriptors it passed: own them before anything else.
             try
             {
                 IReadOnlyList<ControlMessage>? ancillary = null;
                 if (controlSize > 0)
-                    ancillary = ControlMessage.Decode(control.AsSpan(0, controlLength), (msgFlags & Sockets.MSG_CTRUNC) != 0, owned);
-                if ((flags & Sockets.MSG_CMSG_CLOEXEC) == 0) msgFlags &= ~Sockets.MSG_CMSG_CLOEXEC;
+                    ancillary = ControlMessageDecoder.Decode(control.AsSpan(0, controlLength), (msg.Flags & Sockets.MSG_CTRUNC) != 0, owned);
+                else if (controlLength > 0)
+                    ReceivedDescriptors.Own(control.AsSpan(0, controlLength), owned);
 
                 SocketAddress? address = nameLength > 0 ? Sockaddr.Decode(name[..nameLength]) : null;
 
@@ -217,7 +198,7 @@ public sealed partial class SocketHandle
                 }
                 object result = multiple ? buffers : buffers[0];
                 Errors.Clear();
-                return new ReceivedMessage(msgFlags, received, address, result, buffers, ancillary, owned);
+                return new ReceivedMessage(ResultFlags(msg.Flags, flags), received, address, result, buffers, ancillary, owned);
             }
             catch
             {
@@ -227,61 +208,46 @@ public sealed partial class SocketHandle
         }
         finally
         {
-            if (data is { Length: > 0 }) ArrayPool<byte>.Shared.Return(data);
-            if (control is { Length: > 0 }) ArrayPool<byte>.Shared.Return(control);
-            Exit();
+            if (data.Length > 0) ArrayPool<byte>.Shared.Return(data);
+            if (control.Length > 0) ArrayPool<byte>.Shared.Return(control);
         }
     }
 
-    private static long? FailLong(ErrorInfo error)
-    {
-        Errors.Set(error);
-        return null;
-    }
-
-    /// <summary>The data argument of sendmsg as iovec segments.</summary>
+    /// <summary>
+    /// The data argument of sendmsg as iovec segments, as ucode makes them: an array gives one segment per item, any
+    /// other value one segment; bytes and strings go as they are, null items as empty segments, and other values
+    /// as ucode's text of them (numbers, bools, JSON for dictionaries and nested arrays).
+    /// </summary>
     private static bool TryGatherData(object? data, out ReadOnlyMemory<byte>[] segments, out ErrorInfo error)
     {
         segments = Array.Empty<ReadOnlyMemory<byte>>();
         error = default;
         if (data is null) return true;
-        if (TryBytes(data, out var single))
+        if (UcodeText.IsRaw(data) || data is IDictionary || UcodeValue.TryAsFields(data, out _, out _) || data is not IEnumerable items)
         {
+            if (!TrySegment(data, out var single, out error)) return false;
             segments = new[] { single };
             return true;
         }
-        switch (data)
+        var list = new List<ReadOnlyMemory<byte>>();
+        foreach (var item in items)
         {
-            case IDictionary:
-            case IReadOnlyDictionary<string, object?>:
-                error = ErrorInfo.Invalid($"Unsupported data value ({UcodeValue.Describe(data)}): expecting a string, byte array or array of them");
+            if (item is null) list.Add(ReadOnlyMemory<byte>.Empty);
+            else if (TrySegment(item, out var bytes, out error)) list.Add(bytes);
+            else
+            {
+                error = ErrorInfo.Invalid(string.Create(CultureInfo.InvariantCulture, $"Data item {list.Count}: {error.Context}"));
                 return false;
-            case IEnumerable items:
-                var list = new List<ReadOnlyMemory<byte>>();
-                int index = 0;
-                foreach (var item in items)
-                {
-                    if (item is null) list.Add(ReadOnlyMemory<byte>.Empty);
-                    else if (TryBytes(item, out var bytes)) list.Add(bytes);
-                    else
-                    {
-                        error = ErrorInfo.Invalid(string.Create(CultureInfo.InvariantCulture,
-                            $"Data item {index}: unsupported value ({UcodeValue.Describe(item)})"));
-                        return false;
-                    }
-                    index++;
-                }
-                segments = list.ToArray();
-                return true;
-            default:
-                error = ErrorInfo.Invalid($"Unsupported data value ({UcodeValue.Describe(data)})");
-                return false;
+            }
         }
+        segments = list.ToArray();
+        return true;
     }
 
-    /// <summary>One buffer: bytes as they are, text as UTF-8, numbers and bools as their invariant (ucode) text.</summary>
-    private static bool TryBytes(object value, out ReadOnlyMemory<byte> bytes)
+    /// <summary>One segment: bytes as they are, text as UTF-8, anything else as ucode's text of it.</summary>
+    private static bool TrySegment(object value, out ReadOnlyMemory<byte> bytes, out ErrorInfo error)
     {
+        error = default;
         switch (value)
         {
             case byte[] b: bytes = b; return true;
@@ -289,19 +255,15 @@ public sealed partial class SocketHandle
             case Memory<byte> m2: bytes = m2; return true;
             case ArraySegment<byte> s: bytes = s; return true;
             case string text: bytes = Encoding.UTF8.GetBytes(text); return true;
-            case char c: bytes = Encoding.UTF8.GetBytes(c.ToString()); return true;
-            case bool flag: bytes = Encoding.UTF8.GetBytes(flag ? "true" : "false"); return true;
-            case IEnumerable:
-            case Stream:
-                bytes = default;
-                return false;
-            case IFormattable f:
-                bytes = Encoding.UTF8.GetBytes(f.ToString(null, CultureInfo.InvariantCulture));
-                return true;
-            default:
-                bytes = default;
-                return false;
         }
+        var writer = new ArrayBufferWriter<byte>(32);
+        if (!UcodeText.TryWrite(value, writer, out error))
+        {
+            bytes = default;
+            return false;
+        }
+        bytes = writer.WrittenMemory;
+        return true;
     }
 
     /// <summary>The sizes argument of recvmsg: a number, or an array of numbers.</summary>

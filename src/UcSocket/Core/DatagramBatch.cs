@@ -2,6 +2,7 @@ using System;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using UcSocket.Native;
+using UcSocket.Marshalling;
 
 namespace UcSocket;
 
@@ -236,7 +237,7 @@ public sealed unsafe class DatagramBatch
         return _controls[index];
     }
 
-    /// <summary>Empties every control buffer (closing received descriptors that were not taken).</summary>
+    /// <summary>Empties every control buffer (closing received descriptors that were not taken: SCM_RIGHTS, SCM_PIDFD, ...).</summary>
     public void ClearControls()
     {
         if (_controls is null) return;
@@ -362,10 +363,8 @@ public sealed unsafe class DatagramBatch
             ref var m = ref _headers[i];
             _lengths[i] = (int)Math.Min(m.Length, int.MaxValue);
             _nameLengths[i] = (int)Math.Min(m.Header.NameLength, (uint)Sockaddr.StorageSize);
-            int flags = m.Header.Flags;
-            if ((passedFlags & Sockets.MSG_CMSG_CLOEXEC) == 0) flags &= ~Sockets.MSG_CMSG_CLOEXEC;
-            _flags[i] = flags;
-            _controls?[i].EndReceive((int)Math.Min(m.Header.ControlLength, (nuint)int.MaxValue));
+            _flags[i] = SocketHandle.ResultFlags(m.Header.Flags, passedFlags);
+            _controls?[i].EndReceive((int)Math.Min(m.Header.ControlLength, (nuint)int.MaxValue), m.Header.Flags);
         }
     }
 

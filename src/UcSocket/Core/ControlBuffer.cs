@@ -21,17 +21,23 @@ namespace UcSocket;
 /// further on. Size a buffer with <see cref="SpaceFor"/>.
 /// </para>
 /// <para>
-/// Descriptors received in <c>SCM_RIGHTS</c> messages (always close-on-exec) are owned by the buffer as soon as
-/// the receive returns: take them with <see cref="TakeFileDescriptors"/> or
-/// <see cref="ControlMessageView.TryGet{T}"/> with <c>Cmsg.ScmRights</c>. The next receive into the buffer,
-/// <see cref="Clear"/> and <see cref="Dispose"/> close those not taken. Not thread-safe: one call at a time.
+/// Descriptors the kernel installs with a message (<c>SCM_RIGHTS</c>, <c>SCM_PIDFD</c>: every cmsg type whose
+/// payload is descriptors; always close-on-exec) are owned by the buffer as soon as the receive returns: take them
+/// with <see cref="TakeFileDescriptors"/>, or read them with <see cref="ControlMessageView.TryGet{T}"/>
+/// (<c>Cmsg.ScmRights</c>, <c>Cmsg.ScmPidfd</c>). The next receive into the buffer, <see cref="Clear"/> and
+/// <see cref="Dispose"/> close those not taken. Not thread-safe: one call at a time.
+/// </para>
+/// <para>
+/// When the buffer was too small (<c>MSG_CTRUNC</c>), the kernel cuts the last message short: such a message
+/// reports <see cref="ControlMessageView.IsTruncated"/>, and decoding it as a value that needs more bytes than
+/// arrived fails rather than padding the value with zeros.
 /// </para>
 /// </remarks>
 public sealed class ControlBuffer : IDisposable
 {
     private readonly byte[] _buffer;
     private List<SafeHandle>? _owned;
-    private List<FileDescriptors>? _rights;
+    private List<FileDescriptors>? _received;
 
     /// <summary>Creates an empty buffer of <paramref name="capacity"/> bytes (pinned, so it never moves).</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="capacity"/> is negative or larger than an array can be.</exception>
@@ -43,11 +49,16 @@ public sealed class ControlBuffer : IDisposable
     }
 
     /// <summary>CMSG_SPACE(<paramref name="payloadLength"/>): the bytes one control message with that payload takes.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="payloadLength"/> is negative, or so large that the space exceeds an int.</exception>
     public static int SpaceFor(int payloadLength)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(payloadLength);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(payloadLength, CmsgLayout.MaxPayload);
         return CmsgLayout.Space(payloadLength);
     }
+
+    /// <summary>True when the last receive into the buffer reported <c>MSG_CTRUNC</c>: the control data did not fit.</summary>
+    public bool IsTruncated { get; private set; }
 
     /// <summary>The size of the buffer in bytes.</summary>
     public int Capacity => _buffer.Length;
@@ -63,6 +74,7 @@ public sealed class ControlBuffer : IDisposable
     {
         ReleaseDescriptors();
         Length = 0;
+        IsTruncated = false;
     }
 
     /// <summary>Closes received descriptors that were not taken (the bytes stay until the buffer is reused).</summary>
@@ -106,7 +118,7 @@ public sealed class ControlBuffer : IDisposable
             Errors.Set(ErrorInfo.Invalid("Invalid type argument (null)"));
             return false;
         }
-        if (typeof(T) == typeof(FileDescriptors))
+        if (type.CarriesDescriptors)
         {
             Errors.Set(ErrorInfo.Invalid($"{type.Name}: descriptors are sent with SendMsg(data, ancillary), which keeps them open until sent"));
             return false;
@@ -163,7 +175,7 @@ public sealed class ControlBuffer : IDisposable
 
     /// <summary>
     /// Decodes the first message of <paramref name="type"/> through its codec, e.g. <c>TryGet(Cmsg.SoTimestamp, out Timeval t)</c>.
-    /// False when there is none or its payload does not decode.
+    /// False when there is none, its payload does not decode, or the kernel cut it short (see <see cref="ControlMessageView.TryGet{T}"/>).
     /// </summary>
     public bool TryGet<T>(ControlMessageType<T> type, out T value)
     {
@@ -192,8 +204,8 @@ public sealed class ControlBuffer : IDisposable
     }
 
     /// <summary>
-    /// Takes ownership of every received descriptor not taken yet, in arrival order: the caller now closes them;
-    /// the buffer no longer does.
+    /// Takes ownership of every received descriptor not taken yet (those of <c>SCM_RIGHTS</c>, <c>SCM_PIDFD</c>, ...),
+    /// in arrival order: the caller now closes them; the buffer no longer does.
     /// </summary>
     public IReadOnlyList<SafeHandle> TakeFileDescriptors()
     {
@@ -211,35 +223,27 @@ public sealed class ControlBuffer : IDisposable
     /// <summary>Before a receive: closes what the last one left untaken and empties the buffer.</summary>
     internal void BeginReceive()
     {
-        if (_owned is { Count: > 0 } || _rights is not null) ReleaseDescriptors();
+        if (_owned is { Count: > 0 } || _received is not null) ReleaseDescriptors();
         Length = 0;
+        IsTruncated = false;
     }
 
     /// <summary>
-    /// After a receive: records the length the kernel wrote, and puts every descriptor it installed under an owning
-    /// handle at once. Allocates only when an <c>SCM_RIGHTS</c> message arrived.
+    /// After a receive: records the length the kernel wrote and whether it cut the data (MSG_CTRUNC), and puts every
+    /// descriptor it installed under an owning handle at once. Allocates only when descriptors arrived.
     /// </summary>
-    internal void EndReceive(int length)
+    internal void EndReceive(int length, int messageFlags)
     {
         Length = Math.Clamp(length, 0, _buffer.Length);
-        if (!HasRights(AsSpan())) return;
+        IsTruncated = (messageFlags & Sockets.MSG_CTRUNC) != 0;
+        if (!ReceivedDescriptors.Any(AsSpan())) return;
         _owned ??= new List<SafeHandle>();
-        _rights = ControlMessage.OwnDescriptors(AsSpan(), _owned);
+        _received = ReceivedDescriptors.Own(AsSpan(), _owned);
     }
 
-    private static bool HasRights(ReadOnlySpan<byte> control)
-    {
-        int offset = 0;
-        while (CmsgLayout.TryNext(control, ref offset, out int level, out int type, out _, out _))
-        {
-            if (ControlMessage.IsRights(level, type)) return true;
-        }
-        return false;
-    }
-
-    /// <summary>The descriptors of the <paramref name="index"/>-th SCM_RIGHTS message, if they were received here.</summary>
-    internal FileDescriptors? ReceivedRights(int index) =>
-        _rights is not null && index >= 0 && index < _rights.Count ? _rights[index] : null;
+    /// <summary>The descriptors of the <paramref name="index"/>-th descriptor-carrying message, if they were received here.</summary>
+    internal FileDescriptors? ReceivedDescriptorsAt(int index) =>
+        _received is not null && index >= 0 && index < _received.Count ? _received[index] : null;
 
     private void ReleaseDescriptors()
     {
@@ -248,7 +252,7 @@ public sealed class ControlBuffer : IDisposable
             foreach (var h in _owned) h.Dispose();
             _owned.Clear();
         }
-        _rights = null;
+        _received = null;
     }
 
     /// <summary>Walks the control messages of a <see cref="ControlBuffer"/> without allocating.</summary>
@@ -257,7 +261,7 @@ public sealed class ControlBuffer : IDisposable
         private readonly ControlBuffer _owner;
         private readonly ReadOnlySpan<byte> _control;
         private int _offset;
-        private int _rights;
+        private int _descriptorMessages;
         private ControlMessageView _current;
 
         internal Enumerator(ControlBuffer owner)
@@ -265,7 +269,7 @@ public sealed class ControlBuffer : IDisposable
             _owner = owner;
             _control = owner.AsSpan();
             _offset = 0;
-            _rights = 0;
+            _descriptorMessages = 0;
             _current = default;
         }
 
@@ -275,9 +279,9 @@ public sealed class ControlBuffer : IDisposable
         /// <summary>Moves to the next message (CMSG_NXTHDR); false at the end or at a malformed header.</summary>
         public bool MoveNext()
         {
-            if (!CmsgLayout.TryNext(_control, ref _offset, out int level, out int type, out var payload, out _)) return false;
-            int rights = ControlMessage.IsRights(level, type) ? _rights++ : -1;
-            _current = new ControlMessageView(_owner, level, type, payload, rights);
+            if (!CmsgLayout.TryNext(_control, ref _offset, out int level, out int type, out var payload, out bool reachesEnd)) return false;
+            int descriptorIndex = ReceivedDescriptors.Carries(level, type) ? _descriptorMessages++ : -1;
+            _current = new ControlMessageView(_owner, level, type, payload, descriptorIndex, _owner.IsTruncated && reachesEnd);
             return true;
         }
     }
@@ -287,15 +291,16 @@ public sealed class ControlBuffer : IDisposable
 public readonly ref struct ControlMessageView
 {
     private readonly ControlBuffer? _owner;
-    private readonly int _rightsIndex;
+    private readonly int _descriptorIndex;
 
-    internal ControlMessageView(ControlBuffer owner, int level, int type, ReadOnlySpan<byte> payload, int rightsIndex)
+    internal ControlMessageView(ControlBuffer owner, int level, int type, ReadOnlySpan<byte> payload, int descriptorIndex, bool mayBeCut)
     {
         _owner = owner;
         Level = level;
         Type = type;
         Payload = payload;
-        _rightsIndex = rightsIndex;
+        _descriptorIndex = descriptorIndex;
+        IsTruncated = mayBeCut;
     }
 
     /// <summary>The message level (<c>cmsg_level</c>).</summary>
@@ -307,26 +312,35 @@ public readonly ref struct ControlMessageView
     /// <summary>The payload bytes (<c>CMSG_DATA</c>, <c>cmsg_len - CMSG_LEN(0)</c> bytes).</summary>
     public ReadOnlySpan<byte> Payload { get; }
 
+    /// <summary>
+    /// True when the kernel may have cut this message short: the receive reported <c>MSG_CTRUNC</c> and the message
+    /// ends where the buffer ends. <see cref="Payload"/> then holds what arrived.
+    /// </summary>
+    public bool IsTruncated { get; }
+
     /// <summary>True when this message is of <paramref name="type"/> (same level and type).</summary>
     public bool Is(ControlMessageType type) => type is not null && type.Level == Level && type.Type == Type;
 
     /// <summary>
     /// Decodes the payload as <paramref name="type"/>'s value through its codec (allocation-free for numbers and
-    /// structs). For <c>Cmsg.ScmRights</c> the value is the <see cref="FileDescriptors"/> the buffer received and
-    /// owns (take them from it with <see cref="ControlBuffer.TakeFileDescriptors"/>); descriptors are never made up
-    /// from bytes that were not received. False when the message is of another type or does not decode.
+    /// structs). For a type that carries descriptors (<c>Cmsg.ScmRights</c>, <c>Cmsg.ScmPidfd</c>) the value is the
+    /// <see cref="FileDescriptors"/> the buffer received and owns (take them from it with
+    /// <see cref="ControlBuffer.TakeFileDescriptors"/>); descriptors are never made up from bytes that were not
+    /// received. False when the message is of another type, does not decode, or was cut short by the kernel
+    /// (<see cref="IsTruncated"/>) before the whole value arrived: a value is never padded with zeros.
     /// </summary>
     public bool TryGet<T>(ControlMessageType<T> type, out T value)
     {
         ArgumentNullException.ThrowIfNull(type);
         value = default!;
         if (type.Level != Level || type.Type != Type) return false;
-        if (typeof(T) == typeof(FileDescriptors))
+        if (type.CarriesDescriptors)
         {
-            if (_owner?.ReceivedRights(_rightsIndex) is not { } fds) return false;
+            if (_owner?.ReceivedDescriptorsAt(_descriptorIndex) is not { } fds) return false;
             value = (T)(object)fds;
             return true;
         }
+        if (IsTruncated && Payload.Length < type.FixedSize) return false;
         return type.Codec.TryRead(Payload, out value, out _);
     }
 

@@ -1,7 +1,7 @@
 using System;
-using UcSocket.Marshalling;
+using UcSocket.Native;
 
-namespace UcSocket.Native;
+namespace UcSocket.Marshalling;
 
 /// <summary>Address conversion for syscalls: anything ucode accepts as an address to sockaddr bytes, and back.</summary>
 internal static class Sockaddr

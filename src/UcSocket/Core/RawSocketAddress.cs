@@ -1,6 +1,7 @@
 using System;
 using System.Buffers.Binary;
 using UcSocket.Native;
+using UcSocket.Marshalling;
 
 namespace UcSocket;
 

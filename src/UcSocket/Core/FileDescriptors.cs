@@ -31,12 +31,24 @@ public sealed class FileDescriptors : IReadOnlyList<SafeHandle>, IDisposable
         IsOwned = owned;
     }
 
-    /// <summary>Takes ownership of descriptors the kernel just installed in this process.</summary>
+    /// <summary>
+    /// Takes ownership of descriptors: the result closes them when disposed (or collected). For numbers the caller
+    /// owns and hands over, e.g. descriptors a native library received; the library's own receive paths already
+    /// own what the kernel installs.
+    /// </summary>
     public static FileDescriptors TakeOwnership(ReadOnlySpan<int> descriptors)
     {
         var handles = new SafeHandle[descriptors.Length];
         for (int i = 0; i < descriptors.Length; i++) handles[i] = new SafeFileHandle(descriptors[i], ownsHandle: true);
         return new FileDescriptors(handles, owned: true);
+    }
+
+    /// <summary>Refers to descriptor numbers without owning them: disposing the result closes nothing.</summary>
+    internal static FileDescriptors Borrow(ReadOnlySpan<int> descriptors)
+    {
+        var handles = new SafeHandle[descriptors.Length];
+        for (int i = 0; i < descriptors.Length; i++) handles[i] = new SafeFileHandle(descriptors[i], ownsHandle: false);
+        return new FileDescriptors(handles, owned: false);
     }
 
     /// <summary>Wraps handles that already own descriptors the kernel installed (the caller created them).</summary>

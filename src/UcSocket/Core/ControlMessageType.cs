@@ -25,6 +25,12 @@ public abstract class ControlMessageType
     /// <summary>What the payload holds, e.g. <c>int</c> or <c>struct ucred</c>.</summary>
     public abstract string Description { get; }
 
+    /// <summary>True when the payload is descriptors the kernel installs in the receiving process (SCM_RIGHTS, SCM_PIDFD).</summary>
+    public abstract bool CarriesDescriptors { get; }
+
+    /// <summary>The payload size of a complete message, or 0 when payloads have no fixed size.</summary>
+    internal abstract int FixedSize { get; }
+
     /// <summary>Decodes a payload to its ucode-style value.</summary>
     public abstract bool TryDecodeUcode(ReadOnlySpan<byte> payload, out object? data, out ErrorInfo error);
 
@@ -48,7 +54,15 @@ public sealed class ControlMessageType<T> : ControlMessageType
     /// <inheritdoc/>
     public override string Description => Codec.Description;
 
-    /// <summary>Decodes a payload to its typed value.</summary>
+    /// <inheritdoc/>
+    public override bool CarriesDescriptors => typeof(T) == typeof(FileDescriptors);
+
+    internal override int FixedSize => Codec.IsVariableSize ? 0 : Codec.ReadBufferSize;
+
+    /// <summary>
+    /// Decodes a payload to its typed value. Descriptors (SCM_RIGHTS, SCM_PIDFD) decoded from bytes are only
+    /// numbers: the result does not own them (a received message's descriptors are owned by the message).
+    /// </summary>
     public bool TryDecode(ReadOnlySpan<byte> payload, out T value, out string? error) => Codec.TryRead(payload, out value, out error);
 
     /// <inheritdoc/>

@@ -1,10 +1,10 @@
 using System;
 using System.Buffers;
 using System.Runtime.CompilerServices;
-using Tmds.Linux;
+using UcSocket.Marshalling;
 using UcSocket.Native;
 
-namespace UcSocket.Marshalling;
+namespace UcSocket;
 
 /// <summary>getsockopt/setsockopt through a codec, on stack buffers (pooled beyond <see cref="StackLimit"/> bytes).</summary>
 internal static unsafe class OptionIO
@@ -28,9 +28,10 @@ internal static unsafe class OptionIO
                     error = ErrorInfo.Invalid(text ?? $"Unable to encode {codec.Description}");
                     return false;
                 }
-                if (LibC.setsockopt(fd, level, option, written == 0 ? null : p, (uint)written) != 0)
+                long rc = SocketSyscalls.SetSockOpt(fd, level, option, p, written);
+                if (rc < 0)
                 {
-                    error = new ErrorInfo(LibC.errno, "setsockopt()");
+                    error = new ErrorInfo((int)-rc, "setsockopt()");
                     return false;
                 }
             }
@@ -46,7 +47,10 @@ internal static unsafe class OptionIO
     public static bool TryGet<T>(int fd, int level, int option, ValueCodec<T> codec, out T value, out ErrorInfo error) =>
         TryGet(fd, level, option, codec, out value, out _, out error);
 
-    /// <summary>Reads an option; <paramref name="length"/> is the length the kernel returned.</summary>
+    /// <summary>
+    /// Reads an option; <paramref name="length"/> is the length the kernel returned. Descriptors the kernel installs
+    /// for the read (SO_PEERPIDFD) are owned by the value at once (<see cref="ValueCodec{T}.TryReadReceived"/>).
+    /// </summary>
     [SkipLocalsInit]
     public static bool TryGet<T>(int fd, int level, int option, ValueCodec<T> codec, out T value, out int length, out ErrorInfo error)
     {
@@ -62,27 +66,21 @@ internal static unsafe class OptionIO
                 int capacity = codec.IsVariableSize ? buffer.Length : size;
                 // Some options read an input from the buffer (PACKET_HDRLEN takes a TPACKET version): pass zeros, not stack garbage.
                 buffer[..capacity].Clear();
-                socklen_t len = (uint)capacity;
-                int rc, errno = 0;
-                fixed (byte* p = buffer)
-                {
-                    do rc = LibC.getsockopt(fd, level, option, p, &len);
-                    while (rc != 0 && (errno = LibC.errno) == Errno.EINTR);
-                }
-                int returned = length = (int)(uint)len;
+                long rc = SocketSyscalls.GetSockOpt(fd, level, option, buffer[..capacity], out int returned);
+                length = returned;
                 // Variable-size values (strings, lists) grow as ucode does: the kernel reports the length it needs.
-                if (codec.IsVariableSize && (rc == 0 || errno == Errno.ERANGE) && returned > capacity && returned <= MaxVariableSize)
+                if (codec.IsVariableSize && (rc == 0 || rc == -Errno.ERANGE) && returned > capacity && returned <= MaxVariableSize)
                 {
                     if (rented is not null) ArrayPool<byte>.Shared.Return(rented);
                     buffer = rented = ArrayPool<byte>.Shared.Rent(returned);
                     continue;
                 }
-                if (rc != 0)
+                if (rc < 0)
                 {
-                    error = new ErrorInfo(errno, "getsockopt()");
+                    error = new ErrorInfo((int)-rc, "getsockopt()");
                     return false;
                 }
-                if (!codec.TryRead(buffer[..Math.Min(returned, capacity)], out value, out var text))
+                if (!codec.TryReadReceived(buffer[..Math.Min(returned, capacity)], out value, out var text))
                 {
                     error = ErrorInfo.Invalid(text ?? $"Unable to decode {codec.Description}");
                     return false;
