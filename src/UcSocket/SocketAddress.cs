@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Globalization;
 
@@ -29,8 +30,24 @@ public sealed class SocketAddress
     /// <summary>IPv6 scope or packet-socket interface, by name or index (AF_INET6, AF_PACKET).</summary>
     public InterfaceId? Interface { get; set; }
 
-    /// <summary>Socket path (AF_UNIX); a leading <c>@</c> names an abstract socket.</summary>
+    /// <summary>
+    /// Socket path (AF_UNIX); a leading <c>@</c> names an abstract socket. The kernel's names are bytes: bytes that
+    /// are not UTF-8 appear as the lone surrogates U+DC80..U+DCFF (one per byte), so a name read from the kernel
+    /// (<see cref="SocketHandle.Recv(int, int, SocketAddress?)"/>, <see cref="SocketHandle.PeerName"/>, ...) can be
+    /// sent to as it is; <see cref="GetPathBytes"/> gives the bytes.
+    /// </summary>
     public string? Path { get; set; }
+
+    /// <summary>
+    /// The bytes of <see cref="Path"/> as they go into <c>sun_path</c> (an abstract name without its leading <c>@</c>),
+    /// or null when there is no path or it holds a lone surrogate that stands for no byte.
+    /// </summary>
+    public byte[]? GetPathBytes()
+    {
+        if (Path is null) return null;
+        bool isAbstract = Path.Length > 0 && Path[0] is '@' or '\0';
+        return Marshalling.SpecFields.EncodeBytes(isAbstract ? Path.AsSpan(1) : Path.AsSpan());
+    }
 
     /// <summary>Physical-layer protocol (AF_PACKET).</summary>
     public int? Protocol { get; set; }
@@ -96,7 +113,7 @@ public sealed class SocketAddress
     }
 
     /// <summary>
-    /// Text as ucode users read it: <c>1.2.3.4:80</c>, <c>[::1]:80</c>, a path, or the hardware address; a vsock
+    /// Text as ucode users read it: <c>1.2.3.4:80</c>, <c>[::1]:80</c>, <c>[fe80::1%lo]:80</c>, a path, or the hardware address; a vsock
     /// address as <c>cid:port</c>, a netlink address as its port ID.
     /// </summary>
     public override string ToString()
@@ -105,9 +122,11 @@ public sealed class SocketAddress
         if (Cid is not null) return string.Create(CultureInfo.InvariantCulture, $"{Cid}:{PortId}");
         if (Address is null && PortId is not null) return PortId.Value.ToString(CultureInfo.InvariantCulture);
         if (Address is null) return "";
-        if (Port is null) return Address;
-        return Address.Contains(':')
-            ? string.Create(CultureInfo.InvariantCulture, $"[{Address}]:{Port}")
-            : string.Create(CultureInfo.InvariantCulture, $"{Address}:{Port}");
+        // An IPv6 scope is part of the address text (fe80::1%lo), as AddressConversion parses it back.
+        string host = Family == Sockets.AF_INET6 && Interface is { } scope ? Address + "%" + scope : Address;
+        if (Port is null) return host;
+        return host.Contains(':')
+            ? string.Create(CultureInfo.InvariantCulture, $"[{host}]:{Port}")
+            : string.Create(CultureInfo.InvariantCulture, $"{host}:{Port}");
     }
 }

@@ -123,7 +123,7 @@ internal sealed unsafe class BpfProgramCodec : ValueCodec<SockFilter[]>
             byte[] b => b,
             ReadOnlyMemory<byte> m => m.Span,
             Memory<byte> m2 => m2.Span,
-            _ => Encoding.UTF8.GetBytes((string)value),
+            _ => SpecFields.EncodeBytes((string)value) ?? Array.Empty<byte>(),
         };
         if (bytes.Length == 0 || bytes.Length % SockFilter.NativeSize != 0)
         {
