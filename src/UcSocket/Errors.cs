@@ -2,7 +2,7 @@ using System;
 
 namespace UcSocket;
 
-/// <summary>The per-thread error record of the seed: set by a failing call, cleared by a succeeding one.</summary>
+/// <summary>The per-thread error record (ucode keeps one for the module): set by a failing call, cleared by a succeeding one.</summary>
 internal static class Errors
 {
     [ThreadStatic]
@@ -23,7 +23,7 @@ internal static class Errors
         return null;
     }
 
-    /// <summary>The seed's error(numeric): the message, or the code, or null.</summary>
+    /// <summary>ucode's <c>error(numeric)</c>: the message, or the code, or null.</summary>
     public static object? Describe(bool numeric) => t_last is { } e ? (numeric ? e.Code : e.Message) : null;
 }
 

@@ -1,6 +1,6 @@
 namespace UcSocket;
 
-/// <summary>The seed's PeerCredentials: the peer process of a connected UNIX socket.</summary>
+/// <summary>ucode's <c>PeerCredentials</c> (<c>sock.peercred()</c>): the peer process of a connected UNIX socket.</summary>
 /// <param name="Uid">The effective user ID of the remote endpoint.</param>
 /// <param name="Gid">The effective group ID of the remote endpoint.</param>
 /// <param name="Pid">The ID of the process the remote endpoint belongs to.</param>

@@ -5,7 +5,7 @@ using System.Globalization;
 namespace UcSocket;
 
 /// <summary>
-/// A socket address with the seed's fields: <c>family</c>, <c>address</c>, <c>port</c>, <c>flowinfo</c>,
+/// A socket address with ucode's fields (its <c>SocketAddress</c> object): <c>family</c>, <c>address</c>, <c>port</c>, <c>flowinfo</c>,
 /// <c>interface</c>, <c>path</c>, <c>protocol</c>, <c>hardware_type</c>, <c>packet_type</c>; and, for the families
 /// ucode lacks, <c>port_id</c> and <c>groups</c> (AF_NETLINK) and <c>cid</c> and <c>port_id</c> (AF_VSOCK).
 /// Which fields apply depends on the family (AF_INET, AF_INET6, AF_UNIX, AF_PACKET, AF_NETLINK, AF_VSOCK).
@@ -94,7 +94,7 @@ public sealed class SocketAddress
         Cid = source.Cid;
     }
 
-    /// <summary>The ucode-style form: a dictionary with the seed's field names, holding only the fields that are set.</summary>
+    /// <summary>The ucode-style form: a dictionary with ucode's field names, holding only the fields that are set.</summary>
     public Dictionary<string, object?> ToDictionary()
     {
         var d = new Dictionary<string, object?> { ["family"] = Family };

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System;
 using System.Collections.Generic;
 using System.Globalization;
@@ -177,7 +178,7 @@ public sealed class ControlBuffer : IDisposable
     /// Decodes the first message of <paramref name="type"/> through its codec, e.g. <c>TryGet(Cmsg.SoTimestamp, out Timeval t)</c>.
     /// False when there is none, its payload does not decode, or the kernel cut it short (see <see cref="ControlMessageView.TryGet{T}"/>).
     /// </summary>
-    public bool TryGet<T>(ControlMessageType<T> type, out T value)
+    public bool TryGet<T>(ControlMessageType<T> type, [MaybeNullWhen(false)] out T value)
     {
         ArgumentNullException.ThrowIfNull(type);
         foreach (var m in this)
@@ -329,7 +330,7 @@ public readonly ref struct ControlMessageView
     /// received. False when the message is of another type, does not decode, or was cut short by the kernel
     /// (<see cref="IsTruncated"/>) before the whole value arrived: a value is never padded with zeros.
     /// </summary>
-    public bool TryGet<T>(ControlMessageType<T> type, out T value)
+    public bool TryGet<T>(ControlMessageType<T> type, [MaybeNullWhen(false)] out T value)
     {
         ArgumentNullException.ThrowIfNull(type);
         value = default!;

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System;
 using UcSocket.Marshalling;
 
@@ -63,7 +64,7 @@ public sealed class ControlMessageType<T> : ControlMessageType
     /// Decodes a payload to its typed value. Descriptors (SCM_RIGHTS, SCM_PIDFD) decoded from bytes are only
     /// numbers: the result does not own them (a received message's descriptors are owned by the message).
     /// </summary>
-    public bool TryDecode(ReadOnlySpan<byte> payload, out T value, out string? error) => Codec.TryRead(payload, out value, out error);
+    public bool TryDecode(ReadOnlySpan<byte> payload, [MaybeNullWhen(false)] out T value, [NotNullWhen(false)] out string? error) => Codec.TryRead(payload, out value, out error);
 
     /// <inheritdoc/>
     public override bool TryDecodeUcode(ReadOnlySpan<byte> payload, out object? data, out ErrorInfo error) =>

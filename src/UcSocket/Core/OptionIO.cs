@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System;
 using System.Buffers;
 using System.Runtime.CompilerServices;
@@ -44,7 +45,7 @@ internal static unsafe class OptionIO
         }
     }
 
-    public static bool TryGet<T>(int fd, int level, int option, ValueCodec<T> codec, out T value, out ErrorInfo error) =>
+    public static bool TryGet<T>(int fd, int level, int option, ValueCodec<T> codec, [MaybeNullWhen(false)] out T value, out ErrorInfo error) =>
         TryGet(fd, level, option, codec, out value, out _, out error);
 
     /// <summary>
@@ -52,7 +53,7 @@ internal static unsafe class OptionIO
     /// for the read (SO_PEERPIDFD) are owned by the value at once (<see cref="ValueCodec{T}.TryReadReceived"/>).
     /// </summary>
     [SkipLocalsInit]
-    public static bool TryGet<T>(int fd, int level, int option, ValueCodec<T> codec, out T value, out int length, out ErrorInfo error)
+    public static bool TryGet<T>(int fd, int level, int option, ValueCodec<T> codec, [MaybeNullWhen(false)] out T value, out int length, out ErrorInfo error)
     {
         value = default!;
         length = 0;

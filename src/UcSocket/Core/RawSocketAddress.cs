@@ -8,7 +8,7 @@ namespace UcSocket;
 /// <summary>
 /// A socket address in the kernel's own form (a <c>struct sockaddr_storage</c> and its length), reusable
 /// across calls: encode a destination once and send to it many times, or let a receive fill in the sender's
-/// address, without allocating. <see cref="ToSocketAddress"/> decodes it to the seed's <see cref="SocketAddress"/>
+/// address, without allocating. <see cref="ToSocketAddress"/> decodes it to ucode's <see cref="SocketAddress"/>
 /// (that allocates). Not thread-safe: one call at a time may use an instance.
 /// </summary>
 public sealed class RawSocketAddress

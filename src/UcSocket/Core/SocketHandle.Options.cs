@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System;
 
 namespace UcSocket;
@@ -9,22 +10,22 @@ public sealed partial class SocketHandle
     public T? GetOpt<T>(IReadableOption<T> option) where T : struct => TryGetOpt(option, out T value) ? value : null;
 
     /// <summary>Reads a typed option whose value is a string (e.g. <c>SockOpt.TcpCongestion</c>); null on error.</summary>
-    public string? GetOpt(IReadableOption<string> option) => TryGetOpt(option, out string value) ? value : null;
+    public string? GetOpt(IReadableOption<string> option) => TryGetOpt(option, out string? value) ? value : null;
 
     /// <summary>Reads a typed option whose value is bytes; null on error.</summary>
-    public byte[]? GetOpt(IReadableOption<byte[]> option) => TryGetOpt(option, out byte[] value) ? value : null;
+    public byte[]? GetOpt(IReadableOption<byte[]> option) => TryGetOpt(option, out byte[]? value) ? value : null;
 
     /// <summary>Reads a typed option whose value is a list of 32-bit words (e.g. <c>SockOpt.NetlinkListMemberships</c>); null on error.</summary>
-    public uint[]? GetOpt(IReadableOption<uint[]> option) => TryGetOpt(option, out uint[] value) ? value : null;
+    public uint[]? GetOpt(IReadableOption<uint[]> option) => TryGetOpt(option, out uint[]? value) ? value : null;
 
     /// <summary>
     /// Reads a typed option whose value is descriptors the kernel installs for the read (<c>SockOpt.SoPeerpidfd</c>):
     /// the returned <see cref="FileDescriptors"/> owns them; dispose it. Null on error.
     /// </summary>
-    public FileDescriptors? GetOpt(IReadableOption<FileDescriptors> option) => TryGetOpt(option, out FileDescriptors value) ? value : null;
+    public FileDescriptors? GetOpt(IReadableOption<FileDescriptors> option) => TryGetOpt(option, out FileDescriptors? value) ? value : null;
 
     /// <summary>Reads a typed option; false on error (see <see cref="Error()"/>). Allocates nothing for fixed-size values.</summary>
-    public bool TryGetOpt<T>(IReadableOption<T> option, out T value)
+    public bool TryGetOpt<T>(IReadableOption<T> option, [MaybeNullWhen(false)] out T value)
     {
         value = default!;
         if (option is null)

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System;
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
@@ -9,7 +10,7 @@ internal sealed class Ipv4Codec : ValueCodec<InAddr>
 {
     public override string Description => "struct in_addr";
     public override int ReadBufferSize => 4;
-    public override bool TryRead(ReadOnlySpan<byte> source, out InAddr value, out string? error)
+    public override bool TryRead(ReadOnlySpan<byte> source, out InAddr value, [NotNullWhen(false)] out string? error)
     {
         value = default;
         if (source.Length < 4)
@@ -31,7 +32,7 @@ internal sealed class Ipv4Codec : ValueCodec<InAddr>
         return true;
     }
     public override object? ToUcode(in InAddr value) => value.ToString();
-    public override bool TryFromUcode(object? value, out InAddr result, out string? error)
+    public override bool TryFromUcode(object? value, out InAddr result, [NotNullWhen(false)] out string? error)
     {
         error = null;
         if (value is InAddr a) { result = a; return true; }
@@ -47,7 +48,7 @@ internal sealed class Ipv6Codec : ValueCodec<In6Addr>
 {
     public override string Description => "struct in6_addr";
     public override int ReadBufferSize => 16;
-    public override bool TryRead(ReadOnlySpan<byte> source, out In6Addr value, out string? error)
+    public override bool TryRead(ReadOnlySpan<byte> source, out In6Addr value, [NotNullWhen(false)] out string? error)
     {
         value = default;
         if (source.Length < 16)
@@ -69,7 +70,7 @@ internal sealed class Ipv6Codec : ValueCodec<In6Addr>
         return true;
     }
     public override object? ToUcode(in In6Addr value) => value.ToString();
-    public override bool TryFromUcode(object? value, out In6Addr result, out string? error)
+    public override bool TryFromUcode(object? value, out In6Addr result, [NotNullWhen(false)] out string? error)
     {
         error = null;
         if (value is In6Addr a) { result = a; return true; }
@@ -86,7 +87,7 @@ internal sealed class SocketAddressCodec : ValueCodec<SocketAddress>
     public override string Description => "struct sockaddr";
     public override int ReadBufferSize => 128;
     public override bool IsVariableSize => true;
-    public override bool TryRead(ReadOnlySpan<byte> source, out SocketAddress value, out string? error)
+    public override bool TryRead(ReadOnlySpan<byte> source, out SocketAddress value, [NotNullWhen(false)] out string? error)
     {
         var decoded = SpecFields.ReadSockaddr(source);
         value = decoded!;
@@ -106,7 +107,7 @@ internal sealed class SocketAddressCodec : ValueCodec<SocketAddress>
         return codec.TryEncode(value, destination, out written, out error);
     }
     public override object? ToUcode(in SocketAddress value) => value.ToDictionary();
-    public override bool TryFromUcode(object? value, out SocketAddress result, out string? error)
+    public override bool TryFromUcode(object? value, out SocketAddress result, [NotNullWhen(false)] out string? error)
     {
         bool ok = AddressConversion.TryConvert(value, out var address, out var info);
         result = address!;
@@ -120,7 +121,7 @@ internal sealed class InterfaceNameCodec : ValueCodec<InterfaceId>
 {
     public override string Description => "int (interface index)";
     public override int ReadBufferSize => 4;
-    public override bool TryRead(ReadOnlySpan<byte> source, out InterfaceId value, out string? error)
+    public override bool TryRead(ReadOnlySpan<byte> source, out InterfaceId value, [NotNullWhen(false)] out string? error)
     {
         bool ok = IntegerWidth.TryRead(source, signed: true, out long v);
         value = new InterfaceId(unchecked((int)v));
@@ -136,7 +137,7 @@ internal sealed class InterfaceNameCodec : ValueCodec<InterfaceId>
     }
     public override object? ToUcode(in InterfaceId value) =>
         value.Name ?? (object?)Native.InterfaceNames.IndexToName(value.Index) ?? value.Index;
-    public override bool TryFromUcode(object? value, out InterfaceId result, out string? error)
+    public override bool TryFromUcode(object? value, out InterfaceId result, [NotNullWhen(false)] out string? error)
     {
         error = null;
         switch (value)
@@ -160,7 +161,7 @@ internal sealed class InterfaceNameBigEndianCodec : ValueCodec<InterfaceId>
 {
     public override string Description => "__be32 (interface index)";
     public override int ReadBufferSize => 4;
-    public override bool TryRead(ReadOnlySpan<byte> source, out InterfaceId value, out string? error)
+    public override bool TryRead(ReadOnlySpan<byte> source, out InterfaceId value, [NotNullWhen(false)] out string? error)
     {
         value = default;
         if (source.Length != 4)
@@ -180,6 +181,6 @@ internal sealed class InterfaceNameBigEndianCodec : ValueCodec<InterfaceId>
         return BinaryPrimitives.TryWriteInt32BigEndian(destination, index);
     }
     public override object? ToUcode(in InterfaceId value) => ValueCodecs.InterfaceName.ToUcode(value);
-    public override bool TryFromUcode(object? value, out InterfaceId result, out string? error) =>
+    public override bool TryFromUcode(object? value, out InterfaceId result, [NotNullWhen(false)] out string? error) =>
         ValueCodecs.InterfaceName.TryFromUcode(value, out result, out error);
 }

@@ -1,8 +1,11 @@
+using System.ComponentModel;
 using System;
 
 namespace UcSocket.Marshalling;
 
 /// <summary>Converts between <see cref="SocketAddress"/> and one family's sockaddr bytes. Generated per spec family.</summary>
+/// <remarks>Implemented by generated code only.</remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public abstract class AddressFamilyCodec
 {
     /// <summary>Creates the codec.</summary>

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System;
 using System.Collections;
 using System.Collections.Generic;
@@ -17,7 +18,7 @@ internal sealed unsafe class BpfProgramCodec : ValueCodec<SockFilter[]>
 
     public override string Description => "struct sock_fprog";
     public override int ReadBufferSize => HeaderSize;
-    public override bool TryRead(ReadOnlySpan<byte> source, out SockFilter[] value, out string? error)
+    public override bool TryRead(ReadOnlySpan<byte> source, out SockFilter[] value, [NotNullWhen(false)] out string? error)
     {
         value = Array.Empty<SockFilter>();
         error = "A classic BPF program cannot be read back (the kernel counts SO_GET_FILTER lengths in instructions)";
@@ -52,7 +53,7 @@ internal sealed unsafe class BpfProgramCodec : ValueCodec<SockFilter[]>
         foreach (var insn in value) list.Add(insn.ToDictionary());
         return list;
     }
-    public override bool TryFromUcode(object? value, out SockFilter[] result, out string? error)
+    public override bool TryFromUcode(object? value, out SockFilter[] result, [NotNullWhen(false)] out string? error)
     {
         result = Array.Empty<SockFilter>();
         switch (value)

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System;
 using System.Numerics;
 using System.Runtime.InteropServices;
@@ -46,7 +47,7 @@ internal sealed class IntegerCodec<T> : ValueCodec<T> where T : unmanaged, IBina
 
     private static int Size => System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
 
-    public override bool TryRead(ReadOnlySpan<byte> source, out T value, out string? error)
+    public override bool TryRead(ReadOnlySpan<byte> source, out T value, [NotNullWhen(false)] out string? error)
     {
         error = null;
         if (source.Length == Size)
@@ -80,7 +81,7 @@ internal sealed class IntegerCodec<T> : ValueCodec<T> where T : unmanaged, IBina
 
     public override object? ToUcode(in T value) => value;
 
-    public override bool TryFromUcode(object? value, out T result, out string? error)
+    public override bool TryFromUcode(object? value, out T result, [NotNullWhen(false)] out string? error)
     {
         error = null;
         if (value is T typed)
@@ -135,7 +136,7 @@ internal sealed class BoolCodec : ValueCodec<bool>
     public override string Description => "int (boolean)";
     public override int ReadBufferSize => 4;
 
-    public override bool TryRead(ReadOnlySpan<byte> source, out bool value, out string? error)
+    public override bool TryRead(ReadOnlySpan<byte> source, out bool value, [NotNullWhen(false)] out string? error)
     {
         bool ok = IntegerWidth.TryRead(source, signed: true, out long v);
         value = v != 0;
@@ -155,7 +156,7 @@ internal sealed class BoolCodec : ValueCodec<bool>
 
     public override object? ToUcode(in bool value) => value;
 
-    public override bool TryFromUcode(object? value, out bool result, out string? error)
+    public override bool TryFromUcode(object? value, out bool result, [NotNullWhen(false)] out string? error)
     {
         result = false;
         error = null;

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System;
 using System.Collections;
 using System.Collections.Generic;
@@ -12,7 +13,7 @@ internal sealed class UInt32ArrayCodec : ValueCodec<uint[]>
     public override string Description => "__u32[]";
     public override int ReadBufferSize => 64;
     public override bool IsVariableSize => true;
-    public override bool TryRead(ReadOnlySpan<byte> source, out uint[] value, out string? error)
+    public override bool TryRead(ReadOnlySpan<byte> source, out uint[] value, [NotNullWhen(false)] out string? error)
     {
         value = Array.Empty<uint>();
         if (source.Length % 4 != 0)
@@ -33,7 +34,7 @@ internal sealed class UInt32ArrayCodec : ValueCodec<uint[]>
         return bytes.TryCopyTo(destination);
     }
     public override object? ToUcode(in uint[] value) => value;
-    public override bool TryFromUcode(object? value, out uint[] result, out string? error)
+    public override bool TryFromUcode(object? value, out uint[] result, [NotNullWhen(false)] out string? error)
     {
         result = Array.Empty<uint>();
         error = null;
@@ -69,7 +70,7 @@ internal sealed class FileDescriptorsCodec : ValueCodec<FileDescriptors>
     public override int ReadBufferSize => 4 * 253; // SCM_MAX_FD
     public override bool IsVariableSize => true;
     /// <summary>The numbers in <paramref name="source"/>, not owned: bytes never become owning handles.</summary>
-    public override bool TryRead(ReadOnlySpan<byte> source, out FileDescriptors value, out string? error)
+    public override bool TryRead(ReadOnlySpan<byte> source, out FileDescriptors value, [NotNullWhen(false)] out string? error)
     {
         value = UcSocket.FileDescriptors.Borrow(Numbers(source));
         error = source.Length % 4 == 0 ? null : IntegerWidth.BadLength(Description, source.Length);
@@ -77,7 +78,7 @@ internal sealed class FileDescriptorsCodec : ValueCodec<FileDescriptors>
     }
 
     /// <summary>Descriptors the kernel just installed (SO_PEERPIDFD): owned, even from a ragged payload, so that none leaks.</summary>
-    internal override bool TryReadReceived(ReadOnlySpan<byte> source, out FileDescriptors value, out string? error)
+    internal override bool TryReadReceived(ReadOnlySpan<byte> source, out FileDescriptors value, [NotNullWhen(false)] out string? error)
     {
         value = UcSocket.FileDescriptors.TakeOwnership(Numbers(source));
         error = null;
@@ -105,7 +106,7 @@ internal sealed class FileDescriptorsCodec : ValueCodec<FileDescriptors>
         return true;
     }
     public override object? ToUcode(in FileDescriptors value) => value;
-    public override bool TryFromUcode(object? value, out FileDescriptors result, out string? error)
+    public override bool TryFromUcode(object? value, out FileDescriptors result, [NotNullWhen(false)] out string? error)
     {
         error = null;
         result = null!;
@@ -149,7 +150,7 @@ internal sealed class NoneCodec : ValueCodec<NoValue>
 {
     public override string Description => "none";
     public override int ReadBufferSize => 0;
-    public override bool TryRead(ReadOnlySpan<byte> source, out NoValue value, out string? error)
+    public override bool TryRead(ReadOnlySpan<byte> source, out NoValue value, [NotNullWhen(false)] out string? error)
     {
         value = default;
         error = null;
@@ -165,7 +166,7 @@ internal sealed class NoneCodec : ValueCodec<NoValue>
         return true;
     }
     public override object? ToUcode(in NoValue value) => null;
-    public override bool TryFromUcode(object? value, out NoValue result, out string? error)
+    public override bool TryFromUcode(object? value, out NoValue result, [NotNullWhen(false)] out string? error)
     {
         result = default;
         error = null;

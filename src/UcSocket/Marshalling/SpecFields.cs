@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System;
 using System.Buffers.Binary;
 using System.Collections;
@@ -11,6 +12,8 @@ namespace UcSocket.Marshalling;
 /// Field conversions that generated struct and family code calls: one method per field kind, each either
 /// converting the ucode-style value or failing with a message that names the field.
 /// </summary>
+/// <remarks>For generated code only: the generator emits calls to it; it is not meant to be called by hand.</remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static partial class SpecFields
 {
     /// <summary>Rejects keys the struct does not have, so that a misspelt field is an error rather than a silent zero.</summary>

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System;
 using System.Buffers;
 
@@ -10,7 +11,7 @@ internal sealed class BytesCodec : ValueCodec<byte[]>
     public override int ReadBufferSize => 64;
     public override bool IsVariableSize => true;
 
-    public override bool TryRead(ReadOnlySpan<byte> source, out byte[] value, out string? error)
+    public override bool TryRead(ReadOnlySpan<byte> source, out byte[] value, [NotNullWhen(false)] out string? error)
     {
         value = source.ToArray();
         error = null;
@@ -29,7 +30,7 @@ internal sealed class BytesCodec : ValueCodec<byte[]>
     public override object? ToUcode(in byte[] value) => value;
 
     /// <summary>Bytes as they are; text as its bytes (<see cref="SpecFields.EncodeBytes"/>); other values as ucode's text of them.</summary>
-    public override bool TryFromUcode(object? value, out byte[] result, out string? error)
+    public override bool TryFromUcode(object? value, out byte[] result, [NotNullWhen(false)] out string? error)
     {
         error = null;
         switch (value)
@@ -67,7 +68,7 @@ internal sealed class CStringCodec : ValueCodec<string>
     public override int ReadBufferSize => 64;
     public override bool IsVariableSize => true;
 
-    public override bool TryRead(ReadOnlySpan<byte> source, out string value, out string? error)
+    public override bool TryRead(ReadOnlySpan<byte> source, out string value, [NotNullWhen(false)] out string? error)
     {
         int end = source.IndexOf((byte)0);
         value = SpecFields.DecodeBytes(end < 0 ? source : source[..end]);
@@ -96,7 +97,7 @@ internal sealed class CStringCodec : ValueCodec<string>
 
     public override object? ToUcode(in string value) => value;
 
-    public override bool TryFromUcode(object? value, out string result, out string? error)
+    public override bool TryFromUcode(object? value, out string result, [NotNullWhen(false)] out string? error)
     {
         error = null;
         switch (value)

@@ -3,6 +3,8 @@ using System.ComponentModel;
 namespace UcSocket.Marshalling;
 
 /// <summary>The codecs of the spec's scalar value kinds; generated descriptors refer to these.</summary>
+/// <remarks>For generated code only: the generator emits calls to it; it is not meant to be called by hand.</remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static class ValueCodecs
 {
     /// <summary><c>bool</c>: an int that is 0 or 1 on the wire, a bool in C#.</summary>

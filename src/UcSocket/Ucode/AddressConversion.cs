@@ -10,12 +10,12 @@ namespace UcSocket;
 /// <summary>
 /// Turns what a ucode user may pass as an address into a <see cref="SocketAddress"/>: strings
 /// (<c>"1.2.3.4"</c>, <c>"1.2.3.4:80"</c>, <c>"[::1]:80"</c>, <c>"fe80::1%lo"</c>, paths containing <c>/</c>,
-/// abstract names starting with <c>@</c> or NUL), 4- and 16-element byte arrays, dictionaries with the seed's
+/// abstract names starting with <c>@</c> or NUL), 4- and 16-element byte arrays, dictionaries with ucode's
 /// field names (family inferred from <c>path</c>, <c>cid</c> (AF_VSOCK), <c>groups</c> or <c>port_id</c> (AF_NETLINK)
 /// or a <c>:</c> in <c>address</c>), or a SocketAddress itself.
 /// Error texts are ucode's.
 /// </summary>
-public static class AddressConversion
+internal static class AddressConversion
 {
     private const int AF_UNIX = 1, AF_INET = 2, AF_INET6 = 10, AF_NETLINK = 16, AF_PACKET = 17, AF_VSOCK = 40;
 

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System;
 using System.Collections;
 using System.Collections.Generic;
@@ -11,7 +12,7 @@ using UcSocket.Native;
 namespace UcSocket;
 
 /// <summary>
-/// One control (ancillary data) message: the seed's <c>ControlMessage</c> with its fields <c>level</c>,
+/// One control (ancillary data) message: ucode's <c>ControlMessage</c> with its fields <c>level</c>,
 /// <c>type</c> and <c>data</c>. <see cref="SocketHandle.RecvMsg(object?, int, int)"/> returns them in
 /// <see cref="ReceivedMessage.Ancillary"/>; <see cref="SocketHandle.SendMsg(object?, object?, object?, int)"/> takes a list of them.
 /// </summary>
@@ -79,7 +80,7 @@ public sealed class ControlMessage
     /// Descriptors are only ever returned as the <see cref="FileDescriptors"/> object already in <see cref="Data"/>,
     /// never made up from raw bytes.
     /// </summary>
-    public bool TryGetData<T>(ControlMessageType<T> type, out T value)
+    public bool TryGetData<T>(ControlMessageType<T> type, [MaybeNullWhen(false)] out T value)
     {
         ArgumentNullException.ThrowIfNull(type);
         value = default!;

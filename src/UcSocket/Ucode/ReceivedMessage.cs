@@ -5,7 +5,7 @@ using System.Runtime.InteropServices;
 namespace UcSocket;
 
 /// <summary>
-/// What <see cref="SocketHandle.RecvMsg(object?, int, int)"/> returns: the seed's <c>ReceivedMessage</c> with its fields
+/// What <see cref="SocketHandle.RecvMsg(object?, int, int)"/> returns: ucode's <c>ReceivedMessage</c> with its fields
 /// <c>flags</c>, <c>length</c>, <c>address</c>, <c>data</c> and <c>ancillary</c>.
 /// </summary>
 /// <remarks>

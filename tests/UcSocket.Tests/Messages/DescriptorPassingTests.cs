@@ -242,11 +242,11 @@ public sealed class DescriptorPassingTests : IDisposable
     {
         public override string Description => "struct ucred (throws)";
         public override int ReadBufferSize => 12;
-        public override bool TryRead(ReadOnlySpan<byte> source, out Ucred value, out string? error) => throw new InvalidOperationException("decoder failed");
+        public override bool TryRead(ReadOnlySpan<byte> source, out Ucred value, [System.Diagnostics.CodeAnalysis.NotNullWhen(false)] out string? error) => throw new InvalidOperationException("decoder failed");
         public override int GetSize(in Ucred value) => 12;
         public override bool TryWrite(in Ucred value, Span<byte> destination, out int written, out string? error) => throw new InvalidOperationException("encoder failed");
         public override object? ToUcode(in Ucred value) => null;
-        public override bool TryFromUcode(object? value, out Ucred result, out string? error) => throw new InvalidOperationException("conversion failed");
+        public override bool TryFromUcode(object? value, out Ucred result, [System.Diagnostics.CodeAnalysis.NotNullWhen(false)] out string? error) => throw new InvalidOperationException("conversion failed");
     }
 
     [Fact]

@@ -143,7 +143,7 @@ public class ControlBufferTests
             FileDescriptors? first = null;
             foreach (var m in control)
             {
-                Assert.True(m.TryGet(Cmsg.ScmRights, out FileDescriptors fds));
+                Assert.True(m.TryGet(Cmsg.ScmRights, out FileDescriptors? fds));
                 Assert.Equal(2, fds.Count);
                 first = fds;
                 Assert.Equal(fds.ToArray(), MemoryMarshal.Cast<byte, int>(m.Payload).ToArray());

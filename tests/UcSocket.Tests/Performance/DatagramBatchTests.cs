@@ -219,8 +219,8 @@ public class DatagramBatchTests
             }
             var batch = new DatagramBatch(4, 16, 64);
             Assert.Equal(2, b.RecvMmsg(batch, MSG_DONTWAIT));
-            Assert.True(batch.GetControl(0).TryGet(Cmsg.ScmRights, out FileDescriptors first));
-            Assert.True(batch.GetControl(1).TryGet(Cmsg.ScmRights, out FileDescriptors second));
+            Assert.True(batch.GetControl(0).TryGet(Cmsg.ScmRights, out FileDescriptors? first));
+            Assert.True(batch.GetControl(1).TryGet(Cmsg.ScmRights, out FileDescriptors? second));
             int firstFd = (int)first[0].DangerousGetHandle();
             int secondFd = (int)second[0].DangerousGetHandle();
             Assert.True(Messages.Native.IsOpen(firstFd));

@@ -53,7 +53,7 @@ public class SolSocketOptionTests
         using (a)
         using (b)
         {
-            Assert.True(a.TryGetOpt(SockOpt.SoPeergroups, out uint[] peer), a.Error());
+            Assert.True(a.TryGetOpt(SockOpt.SoPeergroups, out uint[]? peer), a.Error());
             Assert.Equal(groups.Order(), peer.Order());
         }
     }
@@ -65,7 +65,7 @@ public class SolSocketOptionTests
         using (a)
         using (b)
         {
-            Assert.True(a.TryGetOpt(SockOpt.SoPeerpidfd, out FileDescriptors pidfd), a.Error());
+            Assert.True(a.TryGetOpt(SockOpt.SoPeerpidfd, out FileDescriptors? pidfd), a.Error());
             using (pidfd)
             {
                 Assert.True(pidfd.IsOwned);
@@ -92,7 +92,7 @@ public class SolSocketOptionTests
     {
         using var s = Udp4();
         Assert.True(s.SetOpt(SockOpt.SoRcvbuf, 4096), s.Error());
-        Assert.True(s.TryGetOpt(SockOpt.SoMeminfo, out uint[] info), s.Error());
+        Assert.True(s.TryGetOpt(SockOpt.SoMeminfo, out uint[]? info), s.Error());
         Assert.True(info.Length >= SK_MEMINFO_VARS, $"{info.Length} values");
         Assert.Equal((uint)s.GetOpt(SockOpt.SoRcvbuf)!.Value, info[SK_MEMINFO_RCVBUF]);
         Assert.Equal((uint)s.GetOpt(SockOpt.SoSndbuf)!.Value, info[SK_MEMINFO_SNDBUF]);
