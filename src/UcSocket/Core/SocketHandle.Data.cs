@@ -103,6 +103,6 @@ public sealed partial class SocketHandle
     }
 
     /// <summary>Decodes what the kernel wrote; an address of a family no codec knows keeps only its family.</summary>
-    private static SocketAddress DecodeAddress(ReadOnlySpan<byte> raw) =>
+    internal static SocketAddress DecodeAddress(ReadOnlySpan<byte> raw) =>
         Sockaddr.Decode(raw) ?? new SocketAddress(raw.Length >= 2 ? BitConverter.ToUInt16(raw) : 0);
 }

@@ -75,11 +75,14 @@ internal static unsafe class BlockingIo
             if (!owner.BeginBlocking()) return -ECANCELED;
             long rc = op.Invoke(fd, 0);
             if (owner.EndBlocking() && op.MayBeWokenByClose(rc)) return -ECANCELED;
-            if (rc != -EINTR) return rc;
+            if (rc != -EINTR && rc != -EAGAIN) return rc;
             long timeout = TimeoutMs(fd, op.Direction);
             if (timeout < 0) return timeout;
-            if (timeout == 0) continue; // no timeout: restarting changes nothing
-            return WaitInPoll(owner, fd, ref op, start + timeout, start);
+            if (rc == -EINTR && timeout == 0) continue; // no timeout: restarting changes nothing
+            // EAGAIN from a call that should have blocked: the timeout ran out, or the socket is in non-blocking mode
+            // because another holder of it (or this handle's async calls) set O_NONBLOCK. Only the first ends the call.
+            if (rc == -EAGAIN && timeout > 0 && Environment.TickCount64 - start >= timeout) return rc;
+            return WaitInPoll(owner, fd, ref op, timeout == 0 ? NoDeadline : start + timeout, start);
         }
     }
 

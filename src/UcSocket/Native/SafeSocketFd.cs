@@ -51,6 +51,7 @@ internal sealed class SafeSocketFd : SafeHandle
     private List<int>? _waiters;        // eventfds of calls waiting in poll; guarded by lock(this-list)
     private readonly object _waitersLock = new();
     private volatile bool _emulatesBlocking;
+    private SocketAsyncContext? _async;
 
     /// <summary>Takes ownership of <paramref name="fd"/>, a socket of the given family and type (-1: unknown).</summary>
     public SafeSocketFd(int fd, int family, int type, bool nonBlocking) : base(new IntPtr(-1), ownsHandle: true)
@@ -99,6 +100,21 @@ internal sealed class SafeSocketFd : SafeHandle
     {
         get => _emulatesBlocking;
         set => _emulatesBlocking = value;
+    }
+
+    /// <summary>The async state, created on the first async call.</summary>
+    public SocketAsyncContext AsyncContext
+    {
+        get
+        {
+            var context = Volatile.Read(ref _async);
+            if (context is not null) return context;
+            Interlocked.CompareExchange(ref _async, new SocketAsyncContext(this), null);
+            context = _async!;
+            // A close that ran before the context existed could not stop it: stop it now.
+            if (IsClosing) context.Stop();
+            return context;
+        }
     }
 
     /// <summary>Set once recvmsg refused MSG_CMSG_CLOEXEC (packet sockets do): later receives leave it out.</summary>
@@ -189,6 +205,8 @@ internal sealed class SafeSocketFd : SafeHandle
     {
         int old = Interlocked.Or(ref _state, ClosingBit);
         if (old < 0) return false;
+        // Pending async operations fail at once; they hold no descriptor while they wait.
+        Volatile.Read(ref _async)?.Stop();
         bool added = false;
         try
         {
@@ -216,5 +234,11 @@ internal sealed class SafeSocketFd : SafeHandle
     }
 
     /// <inheritdoc/>
-    protected override bool ReleaseHandle() => SocketSyscalls.Close((int)handle.ToInt64()) == 0;
+    protected override bool ReleaseHandle()
+    {
+        int fd = (int)handle.ToInt64();
+        // Before the descriptor goes: a socket shared with another process would stay registered otherwise.
+        Volatile.Read(ref _async)?.Unregister(fd);
+        return SocketSyscalls.Close(fd) == 0;
+    }
 }

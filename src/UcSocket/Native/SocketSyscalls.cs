@@ -120,6 +120,21 @@ internal static unsafe partial class SocketSyscalls
 
     public static long EventFd(int flags) => Result(LibC.eventfd(0, flags));
 
+    public const int EPOLL_CLOEXEC = 0x80000, EPOLL_CTL_ADD = 1, EPOLL_CTL_DEL = 2;
+    public const uint EPOLLIN = 0x1, EPOLLPRI = 0x2, EPOLLOUT = 0x4, EPOLLERR = 0x8, EPOLLHUP = 0x10, EPOLLRDHUP = 0x2000, EPOLLET = 1u << 31;
+
+    public static long EpollCreate() => Result(LibC.epoll_create1(EPOLL_CLOEXEC));
+
+    /// <summary>epoll_ctl; <paramref name="data"/> comes back with every event of <paramref name="fd"/>.</summary>
+    public static long EpollCtl(int epfd, int op, int fd, uint events, ulong data)
+    {
+        var ev = new epoll_event { events = (int)events };
+        ev.data.u64 = data;
+        return Result(LibC.epoll_ctl(epfd, op, fd, &ev));
+    }
+
+    public static long EpollWait(int epfd, epoll_event* events, int count, int timeoutMs) => Result(LibC.epoll_wait(epfd, events, count, timeoutMs));
+
     /// <summary>Adds one to an eventfd's counter (makes it readable).</summary>
     public static long Signal(int eventFd)
     {

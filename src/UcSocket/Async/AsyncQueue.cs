@@ -1,0 +1,229 @@
+using System.Threading;
+
+namespace UcSocket;
+
+/// <summary>
+/// The pending operations of one direction of a socket, first in first out. An operation is tried at once when
+/// nothing is queued before it; when the kernel says EAGAIN it waits for the next readiness event. Readiness is
+/// edge-triggered, so each event bumps a sequence number: an attempt that failed while an event arrived is tried
+/// again, and readiness is only considered gone when an attempt reports EAGAIN with no event in between.
+/// </summary>
+internal sealed class AsyncQueue : IThreadPoolWorkItem
+{
+    private readonly object _gate = new();
+    private readonly SocketAsyncContext _context;
+    private AsyncOperation? _head, _tail;
+    private int _sequence;
+    private bool _processing, _stopped;
+
+    public AsyncQueue(SocketAsyncContext context, string name)
+    {
+        _context = context;
+        Name = name;
+    }
+
+    /// <summary>"receive" or "send", for diagnostics.</summary>
+    public string Name { get; }
+
+    /// <summary>
+    /// Starts <paramref name="op"/>: true when it finished at once (its result or error is set), false when it was
+    /// queued and will be signalled later.
+    /// </summary>
+    public bool Start(AsyncOperation op)
+    {
+        int sequence;
+        lock (_gate)
+        {
+            if (_stopped)
+            {
+                op.SetClosed();
+                return true;
+            }
+            if (op.CancelRequested)
+            {
+                op.SetCanceled();
+                return true;
+            }
+            if (_head is not null)
+            {
+                Enqueue(op);
+                return false;
+            }
+            sequence = _sequence;
+            op.Running = true;
+        }
+        while (true)
+        {
+            bool finished = op.TryComplete();
+            if (!finished)
+            {
+                long registered = _context.EnsureRegistered();
+                if (registered < 0)
+                {
+                    op.SetError((int)-registered);
+                    finished = true;
+                }
+            }
+            lock (_gate)
+            {
+                op.Running = false;
+                if (finished) return true;
+                if (_stopped)
+                {
+                    op.SetClosed();
+                    return true;
+                }
+                if (op.CancelRequested)
+                {
+                    op.SetCanceled();
+                    return true;
+                }
+                if (_head is null && sequence != _sequence)
+                {
+                    // An event arrived during the attempt: the socket may be ready again.
+                    sequence = _sequence;
+                    op.Running = true;
+                    continue;
+                }
+                Enqueue(op);
+                return false;
+            }
+        }
+    }
+
+    /// <summary>A readiness event for this direction (engine thread).</summary>
+    public void OnReady()
+    {
+        lock (_gate)
+        {
+            _sequence++;
+            if (_head is null || _processing || _stopped) return;
+            _processing = true;
+        }
+        if (AsyncEngine.InlineCompletions) Process();
+        else ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+    }
+
+    void IThreadPoolWorkItem.Execute() => Process();
+
+    /// <summary>Runs the queued operations in order until one has to wait again.</summary>
+    private void Process()
+    {
+        while (true)
+        {
+            AsyncOperation? op;
+            int sequence;
+            lock (_gate)
+            {
+                op = _head;
+                if (op is null || _stopped)
+                {
+                    _processing = false;
+                    return;
+                }
+                op.Running = true;
+                sequence = _sequence;
+            }
+            bool finished = op.TryComplete();
+            lock (_gate)
+            {
+                op.Running = false;
+                if (!finished && _stopped)
+                {
+                    op.SetClosed();
+                    finished = true;
+                }
+                else if (!finished && op.CancelRequested)
+                {
+                    op.SetCanceled();
+                    finished = true;
+                }
+                if (finished)
+                {
+                    Unlink(op);
+                }
+                else if (sequence == _sequence || _stopped)
+                {
+                    _processing = false;
+                    return;
+                }
+            }
+            if (finished) op.Signal(inline: true);
+        }
+    }
+
+    /// <summary>Cancels <paramref name="op"/> (its token fired): at once when it is only waiting, after its attempt when one runs.</summary>
+    public void Cancel(AsyncOperation op)
+    {
+        lock (_gate)
+        {
+            if (op.Running)
+            {
+                op.CancelRequested = true;
+                return;
+            }
+            if (!op.InQueue)
+            {
+                op.CancelRequested = true; // not started yet: Start sees it before queueing
+                return;
+            }
+            Unlink(op);
+            op.SetCanceled();
+        }
+        op.Signal(inline: false);
+    }
+
+    /// <summary>The handle closed: every queued operation fails now, and later ones at once.</summary>
+    public void Stop()
+    {
+        AsyncOperation? list;
+        lock (_gate)
+        {
+            if (_stopped) return;
+            _stopped = true;
+            list = _head;
+            _head = _tail = null;
+            for (var op = list; op is not null; op = op.Next)
+            {
+                op.InQueue = false;
+                if (!op.Running) op.SetClosed();
+            }
+        }
+        while (list is not null)
+        {
+            var next = list.Next;
+            list.Next = null;
+            // An operation in the middle of its attempt finishes that attempt (and is signalled) on its own thread.
+            if (!list.Running) list.Signal(inline: false);
+            list = next;
+        }
+    }
+
+    private void Enqueue(AsyncOperation op)
+    {
+        op.InQueue = true;
+        op.Next = null;
+        if (_tail is null) _head = _tail = op;
+        else
+        {
+            _tail.Next = op;
+            _tail = op;
+        }
+    }
+
+    private void Unlink(AsyncOperation op)
+    {
+        if (!op.InQueue) return;
+        AsyncOperation? previous = null;
+        for (var current = _head; current is not null; previous = current, current = current.Next)
+        {
+            if (current != op) continue;
+            if (previous is null) _head = op.Next;
+            else previous.Next = op.Next;
+            if (_tail == op) _tail = previous;
+            break;
+        }
+        op.InQueue = false;
+        op.Next = null;
+    }
+}
