@@ -26,8 +26,12 @@ internal interface ISocketOperation
     /// <summary>What the whole call returns when it ends with <paramref name="result"/>: the total of a continued call, else the result.</summary>
     long Complete(long result);
 
-    /// <summary>True when <paramref name="result"/> may be a shutdown's doing rather than the peer's (end of stream, EPIPE, EINVAL, ...).</summary>
-    bool MayBeWokenByClose(long result);
+    /// <summary>
+    /// What a call returns when the handle was closed while it was in the kernel: -ECANCELED when
+    /// <paramref name="result"/> may be the shutdown's doing rather than the peer's (end of stream, EPIPE, EINVAL,
+    /// ...), else the result, trimmed of what the shutdown made up.
+    /// </summary>
+    long AfterClose(long result);
 }
 
 /// <summary>
@@ -74,7 +78,7 @@ internal static unsafe class BlockingIo
         {
             if (!owner.BeginBlocking()) return -ECANCELED;
             long rc = op.Invoke(fd, 0);
-            if (owner.EndBlocking() && op.MayBeWokenByClose(rc)) return -ECANCELED;
+            if (owner.EndBlocking()) return op.AfterClose(rc);
             if (rc != -EINTR && rc != -EAGAIN) return rc;
             long timeout = TimeoutMs(fd, op.Direction);
             if (timeout < 0) return timeout;
@@ -247,7 +251,7 @@ internal static unsafe class BlockingIo
                 {
                     if (!owner.BeginBlocking()) return op.Complete(-ECANCELED);
                     rc = op.Invoke(fd, 0);
-                    if (owner.EndBlocking() && op.MayBeWokenByClose(rc)) return op.Complete(-ECANCELED);
+                    if (owner.EndBlocking()) return op.Complete(op.AfterClose(rc));
                 }
 
                 if (rc >= 0)

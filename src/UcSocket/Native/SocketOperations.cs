@@ -21,7 +21,7 @@ internal unsafe struct RecvFromOperation : ISocketOperation
     public readonly bool TakesDontWait => true;
     public readonly bool ContinueAfter(long result) => false;
     public readonly long Complete(long result) => result;
-    public readonly bool MayBeWokenByClose(long result) => result <= 0;
+    public readonly long AfterClose(long result) => result <= 0 ? -ECANCELED : result;
 }
 
 /// <summary>sendto(2) from a pinned buffer; a blocking stream send sends every byte, as the kernel's own does.</summary>
@@ -48,7 +48,7 @@ internal unsafe struct SendToOperation : ISocketOperation
     }
 
     public readonly long Complete(long result) => _sent > 0 ? _sent : result;
-    public readonly bool MayBeWokenByClose(long result) => result < 0;
+    public readonly long AfterClose(long result) => result < 0 ? -ECANCELED : result;
 }
 
 /// <summary>
@@ -70,7 +70,7 @@ internal unsafe struct RecvMsgOperation : ISocketOperation
     public readonly long Complete(long result) => result;
 
     // A message that arrived (even an empty one with control data: descriptors were installed) is kept.
-    public readonly bool MayBeWokenByClose(long result) => result < 0 || (result == 0 && Message->ControlLength == 0);
+    public readonly long AfterClose(long result) => result < 0 || (result == 0 && Message->ControlLength == 0) ? -ECANCELED : result;
 
     private static long Receive(int fd, int flags, void* message) => SocketSyscalls.RecvMsg(fd, (MsgHdr*)message, flags);
 
@@ -122,7 +122,7 @@ internal unsafe struct SendMsgOperation : ISocketOperation
     }
 
     public readonly long Complete(long result) => _sent > 0 ? _sent : result;
-    public readonly bool MayBeWokenByClose(long result) => result < 0;
+    public readonly long AfterClose(long result) => result < 0 ? -ECANCELED : result;
 }
 
 /// <summary>recvmmsg(2) with MSG_CMSG_CLOEXEC (see <see cref="RecvMsgOperation"/>); a blocking call fills the batch unless MSG_WAITFORONE.</summary>
@@ -155,7 +155,7 @@ internal unsafe struct RecvMmsgOperation : ISocketOperation
     public readonly long Complete(long result) => _received > 0 ? _received : result;
 
     // Messages that arrived are kept (their descriptors were installed and must be owned).
-    public readonly bool MayBeWokenByClose(long result) => result <= 0;
+    public readonly long AfterClose(long result) => result <= 0 ? -ECANCELED : result;
 
     private struct MmsgState
     {
@@ -184,7 +184,7 @@ internal unsafe struct SendMmsgOperation : ISocketOperation
     }
 
     public readonly long Complete(long result) => _sent > 0 ? _sent : result;
-    public readonly bool MayBeWokenByClose(long result) => result < 0;
+    public readonly long AfterClose(long result) => result < 0 ? -ECANCELED : result;
 }
 
 /// <summary>accept4(2); the new descriptor is close-on-exec.</summary>
@@ -202,5 +202,5 @@ internal unsafe struct AcceptOperation : ISocketOperation
     public readonly bool TakesDontWait => false;
     public readonly bool ContinueAfter(long result) => false;
     public readonly long Complete(long result) => result;
-    public readonly bool MayBeWokenByClose(long result) => result < 0;
+    public readonly long AfterClose(long result) => result < 0 ? -ECANCELED : result;
 }
