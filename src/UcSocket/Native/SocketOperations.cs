@@ -154,8 +154,21 @@ internal unsafe struct RecvMmsgOperation : ISocketOperation
 
     public readonly long Complete(long result) => _received > 0 ? _received : result;
 
-    // Messages that arrived are kept (their descriptors were installed and must be owned).
-    public readonly long AfterClose(long result) => result <= 0 ? -ECANCELED : result;
+    /// <summary>
+    /// A shut-down datagram socket reports every remaining slot of the batch as an empty datagram: those trailing
+    /// phantoms are dropped; messages that really arrived are kept (their descriptors were installed and must be owned).
+    /// </summary>
+    public readonly long AfterClose(long result)
+    {
+        long real = result;
+        while (real > 0)
+        {
+            var m = Messages + _received + real - 1;
+            if (m->Length != 0 || m->Header.ControlLength != 0 || m->Header.NameLength != 0) break;
+            real--;
+        }
+        return real > 0 ? real : -ECANCELED;
+    }
 
     private struct MmsgState
     {
