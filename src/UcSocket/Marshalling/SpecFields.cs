@@ -281,14 +281,14 @@ public static class SpecFields
         return true;
     }
 
-    /// <summary>Hex bytes joined by colons, e.g. <c>00:11:22:33:44:55</c>.</summary>
+    /// <summary>Upper-case hex bytes joined by colons, as ucode prints them, e.g. <c>00:1A:2B:3C:4D:5E</c>.</summary>
     public static string FormatHardwareAddress(ReadOnlySpan<byte> bytes)
     {
         var sb = new StringBuilder(bytes.Length * 3);
         for (int i = 0; i < bytes.Length; i++)
         {
             if (i > 0) sb.Append(':');
-            sb.Append(bytes[i].ToString("x2", CultureInfo.InvariantCulture));
+            sb.Append(bytes[i].ToString("X2", CultureInfo.InvariantCulture));
         }
         return sb.ToString();
     }

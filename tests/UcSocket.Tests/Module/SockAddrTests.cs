@@ -98,7 +98,7 @@ public class SockAddrTests
             ["family"] = AF_PACKET, ["interface"] = "lo", ["address"] = "00:11:22:aa:bb:cc", ["protocol"] = 0x0806,
         });
         Assert.NotNull(a);
-        Assert.Equal((AF_PACKET, "00:11:22:aa:bb:cc", 0x0806), (a.Family, a.Address, a.Protocol));
+        Assert.Equal((AF_PACKET, "00:11:22:AA:BB:CC", 0x0806), (a.Family, a.Address, a.Protocol)); // upper case, as ucode prints it
         Assert.True(a.Interface!.Value.TryResolve(out int index));
         Assert.Equal(LoIndex, index);
     }
