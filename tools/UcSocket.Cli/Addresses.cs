@@ -10,7 +10,7 @@ internal static class Addresses
 {
     /// <summary>
     /// The addresses to try, in order. Numeric addresses, UNIX paths and @abstract names are parsed by the library
-    /// (<see cref="Sockets.SockAddr"/>); anything else is a host name resolved with <see cref="Sockets.AddrInfo(string?, string?, AddrInfoHints?)"/>.
+    /// (<see cref="Sockets.SockAddr"/>); anything else is a host name resolved with <see cref="Sockets.AddrInfo"/>.
     /// A malformed address is a usage error; a name that does not resolve is a failure (exit code 1).
     /// </summary>
     public static List<SocketAddress> Resolve(Settings s, bool passive)
