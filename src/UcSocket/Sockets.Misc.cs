@@ -1,4 +1,5 @@
 using System;
+using Tmds.Linux;
 using UcSocket.Marshalling;
 using UcSocket.Native;
 
@@ -53,5 +54,22 @@ public static partial class Sockets
             return Errors.Fail<SocketAddress>(new ErrorInfo(Errno.EAFNOSUPPORT, "Unsupported socket address family"));
         Errors.Clear();
         return decoded;
+    }
+
+    /// <summary>
+    /// Creates a connected pair of UNIX sockets (<c>socket.pair</c>), close-on-exec; <paramref name="type"/> may
+    /// or-in SOCK_NONBLOCK. Null on error.
+    /// </summary>
+    /// <returns>The pair: <c>p[0]</c> and <c>p[1]</c>, or <c>var (a, b) = Pair()!;</c>; disposing it closes both.</returns>
+    public static unsafe SocketPair? Pair(int type = SOCK_STREAM)
+    {
+        int* fds = stackalloc int[2];
+        if (LibC.socketpair(AF_UNIX, type | SOCK_CLOEXEC, 0, fds) != 0)
+        {
+            Errors.SetErrno("socketpair()");
+            return null;
+        }
+        Errors.Clear();
+        return new SocketPair(new SocketHandle(fds[0]), new SocketHandle(fds[1]));
     }
 }
