@@ -16,7 +16,7 @@ internal static class Addresses
     public static List<SocketAddress> Resolve(Settings s, bool passive)
     {
         string text = s.Address!;
-        string what = (passive ? "listen " : "connect ") + text;
+        string what = (passive ? "listen " : "connect ") + Endpoint(s);
         bool isUnix = text.Contains('/') || text[0] is '@' or '\0';
         if (isUnix)
         {
@@ -70,5 +70,17 @@ internal static class Addresses
         }
         if (list.Count == 0) throw new CliException(ExitCodes.Failure, $"{what}: the name has no address");
         return list;
+    }
+
+    /// <summary>
+    /// The ADDRESS [PORT] arguments as one endpoint text, host and port: <c>127.0.0.1:80</c>, <c>[::1]:80</c>,
+    /// <c>localhost:80</c>, or a UNIX path as it is.
+    /// </summary>
+    public static string Endpoint(Settings s)
+    {
+        string text = s.Address!;
+        if (s.Port is not int port) return text;
+        string p = port.ToString(CultureInfo.InvariantCulture);
+        return text.Contains(':') && !text.StartsWith('[') ? $"[{text}]:{p}" : $"{text}:{p}";
     }
 }
