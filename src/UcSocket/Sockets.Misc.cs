@@ -42,7 +42,8 @@ public static partial class Sockets
     /// <c>address</c>), or a SocketAddress.
     /// </param>
     /// <returns>
-    /// The normalised address (the port is 0 when none was given, an IPv6 scope is given by interface index), or
+    /// The normalised address (the port is 0 when none was given; an IPv6 scope or AF_PACKET interface carries its
+    /// index and, when the system knows it, its name, which <c>ToDictionary()</c> gives as ucode does), or
     /// null on error with ucode's message, e.g. <c>"Invalid port number: Invalid argument"</c>.
     /// </returns>
     public static SocketAddress? SockAddr(object? value)
