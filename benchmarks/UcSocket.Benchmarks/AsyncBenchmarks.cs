@@ -27,7 +27,7 @@ public class AsyncPingPong
     {
         if (Workload.EndsWith("socketpair", StringComparison.Ordinal))
         {
-            (_ua, _ub) = Pair(SOCK_STREAM)!.Value;
+            (_ua, _ub) = Pair(SOCK_STREAM)!;
             var (a, b) = Native.SocketPair(SOCK_STREAM);
             (_sa, _sb) = (Native.ToSystemNet(a), Native.ToSystemNet(b));
             return;
@@ -231,7 +231,7 @@ public class AsyncRights
     [GlobalSetup]
     public void Setup()
     {
-        (_a, _b) = Pair(SOCK_STREAM)!.Value;
+        (_a, _b) = Pair(SOCK_STREAM)!;
         _file = System.IO.File.OpenRead("/proc/self/stat");
         _payload = new FileDescriptors(_file.SafeFileHandle);
         _receive = new ControlBuffer(ControlBuffer.SpaceFor(4));

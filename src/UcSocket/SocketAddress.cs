@@ -27,7 +27,10 @@ public sealed class SocketAddress
     /// <summary>IPv6 flow information (AF_INET6).</summary>
     public uint? FlowInfo { get; set; }
 
-    /// <summary>IPv6 scope or packet-socket interface, by name or index (AF_INET6, AF_PACKET).</summary>
+    /// <summary>
+    /// IPv6 scope or packet-socket interface (AF_INET6, AF_PACKET): given by name or index; an address the kernel or the
+    /// resolver reports carries both, and <see cref="ToDictionary"/> gives the name when the system knows the index.
+    /// </summary>
     public InterfaceId? Interface { get; set; }
 
     /// <summary>
@@ -101,7 +104,7 @@ public sealed class SocketAddress
         if (Address is not null) d["address"] = Address;
         if (Port is not null) d["port"] = Port.Value;
         if (FlowInfo is not null) d["flowinfo"] = FlowInfo.Value;
-        if (Interface is { } i) d["interface"] = i.Name ?? (object)i.Index;
+        if (Interface is { } i) d["interface"] = i.ToUcode();
         if (Path is not null) d["path"] = Path;
         if (Protocol is not null) d["protocol"] = Protocol.Value;
         if (HardwareType is not null) d["hardware_type"] = HardwareType.Value;

@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
-using System.Globalization;
+using System.Threading;
 using Tmds.Linux;
 using UcSocket.Native;
 using static UcSocket.Native.Errno;
@@ -13,22 +13,27 @@ public static partial class Sockets
 {
     /// <summary>
     /// Creates a socket connected to <paramref name="host"/> (<c>socket.connect</c>): a host name or address string is
-    /// resolved (service: a name such as "http" or a port number) and every IPv4/IPv6 address is tried at once with a
-    /// non-blocking connect; the first to complete wins and the others are closed. A string containing <c>/</c>, a
-    /// <see cref="SocketAddress"/>, a dictionary or a byte array is used as is (service then gives the port).
-    /// <paramref name="timeoutMs"/> bounds the wait (negative: none). Hints default to SOCK_STREAM. The returned socket
-    /// is blocking again. Null on error: the resolver's negative EAI_* code, the last connect error
+    /// resolved (service: a name such as "http" or a port number, as text or a number) and every IPv4/IPv6 address is
+    /// tried at once with a non-blocking connect; the first to complete wins and the others are closed. A string
+    /// containing <c>/</c>, a <see cref="SocketAddress"/>, a dictionary or a byte array is used as is (service then
+    /// gives the port). <paramref name="hints"/> is an <see cref="AddrInfoHints"/> or ucode's hints dictionary, as for
+    /// <see cref="AddrInfo"/>; it defaults to SOCK_STREAM. <paramref name="timeoutMs"/> bounds the wait (negative:
+    /// none). The returned socket is blocking again. Null on error: EINVAL for a null host, ERANGE "Invalid port number"
+    /// for a port outside 0 to 65535, the resolver's negative EAI_* code, the last connect error
     /// (<c>"connect(): Connection refused"</c>), or ETIMEDOUT <c>"Connection timed out"</c>.
     /// </summary>
     /// <remarks>
     /// Unlike ucode, which polls once and then gives up on addresses still pending, every address is waited for until
     /// the timeout; and when every attempt fails the error is the last real connect error rather than EAI_NONAME
-    /// "Could not connect to any host address".
+    /// "Could not connect to any host address". A UNIX listener whose backlog is full (EAGAIN) is waited for too,
+    /// until the timeout, as a TCP connect waits for its handshake.
     /// </remarks>
-    public static unsafe SocketHandle? Connect(object host, object? service = null, AddrInfoHints? hints = null, int timeoutMs = -1)
+    public static unsafe SocketHandle? Connect(object? host, object? service = null, object? hints = null, int timeoutMs = -1)
     {
-        ArgumentNullException.ThrowIfNull(host);
-        if (!TryCandidates(host, service, hints, passive: false, out var candidates, out var error)) return Errors.Fail<SocketHandle>(error);
+        if (host is null) return Errors.Fail<SocketHandle>(ErrorInfo.Invalid("Argument host is required"));
+        if (!AddrInfoHints.TryFrom(hints, out var typedHints, out var error)
+            || !TryCandidates(host, service, typedHints, passive: false, out var candidates, out error))
+            return Errors.Fail<SocketHandle>(error);
 
         var stopwatch = Stopwatch.StartNew();
         var pending = new List<(int Fd, int Flags, Candidate Candidate)>();
@@ -72,6 +77,21 @@ public static partial class Sockets
                 if (rc is -EINPROGRESS or -EINTR)
                 {
                     pending.Add((fd, (int)flags, c));
+                    continue;
+                }
+                if (rc == -EAGAIN && c.Address.Family == AF_UNIX)
+                {
+                    // A UNIX listener with a full backlog: wait for room as long as the timeout allows.
+                    rc = RetryWhileBacklogFull(fd, sockaddr[..length], timeoutMs, stopwatch);
+                    if (rc == 0)
+                    {
+                        winner = fd;
+                        winnerFlags = (int)flags;
+                        winning = c;
+                        break;
+                    }
+                    last = rc == -ETIMEDOUT ? new ErrorInfo(ETIMEDOUT, "Connection timed out") : new ErrorInfo((int)-rc, "connect()");
+                    SocketSyscalls.Close(fd);
                     continue;
                 }
                 last = new ErrorInfo((int)-rc, "connect()");
@@ -136,21 +156,43 @@ public static partial class Sockets
     }
 
     /// <summary>
+    /// Retries a non-blocking connect to a UNIX listener whose backlog is full (EAGAIN: a full backlog cannot be
+    /// waited for with poll) after growing pauses, until it connects, fails otherwise, or the timeout passes
+    /// (-ETIMEDOUT). 0 or the negated errno.
+    /// </summary>
+    private static long RetryWhileBacklogFull(int fd, ReadOnlySpan<byte> sockaddr, int timeoutMs, Stopwatch stopwatch)
+    {
+        int delay = 1;
+        while (true)
+        {
+            if (timeoutMs >= 0 && stopwatch.ElapsedMilliseconds >= timeoutMs) return -ETIMEDOUT;
+            Thread.Sleep(timeoutMs < 0 ? delay : (int)Math.Min(delay, Math.Max(1, timeoutMs - stopwatch.ElapsedMilliseconds)));
+            delay = Math.Min(delay * 2, 64);
+            long rc = SocketSyscalls.Connect(fd, sockaddr);
+            if (rc != -EAGAIN) return rc;
+        }
+    }
+
+    /// <summary>
     /// Creates a socket bound to <paramref name="host"/> and listening (<c>socket.listen</c>). A null host or a name
     /// is resolved with AI_PASSIVE|AI_ADDRCONFIG (SOCK_STREAM unless hints say otherwise) and the best address taken as
     /// ucode ranks them (non-loopback over loopback, IPv6 over IPv4, non-link-local over link-local); an address string
     /// containing <c>/</c>, a <see cref="SocketAddress"/> or a dictionary is used as is, with <paramref name="service"/>
-    /// as the port. A UNIX path listens on a stream socket unless hints say otherwise. Datagram sockets are only bound.
-    /// With <paramref name="reuseAddr"/> SO_REUSEADDR is set first. Null on error (the socket is closed).
+    /// as the port (a number or numeric text; outside 0 to 65535 it is ERANGE "Invalid port number"). Hints are an
+    /// <see cref="AddrInfoHints"/> or ucode's hints dictionary, as for <see cref="AddrInfo"/>. A UNIX path listens on a
+    /// stream socket unless hints say otherwise. Datagram sockets are only bound. With <paramref name="reuseAddr"/>
+    /// SO_REUSEADDR is set first. Null on error (the socket is closed).
     /// </summary>
     /// <remarks>
     /// ucode makes UNIX and other non-IP listeners datagram sockets by default, which listen() then rejects; this
     /// library uses a stream socket, as the module documentation promises. ucode also leaks the descriptor when
     /// setting SO_REUSEADDR fails; here it is closed.
     /// </remarks>
-    public static unsafe SocketHandle? Listen(object? host, object? service = null, AddrInfoHints? hints = null, int backlog = 128, bool reuseAddr = false)
+    public static unsafe SocketHandle? Listen(object? host, object? service = null, object? hints = null, int backlog = 128, bool reuseAddr = false)
     {
-        if (!TryCandidates(host, service, hints, passive: true, out var candidates, out var error)) return Errors.Fail<SocketHandle>(error);
+        if (!AddrInfoHints.TryFrom(hints, out var typedHints, out var error)
+            || !TryCandidates(host, service, typedHints, passive: true, out var candidates, out error))
+            return Errors.Fail<SocketHandle>(error);
 
         Candidate? best = null;
         int bestWeight = -1;
@@ -190,19 +232,13 @@ public static partial class Sockets
     {
         candidates = new List<Candidate>();
         error = default;
-        string? serviceText = service switch
-        {
-            null => null,
-            string s => s,
-            _ => Convert.ToString(service, CultureInfo.InvariantCulture),
-        };
 
         if (host is null || host is string s2 && !s2.Contains('/') && !(s2.Length > 0 && s2[0] is '@' or '\0'))
         {
             var effective = hints ?? (passive
                 ? new AddrInfoHints { Flags = AI_PASSIVE | AI_ADDRCONFIG, SockType = SOCK_STREAM }
                 : new AddrInfoHints { SockType = SOCK_STREAM });
-            if (!TryResolve((string?)host, serviceText, effective, out var results, out error)) return false;
+            if (!TryResolve((string?)host, service, effective, out var results, out error)) return false;
             foreach (var r in results)
                 if (r.Family is AF_INET or AF_INET6) candidates.Add(new Candidate(r.Addr, r.SockType, r.Protocol));
             if (candidates.Count == 0)

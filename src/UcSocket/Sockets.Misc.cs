@@ -46,7 +46,8 @@ public static partial class Sockets
     /// <c>address</c>), or a SocketAddress.
     /// </param>
     /// <returns>
-    /// The normalised address (the port is 0 when none was given, an IPv6 scope is given by interface index), or
+    /// The normalised address (the port is 0 when none was given; an IPv6 scope or AF_PACKET interface carries its
+    /// index and, when the system knows it, its name, which <c>ToDictionary()</c> gives as ucode does), or
     /// null on error with ucode's message, e.g. <c>"Invalid port number: Invalid argument"</c>.
     /// </returns>
     public static SocketAddress? SockAddr(object? value)
@@ -58,5 +59,24 @@ public static partial class Sockets
             return Errors.Fail<SocketAddress>(new ErrorInfo(Errno.EAFNOSUPPORT, "Unsupported socket address family"));
         Errors.Clear();
         return decoded;
+    }
+
+    /// <summary>
+    /// Creates a connected pair of UNIX sockets (<c>socket.pair</c>), close-on-exec; <paramref name="type"/> may
+    /// or-in SOCK_NONBLOCK. Null on error.
+    /// </summary>
+    /// <returns>The pair: <c>p[0]</c> and <c>p[1]</c>, or <c>var (a, b) = Pair()!;</c>; disposing it closes both.</returns>
+    public static unsafe SocketPair? Pair(int type = SOCK_STREAM)
+    {
+        int* fds = stackalloc int[2];
+        long rc = SocketSyscalls.SocketPair(AF_UNIX, type | SOCK_CLOEXEC, 0, fds);
+        if (rc < 0)
+        {
+            Errors.Set(new ErrorInfo((int)-rc, "socketpair()"));
+            return null;
+        }
+        Errors.Clear();
+        bool nonBlocking = (type & SOCK_NONBLOCK) != 0;
+        return new SocketPair(new SocketHandle(fds[0], AF_UNIX, type, nonBlocking), new SocketHandle(fds[1], AF_UNIX, type, nonBlocking));
     }
 }

@@ -13,7 +13,7 @@ public class AsyncBasicsTests
     [Fact]
     public async Task ReceivesAndSendsOnAPair()
     {
-        var (a, b) = Pair()!.Value;
+        var (a, b) = Pair()!;
         using (a)
         using (b)
         {
@@ -35,7 +35,7 @@ public class AsyncBasicsTests
     [Fact]
     public async Task SeveralPendingReceivesCompleteInOrder()
     {
-        var (a, b) = Pair(SOCK_SEQPACKET)!.Value;
+        var (a, b) = Pair(SOCK_SEQPACKET)!;
         using (a)
         using (b)
         {
@@ -89,7 +89,7 @@ public class AsyncBasicsTests
     [Fact]
     public async Task CancellingOneReceiveLeavesTheOthersAndTheSocket()
     {
-        var (a, b) = Pair()!.Value;
+        var (a, b) = Pair()!;
         using (a)
         using (b)
         {
@@ -106,7 +106,7 @@ public class AsyncBasicsTests
     [Fact]
     public async Task ClosingCompletesPendingOperationsAtOnce()
     {
-        var (a, b) = Pair()!.Value;
+        var (a, b) = Pair()!;
         using (a)
         {
             var pending = b.RecvAsync(new byte[8]).AsTask();
@@ -125,7 +125,7 @@ public class AsyncBasicsTests
     [Fact]
     public async Task DescriptorsArriveOwnedThroughRecvMsgAsync()
     {
-        var (a, b) = Pair()!.Value;
+        var (a, b) = Pair()!;
         using (a)
         using (b)
         {

@@ -14,7 +14,7 @@ public class CloseRaceTests
     {
         for (int round = 0; round < 10; round++)
         {
-            var (a, b) = Pair(type)!.Value;
+            var (a, b) = Pair(type)!;
             int oldFd = a.FileNo();
             byte[]? result = null;
             object? code = "unset";
@@ -36,7 +36,7 @@ public class CloseRaceTests
             Assert.True(result is { Length: 0 } || (result is null && code is int), $"unexpected result in round {round}");
 
             // New sockets now likely reuse the number; the closed handle must not act on them.
-            var (c, d) = Pair(type)!.Value;
+            var (c, d) = Pair(type)!;
             using (b)
             using (c)
             using (d)

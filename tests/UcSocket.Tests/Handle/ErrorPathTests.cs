@@ -150,7 +150,7 @@ public class ErrorPathTests
         Assert.Null(udp.Send("x"));
         Expect.Error(udp, "send()", Errno.EDESTADDRREQ);
 
-        var (a, b) = Pair()!.Value;
+        var (a, b) = Pair()!;
         using (a)
         using (b)
         {

@@ -15,7 +15,7 @@ public partial class UcodeTextTests
 {
     private static byte[] Sent(object value)
     {
-        var (a, b) = Pair(SOCK_DGRAM)!.Value;
+        var (a, b) = Pair(SOCK_DGRAM)!;
         using (a)
         using (b)
         {

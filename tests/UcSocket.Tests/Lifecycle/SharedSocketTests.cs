@@ -45,7 +45,7 @@ public partial class SharedSocketTests
     public void DisposingAfterPassingTheSocketOnLeavesTheReceiversCopyWorking()
     {
         var (client, server, listener) = Connected();
-        var (a, b) = Pair()!.Value;
+        var (a, b) = Pair()!;
         using (client)
         using (listener)
         using (a)

@@ -17,7 +17,7 @@ public sealed class DescriptorPassingTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private static (SocketHandle A, SocketHandle B) SeqPacketPair() => Pair(SOCK_SEQPACKET)!.Value;
+    private static SocketPair SeqPacketPair() => Pair(SOCK_SEQPACKET)!;
 
     private static FileDescriptors SingleRights(ReceivedMessage msg)
     {
@@ -96,7 +96,7 @@ public sealed class DescriptorPassingTests : IDisposable
     public void SocketHandlesAndDescriptorNumbersCanBeSent()
     {
         var (a, b) = SeqPacketPair();
-        var (c, d) = Pair(SOCK_STREAM)!.Value;
+        var (c, d) = Pair(SOCK_STREAM)!;
         using (a)
         using (b)
         using (c)

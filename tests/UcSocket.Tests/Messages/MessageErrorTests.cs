@@ -7,7 +7,7 @@ namespace UcSocket.Tests.Messages;
 
 public class MessageErrorTests
 {
-    private static (SocketHandle A, SocketHandle B) DatagramPair() => Pair(SOCK_DGRAM)!.Value;
+    private static SocketPair DatagramPair() => Pair(SOCK_DGRAM)!;
 
     /// <summary>Asserts a failed call: null result, the message, the code, and that nothing reached the peer.</summary>
     private static void AssertFailed(object? result, SocketHandle s, string message, int code, SocketHandle? peer = null)
@@ -57,7 +57,7 @@ public class MessageErrorTests
     [Fact]
     public void SendOnAShutDownSocket()
     {
-        var pair = Pair(SOCK_STREAM)!.Value;
+        var pair = Pair(SOCK_STREAM)!;
         using var a = pair.First;
         using var b = pair.Second;
         Assert.Equal(0, Tmds.Linux.LibC.shutdown(a.FileNo(), SHUT_WR));

@@ -32,7 +32,7 @@ public partial class PollInterruptTests
         Assert.NotEqual(-1, previous);
         try
         {
-            var (a, b) = Pair()!.Value;
+            var (a, b) = Pair()!;
             using (a)
             using (b)
             {

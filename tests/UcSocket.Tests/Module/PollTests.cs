@@ -24,7 +24,7 @@ public class PollTests
     [Fact]
     public void NothingReadyWithTimeoutZeroIsAnEmptyList()
     {
-        var (a, b) = Pair()!.Value;
+        var (a, b) = Pair()!;
         using (a)
         using (b)
         {
@@ -38,7 +38,7 @@ public class PollTests
     [Fact]
     public void AWriteMakesTheOtherEndReadable()
     {
-        var (a, b) = Pair()!.Value;
+        var (a, b) = Pair()!;
         using (a)
         using (b)
         {
@@ -56,7 +56,7 @@ public class PollTests
     [Fact]
     public void PairsAskForOtherEvents()
     {
-        var (a, b) = Pair()!.Value;
+        var (a, b) = Pair()!;
         using (a)
         using (b)
         {
@@ -79,7 +79,7 @@ public class PollTests
     [Fact]
     public void HangupAfterThePeerCloses()
     {
-        var (a, b) = Pair()!.Value;
+        var (a, b) = Pair()!;
         using (b)
         {
             a.Dispose();
@@ -92,7 +92,7 @@ public class PollTests
     [Fact]
     public void TimeoutWaitsAndReturnsEmpty()
     {
-        var (a, b) = Pair()!.Value;
+        var (a, b) = Pair()!;
         using (a)
         using (b)
         {
@@ -107,7 +107,7 @@ public class PollTests
     [Fact]
     public async Task InfiniteWaitEndsWhenDataArrives()
     {
-        var (a, b) = Pair()!.Value;
+        var (a, b) = Pair()!;
         using (a)
         using (b)
         {
@@ -123,7 +123,7 @@ public class PollTests
     [Fact]
     public async Task ClosingTheSocketOnAnotherThreadWakesTheWait()
     {
-        var (a, b) = Pair()!.Value;
+        var (a, b) = Pair()!;
         using (a)
         {
             using var started = new ManualResetEventSlim();
@@ -144,7 +144,7 @@ public class PollTests
     [Fact]
     public void OtherHandlesArePolledToo()
     {
-        var (a, b) = Pair()!.Value;
+        var (a, b) = Pair()!;
         using (a)
         using (b)
         {
@@ -168,7 +168,7 @@ public class PollTests
     public static TheoryData<object?, string> BadItems => new()
     {
         { "text", "Poll item 1: expected a socket or a [socket, events] pair, got string \"text\"" },
-        { 5, "Poll item 1: expected a socket or a [socket, events] pair, got Int32 5" },
+        { 5, "Poll item 1: expected a socket or a [socket, events] pair, got Int32 5 (a single array argument is the whole item list: pass (socket, events) or new PollItem(socket, events))" },
         { null, "Poll item 1: expected a socket or a [socket, events] pair, got null" },
         { new object[] { POLLIN }, "Poll item 1: a pair must hold a socket and the events to watch for" },
         { new object[] { "x", POLLIN }, "Poll item 1: a pair must hold a socket and the events to watch for" },
@@ -179,7 +179,7 @@ public class PollTests
     [MemberData(nameof(BadItems))]
     public void BadItemsAreEinvalNamingTheIndex(object? item, string context)
     {
-        var (a, b) = Pair()!.Value;
+        var (a, b) = Pair()!;
         using (a)
         using (b)
         {
@@ -192,7 +192,7 @@ public class PollTests
     [Fact]
     public void EventsOutOfRangeAreErange()
     {
-        var (a, b) = Pair()!.Value;
+        var (a, b) = Pair()!;
         using (a)
         using (b)
         {
@@ -205,7 +205,7 @@ public class PollTests
     [Fact]
     public void AClosedSocketIsEbadfNamingTheIndex()
     {
-        var (a, b) = Pair()!.Value;
+        var (a, b) = Pair()!;
         using (b)
         {
             a.Dispose();
@@ -222,7 +222,7 @@ public class PollDescriptorTests
     [Fact]
     public void AFailedPollReleasesTheSocketsItHeld()
     {
-        var (a, b) = Pair()!.Value;
+        var (a, b) = Pair()!;
         int fa = a.FileNo(), fb = b.FileNo();
         Assert.Null(Poll(0, a, b, "bad"));
         a.Dispose();

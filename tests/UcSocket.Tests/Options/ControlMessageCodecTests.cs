@@ -94,7 +94,7 @@ public class ControlMessageCodecTests
     [Fact]
     public void ScmRights_SocketHandleItemsEncodeTheirDescriptor()
     {
-        var pair = Pair()!.Value;
+        var pair = Pair()!;
         using var a = pair.First;
         using var b = pair.Second;
         Assert.True(Cmsg.ScmRights.TryEncodeUcode(new object[] { a, b.SafeHandle }, out var payload, out var error), error.Context);
@@ -187,7 +187,7 @@ public class ControlMessageCodecTests
     [Fact]
     public void ScmRights_ThroughTheKernel()
     {
-        var pair = Pair()!.Value;
+        var pair = Pair()!;
         using var sender = pair.First;
         using var receiver = pair.Second;
         var (r, w) = Raw.Pipe();
@@ -263,7 +263,7 @@ public class ControlMessageCodecTests
     [Fact]
     public void ScmCredentials_ThroughTheKernel()
     {
-        var pair = Pair(SOCK_DGRAM)!.Value;
+        var pair = Pair(SOCK_DGRAM)!;
         using var sender = pair.First;
         using var receiver = pair.Second;
         Assert.Equal(true, receiver.SetOpt(SockOpt.SoPasscred, true));

@@ -126,7 +126,7 @@ public class ControlBufferTests
     [Fact]
     public void ReceivedDescriptorsAreOwnedUntilTakenAndClosedOnTheNextReceive()
     {
-        var (a, b) = Pair(SOCK_DGRAM)!.Value;
+        var (a, b) = Pair(SOCK_DGRAM)!;
         using (a)
         using (b)
         {

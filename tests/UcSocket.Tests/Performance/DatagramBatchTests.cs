@@ -206,7 +206,7 @@ public class DatagramBatchTests
     [Fact]
     public void DescriptorsReceivedInABatchAreOwned()
     {
-        var (a, b) = Pair(SOCK_DGRAM)!.Value;
+        var (a, b) = Pair(SOCK_DGRAM)!;
         using (a)
         using (b)
         {

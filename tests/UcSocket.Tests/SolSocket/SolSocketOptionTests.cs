@@ -49,7 +49,7 @@ public class SolSocketOptionTests
         Assert.True(n >= 0, $"getgroups: errno {Marshal.GetLastPInvokeError()}");
         var groups = new uint[n];
         Assert.Equal(n, getgroups(n, groups));
-        var (a, b) = Pair(SOCK_STREAM)!.Value;
+        var (a, b) = Pair(SOCK_STREAM)!;
         using (a)
         using (b)
         {
@@ -61,7 +61,7 @@ public class SolSocketOptionTests
     [Fact]
     public void ThePeerPidfdNamesThisProcessAndIsOwned()
     {
-        var (a, b) = Pair(SOCK_STREAM)!.Value;
+        var (a, b) = Pair(SOCK_STREAM)!;
         using (a)
         using (b)
         {
@@ -111,7 +111,7 @@ public class SolSocketOptionTests
     [Fact]
     public void WithoutSoPassrightsDescriptorsAreRefused()
     {
-        var (a, b) = Pair(SOCK_STREAM)!.Value;
+        var (a, b) = Pair(SOCK_STREAM)!;
         using (a)
         using (b)
         {
