@@ -52,11 +52,21 @@ public class ModuleAsyncTests
     });
 
     [Fact]
-    public Task AnAddressObjectIsUsedAsIs() => DescriptorLeaks.AssertNoneAsync(async () =>
+    public Task AddressesAndUnixNamesAreUsedAsIs() => DescriptorLeaks.AssertNoneAsync(async () =>
     {
-        using var listener = Listen("127.0.0.1", 0)!;
-        using var client = await ConnectAsync(listener.SockName()!).AsTask().WaitAsync(Patience);
-        Assert.Equal(listener.SockName()!.Port, client.PeerName()!.Port);
+        using (var listener = Listen("127.0.0.1", 0)!)
+        using (var client = await ConnectAsync(listener.SockName()!).AsTask().WaitAsync(Patience))
+            Assert.Equal(listener.SockName()!.Port, client.PeerName()!.Port);
+
+        using var dir = new Handle.TempDir();
+        foreach (var name in new[] { dir.File("sock"), "@ucsock-async-" + Guid.NewGuid().ToString("N") })
+        {
+            using var listener = await ListenAsync(name).AsTask().WaitAsync(Patience);
+            using var client = await ConnectAsync(name).AsTask().WaitAsync(Patience);
+            Assert.Equal(AF_UNIX, client.SockName()!.Family);
+            using var server = await listener.AcceptAsync().AsTask().WaitAsync(Patience);
+            await ExchangeAsync(client, server);
+        }
     });
 
     [Fact]
