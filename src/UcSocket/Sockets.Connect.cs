@@ -36,70 +36,41 @@ public static partial class Sockets
             return Errors.Fail<SocketHandle>(error);
 
         var stopwatch = Stopwatch.StartNew();
-        var pending = new List<(int Fd, int Flags, Candidate Candidate)>();
-        ErrorInfo last = new(EAI_NONAME, "Could not connect to any host address");
-        int winner = -1, winnerFlags = 0;
-        Candidate? winning = null;
+        var pending = new List<ConnectAttempt>();
+        ErrorInfo last = NoAddressConnected;
+        ConnectAttempt? winner = null;
         try
         {
-            Span<byte> sockaddr = stackalloc byte[Sockaddr.StorageSize];
             foreach (var c in candidates)
             {
-                long created = SocketSyscalls.Socket(c.Address.Family, c.SockType | SOCK_CLOEXEC, c.Protocol);
-                if (created < 0)
-                {
-                    last = new ErrorInfo((int)-created, "socket()");
-                    continue;
-                }
-                int fd = (int)created;
-                long flags = SocketSyscalls.GetStatusFlags(fd);
-                long set = flags < 0 ? flags : SocketSyscalls.SetStatusFlags(fd, (int)flags | SocketSyscalls.O_NONBLOCK);
-                if (set < 0)
-                {
-                    last = new ErrorInfo((int)-set, "fcntl()");
-                    SocketSyscalls.Close(fd);
-                    continue;
-                }
-                if (!Sockaddr.TryEncode(c.Address, sockaddr, out int length, out error))
+                if (!TryStartAttempt(c, out var attempt, out error))
                 {
                     last = error;
-                    SocketSyscalls.Close(fd);
                     continue;
                 }
-                long rc = SocketSyscalls.Connect(fd, sockaddr[..length]);
-                if (rc == 0)
+                if (attempt.Connected)
                 {
-                    winner = fd;
-                    winnerFlags = (int)flags;
-                    winning = c;
+                    winner = attempt;
                     break;
                 }
-                if (rc is -EINPROGRESS or -EINTR)
-                {
-                    pending.Add((fd, (int)flags, c));
-                    continue;
-                }
-                if (rc == -EAGAIN && c.Address.Family == AF_UNIX)
+                if (attempt.BacklogFull)
                 {
                     // A UNIX listener with a full backlog: wait for room as long as the timeout allows.
-                    rc = RetryWhileBacklogFull(fd, sockaddr[..length], timeoutMs, stopwatch);
+                    long rc = RetryWhileBacklogFull(attempt, timeoutMs, stopwatch);
                     if (rc == 0)
                     {
-                        winner = fd;
-                        winnerFlags = (int)flags;
-                        winning = c;
+                        winner = attempt;
                         break;
                     }
                     last = rc == -ETIMEDOUT ? new ErrorInfo(ETIMEDOUT, "Connection timed out") : new ErrorInfo((int)-rc, "connect()");
-                    SocketSyscalls.Close(fd);
+                    SocketSyscalls.Close(attempt.Fd);
                     continue;
                 }
-                last = new ErrorInfo((int)-rc, "connect()");
-                SocketSyscalls.Close(fd);
+                pending.Add(attempt);
             }
 
             var fds = stackalloc pollfd[Math.Max(1, pending.Count)]; // pending only shrinks from here on
-            while (winner < 0 && pending.Count > 0)
+            while (winner is null && pending.Count > 0)
             {
                 int wait = timeoutMs < 0 ? -1 : (int)Math.Max(0, timeoutMs - stopwatch.ElapsedMilliseconds);
                 for (int i = 0; i < pending.Count; i++)
@@ -122,36 +93,31 @@ public static partial class Sockets
                 for (int i = pending.Count - 1; i >= 0; i--)
                 {
                     if (fds[i].revents == 0) continue;
-                    bool read = OptionIO.TryGet(pending[i].Fd, SOL_SOCKET, SO_ERROR, SockOpt.SoError.GetCodec, out int soError, out var readError);
-                    if (read && soError == 0 && winner < 0)
+                    if (TryFinishAttempt(pending[i].Fd, pending[i].Candidate, out var failure))
                     {
-                        winner = pending[i].Fd;
-                        winnerFlags = pending[i].Flags;
-                        winning = pending[i].Candidate;
+                        if (winner is not null) continue; // a second success: closed with the rest below
+                        winner = pending[i];
                         pending.RemoveAt(i);
                         continue;
                     }
-                    if (read && soError == 0) continue; // a second success: closed with the rest below
-                    last = read ? new ErrorInfo(soError, "connect()") : readError;
+                    last = failure;
                     SocketSyscalls.Close(pending[i].Fd);
                     pending.RemoveAt(i);
                 }
             }
 
-            if (winner < 0) return Errors.Fail<SocketHandle>(last);
-            long restored = SocketSyscalls.SetStatusFlags(winner, winnerFlags);
-            if (restored < 0)
+            if (winner is not { } won) return Errors.Fail<SocketHandle>(last);
+            if (!TryRestoreFlags(won.Fd, won.Flags, out error))
             {
-                var e = new ErrorInfo((int)-restored, "fcntl()");
-                SocketSyscalls.Close(winner);
-                return Errors.Fail<SocketHandle>(e);
+                SocketSyscalls.Close(won.Fd);
+                return Errors.Fail<SocketHandle>(error);
             }
             Errors.Clear();
-            return new SocketHandle(winner, winning!.Address.Family, winning.SockType, nonBlocking: false);
+            return new SocketHandle(won.Fd, won.Candidate.Address.Family, won.Candidate.SockType, nonBlocking: false);
         }
         finally
         {
-            foreach (var (fd, _, _) in pending) SocketSyscalls.Close(fd);
+            foreach (var attempt in pending) SocketSyscalls.Close(attempt.Fd);
         }
     }
 
@@ -160,8 +126,12 @@ public static partial class Sockets
     /// waited for with poll) after growing pauses, until it connects, fails otherwise, or the timeout passes
     /// (-ETIMEDOUT). 0 or the negated errno.
     /// </summary>
-    private static long RetryWhileBacklogFull(int fd, ReadOnlySpan<byte> sockaddr, int timeoutMs, Stopwatch stopwatch)
+    private static long RetryWhileBacklogFull(ConnectAttempt attempt, int timeoutMs, Stopwatch stopwatch)
     {
+        Span<byte> sockaddr = stackalloc byte[Sockaddr.StorageSize];
+        if (!Sockaddr.TryEncode(attempt.Candidate.Address, sockaddr, out int length, out _)) return -EINVAL;
+        sockaddr = sockaddr[..length];
+        int fd = attempt.Fd;
         int delay = 1;
         while (true)
         {
@@ -193,39 +163,10 @@ public static partial class Sockets
         if (!AddrInfoHints.TryFrom(hints, out var typedHints, out var error)
             || !TryCandidates(host, service, typedHints, passive: true, out var candidates, out error))
             return Errors.Fail<SocketHandle>(error);
-
-        Candidate? best = null;
-        int bestWeight = -1;
-        foreach (var c in candidates)
-        {
-            int weight = Weight(c.Address);
-            if (weight > bestWeight)
-            {
-                bestWeight = weight;
-                best = c;
-            }
-        }
-        if (best is null) return Errors.Fail<SocketHandle>(new ErrorInfo(EAI_NONAME, "Could not resolve host address"));
-
-        var socket = Create(best.Address.Family, best.SockType, best.Protocol);
-        if (socket is null) return null;
-        if (reuseAddr && socket.SetOpt(SockOpt.SoReuseaddr, true) is null || socket.Bind(best.Address) is null)
-        {
-            var e = Errors.Last!.Value;
-            socket.Dispose();
-            return Errors.Fail<SocketHandle>(e);
-        }
-        if (best.SockType is SOCK_STREAM or SOCK_SEQPACKET && socket.Listen(backlog) is null)
-        {
-            var e = Errors.Last!.Value;
-            socket.Dispose();
-            return Errors.Fail<SocketHandle>(e);
-        }
-        Errors.Clear();
-        return socket;
+        return ListenOnBest(candidates, backlog, reuseAddr);
     }
 
-    private sealed record Candidate(SocketAddress Address, int SockType, int Protocol);
+    internal sealed record Candidate(SocketAddress Address, int SockType, int Protocol);
 
     /// <summary>The addresses to try: resolved for names (and a null passive host), converted as is otherwise.</summary>
     private static bool TryCandidates(object? host, object? service, AddrInfoHints? hints, bool passive, out List<Candidate> candidates, out ErrorInfo error)

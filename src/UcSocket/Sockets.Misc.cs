@@ -22,16 +22,28 @@ public static partial class Sockets
     public static SocketHandle? Open(int fd)
     {
         if (fd < 0) return Errors.Fail<SocketHandle>(new ErrorInfo(Errno.EBADF, "Invalid file descriptor number"));
-        var soType = SockOpt.SoType;
-        if (!OptionIO.TryGet(fd, soType.Level, soType.Option, soType.GetCodec, out int type, out var error))
-            return Errors.Fail<SocketHandle>(error);
-        var soDomain = SockOpt.SoDomain;
-        if (!OptionIO.TryGet(fd, soDomain.Level, soDomain.Option, soDomain.GetCodec, out int family, out error))
-            return Errors.Fail<SocketHandle>(error);
-        long status = SocketSyscalls.GetStatusFlags(fd);
-        if (status < 0) return Errors.Fail<SocketHandle>(new ErrorInfo((int)-status, "fcntl()"));
+        if (!TryDescribe(fd, out int family, out int type, out bool nonBlocking, out var error)) return Errors.Fail<SocketHandle>(error);
         Errors.Clear();
-        return new SocketHandle(fd, family, type, (status & SocketSyscalls.O_NONBLOCK) != 0);
+        return new SocketHandle(fd, family, type, nonBlocking);
+    }
+
+    /// <summary>What a handle needs to know of an existing descriptor: its family and type (which also proves it a socket) and whether it is in non-blocking mode.</summary>
+    internal static bool TryDescribe(int fd, out int family, out int type, out bool nonBlocking, out ErrorInfo error)
+    {
+        family = type = 0;
+        nonBlocking = false;
+        var soType = SockOpt.SoType;
+        if (!OptionIO.TryGet(fd, soType.Level, soType.Option, soType.GetCodec, out type, out error)) return false;
+        var soDomain = SockOpt.SoDomain;
+        if (!OptionIO.TryGet(fd, soDomain.Level, soDomain.Option, soDomain.GetCodec, out family, out error)) return false;
+        long status = SocketSyscalls.GetStatusFlags(fd);
+        if (status < 0)
+        {
+            error = new ErrorInfo((int)-status, "fcntl()");
+            return false;
+        }
+        nonBlocking = (status & SocketSyscalls.O_NONBLOCK) != 0;
+        return true;
     }
 
     /// <summary>

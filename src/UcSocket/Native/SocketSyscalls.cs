@@ -118,6 +118,11 @@ internal static unsafe partial class SocketSyscalls
 
     public static long SetStatusFlags(int fd, int flags) => Result(LibC.fcntl(fd, F_SETFL, flags));
 
+    public const int F_DUPFD_CLOEXEC = 1030;
+
+    /// <summary>A new close-on-exec descriptor (the lowest free number) for the same open file: fcntl(F_DUPFD_CLOEXEC), as dup(2) but never inherited by exec.</summary>
+    public static long DuplicateCloseOnExec(int fd) => Result(LibC.fcntl(fd, F_DUPFD_CLOEXEC, 0));
+
     public static long EventFd(int flags) => Result(LibC.eventfd(0, flags));
 
     public const int EPOLL_CLOEXEC = 0x80000, EPOLL_CTL_ADD = 1, EPOLL_CTL_DEL = 2;

@@ -3,6 +3,7 @@ using System;
 using System.IO;
 using System.Linq;
 using System.Text;
+using System.Threading.Tasks;
 using Microsoft.Win32.SafeHandles;
 using Tmds.Linux;
 using UcSocket.Native;
@@ -111,31 +112,13 @@ internal static unsafe class Native
     public static string[] OpenDescriptors() =>
         Directory.GetFiles("/proc/self/fd").Select(f => f + " -> " + (new FileInfo(f).LinkTarget ?? "?")).OrderBy(s => s, StringComparer.Ordinal).ToArray();
 
-    /// <summary>
-    /// Runs <paramref name="scenario"/> once to warm up whatever the runtime opens lazily, then again between
-    /// two counts of /proc/self/fd, and asserts that the count did not change. Nothing is collected after the
-    /// scenario, so a descriptor left for a finalizer to close counts as leaked.
-    /// </summary>
-    public static void AssertNoDescriptorLeak(Action scenario)
-    {
-        scenario();
-        // A leak shows on every run of the scenario; the runtime itself may open or close a descriptor now and then
-        // (a finalizer of unrelated garbage, a diagnostics file), so a count that differs once is measured again.
-        string failure = "";
-        for (int attempt = 0; attempt < 3; attempt++)
+    /// <summary>See <see cref="DescriptorLeaks.AssertNoneAsync"/>.</summary>
+    public static void AssertNoDescriptorLeak(Action scenario) =>
+        DescriptorLeaks.AssertNoneAsync(() =>
         {
-            // Let finalizers of earlier garbage close what they own now, not in the middle of the count.
-            GC.Collect();
-            GC.WaitForPendingFinalizers();
-            GC.Collect();
-            var before = OpenDescriptors();
             scenario();
-            var after = OpenDescriptors();
-            if (before.Length == after.Length) return;
-            failure = $"descriptor count {before.Length} -> {after.Length}; new: {string.Join(", ", after.Except(before))}; gone: {string.Join(", ", before.Except(after))}";
-        }
-        Assert.Fail(failure);
-    }
+            return Task.CompletedTask;
+        }).GetAwaiter().GetResult();
 }
 
 /// <summary>Tests that count /proc/self/fd or check that a descriptor number is closed: run alone, after the parallel tests.</summary>
