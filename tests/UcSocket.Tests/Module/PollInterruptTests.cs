@@ -3,13 +3,14 @@ using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Threading;
 using System.Threading.Tasks;
+using UcSocket.Tests.Support;
 using Xunit;
 using static UcSocket.Sockets;
 
 namespace UcSocket.Tests.Module;
 
 /// <summary>A signal interrupting poll (EINTR) does not end the wait early nor make it fail.</summary>
-[Collection(DescriptorSensitive.Name)]
+[Collection(DescriptorAccountingCollection.Name)]
 public partial class PollInterruptTests
 {
     private const int SIGUSR2 = 12;
