@@ -15,8 +15,10 @@ namespace UcSocket.Tests.Reliability;
 /// Handing a socket to another process: this process accepts a TCP connection (or owns a listener) on 127.0.0.1,
 /// passes it over a UNIX socket with SCM_RIGHTS to a child process (UcSocket.TestPeer), and disposes its own
 /// handle; the child then serves it, and no client notices. Each test starts one child. The long campaign runs
-/// these tests again and again: tools/handoff-campaign.sh (100 runs by default).
+/// these tests again and again: tools/handoff-campaign.sh (100 runs by default). They run alone: a child's
+/// start-up and two clients connecting without pause are a load that timed tests running beside them would feel.
 /// </summary>
+[Collection(DescriptorAccountingCollection.Name)]
 public sealed class HandoffTests
 {
     private const int TimeoutSeconds = 20;
