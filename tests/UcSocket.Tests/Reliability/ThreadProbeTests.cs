@@ -23,8 +23,9 @@ public sealed class ThreadProbeTests
         thread.Start();
         try
         {
-            Assert.True(SpinUntil(() => Volatile.Read(ref tid) != 0 && ThreadProbe.SleepingIn(tid) is not null), "the thread never slept");
-            Assert.Equal(ThreadProbe.FutexSyscall, ThreadProbe.SleepingIn(tid)!.Value.Number);
+            // The wait spins first (and may sleep a little while spinning), then sleeps in futex for good.
+            Assert.True(SpinUntil(() => Volatile.Read(ref tid) != 0 && ThreadProbe.SleepingIn(tid)?.Number == ThreadProbe.FutexSyscall),
+                $"the thread never slept in futex ({ThreadProbe.FutexSyscall}); last seen in {ThreadProbe.SleepingIn(tid)?.Number.ToString() ?? "no syscall"}");
             Assert.False(ThreadProbe.IsBlockedInKernel(tid));
             Assert.True(ThreadProbe.IsBlockedInKernel(tid, evenFutex: true));
         }
