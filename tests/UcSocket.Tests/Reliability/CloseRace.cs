@@ -111,7 +111,12 @@ internal static class CloseRace
         var offsets = new List<double>();
         var slowest = TimeSpan.Zero;
         Stopwatch? extra = null;
-        var worker = new Worker();
+        // Two threads that share one CPU never run at the same instant: on a machine with two CPUs or more, this
+        // thread keeps to one of them and the worker to another while the rounds run.
+        ulong affinity = ThreadProbe.CurrentAffinity();
+        (ulong mine, ulong workers) = SplitCpus(affinity);
+        if (mine != 0) ThreadProbe.SetAffinity(mine);
+        var worker = new Worker(workers);
         try
         {
             for (int round = 0; stuck < MaxStuck; round++)
@@ -150,7 +155,7 @@ internal static class CloseRace
                     case RoundResult.Stuck:
                         stuck++;
                         failures.Add($"round {round} ({where}): still blocked {Deadline.TotalSeconds:0.#} s after Close returned");
-                        worker = new Worker(); // the stuck one stays behind, blocked
+                        worker = new Worker(workers); // the stuck one stays behind, blocked
                         break;
                     case RoundResult.ReturnedEarly early:
                         failures.Add($"round {round} ({where}): the call returned before Close, {early.Outcome}");
@@ -170,6 +175,7 @@ internal static class CloseRace
         finally
         {
             worker.Stop();
+            if (mine != 0) ThreadProbe.SetAffinity(affinity);
         }
         if (failures.Count == 0) return;
         string tally = string.Join(", ", outcomes.Select(o => $"{o.Key}: {o.Value}"));
@@ -180,6 +186,14 @@ internal static class CloseRace
                     $"offsets p10/p50/p90 {Pct(offsets, 0.1):0.0}/{Pct(offsets, 0.5):0.0}/{Pct(offsets, 0.9):0.0} µs; " +
                     $"slowest return after Close {slowest.TotalMilliseconds:0} ms]\n" +
                     string.Join("\n", failures.Take(ShownFailures)) + (failures.Count > ShownFailures ? "\n..." : ""));
+    }
+
+    /// <summary>The lowest CPU of <paramref name="mask"/> for one thread, the others for another; zeros with fewer than two.</summary>
+    private static (ulong First, ulong Others) SplitCpus(ulong mask)
+    {
+        ulong first = mask & (~mask + 1);
+        ulong rest = mask & ~first;
+        return rest == 0 ? (0, 0) : (first, rest);
     }
 
     private static double Pct(List<double> values, double p) => values.Count == 0 ? double.NaN : values.Order().ElementAt((int)(p * (values.Count - 1)));
@@ -256,8 +270,9 @@ internal static class CloseRace
     }
 
     /// <summary>
-    /// A thread that runs one call at a time and records its outcome as that thread sees it. Between calls it spins
-    /// rather than sleeps, so that a synchronized start happens within a microsecond of the planned instant.
+    /// A thread that runs one call at a time and records its outcome as that thread sees it. A synchronized start
+    /// spins on the clock, so that it happens within a microsecond of the planned instant (when the machine leaves
+    /// both threads running).
     /// </summary>
     private sealed class Worker
     {
@@ -266,8 +281,12 @@ internal static class CloseRace
         private int _threadId, _stop, _armed, _ready;
         private long _startAt, _calledAt;
 
-        public Worker()
+        private readonly ulong _cpus;
+
+        /// <summary>Starts the thread, kept to the CPUs of <paramref name="cpus"/> (0: any).</summary>
+        public Worker(ulong cpus)
         {
+            _cpus = cpus;
             var thread = new Thread(Loop) { IsBackground = true, Name = "close race" };
             thread.Start();
             while (Volatile.Read(ref _threadId) == 0) Thread.Yield();
@@ -326,6 +345,7 @@ internal static class CloseRace
 
         private void Loop()
         {
+            if (_cpus != 0) ThreadProbe.SetAffinity(_cpus);
             Volatile.Write(ref _threadId, ThreadProbe.CurrentThreadId());
             while (true)
             {
@@ -333,7 +353,7 @@ internal static class CloseRace
                 while (Volatile.Read(ref _armed) == 0)
                 {
                     if (Volatile.Read(ref _stop) != 0) return;
-                    idle.SpinOnce(sleep1Threshold: -1);
+                    idle.SpinOnce(); // sleeps a millisecond at a time once it has spun a while
                 }
                 Volatile.Write(ref _armed, 0);
                 var call = _call!;

@@ -20,6 +20,22 @@ internal static partial class ThreadProbe
     [LibraryImport("libc", EntryPoint = "tgkill", SetLastError = true)]
     private static partial int TgKill(int tgid, int tid, int signal);
 
+    [LibraryImport("libc", EntryPoint = "sched_getaffinity", SetLastError = true)]
+    private static partial int SchedGetAffinity(int tid, nint size, ref ulong mask);
+
+    [LibraryImport("libc", EntryPoint = "sched_setaffinity", SetLastError = true)]
+    private static partial int SchedSetAffinity(int tid, nint size, ref ulong mask);
+
+    /// <summary>The CPUs (of the first 64) the calling thread may run on, as a bit mask; 0 if unknown.</summary>
+    public static ulong CurrentAffinity()
+    {
+        ulong mask = 0;
+        return SchedGetAffinity(0, sizeof(ulong), ref mask) == 0 ? mask : 0;
+    }
+
+    /// <summary>Restricts the calling thread to the CPUs in <paramref name="mask"/>; false if the system refused.</summary>
+    public static bool SetAffinity(ulong mask) => mask != 0 && SchedSetAffinity(0, sizeof(ulong), ref mask) == 0;
+
     /// <summary>Sends <paramref name="signal"/> to one thread of this process; false when the thread is gone.</summary>
     public static bool Signal(int tid, int signal) => TgKill(Environment.ProcessId, tid, signal) == 0;
 
