@@ -51,14 +51,17 @@ internal sealed record RaceTarget(SocketHandle Handle, Func<object?> Call, param
 /// <summary>
 /// Closes a handle on one thread while another runs a blocking call on it, many rounds over, with the close
 /// landing before the call, while it enters (a few microseconds in, at varied instants) and while it sleeps in
-/// the kernel. Every round must end within a second of Close returning, with the outcome the landing allows:
+/// the kernel. Every round must end within <see cref="Deadline"/> of Close returning, with the outcome the landing allows:
 /// ECANCELED "&lt;call&gt;(): Operation canceled" for a call Close interrupted, EBADF "Invalid socket context" for one
 /// that started after Close. The rounds follow a fixed pseudo-random plan, so a run can be repeated.
 /// </summary>
 internal static class CloseRace
 {
-    /// <summary>How long a call may take to return after Close returned.</summary>
-    public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(1);
+    /// <summary>
+    /// How long a call may take to return after Close returned. A woken call returns within microseconds; the
+    /// margin is for a busy machine that leaves a thread waiting for a CPU.
+    /// </summary>
+    public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(2);
 
     /// <summary>Rounds still blocked after the deadline cost a second each and leave a thread behind: a few are enough.</summary>
     private const int MaxStuck = 3;
@@ -111,12 +114,8 @@ internal static class CloseRace
         var offsets = new List<double>();
         var slowest = TimeSpan.Zero;
         Stopwatch? extra = null;
-        // Two threads that share one CPU never run at the same instant: on a machine with two CPUs or more, this
-        // thread keeps to one of them and the worker to another while the rounds run.
-        ulong affinity = ThreadProbe.CurrentAffinity();
-        (ulong mine, ulong workers) = SplitCpus(affinity);
-        if (mine != 0) ThreadProbe.SetAffinity(mine);
-        var worker = new Worker(workers);
+        var cpus = new CpuSplit(ThreadProbe.CurrentAffinity());
+        var worker = new Worker();
         try
         {
             for (int round = 0; stuck < MaxStuck; round++)
@@ -136,7 +135,7 @@ internal static class CloseRace
                 ran++;
                 roundsByLanding[landing] = roundsByLanding.GetValueOrDefault(landing) + 1;
                 int failed = failures.Count;
-                var result = Round(worker, setup, landing, offsetNs, out var latency, out var achieved);
+                var result = Round(worker, cpus, setup, landing, offsetNs, out var latency, out var achieved);
                 string where = landing switch
                 {
                     Landing.BeforeCall => "Close before the call",
@@ -155,7 +154,7 @@ internal static class CloseRace
                     case RoundResult.Stuck:
                         stuck++;
                         failures.Add($"round {round} ({where}): still blocked {Deadline.TotalSeconds:0.#} s after Close returned");
-                        worker = new Worker(workers); // the stuck one stays behind, blocked
+                        worker = new Worker(); // the stuck one stays behind, blocked
                         break;
                     case RoundResult.ReturnedEarly early:
                         failures.Add($"round {round} ({where}): the call returned before Close, {early.Outcome}");
@@ -175,7 +174,6 @@ internal static class CloseRace
         finally
         {
             worker.Stop();
-            if (mine != 0) ThreadProbe.SetAffinity(affinity);
         }
         if (failures.Count == 0) return;
         string tally = string.Join(", ", outcomes.Select(o => $"{o.Key}: {o.Value}"));
@@ -188,12 +186,36 @@ internal static class CloseRace
                     string.Join("\n", failures.Take(ShownFailures)) + (failures.Count > ShownFailures ? "\n..." : ""));
     }
 
-    /// <summary>The lowest CPU of <paramref name="mask"/> for one thread, the others for another; zeros with fewer than two.</summary>
-    private static (ulong First, ulong Others) SplitCpus(ulong mask)
+    /// <summary>
+    /// The CPUs this process may use, split in two: the lowest for the closing thread, the others for the calling
+    /// one. With fewer than two CPUs there is nothing to split, and the threads keep sharing.
+    /// </summary>
+    private sealed class CpuSplit
     {
-        ulong first = mask & (~mask + 1);
-        ulong rest = mask & ~first;
-        return rest == 0 ? (0, 0) : (first, rest);
+        private readonly ulong _all, _first, _others;
+
+        public CpuSplit(ulong all)
+        {
+            _all = all;
+            _first = all & (~all + 1);
+            _others = all & ~_first;
+        }
+
+        /// <summary>This thread to the lowest CPU, <paramref name="tid"/> to the others.</summary>
+        public void Separate(int tid)
+        {
+            if (_others == 0) return;
+            ThreadProbe.SetAffinity(0, _first);
+            ThreadProbe.SetAffinity(tid, _others);
+        }
+
+        /// <summary>Both threads back to every CPU.</summary>
+        public void Rejoin(int tid)
+        {
+            if (_others == 0) return;
+            ThreadProbe.SetAffinity(tid, _all);
+            ThreadProbe.SetAffinity(0, _all);
+        }
     }
 
     private static double Pct(List<double> values, double p) => values.Count == 0 ? double.NaN : values.Order().ElementAt((int)(p * (values.Count - 1)));
@@ -207,7 +229,7 @@ internal static class CloseRace
         public sealed record Done(CallOutcome Outcome, bool? CloseResult) : RoundResult;
     }
 
-    private static RoundResult Round(Worker worker, Func<RaceTarget> setup, Landing landing, long offsetNs, out TimeSpan latency,
+    private static RoundResult Round(Worker worker, CpuSplit cpus, Func<RaceTarget> setup, Landing landing, long offsetNs, out TimeSpan latency,
         out TimeSpan achievedOffset)
     {
         latency = TimeSpan.Zero;
@@ -226,18 +248,29 @@ internal static class CloseRace
                     break;
                 case Landing.Entering:
                     // Both threads spin towards one instant a little ahead: the worker calls at it, this thread
-                    // closes at the planned offset from it.
+                    // closes at the planned offset from it. Two threads that share a CPU never run at the same
+                    // instant (a busy machine's scheduler keeps them together), so each gets a CPU of its own
+                    // for the moment.
                     worker.Start(target.Call, synchronized: true);
                     worker.WaitReady();
-                    long start = Stopwatch.GetTimestamp() + Stopwatch.Frequency / 200_000;
-                    worker.StartAt(start);
-                    long closeAt = start + offsetNs * Stopwatch.Frequency / 1_000_000_000;
-                    while (Stopwatch.GetTimestamp() < closeAt) Thread.SpinWait(1);
-                    closeStart = Stopwatch.GetTimestamp();
-                    closed = target.Handle.Close();
+                    cpus.Separate(worker.ThreadId);
+                    try
+                    {
+                        long start = Stopwatch.GetTimestamp() + Stopwatch.Frequency / 200_000;
+                        worker.StartAt(start);
+                        long closeAt = start + offsetNs * Stopwatch.Frequency / 1_000_000_000;
+                        while (Stopwatch.GetTimestamp() < closeAt) Thread.SpinWait(1);
+                        closeStart = Stopwatch.GetTimestamp();
+                        closed = target.Handle.Close();
+                    }
+                    finally
+                    {
+                        cpus.Rejoin(worker.ThreadId);
+                    }
                     break;
                 case Landing.Blocked:
                     worker.Start(target.Call);
+                    worker.WaitCalled(TimeSpan.FromSeconds(5)); // the worker may still be idle, asleep between rounds
                     if (!ThreadProbe.WaitUntilBlocked(worker.ThreadId, () => worker.Finished, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(5))
                         && worker.Wait(TimeSpan.Zero))
                         return new RoundResult.ReturnedEarly(worker.Outcome!);
@@ -281,12 +314,8 @@ internal static class CloseRace
         private int _threadId, _stop, _armed, _ready;
         private long _startAt, _calledAt;
 
-        private readonly ulong _cpus;
-
-        /// <summary>Starts the thread, kept to the CPUs of <paramref name="cpus"/> (0: any).</summary>
-        public Worker(ulong cpus)
+        public Worker()
         {
-            _cpus = cpus;
             var thread = new Thread(Loop) { IsBackground = true, Name = "close race" };
             thread.Start();
             while (Volatile.Read(ref _threadId) == 0) Thread.Yield();
@@ -345,7 +374,6 @@ internal static class CloseRace
 
         private void Loop()
         {
-            if (_cpus != 0) ThreadProbe.SetAffinity(_cpus);
             Volatile.Write(ref _threadId, ThreadProbe.CurrentThreadId());
             while (true)
             {

@@ -9,7 +9,7 @@ namespace UcSocket.Tests.Reliability;
 
 /// <summary>
 /// Close on one thread wakes every blocking call of the handle on another, whatever instant it lands (see
-/// <see cref="CloseRace"/>): the call returns within a second with ECANCELED "&lt;call&gt;(): Operation canceled", or
+/// <see cref="CloseRace"/>): the call returns at once (within 2 s on a busy machine) with ECANCELED "&lt;call&gt;(): Operation canceled", or
 /// EBADF "Invalid socket context" if it started after Close. Each test runs 400 rounds.
 /// </summary>
 [Collection(DescriptorAccountingCollection.Name)]

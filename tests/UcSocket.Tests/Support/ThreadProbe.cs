@@ -33,8 +33,11 @@ internal static partial class ThreadProbe
         return SchedGetAffinity(0, sizeof(ulong), ref mask) == 0 ? mask : 0;
     }
 
-    /// <summary>Restricts the calling thread to the CPUs in <paramref name="mask"/>; false if the system refused.</summary>
-    public static bool SetAffinity(ulong mask) => mask != 0 && SchedSetAffinity(0, sizeof(ulong), ref mask) == 0;
+    /// <summary>
+    /// Restricts a thread of this process (<paramref name="tid"/>; 0: the calling thread) to the CPUs in
+    /// <paramref name="mask"/>; false if the system refused.
+    /// </summary>
+    public static bool SetAffinity(int tid, ulong mask) => mask != 0 && SchedSetAffinity(tid, sizeof(ulong), ref mask) == 0;
 
     /// <summary>Sends <paramref name="signal"/> to one thread of this process; false when the thread is gone.</summary>
     public static bool Signal(int tid, int signal) => TgKill(Environment.ProcessId, tid, signal) == 0;
