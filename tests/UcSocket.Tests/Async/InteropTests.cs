@@ -5,6 +5,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Tmds.Linux;
 using UcSocket.Tests.Messages;
+using UcSocket.Tests.Support;
 using Xunit;
 using static UcSocket.Sockets;
 
@@ -16,14 +17,14 @@ namespace UcSocket.Tests.Async;
 /// SocketHandle and System.Net.Sockets.Socket: each side owns its own descriptor, data flows both ways through
 /// either, and closing one never ends the connection for the other.
 /// </summary>
-[Collection(DescriptorCountCollection.Name)]
+[Collection(DescriptorAccountingCollection.Name)]
 public class InteropTests
 {
     private const int F_GETFL = 3, O_NONBLOCK = 0x800;
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
 
     [Fact]
-    public Task AHandleDuplicatedFromASocketLivesOnItsOwn() => DescriptorLeaks.AssertNoneAsync(async () =>
+    public Task AHandleDuplicatedFromASocketLivesOnItsOwn() => DescriptorAccounting.AssertNoLeakAsync(async () =>
     {
         using var peer = ConnectedNetPair(out var netSide);
         var handle = SocketHandle.DuplicateFrom(netSide);
@@ -50,7 +51,7 @@ public class InteropTests
     });
 
     [Fact]
-    public Task ClosingTheHandleLeavesTheSocketItWasDuplicatedFrom() => DescriptorLeaks.AssertNoneAsync(async () =>
+    public Task ClosingTheHandleLeavesTheSocketItWasDuplicatedFrom() => DescriptorAccounting.AssertNoLeakAsync(async () =>
     {
         using var peer = ConnectedNetPair(out var netSide);
         using (netSide)
@@ -64,7 +65,7 @@ public class InteropTests
     });
 
     [Fact]
-    public Task TakingOwnershipDisposesTheSocketAndKeepsTheConnection() => DescriptorLeaks.AssertNoneAsync(async () =>
+    public Task TakingOwnershipDisposesTheSocketAndKeepsTheConnection() => DescriptorAccounting.AssertNoLeakAsync(async () =>
     {
         using var peer = ConnectedNetPair(out var netSide);
         var handle = SocketHandle.TakeOwnershipFrom(netSide);
@@ -80,7 +81,7 @@ public class InteropTests
     });
 
     [Fact]
-    public Task ASocketDuplicatedFromAHandleLivesOnItsOwn() => DescriptorLeaks.AssertNoneAsync(async () =>
+    public Task ASocketDuplicatedFromAHandleLivesOnItsOwn() => DescriptorAccounting.AssertNoLeakAsync(async () =>
     {
         var (client, server) = await SocketStreamTests.TcpPairAsync();
         using (client)
@@ -112,7 +113,7 @@ public class InteropTests
     });
 
     [Fact]
-    public Task UnixSocketsBothWays() => DescriptorLeaks.AssertNoneAsync(async () =>
+    public Task UnixSocketsBothWays() => DescriptorAccounting.AssertNoLeakAsync(async () =>
     {
         var (a, b) = Pair(SOCK_STREAM)!;
         using (a)
@@ -129,7 +130,7 @@ public class InteropTests
     });
 
     [Fact]
-    public Task AHandlesBlockingCallsBlockAfterTheSocketWentAsync() => DescriptorLeaks.AssertNoneAsync(async () =>
+    public Task AHandlesBlockingCallsBlockAfterTheSocketWentAsync() => DescriptorAccounting.AssertNoLeakAsync(async () =>
     {
         // System.Net.Sockets puts the socket in non-blocking mode for its async calls (O_NONBLOCK is shared by every
         // descriptor): a handle made from a blocking Socket still blocks, waiting in poll.
@@ -157,7 +158,7 @@ public class InteropTests
     });
 
     [Fact]
-    public Task AListenerHandsItsConnectionsToASocket() => DescriptorLeaks.AssertNoneAsync(async () =>
+    public Task AListenerHandsItsConnectionsToASocket() => DescriptorAccounting.AssertNoLeakAsync(async () =>
     {
         using var listener = Listen("127.0.0.1", 0)!;
         // AcceptAsync puts the listener in non-blocking mode; the Socket sees that, and its accepts still work.
@@ -182,7 +183,7 @@ public class InteropTests
     [Fact]
     public void BadArguments()
     {
-        Messages.Native.AssertNoDescriptorLeak(() =>
+        DescriptorAccounting.AssertNoLeak(warmUp: true, action: () =>
         {
             Assert.Throws<ArgumentNullException>(() => SocketHandle.DuplicateFrom(null!));
             Assert.Throws<ArgumentNullException>(() => SocketHandle.TakeOwnershipFrom(null!));

@@ -5,6 +5,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Tmds.Linux;
 using UcSocket.Tests.Messages;
+using UcSocket.Tests.Support;
 using Xunit;
 using static UcSocket.Sockets;
 
@@ -14,7 +15,7 @@ namespace UcSocket.Tests.Async;
 /// Sockets.ConnectAsync and Sockets.ListenAsync: names, numeric hosts, every candidate tried at once, errors as
 /// exceptions, timeouts and cancellation through the token. Every scenario runs inside a descriptor count.
 /// </summary>
-[Collection(DescriptorCountCollection.Name)]
+[Collection(DescriptorAccountingCollection.Name)]
 public class ModuleAsyncTests
 {
     private const int F_GETFL = 3, O_NONBLOCK = 0x800;
@@ -22,7 +23,7 @@ public class ModuleAsyncTests
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
 
     [Fact]
-    public Task ConnectsToANameResolvedOnTheThreadPool() => DescriptorLeaks.AssertNoneAsync(async () =>
+    public Task ConnectsToANameResolvedOnTheThreadPool() => DescriptorAccounting.AssertNoLeakAsync(async () =>
     {
         using var listener = Listen("127.0.0.1", 0)!;
         int port = listener.SockName()!.Port!.Value;
@@ -36,7 +37,7 @@ public class ModuleAsyncTests
     [InlineData("127.0.0.1", AF_INET)]
     [InlineData("::1", AF_INET6)]
     [InlineData("[::1]", AF_INET6)]
-    public Task ConnectsToNumericHosts(string host, int family) => DescriptorLeaks.AssertNoneAsync(async () =>
+    public Task ConnectsToNumericHosts(string host, int family) => DescriptorAccounting.AssertNoLeakAsync(async () =>
     {
         using var listener = Listen(host, 0)!;
         Assert.NotNull(listener);
@@ -52,7 +53,7 @@ public class ModuleAsyncTests
     });
 
     [Fact]
-    public Task AddressesAndUnixNamesAreUsedAsIs() => DescriptorLeaks.AssertNoneAsync(async () =>
+    public Task AddressesAndUnixNamesAreUsedAsIs() => DescriptorAccounting.AssertNoLeakAsync(async () =>
     {
         using (var listener = Listen("127.0.0.1", 0)!)
         using (var client = await ConnectAsync(listener.SockName()!).AsTask().WaitAsync(Patience))
@@ -70,7 +71,7 @@ public class ModuleAsyncTests
     });
 
     [Fact]
-    public Task TheSocketComesBackBlockingAndConnected() => DescriptorLeaks.AssertNoneAsync(async () =>
+    public Task TheSocketComesBackBlockingAndConnected() => DescriptorAccounting.AssertNoLeakAsync(async () =>
     {
         // As after a blocking connect(2): O_NONBLOCK clear, and a second connect is EISCONN. Both module functions.
         using var listener = Listen("127.0.0.1", 0)!;
@@ -87,7 +88,7 @@ public class ModuleAsyncTests
     });
 
     [Fact]
-    public Task ARefusedConnectionIsAnException() => DescriptorLeaks.AssertNoneAsync(async () =>
+    public Task ARefusedConnectionIsAnException() => DescriptorAccounting.AssertNoLeakAsync(async () =>
     {
         int port = ClosedPort();
         foreach (var host in new[] { "127.0.0.1", "localhost" })
@@ -99,7 +100,7 @@ public class ModuleAsyncTests
     });
 
     [Fact]
-    public Task EveryCandidateIsTriedAtOnceAndTheFirstToConnectWins() => DescriptorLeaks.AssertNoneAsync(async () =>
+    public Task EveryCandidateIsTriedAtOnceAndTheFirstToConnectWins() => DescriptorAccounting.AssertNoLeakAsync(async () =>
     {
         // The first candidate never completes (its listener's accept queue is full, so its SYN is dropped), the
         // second is refused, the third listens: the third wins at once, and the others are closed.
@@ -119,7 +120,7 @@ public class ModuleAsyncTests
     });
 
     [Fact]
-    public Task ATimeoutIsATokenThatCancelsItself() => DescriptorLeaks.AssertNoneAsync(async () =>
+    public Task ATimeoutIsATokenThatCancelsItself() => DescriptorAccounting.AssertNoLeakAsync(async () =>
     {
         using var full = new FullListener();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
@@ -129,7 +130,7 @@ public class ModuleAsyncTests
     });
 
     [Fact]
-    public Task CancellationEndsTheAttemptsAndTheLookup() => DescriptorLeaks.AssertNoneAsync(async () =>
+    public Task CancellationEndsTheAttemptsAndTheLookup() => DescriptorAccounting.AssertNoLeakAsync(async () =>
     {
         using var full = new FullListener();
         using (var canceled = new CancellationTokenSource())
@@ -149,7 +150,7 @@ public class ModuleAsyncTests
     });
 
     [Fact]
-    public Task LookupAndArgumentErrorsAreExceptions() => DescriptorLeaks.AssertNoneAsync(async () =>
+    public Task LookupAndArgumentErrorsAreExceptions() => DescriptorAccounting.AssertNoLeakAsync(async () =>
     {
         var lookup = await Assert.ThrowsAsync<UcSocketException>(() =>
             ConnectAsync("not-an-address", 80, new AddrInfoHints { Flags = AI_NUMERICHOST }).AsTask().WaitAsync(Patience));
@@ -166,7 +167,7 @@ public class ModuleAsyncTests
     });
 
     [Fact]
-    public Task ListenAsyncBindsAndListens() => DescriptorLeaks.AssertNoneAsync(async () =>
+    public Task ListenAsyncBindsAndListens() => DescriptorAccounting.AssertNoLeakAsync(async () =>
     {
         using (var numeric = await ListenAsync("127.0.0.1", 0).AsTask().WaitAsync(Patience))
         {
@@ -187,7 +188,7 @@ public class ModuleAsyncTests
     });
 
     [Fact]
-    public Task ListenAsyncFailuresAreExceptionsAndLeaveTheErrorRecordAlone() => DescriptorLeaks.AssertNoneAsync(async () =>
+    public Task ListenAsyncFailuresAreExceptionsAndLeaveTheErrorRecordAlone() => DescriptorAccounting.AssertNoLeakAsync(async () =>
     {
         using var first = Listen("127.0.0.1", 0)!;
         int port = first.SockName()!.Port!.Value;

@@ -10,20 +10,21 @@ using System.Security.Cryptography.X509Certificates;
 using System.Threading;
 using System.Threading.Tasks;
 using UcSocket.Tests.Messages;
+using UcSocket.Tests.Support;
 using Xunit;
 using static UcSocket.Sockets;
 
 namespace UcSocket.Tests.Async;
 
 /// <summary>SocketStream: sync and async reads and writes, SslStream and System.IO.Pipelines on top, errors and ownership.</summary>
-[Collection(DescriptorCountCollection.Name)]
+[Collection(DescriptorAccountingCollection.Name)]
 public class SocketStreamTests
 {
     private const int ECONNRESET = 104, ECANCELED = 125;
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
 
     [Fact]
-    public Task SslStreamHandshakesAndEchoesOverLoopback() => DescriptorLeaks.AssertNoneAsync(async () =>
+    public Task SslStreamHandshakesAndEchoesOverLoopback() => DescriptorAccounting.AssertNoLeakAsync(async () =>
     {
         using var certificate = SelfSignedCertificate();
         var (client, server) = await TcpPairAsync();
@@ -66,7 +67,7 @@ public class SocketStreamTests
     });
 
     [Fact]
-    public Task PipeReaderAndPipeWriterCarryEveryByte() => DescriptorLeaks.AssertNoneAsync(async () =>
+    public Task PipeReaderAndPipeWriterCarryEveryByte() => DescriptorAccounting.AssertNoLeakAsync(async () =>
     {
         var (client, server) = await TcpPairAsync();
         using (client)
@@ -105,7 +106,7 @@ public class SocketStreamTests
     });
 
     [Fact]
-    public Task SynchronousCallsAndStreamMembers() => DescriptorLeaks.AssertNoneAsync(async () =>
+    public Task SynchronousCallsAndStreamMembers() => DescriptorAccounting.AssertNoLeakAsync(async () =>
     {
         var (client, server) = await TcpPairAsync();
         using var clientStream = new SocketStream(client, ownsHandle: true);
@@ -158,7 +159,7 @@ public class SocketStreamTests
     });
 
     [Fact]
-    public Task AStreamThatDoesNotOwnItsHandleLeavesItOpen() => DescriptorLeaks.AssertNoneAsync(async () =>
+    public Task AStreamThatDoesNotOwnItsHandleLeavesItOpen() => DescriptorAccounting.AssertNoLeakAsync(async () =>
     {
         var (client, server) = await TcpPairAsync();
         using (client)
@@ -174,7 +175,7 @@ public class SocketStreamTests
     });
 
     [Fact]
-    public Task ZeroByteReadsWaitForDataWithoutTakingIt() => DescriptorLeaks.AssertNoneAsync(async () =>
+    public Task ZeroByteReadsWaitForDataWithoutTakingIt() => DescriptorAccounting.AssertNoLeakAsync(async () =>
     {
         var (client, server) = await TcpPairAsync();
         using (client)
@@ -191,7 +192,7 @@ public class SocketStreamTests
     });
 
     [Fact]
-    public Task SocketErrorsAreIOExceptionsAroundTheSocketError() => DescriptorLeaks.AssertNoneAsync(async () =>
+    public Task SocketErrorsAreIOExceptionsAroundTheSocketError() => DescriptorAccounting.AssertNoLeakAsync(async () =>
     {
         foreach (bool async in new[] { false, true })
         {
@@ -219,7 +220,7 @@ public class SocketStreamTests
     });
 
     [Fact]
-    public Task AClosedHandleIsObjectDisposedAndACloseDuringAReadIsAnIOException() => DescriptorLeaks.AssertNoneAsync(async () =>
+    public Task AClosedHandleIsObjectDisposedAndACloseDuringAReadIsAnIOException() => DescriptorAccounting.AssertNoLeakAsync(async () =>
     {
         var (client, server) = await TcpPairAsync();
         using (server)
@@ -259,7 +260,7 @@ public class SocketStreamTests
     });
 
     [Fact]
-    public Task CancellingAReadLeavesTheStreamUsable() => DescriptorLeaks.AssertNoneAsync(async () =>
+    public Task CancellingAReadLeavesTheStreamUsable() => DescriptorAccounting.AssertNoLeakAsync(async () =>
     {
         var (client, server) = await TcpPairAsync();
         using (client)
@@ -283,7 +284,7 @@ public class SocketStreamTests
     [Fact]
     public void OnlyStreamSocketsMakeStreams()
     {
-        Messages.Native.AssertNoDescriptorLeak(() =>
+        DescriptorAccounting.AssertNoLeak(warmUp: true, action: () =>
         {
             using var udp = Create(AF_INET, SOCK_DGRAM)!;
             var error = Assert.Throws<ArgumentException>(() => udp.GetStream());

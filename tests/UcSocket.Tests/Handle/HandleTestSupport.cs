@@ -28,6 +28,8 @@ internal static class Errno
     public const int EISCONN = 106;
     public const int ENOTCONN = 107;
     public const int ECONNREFUSED = 111;
+    public const int EINPROGRESS = 115;
+    public const int ECANCELED = 125;
 
     public static readonly (string Name, int Value, string Text)[] Table =
     {
@@ -48,6 +50,8 @@ internal static class Errno
         ("EISCONN", EISCONN, "Transport endpoint is already connected"),
         ("ENOTCONN", ENOTCONN, "Transport endpoint is not connected"),
         ("ECONNREFUSED", ECONNREFUSED, "Connection refused"),
+        ("EINPROGRESS", EINPROGRESS, "Operation now in progress"),
+        ("ECANCELED", ECANCELED, "Operation canceled"),
     };
 
     public static string Text(int code)

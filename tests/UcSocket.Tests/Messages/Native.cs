@@ -1,9 +1,6 @@
 using UcSocket.Marshalling;
 using System;
-using System.IO;
-using System.Linq;
 using System.Text;
-using System.Threading.Tasks;
 using Microsoft.Win32.SafeHandles;
 using Tmds.Linux;
 using UcSocket.Native;
@@ -13,7 +10,8 @@ namespace UcSocket.Tests.Messages;
 
 /// <summary>
 /// Raw syscalls on descriptors for the message tests: bind/listen/accept/getsockname (done on FileNo() so that
-/// the tests do not depend on the handle's own Bind/Connect), pipes, and descriptor inspection.
+/// the tests do not depend on the handle's own Bind/Connect), pipes, reads and writes. Descriptor accounting is
+/// <see cref="Support.DescriptorAccounting"/>.
 /// </summary>
 internal static unsafe class Native
 {
@@ -97,33 +95,10 @@ internal static unsafe class Native
         }
     }
 
-    public static bool IsOpen(int fd) => LibC.fcntl(fd, F_GETFD) >= 0;
-
     public static bool IsCloseOnExec(int fd)
     {
         int flags = LibC.fcntl(fd, F_GETFD);
         Assert.True(flags >= 0, $"fcntl(F_GETFD) on {fd}: errno {LibC.errno}");
         return (flags & FD_CLOEXEC) != 0;
     }
-
-    /// <summary>What the descriptor refers to, e.g. <c>pipe:[1234]</c> or a file path (readlink of /proc/self/fd/N).</summary>
-    public static string Target(int fd) => new FileInfo($"/proc/self/fd/{fd}").LinkTarget ?? throw new InvalidOperationException($"fd {fd} has no link");
-
-    public static string[] OpenDescriptors() =>
-        Directory.GetFiles("/proc/self/fd").Select(f => f + " -> " + (new FileInfo(f).LinkTarget ?? "?")).OrderBy(s => s, StringComparer.Ordinal).ToArray();
-
-    /// <summary>See <see cref="DescriptorLeaks.AssertNoneAsync"/>.</summary>
-    public static void AssertNoDescriptorLeak(Action scenario) =>
-        DescriptorLeaks.AssertNoneAsync(() =>
-        {
-            scenario();
-            return Task.CompletedTask;
-        }).GetAwaiter().GetResult();
-}
-
-/// <summary>Tests that count /proc/self/fd or check that a descriptor number is closed: run alone, after the parallel tests.</summary>
-[CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class DescriptorCountCollection
-{
-    public const string Name = "descriptor counting";
 }

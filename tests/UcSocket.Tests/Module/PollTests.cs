@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.Threading.Tasks;
 using Tmds.Linux;
+using UcSocket.Tests.Support;
 using Xunit;
 using static UcSocket.Sockets;
 
@@ -216,7 +217,7 @@ public class PollTests
     }
 }
 
-[Collection(DescriptorSensitive.Name)]
+[Collection(DescriptorAccountingCollection.Name)]
 public class PollDescriptorTests
 {
     [Fact]
@@ -227,7 +228,7 @@ public class PollDescriptorTests
         Assert.Null(Poll(0, a, b, "bad"));
         a.Dispose();
         b.Dispose();
-        Assert.False(ModuleTestSupport.IsOpen(fa));
-        Assert.False(ModuleTestSupport.IsOpen(fb));
+        Assert.False(DescriptorAccounting.IsOpen(fa));
+        Assert.False(DescriptorAccounting.IsOpen(fb));
     }
 }
