@@ -22,16 +22,33 @@ public static partial class Sockets
     public static SocketHandle? Open(int fd)
     {
         if (fd < 0) return Errors.Fail<SocketHandle>(new ErrorInfo(Errno.EBADF, "Invalid file descriptor number"));
-        var soType = SockOpt.SoType;
-        if (!OptionIO.TryGet(fd, soType.Level, soType.Option, soType.GetCodec, out int type, out var error))
+        if (!TryInspectSocket(fd, out int family, out int type, out bool nonBlocking, out var error))
             return Errors.Fail<SocketHandle>(error);
-        var soDomain = SockOpt.SoDomain;
-        if (!OptionIO.TryGet(fd, soDomain.Level, soDomain.Option, soDomain.GetCodec, out int family, out error))
-            return Errors.Fail<SocketHandle>(error);
-        long status = SocketSyscalls.GetStatusFlags(fd);
-        if (status < 0) return Errors.Fail<SocketHandle>(new ErrorInfo((int)-status, "fcntl()"));
         Errors.Clear();
-        return new SocketHandle(fd, family, type, (status & SocketSyscalls.O_NONBLOCK) != 0);
+        return new SocketHandle(fd, family, type, nonBlocking);
+    }
+
+    /// <summary>
+    /// Checks that <paramref name="fd"/> is a socket and reads what a handle needs to know about it: SO_DOMAIN,
+    /// SO_TYPE and whether its file description is non-blocking. Touches nothing; the one check behind
+    /// <see cref="Open"/> and <see cref="FileDescriptors.TakeSocket"/>.
+    /// </summary>
+    internal static bool TryInspectSocket(int fd, out int family, out int type, out bool nonBlocking, out ErrorInfo error)
+    {
+        family = type = -1;
+        nonBlocking = false;
+        var soType = SockOpt.SoType;
+        if (!OptionIO.TryGet(fd, soType.Level, soType.Option, soType.GetCodec, out type, out error)) return false;
+        var soDomain = SockOpt.SoDomain;
+        if (!OptionIO.TryGet(fd, soDomain.Level, soDomain.Option, soDomain.GetCodec, out family, out error)) return false;
+        long status = SocketSyscalls.GetStatusFlags(fd);
+        if (status < 0)
+        {
+            error = new ErrorInfo((int)-status, "fcntl()");
+            return false;
+        }
+        nonBlocking = (status & SocketSyscalls.O_NONBLOCK) != 0;
+        return true;
     }
 
     /// <summary>
