@@ -17,7 +17,9 @@ public static partial class Sockets
     /// socket (by reading SO_TYPE): a negative number is EBADF <c>"Invalid file descriptor number"</c>, a closed
     /// descriptor EBADF and a file, pipe or other non-socket ENOTSOCK (<c>"getsockopt(): Socket operation on
     /// non-socket"</c>). The descriptor's flags (close-on-exec, non-blocking) are left as they are. Wrap a
-    /// descriptor that another object owns only after duplicating it, or both will close it.
+    /// descriptor that another object owns only after duplicating it, or both will close it; a descriptor received
+    /// with SCM_RIGHTS is taken in one call with <c>TakeSocket</c> (on the <see cref="ReceivedMessage"/>, the
+    /// <see cref="ControlBuffer"/> or the <see cref="FileDescriptors"/>), which moves its ownership instead.
     /// </returns>
     public static SocketHandle? Open(int fd)
     {
