@@ -1,5 +1,5 @@
 using System;
-using System.Collections.Concurrent;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
 using System.Runtime.InteropServices;
@@ -18,8 +18,8 @@ namespace UcSocket.Handoff;
 /// </summary>
 /// <remarks>
 /// The control socket (a UNIX <c>SOCK_SEQPACKET</c> socket at a path) takes one command per connection:
-/// <c>upgrade</c>, <c>status</c> and <c>stop</c> from the command line, <c>hello</c> from a worker it started, whose
-/// connection then stays open as that worker's channel (a peer that is not its child, checked with
+/// <c>upgrade</c>, <c>status</c> and <c>stop</c> from the command line, <c>hello</c> from a worker it is starting, whose
+/// connection then stays open as that worker's channel (any other peer, told apart by its pid from
 /// <see cref="SocketHandle.PeerCred"/>, is turned away).
 /// </remarks>
 internal sealed class Supervisor
@@ -30,9 +30,9 @@ internal sealed class Supervisor
 
     private readonly string _controlPath;
     private readonly SemaphoreSlim _gate = new(1, 1); // one upgrade or stop at a time
-    private readonly ConcurrentDictionary<int, TaskCompletionSource<MessageChannel>> _hellos = new();
+    private readonly Dictionary<int, TaskCompletionSource<MessageChannel>> _hellos = new(); // pid -> the worker's hello, while it starts
     private readonly TaskCompletionSource<int> _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private WorkerProcess? _current;
+    private volatile WorkerProcess? _current;
     private bool _stopping;
 
     private Supervisor(string controlPath) => _controlPath = controlPath;
@@ -157,10 +157,18 @@ internal sealed class Supervisor
     /// <summary>Starts a worker process and waits for its hello on the control socket.</summary>
     private async Task<WorkerProcess> StartWorkerAsync(int generation)
     {
-        var process = Process.Start(WorkerStartInfo(generation)) ?? throw new IOException("the worker process did not start");
+        Process process;
+        Task<MessageChannel> hello;
+        lock (_hellos)
+        {
+            // Expected before its hello can possibly be read: AcceptHello takes the same lock.
+            process = Process.Start(WorkerStartInfo(generation)) ?? throw new IOException("the worker process did not start");
+            var expected = new TaskCompletionSource<MessageChannel>(TaskCreationOptions.RunContinuationsAsynchronously);
+            _hellos[process.Id] = expected;
+            hello = expected.Task;
+        }
         try
         {
-            var hello = _hellos.GetOrAdd(process.Id, NewHello).Task;
             var exited = process.WaitForExitAsync();
             var first = await Task.WhenAny(hello, exited).WaitAsync(StartTimeout);
             if (first != hello) throw new IOException($"worker {process.Id} exited with code {process.ExitCode} before it said hello");
@@ -177,11 +185,9 @@ internal sealed class Supervisor
         }
         finally
         {
-            _hellos.TryRemove(process.Id, out _);
+            lock (_hellos) _hellos.Remove(process.Id);
         }
     }
-
-    private static TaskCompletionSource<MessageChannel> NewHello(int pid) => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>This program again, as a worker: <c>dotnet UcSocket.Handoff.dll worker ...</c> or the app host.</summary>
     private ProcessStartInfo WorkerStartInfo(int generation)
@@ -377,7 +383,7 @@ internal sealed class Supervisor
             {
                 case "hello":
                     keep = AcceptHello(channel);
-                    if (!keep) await channel.SendAsync("error only a worker this supervisor started may say hello");
+                    if (!keep) await channel.SendAsync("error only a worker this supervisor is starting may say hello");
                     break;
                 case "upgrade":
                     await channel.SendAsync(await UpgradeAsync());
@@ -408,24 +414,11 @@ internal sealed class Supervisor
         }
     }
 
-    /// <summary>A worker's hello: accepted when the peer (SO_PEERCRED) is a child of this process.</summary>
+    /// <summary>A worker's hello: accepted from a process this supervisor is starting (its pid read with SO_PEERCRED).</summary>
     private bool AcceptHello(MessageChannel channel)
     {
-        if (channel.Socket.PeerCred() is not { } peer || ParentOf(peer.Pid) != Environment.ProcessId) return false;
-        return _hellos.GetOrAdd(peer.Pid, NewHello).TrySetResult(channel);
-    }
-
-    private static int ParentOf(int pid)
-    {
-        try
-        {
-            foreach (var line in File.ReadLines($"/proc/{pid}/status"))
-                if (line.StartsWith("PPid:", StringComparison.Ordinal)) return int.Parse(line.AsSpan(5).Trim(), System.Globalization.CultureInfo.InvariantCulture);
-        }
-        catch (IOException)
-        {
-        }
-        return -1;
+        if (channel.Socket.PeerCred() is not { } peer) return false;
+        lock (_hellos) return _hellos.TryGetValue(peer.Pid, out var expected) && expected.TrySetResult(channel);
     }
 
     private static bool TrySplitHostPort(string text, out string host, out string port)
