@@ -17,20 +17,27 @@ public static partial class Sockets
     /// socket (by reading SO_TYPE): a negative number is EBADF <c>"Invalid file descriptor number"</c>, a closed
     /// descriptor EBADF and a file, pipe or other non-socket ENOTSOCK (<c>"getsockopt(): Socket operation on
     /// non-socket"</c>). The descriptor's flags (close-on-exec, non-blocking) are left as they are. Wrap a
-    /// descriptor that another object owns only after duplicating it, or both will close it.
+    /// descriptor that another object owns only after duplicating it, or both will close it; a descriptor received
+    /// with SCM_RIGHTS is taken in one call with <c>TakeSocket</c> (on the <see cref="ReceivedMessage"/>, the
+    /// <see cref="ControlBuffer"/> or the <see cref="FileDescriptors"/>), which moves its ownership instead.
     /// </returns>
     public static SocketHandle? Open(int fd)
     {
         if (fd < 0) return Errors.Fail<SocketHandle>(new ErrorInfo(Errno.EBADF, "Invalid file descriptor number"));
-        if (!TryDescribe(fd, out int family, out int type, out bool nonBlocking, out var error)) return Errors.Fail<SocketHandle>(error);
+        if (!TryInspectSocket(fd, out int family, out int type, out bool nonBlocking, out var error))
+            return Errors.Fail<SocketHandle>(error);
         Errors.Clear();
         return new SocketHandle(fd, family, type, nonBlocking);
     }
 
-    /// <summary>What a handle needs to know of an existing descriptor: its family and type (which also proves it a socket) and whether it is in non-blocking mode.</summary>
-    internal static bool TryDescribe(int fd, out int family, out int type, out bool nonBlocking, out ErrorInfo error)
+    /// <summary>
+    /// Checks that <paramref name="fd"/> is a socket and reads what a handle needs to know about it: SO_DOMAIN,
+    /// SO_TYPE and whether its file description is non-blocking. Touches nothing; the one check behind
+    /// <see cref="Open"/> and <see cref="FileDescriptors.TakeSocket"/>.
+    /// </summary>
+    internal static bool TryInspectSocket(int fd, out int family, out int type, out bool nonBlocking, out ErrorInfo error)
     {
-        family = type = 0;
+        family = type = -1;
         nonBlocking = false;
         var soType = SockOpt.SoType;
         if (!OptionIO.TryGet(fd, soType.Level, soType.Option, soType.GetCodec, out type, out error)) return false;

@@ -211,10 +211,22 @@ public sealed class ControlBuffer : IDisposable
     public IReadOnlyList<SafeHandle> TakeFileDescriptors()
     {
         if (_owned is null || _owned.Count == 0) return Array.Empty<SafeHandle>();
-        var taken = _owned.ToArray();
+        // Those taken as sockets (TakeSocket) read as closed: they belong to their SocketHandle.
+        var taken = _owned.FindAll(static h => !h.IsClosed).ToArray();
         _owned.Clear();
         return taken;
     }
+
+    /// <summary>
+    /// Makes the <paramref name="index"/>-th descriptor the last receive brought (counting every descriptor-carrying
+    /// message, in arrival order, as <see cref="TakeFileDescriptors"/> does) a <see cref="SocketHandle"/> that alone
+    /// owns it, e.g. after <c>RecvMsgAsync(buffer, control)</c>: <c>using var socket = control.TakeSocket(0);</c>. The
+    /// next receive, <see cref="Clear"/> and <see cref="Dispose"/> leave it open. See
+    /// <see cref="FileDescriptors.TakeSocket"/>. Null with the error recorded, the buffer still owning the descriptor,
+    /// for an index out of range (EINVAL), a descriptor taken already (EBADF) or one that is not a socket (ENOTSOCK).
+    /// </summary>
+    public SocketHandle? TakeSocket(int index) =>
+        FileDescriptors.TakeSocketAmong((IReadOnlyList<FileDescriptors>?)_received ?? Array.Empty<FileDescriptors>(), index);
 
     // ---- receiving ----
 

@@ -1,8 +1,10 @@
 using System;
 using System.Collections;
 using System.Collections.Generic;
+using System.Globalization;
 using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
+using UcSocket.Native;
 
 namespace UcSocket;
 
@@ -69,6 +71,84 @@ public sealed class FileDescriptors : IReadOnlyList<SafeHandle>, IDisposable
         var result = new int[_handles.Length];
         for (int i = 0; i < result.Length; i++) result[i] = (int)_handles[i].DangerousGetHandle();
         return result;
+    }
+
+    /// <summary>
+    /// Makes the received descriptor at <paramref name="index"/> a <see cref="SocketHandle"/>, in one call: checks
+    /// that it is a socket (SO_TYPE, SO_DOMAIN, as <see cref="Sockets.Open"/> does) and moves its ownership to the
+    /// new handle, which keeps the descriptor's number. From then on only the handle closes it: not this list, not
+    /// the <see cref="ReceivedMessage"/> or <see cref="ControlBuffer"/> that received it, not a finalizer; its entry
+    /// here reads as closed (<see cref="SafeHandle.IsClosed"/>).
+    /// </summary>
+    /// <param name="index">The position of the descriptor in this list.</param>
+    /// <returns>
+    /// The handle, or null with the error recorded (see <see cref="Sockets.Error()"/>), in which case nothing was
+    /// closed and the list still owns the descriptor: EINVAL for an index out of range or for descriptors given for
+    /// sending (they belong to their caller), EBADF for a descriptor taken or closed already, ENOTSOCK
+    /// (<c>"getsockopt(): Socket operation on non-socket"</c>) for a file, pipe or pidfd.
+    /// </returns>
+    /// <remarks>
+    /// The handle starts in the mode the socket's file description is in: when the sender had made it non-blocking
+    /// (O_NONBLOCK, which every holder of the socket shares, and which the sender's <c>AcceptAsync</c> sets on a
+    /// listening socket), the handle's blocking calls return EAGAIN instead of waiting; its async calls work either way.
+    /// </remarks>
+    public SocketHandle? TakeSocket(int index)
+    {
+        if ((uint)index >= (uint)_handles.Length)
+            return Errors.Fail<SocketHandle>(ErrorInfo.Invalid(string.Create(CultureInfo.InvariantCulture,
+                $"Invalid index argument ({index}; {_handles.Length} descriptor{(_handles.Length == 1 ? "" : "s")})")));
+        if (!IsOwned)
+            return Errors.Fail<SocketHandle>(ErrorInfo.Invalid("Descriptors given for sending belong to their caller and cannot be taken"));
+        // One take at a time, so two callers never both move the same descriptor.
+        lock (_handles)
+        {
+            var received = _handles[index];
+            bool held = false;
+            try
+            {
+                // Fails once the descriptor was taken (SetHandleAsInvalid) or its handle disposed.
+                received.DangerousAddRef(ref held);
+            }
+            catch (ObjectDisposedException)
+            {
+            }
+            if (!held)
+                return Errors.Fail<SocketHandle>(new ErrorInfo(Errno.EBADF, string.Create(CultureInfo.InvariantCulture,
+                    $"Descriptor {index} was taken or closed already")));
+            try
+            {
+                int fd = (int)received.DangerousGetHandle();
+                if (!Sockets.TryInspectSocket(fd, out int family, out int type, out bool nonBlocking, out var error))
+                    return Errors.Fail<SocketHandle>(error);
+                // Allocate before moving ownership: nothing can fail once the received handle lets go.
+                var owner = new SafeSocketFd();
+                var socket = new SocketHandle(owner);
+                received.SetHandleAsInvalid(); // never closes the descriptor now, and has no finalizer left to run
+                owner.Adopt(fd, family, type, nonBlocking);
+                Errors.Clear();
+                return socket;
+            }
+            finally
+            {
+                received.DangerousRelease();
+            }
+        }
+    }
+
+    /// <summary>
+    /// <see cref="TakeSocket"/> on the <paramref name="index"/>-th descriptor of <paramref name="lists"/> taken
+    /// together, in order: the received descriptors of a message or a control buffer, as they arrived.
+    /// </summary>
+    internal static SocketHandle? TakeSocketAmong(IReadOnlyList<FileDescriptors> lists, int index)
+    {
+        int total = 0;
+        foreach (var list in lists)
+        {
+            if (index >= total && index - total < list.Count) return list.TakeSocket(index - total);
+            total += list.Count;
+        }
+        return Errors.Fail<SocketHandle>(ErrorInfo.Invalid(string.Create(CultureInfo.InvariantCulture,
+            $"Invalid index argument ({index}; {total} descriptor{(total == 1 ? "" : "s")} received)")));
     }
 
     /// <summary>Closes the descriptors if they were received; does nothing to descriptors passed in for sending.</summary>

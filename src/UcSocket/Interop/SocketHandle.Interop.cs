@@ -127,7 +127,7 @@ public sealed partial class SocketHandle
     /// <summary>Wraps a descriptor this process just made (a duplicate), closing it when it is not a socket.</summary>
     private static SocketHandle Adopt(int fd, bool blocking)
     {
-        if (!Sockets.TryDescribe(fd, out int family, out int type, out bool nonBlocking, out var error))
+        if (!Sockets.TryInspectSocket(fd, out int family, out int type, out bool nonBlocking, out var error))
         {
             SocketSyscalls.Close(fd);
             throw new UcSocketException(error);

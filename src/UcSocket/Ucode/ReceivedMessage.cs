@@ -78,7 +78,8 @@ public sealed class ReceivedMessage : IDisposable
     {
         lock (_gate)
         {
-            var taken = _owned.ToArray();
+            // Those taken as sockets (TakeSocket) read as closed: they belong to their SocketHandle.
+            var taken = _owned.FindAll(static h => !h.IsClosed).ToArray();
             _owned.Clear();
             return taken;
         }
@@ -90,7 +91,23 @@ public sealed class ReceivedMessage : IDisposable
     /// </summary>
     public bool Take(SafeHandle descriptor)
     {
-        lock (_gate) return _owned.Remove(descriptor);
+        lock (_gate) return _owned.Remove(descriptor) && !descriptor.IsClosed;
+    }
+
+    /// <summary>
+    /// Makes the <paramref name="index"/>-th descriptor received with this message (counting every
+    /// descriptor-carrying control message, in arrival order, as <see cref="TakeFileDescriptors"/> does) a
+    /// <see cref="SocketHandle"/> that alone owns it: see <see cref="FileDescriptors.TakeSocket"/>. Null with the
+    /// error recorded, the message still owning the descriptor, for an index out of range (EINVAL), a descriptor
+    /// taken already (EBADF) or one that is not a socket (ENOTSOCK).
+    /// </summary>
+    public SocketHandle? TakeSocket(int index)
+    {
+        var received = new List<FileDescriptors>();
+        if (Ancillary is not null)
+            foreach (var message in Ancillary)
+                if (message.Data is FileDescriptors { IsOwned: true } fds) received.Add(fds);
+        return FileDescriptors.TakeSocketAmong(received, index);
     }
 
     /// <summary>The ucode-style form: <c>{ flags, length, address, data, ancillary }</c>, address and ancillary only when present.</summary>
