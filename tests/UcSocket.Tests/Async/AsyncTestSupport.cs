@@ -182,9 +182,6 @@ internal sealed class Racer : IDisposable
         while (Stopwatch.GetTimestamp() < until) Thread.SpinWait(8);
     }
 
-    /// <summary>The <paramref name="round"/>-th of a spread of delays, from none to about two milliseconds.</summary>
-    public static long Delay(int round) => round % 13 == 0 ? 0 : Stopwatch.Frequency / 1_000_000 * (1L << (round % 13 - 1)) / 2;
-
     /// <summary>Starts <paramref name="action"/> on the racer thread after <paramref name="delayTicks"/>.</summary>
     public void Start(Action action, long delayTicks)
     {
@@ -214,4 +211,28 @@ internal sealed class Racer : IDisposable
         _go.Release();
         _thread.Join(AsyncTestSupport.Limit);
     }
+}
+
+/// <summary>
+/// Steers a race between the racer's action and the test thread's toward the instant where either may come first:
+/// after each round the side that came first is held back a little more next time, the other a little less. On a
+/// loaded machine a fixed spread of delays can miss that instant altogether; this finds it and stays around it.
+/// </summary>
+internal sealed class RaceSkew
+{
+    private static readonly long Unit = Math.Max(1, Stopwatch.Frequency / 1_000_000);
+    private static readonly long Max = Stopwatch.Frequency / 200;
+    private long _ticks; // > 0: the racer waits that long; < 0: the test thread does
+
+    /// <summary>How long the racer waits before its action.</summary>
+    public long RacerDelay => Math.Max(0, _ticks);
+
+    /// <summary>How long the test thread waits before its action.</summary>
+    public long TestDelay => Math.Max(0, -_ticks);
+
+    /// <summary>The racer's action came first: hold it back more.</summary>
+    public void RacerWon() => _ticks = Math.Clamp(_ticks >= 0 ? _ticks * 2 + Unit : _ticks / 2, -Max, Max);
+
+    /// <summary>The test thread's action came first: hold it back more.</summary>
+    public void TestWon() => _ticks = Math.Clamp(_ticks <= 0 ? _ticks * 2 - Unit : _ticks / 2, -Max, Max);
 }
