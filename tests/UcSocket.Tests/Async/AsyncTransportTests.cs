@@ -390,4 +390,47 @@ public class AsyncTransportTests
             await Task.WhenAll(readers).Within();
         }
     }
+
+    [Fact]
+    public async Task PendingReceivesOfEveryKindCompleteInTheOrderTheyWereMade()
+    {
+        // recv, recvmsg and recvmmsg share one queue: 60 of them pending, then 60 datagrams, each to the next in line.
+        const int count = 60;
+        var (a, b) = Pair(SOCK_DGRAM)!.Value;
+        using (a)
+        using (b)
+        {
+            var buffers = new byte[count][];
+            var batches = new DatagramBatch?[count];
+            var receives = new Task<long>[count];
+            for (int i = 0; i < count; i++)
+            {
+                buffers[i] = new byte[8];
+                switch (i % 3)
+                {
+                    case 0:
+                        receives[i] = AsLong(b.RecvAsync(buffers[i]));
+                        break;
+                    case 1:
+                        receives[i] = RecvMsgLength(b.RecvMsgAsync(buffers[i], null));
+                        break;
+                    default:
+                        batches[i] = new DatagramBatch(1, 8);
+                        receives[i] = AsLong(b.RecvMmsgAsync(batches[i]!));
+                        break;
+                }
+            }
+            for (int i = 0; i < count; i++) Assert.False(receives[i].IsCompleted, $"receive {i} did not wait");
+            for (int i = 0; i < count; i++) Assert.Equal(1, await a.SendAsync(new[] { (byte)i }).Within());
+            for (int i = 0; i < count; i++)
+            {
+                Assert.Equal(1L, await receives[i].Within());
+                byte got = batches[i] is { } batch ? batch.GetData(0)[0] : buffers[i][0];
+                Assert.True(got == (byte)i, $"receive {i} got datagram {got}");
+            }
+        }
+
+        static async Task<long> AsLong(ValueTask<int> receive) => await receive;
+        static async Task<long> RecvMsgLength(ValueTask<ReceiveResult> receive) => (await receive).Length;
+    }
 }
