@@ -30,8 +30,8 @@ internal static class AsyncTestSupport
     public static Task Within(this Task operation) => operation.WaitAsync(Limit);
 
     /// <summary>
-    /// Waits (without blocking a pool thread or scheduling anything) until <paramref name="operation"/> completes,
-    /// at most <see cref="Limit"/>: true when it did.
+    /// Spins (scheduling nothing, so that it observes a completion without a thread-pool hop) until
+    /// <paramref name="isCompleted"/> says so, at most <see cref="Limit"/>: true when it did.
     /// </summary>
     public static bool CompletesWithinLimit(Func<bool> isCompleted) => SpinWait.SpinUntil(isCompleted, Limit);
 
