@@ -46,13 +46,22 @@ public class AsyncCancellationTests(ITestOutputHelper output)
         await scenario.CheckUntouchedAndUsable(madeReady: false);
     }
 
+    /// <summary>
+    /// Every kind but connect-tcp: a TCP connect waiting for a full listener completes only on its SYN's
+    /// retransmission, a second later; its race is <see cref="ConnectAsyncCancelledWhileTheHandshakeCompletes"/>.
+    /// </summary>
+    public static TheoryData<string> RaceKinds()
+    {
+        var data = new TheoryData<string>();
+        foreach (var name in PendingScenario.All.Keys)
+            if (name != "connect-tcp") data.Add(name);
+        return data;
+    }
+
     [Theory]
-    [MemberData(nameof(PendingScenario.Names), MemberType = typeof(PendingScenario))]
+    [MemberData(nameof(RaceKinds))]
     public async Task CancellationRacingCompletionLosesNothing(string kind)
     {
-        // A TCP connect waiting for a full listener completes only on its SYN's retransmission (a second later):
-        // its race is ConnectAsyncCancelledWhileTheHandshakeCompletes.
-        if (kind == "connect-tcp") return;
         int completed = 0, cancelled = 0;
         using var racer = new Racer();
         var skew = new RaceSkew();
