@@ -18,6 +18,9 @@ internal abstract class AsyncOperation
 
     public SocketAsyncContext Context { get; }
 
+    /// <summary>True for a readiness wait, which takes nothing from the socket and so never waits its turn in the queue.</summary>
+    public virtual bool IsReadinessWait => false;
+
     /// <summary>The syscall's name for error messages, e.g. <c>recv()</c>.</summary>
     protected abstract string CallName { get; }
 

@@ -346,6 +346,7 @@ internal sealed unsafe class WaitAsyncOperation(SocketAsyncContext context) : As
     private short _events;
     private bool _send;
 
+    public override bool IsReadinessWait => true;
     protected override string CallName => "poll()";
     protected override AsyncQueue Queue => _send ? Context.Send : Context.Receive;
 

@@ -8,11 +8,17 @@ namespace UcSocket;
 /// edge-triggered, so each event bumps a sequence number: an attempt that failed while an event arrived is tried
 /// again, and readiness is only considered gone when an attempt reports EAGAIN with no event in between.
 /// </summary>
+/// <remarks>
+/// Only operations that take from the socket (receives, sends, accepts) keep their order and wait for those before
+/// them. A readiness wait (<see cref="SocketHandle.WaitAsync"/>) takes nothing: it is polled on every event wherever
+/// it stands, and never holds up what comes after it (a wait for POLLRDHUP or POLLPRI beside a receive).
+/// </remarks>
 internal sealed class AsyncQueue : IThreadPoolWorkItem
 {
     private readonly object _gate = new();
     private readonly SocketAsyncContext _context;
     private AsyncOperation? _head, _tail;
+    private int _takers; // queued operations that are not readiness waits
     private int _sequence;
     private bool _processing, _stopped;
 
@@ -44,7 +50,7 @@ internal sealed class AsyncQueue : IThreadPoolWorkItem
                 op.SetCanceled();
                 return true;
             }
-            if (_head is not null)
+            if (MustWaitItsTurn(op))
             {
                 Enqueue(op);
                 return false;
@@ -78,7 +84,7 @@ internal sealed class AsyncQueue : IThreadPoolWorkItem
                     op.SetCanceled();
                     return true;
                 }
-                if (_head is null && sequence != _sequence)
+                if (!MustWaitItsTurn(op) && sequence != _sequence)
                 {
                     // An event arrived during the attempt: the socket may be ready again.
                     sequence = _sequence;
@@ -106,51 +112,85 @@ internal sealed class AsyncQueue : IThreadPoolWorkItem
 
     void IThreadPoolWorkItem.Execute() => Process();
 
-    /// <summary>Runs the queued operations in order until one has to wait again.</summary>
+    /// <summary>
+    /// Runs the queued operations in order: the takers until one has to wait again, the readiness waits all. Passes
+    /// over the queue again while events arrive during a pass.
+    /// </summary>
     private void Process()
     {
         while (true)
         {
             AsyncOperation? op;
-            int sequence;
+            int passSequence, sequence;
+            bool takersBlocked = false;
             lock (_gate)
             {
-                op = _head;
-                if (op is null || _stopped)
+                passSequence = sequence = _sequence;
+                op = _stopped ? null : NextToTry(_head, takersBlocked);
+                if (op is null)
                 {
                     _processing = false;
                     return;
                 }
                 op.Running = true;
-                sequence = _sequence;
             }
-            bool finished = op.TryComplete();
+            while (op is not null)
+            {
+                bool finished = op.TryComplete();
+                AsyncOperation? next;
+                lock (_gate)
+                {
+                    op.Running = false;
+                    if (!finished && _stopped)
+                    {
+                        op.SetClosed();
+                        finished = true;
+                    }
+                    else if (!finished && op.CancelRequested)
+                    {
+                        op.SetCanceled();
+                        finished = true;
+                    }
+                    // A running operation stays linked (a cancel leaves it to us), unless a close emptied the queue.
+                    next = op.Next;
+                    if (finished) Unlink(op);
+                    else if (!op.IsReadinessWait)
+                    {
+                        if (sequence != _sequence) next = op; // an event arrived during the attempt: try it again
+                        else takersBlocked = true;            // readiness used up: the takers behind it wait too
+                    }
+                    next = _stopped ? null : NextToTry(next, takersBlocked);
+                    if (next is not null)
+                    {
+                        next.Running = true;
+                        sequence = _sequence;
+                    }
+                }
+                if (finished) op.Signal(inline: true);
+                op = next;
+            }
             lock (_gate)
             {
-                op.Running = false;
-                if (!finished && _stopped)
-                {
-                    op.SetClosed();
-                    finished = true;
-                }
-                else if (!finished && op.CancelRequested)
-                {
-                    op.SetCanceled();
-                    finished = true;
-                }
-                if (finished)
-                {
-                    Unlink(op);
-                }
-                else if (sequence == _sequence || _stopped)
+                // An event during the pass may have made ready what the pass found waiting.
+                if (_stopped || _head is null || _sequence == passSequence)
                 {
                     _processing = false;
                     return;
                 }
             }
-            if (finished) op.Signal(inline: true);
         }
     }
+
+    /// <summary>The first operation from <paramref name="from"/> on to try: any, or only readiness waits once the takers are blocked.</summary>
+    private static AsyncOperation? NextToTry(AsyncOperation? from, bool takersBlocked)
+    {
+        for (var op = from; op is not null; op = op.Next)
+            if (!takersBlocked || op.IsReadinessWait) return op;
+        return null;
+    }
+
+    /// <summary>True when <paramref name="op"/> takes from the socket and others that do are queued before it.</summary>
+    private bool MustWaitItsTurn(AsyncOperation op) => !op.IsReadinessWait && _takers > 0;
 
     /// <summary>Cancels <paramref name="op"/> (its token fired): at once when it is only waiting, after its attempt when one runs.</summary>
     public void Cancel(AsyncOperation op)
@@ -183,6 +223,7 @@ internal sealed class AsyncQueue : IThreadPoolWorkItem
             _stopped = true;
             list = _head;
             _head = _tail = null;
+            _takers = 0;
             for (var op = list; op is not null; op = op.Next)
             {
                 op.InQueue = false;
@@ -202,6 +243,7 @@ internal sealed class AsyncQueue : IThreadPoolWorkItem
     private void Enqueue(AsyncOperation op)
     {
         op.InQueue = true;
+        if (!op.IsReadinessWait) _takers++;
         op.Next = null;
         if (_tail is null) _head = _tail = op;
         else
@@ -221,6 +263,7 @@ internal sealed class AsyncQueue : IThreadPoolWorkItem
             if (previous is null) _head = op.Next;
             else previous.Next = op.Next;
             if (_tail == op) _tail = previous;
+            if (!op.IsReadinessWait) _takers--;
             break;
         }
         op.InQueue = false;

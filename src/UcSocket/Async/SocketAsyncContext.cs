@@ -17,6 +17,8 @@ internal sealed class SocketAsyncContext
     private object? _engine;
     private int _registration; // 0 none, 1 registered, -errno when registration failed
     private int _listenerNonBlocking;
+    private CancellationTokenSource? _closing;
+    private bool _stopped;
 
     public SocketAsyncContext(SafeSocketFd owner)
     {
@@ -33,6 +35,26 @@ internal sealed class SocketAsyncContext
 
     /// <summary>Cached operation objects, one per kind, reused so that steady state allocates nothing.</summary>
     public AsyncOperation? CachedReceive, CachedSend, CachedReceiveMessage, CachedSendMessage, CachedReceiveBatch, CachedSendBatch, CachedWait, CachedAccept;
+
+    /// <summary>
+    /// Canceled when the handle closes: ends the waits the engine does not serve, such as a connect retried while a
+    /// UNIX listener's backlog is full (nothing reports room there).
+    /// </summary>
+    public CancellationToken Closing
+    {
+        get
+        {
+            lock (_gate)
+            {
+                if (_closing is null)
+                {
+                    _closing = new CancellationTokenSource();
+                    if (_stopped) _closing.Cancel();
+                }
+                return _closing.Token;
+            }
+        }
+    }
 
     /// <summary>Registers the socket with the engine (once); 0 or the negated errno.</summary>
     public long EnsureRegistered()
@@ -97,6 +119,14 @@ internal sealed class SocketAsyncContext
     {
         Receive.Stop();
         Send.Stop();
+        CancellationTokenSource? closing;
+        lock (_gate)
+        {
+            _stopped = true;
+            closing = _closing;
+        }
+        // Its callbacks run on the thread pool, as the queues' completions do: never on the closing thread.
+        _ = closing?.CancelAsync();
     }
 
     /// <summary>Removes the epoll registration: called right before the descriptor is closed.</summary>

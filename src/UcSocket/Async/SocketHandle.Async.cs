@@ -163,33 +163,60 @@ public sealed partial class SocketHandle
     {
         ArgumentNullException.ThrowIfNull(address);
         byte[] sockaddr = EncodeOrThrow(address);
-        int delay = 1;
-        while (true)
+        var context = AsyncContext();
+        CancellationTokenSource? backlogWait = null;
+        try
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            long rc = StartConnect(sockaddr);
-            if (rc == 0) return;
-            if (rc == -Errno.EAGAIN && _fd.Family == Sockets.AF_UNIX)
+            int delay = 1;
+            while (true)
             {
-                await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
-                delay = Math.Min(delay * 2, 64);
-                continue;
+                cancellationToken.ThrowIfCancellationRequested();
+                long rc = StartConnect(sockaddr);
+                if (rc == 0) return;
+                if (rc == -Errno.EAGAIN && _fd.Family == Sockets.AF_UNIX)
+                {
+                    // The listener's backlog is full and nothing reports room: retry after a growing delay, which a
+                    // close ends as well as the caller's token.
+                    backlogWait ??= CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, context.Closing);
+                    try
+                    {
+                        await Task.Delay(delay, backlogWait.Token).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        cancellationToken.ThrowIfCancellationRequested();
+                        throw ClosedWhileConnecting();
+                    }
+                    delay = Math.Min(delay * 2, 64);
+                    continue;
+                }
+                if (rc != -Errno.EINPROGRESS) throw new UcSocketException(new ErrorInfo((int)-rc, "connect()"));
+                try
+                {
+                    await WaitAsync(Sockets.POLLOUT, cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    AbandonConnect();
+                    throw;
+                }
+                rc = FinishConnect(sockaddr);
+                if (rc < 0) throw new UcSocketException(new ErrorInfo((int)-rc, "connect()"));
+                return;
             }
-            if (rc != -Errno.EINPROGRESS) throw new UcSocketException(new ErrorInfo((int)-rc, "connect()"));
-            try
-            {
-                await WaitAsync(Sockets.POLLOUT, cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                AbandonConnect();
-                throw;
-            }
-            rc = FinishConnect(sockaddr);
-            if (rc < 0) throw new UcSocketException(new ErrorInfo((int)-rc, "connect()"));
-            return;
+        }
+        catch (Exception e) when (e is ObjectDisposedException or UcSocketException { Code: Errno.ECANCELED })
+        {
+            // Closed while connecting: the wait reports it as poll()'s, a later step finds the handle closed.
+            throw ClosedWhileConnecting();
+        }
+        finally
+        {
+            backlogWait?.Dispose();
         }
     }
+
+    private static UcSocketException ClosedWhileConnecting() => new(new ErrorInfo(Errno.ECANCELED, "connect()"));
 
     /// <summary>The async state of this socket; throws when the handle is closed.</summary>
     private SocketAsyncContext AsyncContext()
