@@ -308,9 +308,13 @@ internal sealed unsafe class AcceptAsyncOperation(SocketAsyncContext context) : 
         return Run(token);
     }
 
+    private SafeSocketFd? _spare;
+
     protected override bool Attempt(int fd)
     {
-        var owner = new SafeSocketFd();
+        // The owner exists before accept4, so nothing can fail between a connection's arrival and its owning; an
+        // attempt that finds no connection keeps it for the next one.
+        var owner = _spare ??= new SafeSocketFd();
         Span<byte> sa = stackalloc byte[Marshalling.Sockaddr.StorageSize];
         var op = new Native.AcceptOperation();
         long rc;
@@ -322,11 +326,8 @@ internal sealed unsafe class AcceptAsyncOperation(SocketAsyncContext context) : 
             rc = op.Invoke(fd, 0);
             if (rc >= 0) owner.Adopt((int)rc, Context.Owner.Family, Context.Owner.Type, (_flags & Sockets.SOCK_NONBLOCK) != 0);
         }
-        if (rc < 0)
-        {
-            owner.Dispose();
-            return Failed(rc);
-        }
+        if (rc < 0) return Failed(rc);
+        _spare = null;
         Result = new SocketHandle(owner);
         _peer?.CopyFrom(SocketHandle.DecodeAddress(sa[..op.AddressLength]));
         return true;

@@ -137,6 +137,7 @@ internal sealed class AsyncQueue : IThreadPoolWorkItem
             while (op is not null)
             {
                 bool finished = op.TryComplete();
+                bool handOver = false;
                 AsyncOperation? next;
                 lock (_gate)
                 {
@@ -162,11 +163,24 @@ internal sealed class AsyncQueue : IThreadPoolWorkItem
                     next = _stopped ? null : NextToTry(next, takersBlocked);
                     if (next is not null)
                     {
-                        next.Running = true;
-                        sequence = _sequence;
+                        if (finished && !AsyncEngine.InlineCompletions)
+                        {
+                            // More to do, and the finished operation's continuation runs on this thread next: another
+                            // pool thread carries on with the queue, so that a continuation that blocks (even on a
+                            // later operation of this queue) holds up nothing. The queue stays marked as processing.
+                            handOver = true;
+                            next = null;
+                        }
+                        else
+                        {
+                            next.Running = true;
+                            sequence = _sequence;
+                        }
                     }
                 }
+                if (handOver) ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
                 if (finished) op.Signal(inline: true);
+                if (handOver) return;
                 op = next;
             }
             lock (_gate)

@@ -145,4 +145,21 @@ public class AsyncBasicsTests
             }
         }
     }
+
+    [Fact]
+    public async Task AContinuationThatBlocksHoldsUpNothingBehindIt()
+    {
+        var (a, b) = Pair(SOCK_SEQPACKET)!;
+        using (a)
+        using (b)
+        {
+            var second = b.RecvAsync(new byte[8]).AsTask();
+            var third = b.RecvAsync(new byte[8]).AsTask();
+            // The first receive's continuation waits, blocking its thread, for the third receive of the same queue.
+            var first = b.RecvAsync(new byte[8]).AsTask().ContinueWith(_ => third.Wait(TimeSpan.FromSeconds(10)), TaskContinuationOptions.ExecuteSynchronously);
+            for (int i = 0; i < 3; i++) Assert.Equal(1L, a.Send(new[] { (byte)i }));
+            Assert.True(await first.WaitAsync(TimeSpan.FromSeconds(20)));
+            Assert.Equal(1, await second);
+        }
+    }
 }
