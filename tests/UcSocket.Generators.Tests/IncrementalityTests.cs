@@ -170,7 +170,9 @@ public class IncrementalityTests
         Outputs(run, step).ToDictionary(
             o => Path.GetFileName(o.Value switch
             {
+                ParsedSpec p => p.Path,
                 SpecFile f => f.Path,
+                ResolveResult r => r.File.Path,
                 ResolvedFile r => r.Path,
                 _ => throw new InvalidOperationException($"step {step} has an output of type {o.Value.GetType().Name}, not a file"),
             }),

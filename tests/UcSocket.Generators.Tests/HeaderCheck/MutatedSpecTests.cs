@@ -26,7 +26,7 @@ public sealed class MutatedHeaderCheck
         Edit(texts, "socket.yaml", "{ c: pid, type: pid_t }", "{ c: pid, type: uint32_t }");
         Edit(texts, "tcp.yaml", "{ c: tcpi_snd_wscale, name: snd_wscale, type: __u8, bits: 4 }", "{ c: tcpi_snd_wscale, name: snd_wscale, type: __u8, bits: 3 }");
         Edit(texts, "families.yaml", "type: char, count: 108", "type: char, count: 100");
-        Edit(texts, "families.yaml", "{ c: sin_addr, name: address, type: struct in_addr }", "{ c: sin_addr, name: address, type: __be32 }");
+        Edit(texts, "families.yaml", "{ c: sin_addr, name: address, type: struct in_addr }", "{ c: sin_addr, name: address_bits, type: __be32 }");
         Edit(texts, "families.yaml", "{ c: sin6_scope_id,", "{ c: sin6_scope,");
         Edit(texts, "tcp_states.yaml", "TCP_LISTEN: { value: 10,", "TCP_LISTEN: { value: 11,");
         // Struct members marked since: one the headers have after all (the last member of their tcp_info), and one
@@ -61,9 +61,10 @@ public sealed class MutatedHeaderCheck
                 NOPE_ONE: 1
             """));
 
-        Files = RepoSpec.Parse(texts);
+        var parsed = RepoSpec.Parse(texts);
+        Files = parsed.Select(p => p.File).ToList();
         Index = IndexBuilder.Build(Files);
-        Diagnostics = RepoSpec.Diagnostics(Files, Index);
+        Diagnostics = RepoSpec.Diagnostics(parsed, Index);
         Result = HeaderChecker.Run(Files, Index);
     }
 
