@@ -79,6 +79,19 @@ internal static class GeneratorHarness
         return emit.Diagnostics.Where(d => d.Severity >= DiagnosticSeverity.Warning).ToImmutableArray();
     }
 
+    /// <summary>Compiles generated sources as <see cref="Compile"/> does and loads the assembly, for tests that run generated code.</summary>
+    public static Assembly CompileAndLoad(IEnumerable<GeneratedSourceResult> sources)
+    {
+        var trees = sources.Select(s => CSharpSyntaxTree.ParseText(s.SourceText, ParseOptions, path: s.HintName)).ToList();
+        var references = FrameworkReferences.Value.Add(MetadataReference.CreateFromFile(typeof(SocketHandle).Assembly.Location));
+        var compilation = CSharpCompilation.Create("GeneratedSpec" + Guid.NewGuid().ToString("N"), trees, references,
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+        using var pe = new MemoryStream();
+        var emit = compilation.Emit(pe);
+        if (!emit.Success) throw new InvalidOperationException("the generated code does not compile:\n" + string.Join("\n", emit.Diagnostics));
+        return new System.Runtime.Loader.AssemblyLoadContext(null, isCollectible: true).LoadFromStream(new MemoryStream(pe.ToArray()));
+    }
+
     private static readonly Lazy<ImmutableArray<MetadataReference>> FrameworkReferences = new(() =>
     {
         var dir = typeof(GeneratorHarness).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()

@@ -36,6 +36,7 @@ internal static class StructEmitter
         EmitRead(w, s);
         EmitWrite(w, s);
         EmitToDictionary(w, s);
+        StructPrinter.Emit(w, s);
         EmitFromDictionary(w, s);
         w.Close();
     }
