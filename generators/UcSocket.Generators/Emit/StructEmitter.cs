@@ -11,6 +11,7 @@ internal static class StructEmitter
 
     public static void Emit(CodeWriter w, StructLayout s, string ns)
     {
+        s = QualifyShadowedTypes(s, ns);
         w.Line($"/// <summary>C <c>{CodeWriter.Xml(s.CTypeName)}</c>: {s.Size} bytes, aligned to {s.Align}.{(s.Doc is null ? "" : " " + CodeWriter.Xml(s.Doc))}</summary>");
         w.Open($"public partial record struct {s.TypeName} : global::UcSocket.ISpecStruct<{s.TypeName}>");
         w.Line($"/// <summary>Size of <c>{CodeWriter.Xml(s.CTypeName)}</c> in bytes.</summary>");
@@ -39,6 +40,25 @@ internal static class StructEmitter
         StructPrinter.Emit(w, s);
         EmitFromDictionary(w, s);
         w.Close();
+    }
+
+    /// <summary>
+    /// Inside the struct a simple name binds to its members first: a nested struct type named like one of them
+    /// (a property, an array type, a generated member) is written with its namespace.
+    /// </summary>
+    private static StructLayout QualifyShadowedTypes(StructLayout s, string ns)
+    {
+        var members = new System.Collections.Generic.HashSet<string>(Parsing.StructParser.GeneratedStructMembers);
+        foreach (var f in s.Fields)
+        {
+            members.Add(f.Field.Property);
+            if (f.Count > 0) members.Add(ArrayTypeName(f));
+        }
+        if (!s.Fields.Any(f => f.Category == ValueCategory.Struct && members.Contains(f.ClrType))) return s;
+        return s with
+        {
+            Fields = s.Fields.Select(f => f.Category == ValueCategory.Struct && members.Contains(f.ClrType) ? f with { ClrType = $"global::{ns}.{f.ClrType}" } : f).ToEquatableArray(),
+        };
     }
 
     internal static string PropertyType(FieldLayout f)
