@@ -163,9 +163,9 @@ public static class SpecParser
             ctx.Invalid(at, what, $"a constant name is a C identifier (letters, digits and _), not '{ParseContext.Quote(name)}'");
             return false;
         }
-        if (Naming.ObjectMembers.Contains(name))
+        if (Naming.ObjectMembers.Contains(name) || name == "Sockets")
         {
-            ctx.Invalid(at, what, $"'{name}' is the name of a member every C# class has, and cannot be a constant of Sockets");
+            ctx.Invalid(at, what, $"'{name}' cannot be a constant of the class Sockets: it is {(name == "Sockets" ? "the class's own name" : "the name of a member every C# class has")}");
             return false;
         }
         return true;
@@ -246,7 +246,7 @@ public static class SpecParser
             ctx.Invalid(o, what, "it needs a 'type' (or 'get' and/or 'set'), e.g. type: int");
             return;
         }
-        var property = Property(ctx, o, what, name, ref ok);
+        var property = Property(ctx, o, what, name, "SockOpt", ref ok);
         if (!ok || levelNode is null || property is null) return;
         if (!InlineConstant(ctx, o, what, name, nameNode, doc, content)) return;
         content.Options.Add(new OptionSpec(levelNode.Value, name, get, set, property.Value.Name, doc,
@@ -274,7 +274,7 @@ public static class SpecParser
             return;
         }
         var payload = ParseKind(ctx, payloadNode, what, option: false, ref ok);
-        var property = Property(ctx, c, what, type, ref ok);
+        var property = Property(ctx, c, what, type, "Cmsg", ref ok);
         if (!ok || payload is null || levelNode is null || property is null) return;
         if (!InlineConstant(ctx, c, what, type, typeNode, doc, content)) return;
         content.Cmsgs.Add(new CmsgSpec(levelNode.Value, type, payload, property.Value.Name, doc,
@@ -299,7 +299,7 @@ public static class SpecParser
             ctx.Invalid(structNode, what, $"'struct' names a spec struct such as sockaddr_in, not '{ParseContext.Quote(structNode.Value)}'");
             return;
         }
-        var property = Property(ctx, f, what, family, ref ok);
+        var property = Property(ctx, f, what, family, null, ref ok);
         if (!ok || property is null) return;
         content.Families.Add(new FamilySpec(family, tag, property.Value.Name, ctx.Ref(f), ctx.Ref(familyNode), ctx.Ref(structNode), property.Value.Node));
     }
@@ -327,11 +327,12 @@ public static class SpecParser
     }
 
     /// <summary>The C# name from 'property:', or made from the constant's name; null (reported) when it cannot be one.</summary>
-    internal static (string Name, string Node)? Property(ParseContext ctx, YamlNode entry, string what, string from, ref bool ok)
+    /// <param name="enclosing">The generated class the name is a member of: it cannot take the class's own name.</param>
+    internal static (string Name, string Node)? Property(ParseContext ctx, YamlNode entry, string what, string from, string? enclosing, ref bool ok)
     {
         var given = ctx.Text(entry, "property", what, ref ok);
         var name = given ?? Naming.Pascal(from);
-        if (Naming.CSharpNameProblem(name) is { } problem)
+        if ((name == enclosing ? $"is the name of the class {enclosing} it is a member of" : Naming.CSharpNameProblem(name)) is { } problem)
         {
             ctx.Invalid(entry["property"] ?? entry, what, given is not null
                 ? $"'property: {ParseContext.Quote(name)}' {problem}"

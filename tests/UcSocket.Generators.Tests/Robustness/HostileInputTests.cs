@@ -198,6 +198,14 @@ public class HostileInputTests
         Refused(Base + $"options:\n  - {{ level: SOL_FZ, name: FZ_A, type: int, property: \"{property}\" }}\n", "UCS006", "property:");
     }
 
+    [Fact]
+    public void MembersNamedLikeTheirGeneratedClassAreRefused()
+    {
+        Refused("constants:\n  FZ:\n    Sockets: 113\n", "UCS006", "Sockets");
+        Refused(Base + "options:\n  - { level: SOL_FZ, name: FZ_A, type: int, property: SockOpt }\n", "UCS006", "property: SockOpt");
+        Refused(Base + "cmsgs:\n  - { level: SOL_FZ, type: FZ_A, payload: int, property: Cmsg }\n", "UCS006", "property: Cmsg");
+    }
+
     [Theory]
     [InlineData("sock_opt")]
     [InlineData("sockets")]
