@@ -15,6 +15,8 @@ internal static class StructPrinter
     public static void Emit(CodeWriter w, StructLayout s)
     {
         w.Line("/// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>");
+        // Marked as the compiler marks the PrintMembers it would have written: tools that tell records by it still do.
+        w.Line("[global::System.Runtime.CompilerServices.CompilerGenerated]");
         w.Open("private bool PrintMembers(global::System.Text.StringBuilder builder)");
         string separator = "";
         foreach (var f in s.Fields)

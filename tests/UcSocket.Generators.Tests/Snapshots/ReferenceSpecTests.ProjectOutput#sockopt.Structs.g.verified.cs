@@ -79,6 +79,7 @@ public partial record struct IcmpFilter : global::UcSocket.ISpecStruct<IcmpFilte
     }
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
     private bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("Mask = ").Append((object?)this.Mask);
@@ -187,6 +188,7 @@ public partial record struct FilterWait : global::UcSocket.ISpecStruct<FilterWai
     }
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
     private bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("Filter = ").Append((object?)this.Filter);

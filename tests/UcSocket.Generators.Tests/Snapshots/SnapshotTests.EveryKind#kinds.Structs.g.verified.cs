@@ -156,6 +156,7 @@ public partial record struct EveryInteger : global::UcSocket.ISpecStruct<EveryIn
     }
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
     private bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("S8 = ").Append((object?)this.S8);
@@ -383,6 +384,7 @@ public partial record struct Bitfields : global::UcSocket.ISpecStruct<Bitfields>
     }
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
     private bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("A = ").Append((object?)this.A);
@@ -560,6 +562,7 @@ public partial record struct BigEndian : global::UcSocket.ISpecStruct<BigEndian>
     }
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
     private bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("Port = ").Append((object?)this.Port);
@@ -752,6 +755,7 @@ public partial record struct Addresses : global::UcSocket.ISpecStruct<Addresses>
     }
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
     private bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("V4 = ").Append((object?)this.V4);
@@ -1098,6 +1102,7 @@ public partial record struct Arrays : global::UcSocket.ISpecStruct<Arrays>
     }
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
     private bool PrintMembers(global::System.Text.StringBuilder builder)
     {
 
@@ -1358,6 +1363,7 @@ public partial record struct SockaddrStorage : global::UcSocket.ISpecStruct<Sock
     }
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
     private bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("Family = ").Append((object?)this.Family);
@@ -1493,6 +1499,7 @@ public partial record struct Nested : global::UcSocket.ISpecStruct<Nested>
     }
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
     private bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("Flags = ").Append((object?)this.Flags);
@@ -1624,6 +1631,7 @@ public partial record struct PackedS : global::UcSocket.ISpecStruct<PackedS>
     }
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
     private bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("Tag = ").Append((object?)this.Tag);
@@ -1782,6 +1790,7 @@ public partial record struct SockaddrTest4 : global::UcSocket.ISpecStruct<Sockad
     }
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
     private bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("Family = ").Append((object?)this.Family);
@@ -1949,6 +1958,7 @@ public partial record struct SockaddrTest6 : global::UcSocket.ISpecStruct<Sockad
     }
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
     private bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("Family = ").Append((object?)this.Family);
@@ -2097,6 +2107,7 @@ public partial record struct SockaddrTestun : global::UcSocket.ISpecStruct<Socka
     }
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
     private bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("Family = ").Append((object?)this.Family);
@@ -2288,6 +2299,7 @@ public partial record struct SockaddrTestll : global::UcSocket.ISpecStruct<Socka
     }
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
     private bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("Family = ").Append((object?)this.Family);

@@ -133,6 +133,7 @@ public partial record struct EthernetHeader : global::UcSocket.ISpecStruct<Ether
     }
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
     private bool PrintMembers(global::System.Text.StringBuilder builder)
     {
 
@@ -298,6 +299,7 @@ public partial record struct ArpHeader : global::UcSocket.ISpecStruct<ArpHeader>
     }
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
     private bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("HardwareType = ").Append((object?)this.HardwareType);

@@ -128,6 +128,7 @@ public partial record struct SockaddrIn : global::UcSocket.ISpecStruct<SockaddrI
     }
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
     private bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("Family = ").Append((object?)this.Family);
@@ -295,6 +296,7 @@ public partial record struct SockaddrIn6 : global::UcSocket.ISpecStruct<Sockaddr
     }
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
     private bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("Family = ").Append((object?)this.Family);
@@ -443,6 +445,7 @@ public partial record struct SockaddrUn : global::UcSocket.ISpecStruct<SockaddrU
     }
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
     private bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("Family = ").Append((object?)this.Family);
@@ -634,6 +637,7 @@ public partial record struct SockaddrLl : global::UcSocket.ISpecStruct<SockaddrL
     }
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
     private bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("Family = ").Append((object?)this.Family);
@@ -807,6 +811,7 @@ public partial record struct SockaddrNl : global::UcSocket.ISpecStruct<SockaddrN
     }
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
     private bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("Family = ").Append((object?)this.Family);
@@ -993,6 +998,7 @@ public partial record struct SockaddrVm : global::UcSocket.ISpecStruct<SockaddrV
     }
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
     private bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("Family = ").Append((object?)this.Family);

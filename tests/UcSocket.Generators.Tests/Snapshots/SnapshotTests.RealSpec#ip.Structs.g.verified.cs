@@ -101,6 +101,7 @@ public partial record struct IpMreqn : global::UcSocket.ISpecStruct<IpMreqn>
     }
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
     private bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("Multiaddr = ").Append((object?)this.Multiaddr);
@@ -221,6 +222,7 @@ public partial record struct IpMreq : global::UcSocket.ISpecStruct<IpMreq>
     }
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
     private bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("Multiaddr = ").Append((object?)this.Multiaddr);
@@ -346,6 +348,7 @@ public partial record struct IpMreqSource : global::UcSocket.ISpecStruct<IpMreqS
     }
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
     private bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("Multiaddr = ").Append((object?)this.Multiaddr);
@@ -515,6 +518,7 @@ public partial record struct IpMsfilter : global::UcSocket.ISpecStruct<IpMsfilte
     }
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
     private bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("Multiaddr = ").Append((object?)this.Multiaddr);
@@ -675,6 +679,7 @@ public partial record struct InPktinfo : global::UcSocket.ISpecStruct<InPktinfo>
     }
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
     private bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("Interface = ").Append((object?)this.Interface);
@@ -822,6 +827,7 @@ public partial record struct SockaddrStorage : global::UcSocket.ISpecStruct<Sock
     }
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
     private bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("Family = ").Append((object?)this.Family);
@@ -946,6 +952,7 @@ public partial record struct GroupReq : global::UcSocket.ISpecStruct<GroupReq>
     }
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
     private bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("Interface = ").Append((object?)this.Interface);
@@ -1063,6 +1070,7 @@ public partial record struct GroupSourceReq : global::UcSocket.ISpecStruct<Group
     }
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
     private bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("Interface = ").Append((object?)this.Interface);
@@ -1228,6 +1236,7 @@ public partial record struct GroupFilter : global::UcSocket.ISpecStruct<GroupFil
     }
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
     private bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("Interface = ").Append((object?)this.Interface);
@@ -1436,6 +1445,7 @@ public partial record struct SockExtendedErr : global::UcSocket.ISpecStruct<Sock
     }
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
     private bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("Errno = ").Append((object?)this.Errno);

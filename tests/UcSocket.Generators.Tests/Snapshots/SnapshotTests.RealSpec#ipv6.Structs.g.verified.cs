@@ -90,6 +90,7 @@ public partial record struct Ipv6Mreq : global::UcSocket.ISpecStruct<Ipv6Mreq>
     }
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
     private bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("Multiaddr = ").Append((object?)this.Multiaddr);
@@ -204,6 +205,7 @@ public partial record struct In6Pktinfo : global::UcSocket.ISpecStruct<In6Pktinf
     }
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
     private bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("Address = ").Append((object?)this.Address);
@@ -384,6 +386,7 @@ public partial record struct In6FlowlabelReq : global::UcSocket.ISpecStruct<In6F
     }
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
     private bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("Destination = ").Append((object?)this.Destination);
@@ -530,6 +533,7 @@ public partial record struct Ip6Mtuinfo : global::UcSocket.ISpecStruct<Ip6Mtuinf
     }
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
     private bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("Address = ").Append((object?)this.Address);

@@ -79,6 +79,7 @@ public partial record struct NetlinkPacketInfo : global::UcSocket.ISpecStruct<Ne
     }
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
     private bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("Group = ").Append((object?)this.Group);
@@ -209,6 +210,7 @@ public partial record struct NetlinkRingRequest : global::UcSocket.ISpecStruct<N
     }
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
     private bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("BlockSize = ").Append((object?)this.BlockSize);
@@ -368,6 +370,7 @@ public partial record struct NetlinkMessageHeader : global::UcSocket.ISpecStruct
     }
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
     private bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("Length = ").Append((object?)this.Length);
@@ -500,6 +503,7 @@ public partial record struct NetlinkError : global::UcSocket.ISpecStruct<Netlink
     }
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
     private bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("Error = ").Append((object?)this.Error);
@@ -614,6 +618,7 @@ public partial record struct NetlinkAttribute : global::UcSocket.ISpecStruct<Net
     }
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
     private bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("Length = ").Append((object?)this.Length);

@@ -128,6 +128,7 @@ public partial record struct PacketMreq : global::UcSocket.ISpecStruct<PacketMre
     }
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
     private bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("Interface = ").Append((object?)this.Interface);
@@ -283,6 +284,7 @@ public partial record struct TpacketReq : global::UcSocket.ISpecStruct<TpacketRe
     }
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
     private bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("BlockSize = ").Append((object?)this.BlockSize);
@@ -464,6 +466,7 @@ public partial record struct TpacketReq3 : global::UcSocket.ISpecStruct<TpacketR
     }
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
     private bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("BlockSize = ").Append((object?)this.BlockSize);
@@ -608,6 +611,7 @@ public partial record struct TpacketStats : global::UcSocket.ISpecStruct<Tpacket
     }
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
     private bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("Packets = ").Append((object?)this.Packets);
@@ -733,6 +737,7 @@ public partial record struct TpacketStatsV3 : global::UcSocket.ISpecStruct<Tpack
     }
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
     private bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("Packets = ").Append((object?)this.Packets);
@@ -864,6 +869,7 @@ public partial record struct TpacketRolloverStats : global::UcSocket.ISpecStruct
     }
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
     private bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("All = ").Append((object?)this.All);
@@ -1039,6 +1045,7 @@ public partial record struct TpacketAuxdata : global::UcSocket.ISpecStruct<Tpack
     }
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
     private bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("Status = ").Append((object?)this.Status);
@@ -1194,6 +1201,7 @@ public partial record struct FanoutArgs : global::UcSocket.ISpecStruct<FanoutArg
     }
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
     private bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("Id = ").Append((object?)this.Id);
@@ -1369,6 +1377,7 @@ public partial record struct TpacketHdr : global::UcSocket.ISpecStruct<TpacketHd
     }
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
     private bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("Status = ").Append((object?)this.Status);
@@ -1602,6 +1611,7 @@ public partial record struct Tpacket2Hdr : global::UcSocket.ISpecStruct<Tpacket2
     }
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
     private bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("Status = ").Append((object?)this.Status);
@@ -1794,6 +1804,7 @@ public partial record struct TpacketHdrVariant1 : global::UcSocket.ISpecStruct<T
     }
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
     private bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("RxHash = ").Append((object?)this.RxHash);
@@ -2009,6 +2020,7 @@ public partial record struct Tpacket3Hdr : global::UcSocket.ISpecStruct<Tpacket3
     }
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
     private bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("NextOffset = ").Append((object?)this.NextOffset);
@@ -2179,6 +2191,7 @@ public partial record struct TpacketBdTs : global::UcSocket.ISpecStruct<TpacketB
     }
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
     private bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("Seconds = ").Append((object?)this.Seconds);
@@ -2348,6 +2361,7 @@ public partial record struct TpacketHdrV1 : global::UcSocket.ISpecStruct<Tpacket
     }
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
     private bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("BlockStatus = ").Append((object?)this.BlockStatus);

@@ -90,6 +90,7 @@ public partial record struct Linger : global::UcSocket.ISpecStruct<Linger>
     }
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
     private bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("OnOff = ").Append((object?)this.OnOff);
@@ -204,6 +205,7 @@ public partial record struct Timeval : global::UcSocket.ISpecStruct<Timeval>
     }
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
     private bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("Seconds = ").Append((object?)this.Seconds);
@@ -318,6 +320,7 @@ public partial record struct Timespec : global::UcSocket.ISpecStruct<Timespec>
     }
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
     private bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("Seconds = ").Append((object?)this.Seconds);
@@ -432,6 +435,7 @@ public partial record struct KernelSockTimeval : global::UcSocket.ISpecStruct<Ke
     }
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
     private bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("Seconds = ").Append((object?)this.Seconds);
@@ -546,6 +550,7 @@ public partial record struct KernelTimespec : global::UcSocket.ISpecStruct<Kerne
     }
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
     private bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("Seconds = ").Append((object?)this.Seconds);
@@ -671,6 +676,7 @@ public partial record struct Ucred : global::UcSocket.ISpecStruct<Ucred>
     }
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
     private bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("Pid = ").Append((object?)this.Pid);
@@ -791,6 +797,7 @@ public partial record struct SoTimestamping : global::UcSocket.ISpecStruct<SoTim
     }
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
     private bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("Flags = ").Append((object?)this.Flags);
@@ -912,6 +919,7 @@ public partial record struct ScmTimestamping : global::UcSocket.ISpecStruct<ScmT
     }
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
     private bool PrintMembers(global::System.Text.StringBuilder builder)
     {
 
@@ -1035,6 +1043,7 @@ public partial record struct ScmTimestamping64 : global::UcSocket.ISpecStruct<Sc
     }
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
     private bool PrintMembers(global::System.Text.StringBuilder builder)
     {
 
@@ -1178,6 +1187,7 @@ public partial record struct ScmTsPktinfo : global::UcSocket.ISpecStruct<ScmTsPk
     }
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
     private bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("Interface = ").Append((object?)this.Interface);
@@ -1308,6 +1318,7 @@ public partial record struct SockTxtime : global::UcSocket.ISpecStruct<SockTxtim
     }
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
     private bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("ClockId = ").Append((object?)this.ClockId);
@@ -1444,6 +1455,7 @@ public partial record struct SockFilter : global::UcSocket.ISpecStruct<SockFilte
     }
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
     private bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("Code = ").Append((object?)this.Code);

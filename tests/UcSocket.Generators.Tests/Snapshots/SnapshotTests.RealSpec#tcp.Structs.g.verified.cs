@@ -771,6 +771,7 @@ public partial record struct TcpInfo : global::UcSocket.ISpecStruct<TcpInfo>
     }
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
     private bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("State = ").Append((object?)this.State);
@@ -1309,6 +1310,7 @@ public partial record struct KernelSockaddrStorage : global::UcSocket.ISpecStruc
     }
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
     private bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("Family = ").Append((object?)this.Family);
@@ -1487,6 +1489,7 @@ public partial record struct TcpMd5sig : global::UcSocket.ISpecStruct<TcpMd5sig>
     }
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
     private bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("Address = ").Append((object?)this.Address);
@@ -1634,6 +1637,7 @@ public partial record struct TcpRepairOpt : global::UcSocket.ISpecStruct<TcpRepa
     }
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
     private bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("Code = ").Append((object?)this.Code);
@@ -1781,6 +1785,7 @@ public partial record struct TcpRepairWindow : global::UcSocket.ISpecStruct<TcpR
     }
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
     private bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("SndWl1 = ").Append((object?)this.SndWl1);
