@@ -1,3 +1,4 @@
+using System;
 using System.Linq;
 using UcSocket.Generators.Model;
 
@@ -32,22 +33,24 @@ internal static class FamilyEmitter
             {
                 case "family":
                     break;
-                case "address" when fl.Field.Kind is "ipv4" or "ipv6":
+                case "address" when fl.Field.Kind is FieldKind.Ipv4 or FieldKind.Ipv6:
                     w.Line($"a.Address = s.{p}.ToString();");
                     break;
-                case "address" when fl.Field.Kind == "hwaddr":
+                case "address" when fl.Field.Kind == FieldKind.HwAddr:
                     {
-                        var lf = s.Fields.First(x => x.Field.CName == fl.Field.LengthField);
+                        // Without a length member the whole array is the address.
+                        var lf = s.Fields.FirstOrDefault(x => x.Field.CName == fl.Field.LengthField);
+                        var used = lf is null ? $"{fl.Count}" : $"global::System.Math.Min({fl.Count}, (int)s.{lf.Field.Property})";
                         w.Open("");
                         w.Line($"var array = s.{p};");
-                        w.Line($"a.Address = {Fields}.FormatHardwareAddress(((global::System.Span<byte>)array).Slice(0, global::System.Math.Min({fl.Count}, (int)s.{lf.Field.Property})));");
+                        w.Line($"a.Address = {Fields}.FormatHardwareAddress(((global::System.Span<byte>)array).Slice(0, {used}));");
                         w.Close();
                         break;
                     }
-                case "path" when fl.Field.Kind == "path":
+                case "path" when fl.Field.Kind == FieldKind.Path:
                     w.Line($"a.Path = {Fields}.DecodeSockaddrPath(raw.Length > {fl.Offset} ? raw.Slice({fl.Offset}, global::System.Math.Min(raw.Length - {fl.Offset}, {fl.Count})) : default);");
                     break;
-                case "interface" when fl.Field.Kind == "ifindex":
+                case "interface" when fl.Field.Kind == FieldKind.IfIndex:
                     w.Line($"if (s.{p} != 0) a.Interface = new global::UcSocket.InterfaceId((int)s.{p});");
                     break;
                 case "port":
@@ -85,27 +88,27 @@ internal static class FamilyEmitter
                 case "family":
                     w.Line($"s.{p} = ({fl.ClrType}){f.Family};");
                     break;
-                case "address" when fl.Field.Kind is "ipv4" or "ipv6":
+                case "address" when fl.Field.Kind is FieldKind.Ipv4 or FieldKind.Ipv6:
                     {
-                        var (type, msg) = fl.Field.Kind == "ipv4" ? ("InAddr", "Invalid IP address") : ("In6Addr", "Invalid IPv6 address");
+                        var (type, msg) = fl.Field.Kind == FieldKind.Ipv4 ? ("InAddr", "Invalid IP address") : ("In6Addr", "Invalid IPv6 address");
                         w.Open($"if (a.Address is {{ }} text)");
                         w.Line($"if (!global::UcSocket.{type}.TryParse(text, out var ip)) {{ error = \"{msg}\"; return false; }}");
                         w.Line($"s.{p} = ip;");
                         w.Close();
                         break;
                     }
-                case "address" when fl.Field.Kind == "hwaddr":
+                case "address" when fl.Field.Kind == FieldKind.HwAddr:
                     {
-                        var lf = s.Fields.First(x => x.Field.CName == fl.Field.LengthField);
+                        var lf = s.Fields.FirstOrDefault(x => x.Field.CName == fl.Field.LengthField);
                         w.Open($"if (a.Address is {{ }} text)");
                         w.Line($"var array = default({t}.{p}Array);");
                         w.Line($"if (!{Fields}.TryParseHardwareAddress(text, (global::System.Span<byte>)array, out int used)) {{ error = \"Invalid hardware address\"; return false; }}");
                         w.Line($"s.{p} = array;");
-                        w.Line($"s.{lf.Field.Property} = ({lf.ClrType})used;");
+                        if (lf is not null) w.Line($"s.{lf.Field.Property} = ({lf.ClrType})used;");
                         w.Close();
                         break;
                     }
-                case "path" when fl.Field.Kind == "path":
+                case "path" when fl.Field.Kind == FieldKind.Path:
                     w.Line("int pathLength;");
                     w.Open("");
                     w.Line($"var array = default({t}.{p}Array);");
@@ -114,7 +117,7 @@ internal static class FamilyEmitter
                     w.Close();
                     lengthExpr = $"{fl.Offset} + pathLength";
                     break;
-                case "interface" when fl.Field.Kind == "ifindex":
+                case "interface" when fl.Field.Kind == FieldKind.IfIndex:
                     w.Open("if (a.Interface is { } ifc)");
                     w.Line($"if (!{Fields}.TryResolveInterface(ifc, out int index, out error)) return false;");
                     w.Line($"s.{p} = unchecked(({fl.ClrType})index);");
@@ -135,7 +138,7 @@ internal static class FamilyEmitter
                             "packet_type" => "Invalid packet type",
                             _ => "Invalid flow information",
                         };
-                        var max = fl.ElementSize >= 8 ? "long.MaxValue" : $"{(1L << (fl.ElementSize * 8)) - 1}L";
+                        var max = CodeWriter.Invariant($"{fl.Scalar!.Max}L"); // at most 4 bytes (checked when resolving): fits a long
                         w.Open($"if (a.{prop} is {{ }} v{p})");
                         w.Line($"if (v{p} < 0 || (long)v{p} > {max}) {{ error = \"{msg}\"; return false; }}");
                         w.Line($"s.{p} = unchecked(({fl.ClrType})v{p});");
@@ -149,8 +152,8 @@ internal static class FamilyEmitter
                         var prop = WordProperty(fl.Field.Name);
                         var msg = fl.Field.Name switch { "port_id" => "Invalid port ID", "groups" => "Invalid multicast group mask", _ => "Invalid context ID" };
                         w.Open($"if (a.{prop} is {{ }} v{p})");
-                        if (fl.ElementSize < 4)
-                            w.Line($"if (v{p} > {(1L << (fl.ElementSize * 8)) - 1}u) {{ error = \"{msg}\"; return false; }}");
+                        if (fl.Scalar!.Max < uint.MaxValue)
+                            w.Line($"if (v{p} > {fl.Scalar.Max}u) {{ error = \"{msg}\"; return false; }}");
                         w.Line($"s.{p} = unchecked(({fl.ClrType})v{p});");
                         w.Close();
                         break;

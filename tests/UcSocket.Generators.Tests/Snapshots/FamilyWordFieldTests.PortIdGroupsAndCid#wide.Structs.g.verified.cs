@@ -111,6 +111,17 @@ public partial record struct SockaddrTestnl : global::UcSocket.ISpecStruct<Socka
         return d;
     }
 
+    /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
+    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    {
+        builder.Append("Family = ").Append((object?)this.Family);
+        builder.Append(", Pad = ").Append((object?)this.Pad);
+        builder.Append(", PortId = ").Append((object?)this.PortId);
+        builder.Append(", Groups = ").Append((object?)this.Groups);
+        return true;
+    }
+
     /// <summary>Builds the struct from its ucode-style form. Missing fields are zero; an unknown key or a value that does not fit is an error naming the field.</summary>
     public static bool TryFromDictionary(global::System.Collections.Generic.IReadOnlyDictionary<string, object?> values, out SockaddrTestnl result, out string? error)
     {
@@ -287,6 +298,26 @@ public partial record struct SockaddrTestvm : global::UcSocket.ISpecStruct<Socka
         return d;
     }
 
+    /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
+    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    {
+        builder.Append("Family = ").Append((object?)this.Family);
+        builder.Append(", Reserved1 = ").Append((object?)this.Reserved1);
+        builder.Append(", PortId = ").Append((object?)this.PortId);
+        builder.Append(", Cid = ").Append((object?)this.Cid);
+        builder.Append(", Flags = ").Append((object?)this.Flags);
+
+        {
+            var array = this.Zero;
+            var items = ((global::System.ReadOnlySpan<byte>)array).Slice(0, 3);
+            builder.Append(", Zero = [");
+            for (int i = 0; i < items.Length; i++) builder.Append(i == 0 ? "" : ", ").Append((object?)items[i]);
+            builder.Append(']');
+        }
+        return true;
+    }
+
     /// <summary>Builds the struct from its ucode-style form. Missing fields are zero; an unknown key or a value that does not fit is an error naming the field.</summary>
     public static bool TryFromDictionary(global::System.Collections.Generic.IReadOnlyDictionary<string, object?> values, out SockaddrTestvm result, out string? error)
     {
@@ -423,6 +454,16 @@ public partial record struct SockaddrTestnarrow : global::UcSocket.ISpecStruct<S
         d["port_id"] = this.PortId;
         d["cid"] = this.Cid;
         return d;
+    }
+
+    /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
+    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    {
+        builder.Append("Family = ").Append((object?)this.Family);
+        builder.Append(", PortId = ").Append((object?)this.PortId);
+        builder.Append(", Cid = ").Append((object?)this.Cid);
+        return true;
     }
 
     /// <summary>Builds the struct from its ucode-style form. Missing fields are zero; an unknown key or a value that does not fit is an error naming the field.</summary>

@@ -4,10 +4,10 @@ using Xunit;
 namespace UcSocket.Generators.Tests;
 
 /// <summary>
-/// The option value kinds u64 and uints and the family fields port_id, groups and cid (the AF_NETLINK and
-/// AF_VSOCK addresses): their generated code, compared with its snapshot and compiled against the library.
+/// The address-family fields port_id, groups and cid (the AF_NETLINK and AF_VSOCK addresses), next to options of
+/// the u64 and uints kinds: their generated code, compared with its snapshot and compiled against the library.
 /// </summary>
-public class AddedKindsTests
+public class FamilyWordFieldTests
 {
     internal const string Spec = """
         headers: [stdint.h]
@@ -57,11 +57,11 @@ public class AddedKindsTests
         """;
 
     [Fact]
-    public void WideKindsAndFamilyFields()
+    public void PortIdGroupsAndCid()
     {
         var run = GeneratorHarness.Run(new[] { GeneratorHarness.Text("wide.yaml", Spec) }, "Spec.WideKinds");
         Assert.Empty(run.Diagnostics);
-        Snapshot.Verify<AddedKindsTests>(run);
+        Snapshot.Verify<FamilyWordFieldTests>(run);
     }
 
     [Fact]

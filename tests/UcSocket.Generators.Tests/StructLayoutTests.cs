@@ -10,7 +10,7 @@ namespace UcSocket.Generators.Tests;
 /// member, and the <c>ifname_be32</c> option kind: their layout, and generated code that compiles against the library.
 /// The layouts are those of linux/errqueue.h and glibc's netinet/in.h (the header check compares the real spec's).
 /// </summary>
-public class LayoutFeatureTests
+public class StructLayoutTests
 {
     private const string Spec = """
         headers: [netinet/in.h, linux/errqueue.h]
@@ -63,7 +63,7 @@ public class LayoutFeatureTests
 
     private static StructLayout Layout(string tag)
     {
-        var index = IndexBuilder.Build(new[] { SpecParser.Parse("/spec/lf.yaml", Spec) });
+        var index = IndexBuilder.Build(new[] { SpecParser.Parse("/spec/lf.yaml", Spec).File });
         Assert.Empty(index.Diagnostics);
         return index.Structs.Single(s => s.Tag == tag);
     }

@@ -4,11 +4,11 @@ using Xunit;
 namespace UcSocket.Generators.Tests;
 
 /// <summary>
-/// The value kinds and field shapes the SOL_SOCKET spec needs (<c>u64</c>, <c>uints</c>, <c>fds</c> and <c>bpf</c>
-/// options, <c>u64</c> and <c>uints</c> payloads, arrays of structs): they parse, map to the documented C# types and
-/// codecs, and the generated code compiles cleanly against the library.
+/// Option and payload value kinds map to the C# types and codecs spec/README.md documents (<c>u64</c>, <c>uints</c>,
+/// <c>fds</c> and <c>bpf</c> options, <c>u16</c>, <c>u64</c> and <c>uints</c> payloads), arrays of structs are laid
+/// out after their alignment, and the generated code compiles cleanly against the library.
 /// </summary>
-public class SocketLevelKindTests
+public class ValueKindCodecTests
 {
     private const string Spec = """
         headers: [stdint.h]
@@ -21,6 +21,7 @@ public class SocketLevelKindTests
             K_FDS: 3
             K_BPF: 4
             K_STRUCTS: 5
+            K_U16: 6
         structs:
           pair_s:
             fields:
@@ -40,10 +41,11 @@ public class SocketLevelKindTests
           - { level: SOL_K, type: K_U64, payload: u64 }
           - { level: SOL_K, type: K_UINTS, payload: uints }
           - { level: SOL_K, type: K_STRUCTS, payload: struct pairs }
+          - { level: SOL_K, type: K_U16, payload: u16 }
         """;
 
     private static Microsoft.CodeAnalysis.GeneratorDriverRunResult Run() =>
-        GeneratorHarness.Run(new[] { GeneratorHarness.Text("k.yaml", Spec) }, "Spec.SocketLevelKinds");
+        GeneratorHarness.Run(new[] { GeneratorHarness.Text("k.yaml", Spec) }, "Spec.ValueKinds");
 
     private static string Source(string hint) => Run().Results.Single().GeneratedSources.Single(s => s.HintName == hint).SourceText.ToString();
 
@@ -61,6 +63,7 @@ public class SocketLevelKindTests
     [Theory]
     [InlineData("ControlMessageType<ulong> KU64 = new(\"K_U64\", 400, 1, global::UcSocket.Marshalling.ValueCodecs.UInt64)")]
     [InlineData("ControlMessageType<uint[]> KUints = new(\"K_UINTS\", 400, 2, global::UcSocket.Marshalling.ValueCodecs.UInt32Array)")]
+    [InlineData("ControlMessageType<ushort> KU16 = new(\"K_U16\", 400, 6, global::UcSocket.Marshalling.ValueCodecs.UInt16)")]
     public void PayloadKindsMapToTheirTypesAndCodecs(string declaration) =>
         Assert.Contains(declaration, Source("k.Cmsgs.g.cs"), System.StringComparison.Ordinal);
 
