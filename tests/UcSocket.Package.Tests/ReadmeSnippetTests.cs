@@ -24,6 +24,7 @@ public sealed class ReadmeSnippetTests
     {
         ["Quick start"] = [@"hello from 127\.0\.0\.1:\d+", "linger 5 s, ucode style 5 s", @"received 1 descriptor\(s\)"],
         ["Options of your own, in YAML"] = ["256"],
+        ["Async"] = ["echoed ping"],
     };
 
     private readonly PackedLibrary _package;
