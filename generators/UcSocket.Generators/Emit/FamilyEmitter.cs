@@ -14,13 +14,31 @@ internal static class FamilyEmitter
 {
     private const string Fields = "global::UcSocket.Marshalling.SpecFields";
 
+    /// <summary>The SocketAddress fields (ucode names) a family struct carries: family, address, port, ... as FamilyFields knows them.</summary>
+    private static System.Collections.Generic.IEnumerable<string> AddressFields(StructLayout s) =>
+        s.Fields.Select(x => x.Field.Name).Where(n => n is "family" or "address" or "path" or "interface" || Array.IndexOf(FamilyFields.Integers, n) >= 0);
+
+    /// <summary>
+    /// The shortest whole address: up to a path (sun_path is as long as the name) or a hardware address with a length
+    /// member (sll_addr is as long as sll_halen says), else the whole struct.
+    /// </summary>
+    private static int MinSize(StructLayout s)
+    {
+        foreach (var fl in s.Fields)
+        {
+            if (fl.Field.Kind == FieldKind.Path) return fl.Offset;
+            if (fl.Field.Kind == FieldKind.HwAddr && fl.Field.LengthField is not null) return fl.Offset;
+        }
+        return s.NativeCSize;
+    }
+
     public static void Emit(CodeWriter w, ResolvedFamily f, string ns)
     {
         var s = f.Struct;
         var t = s.QualifiedName(ns);
         w.Line($"/// <summary>Codec for <c>{f.Name}</c> addresses (<c>{CodeWriter.Xml(s.CTypeName)}</c>).</summary>");
         w.Open($"internal sealed class {f.Property}Family : global::UcSocket.Marshalling.AddressFamilyCodec");
-        w.Line($"public {f.Property}Family() : base(\"{f.Name}\", {f.Family}, {s.Size}) {{ }}");
+        w.Line($"public {f.Property}Family() : base(\"{f.Name}\", {f.Family}, {s.Size}, {MinSize(s)}, new[] {{ {string.Join(", ", AddressFields(s).Select(n => $"\"{n}\""))} }}) {{ }}");
         w.Line();
 
         w.Open("public override bool TryDecode(global::System.ReadOnlySpan<byte> raw, out global::UcSocket.SocketAddress address)");

@@ -99,12 +99,23 @@ public sealed class RawSocketAddress
     }
 
     /// <summary>
-    /// Decodes the address through the registered family codecs (allocates). Null for no address; an address of a
-    /// family no codec knows gives a <see cref="SocketAddress"/> with only its family set.
+    /// Decodes the address through the registered family codecs (allocates). Null for no address (length 0); an
+    /// address of a family no codec knows gives a <see cref="SocketAddress"/> with only its family set. Bytes too few
+    /// for a whole address of their family (a 2-byte AF_INET address, say) are an EINVAL error (null, error recorded),
+    /// never an address of zeros.
     /// </summary>
     public SocketAddress? ToSocketAddress()
     {
-        if (Length == 0) return null;
+        if (Length == 0)
+        {
+            Errors.Clear();
+            return null;
+        }
+        if (Length < 2)
+            return Errors.Fail<SocketAddress>(ErrorInfo.Invalid($"Invalid address ({Length} byte: no room for its family)"));
+        if (SpecRegistry.TryGetFamily(Family, out var codec) && Length < codec.MinSize)
+            return Errors.Fail<SocketAddress>(ErrorInfo.Invalid($"Invalid address ({Length} bytes: a {codec.Name} address takes at least {codec.MinSize})"));
+        Errors.Clear();
         return Sockaddr.Decode(AsSpan()) ?? new SocketAddress(Family);
     }
 

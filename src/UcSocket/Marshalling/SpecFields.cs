@@ -270,7 +270,7 @@ public static partial class SpecFields
     {
         if (raw.Length < 2) return null;
         int family = BitConverter.ToUInt16(raw);
-        if (family == 0 || !SpecRegistry.TryGetFamily(family, out var codec)) return null;
+        if (family == 0 || !SpecRegistry.TryGetFamily(family, out var codec) || raw.Length < codec.MinSize) return null;
         return codec.TryDecode(raw, out var address) ? address : null;
     }
 

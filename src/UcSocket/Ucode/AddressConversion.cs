@@ -192,6 +192,18 @@ internal static class AddressConversion
             else family = d.TryGetValue("address", out var a) && a is string s && s.Contains(':') ? AF_INET6 : AF_INET;
         }
 
+        // A field of another family is a mistake to report, not a value to drop (AF_INET has no path).
+        if (SpecRegistry.TryGetFamily(family, out var codec))
+        {
+            foreach (var (key, value) in d)
+            {
+                // A port on a family with port_id gets the codec's own, more helpful error ("... take port_id").
+                if (key == "port" && Contains(codec.FieldNames, "port_id")) continue;
+                if (value is not null && key != "family" && !Contains(codec.FieldNames, key))
+                    return Fail($"Invalid address object (field '{key}' does not belong to {codec.Name}, whose fields are {string.Join(", ", codec.FieldNames)})", out error);
+            }
+        }
+
         var result = new SocketAddress(family);
         if (Get(d, "address") is { } addr)
         {
@@ -268,6 +280,13 @@ internal static class AddressConversion
     }
 
     private static object? Get(IReadOnlyDictionary<string, object?> d, string key) => d.TryGetValue(key, out var v) ? v : null;
+
+    private static bool Contains(IReadOnlyList<string> names, string key)
+    {
+        foreach (var n in names)
+            if (n == key) return true;
+        return false;
+    }
 
     private static bool IsDigits(string s)
     {

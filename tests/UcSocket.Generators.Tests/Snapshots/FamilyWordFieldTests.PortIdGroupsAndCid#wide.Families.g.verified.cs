@@ -8,7 +8,7 @@ namespace Spec.WideKinds;
 /// <summary>Codec for <c>AF_TESTNL</c> addresses (<c>struct sockaddr_testnl</c>).</summary>
 internal sealed class AfTestnlFamily : global::UcSocket.Marshalling.AddressFamilyCodec
 {
-    public AfTestnlFamily() : base("AF_TESTNL", 210, 12) { }
+    public AfTestnlFamily() : base("AF_TESTNL", 210, 12, 12, new[] { "family", "port_id", "groups" }) { }
 
     public override bool TryDecode(global::System.ReadOnlySpan<byte> raw, out global::UcSocket.SocketAddress address)
     {
@@ -43,7 +43,7 @@ internal sealed class AfTestnlFamily : global::UcSocket.Marshalling.AddressFamil
 /// <summary>Codec for <c>AF_TESTVM</c> addresses (<c>struct sockaddr_testvm</c>).</summary>
 internal sealed class AfTestvmFamily : global::UcSocket.Marshalling.AddressFamilyCodec
 {
-    public AfTestvmFamily() : base("AF_TESTVM", 211, 16) { }
+    public AfTestvmFamily() : base("AF_TESTVM", 211, 16, 16, new[] { "family", "port_id", "cid" }) { }
 
     public override bool TryDecode(global::System.ReadOnlySpan<byte> raw, out global::UcSocket.SocketAddress address)
     {
@@ -78,7 +78,7 @@ internal sealed class AfTestvmFamily : global::UcSocket.Marshalling.AddressFamil
 /// <summary>Codec for <c>AF_TESTNARROW</c> addresses (<c>struct sockaddr_testnarrow</c>).</summary>
 internal sealed class AfTestnarrowFamily : global::UcSocket.Marshalling.AddressFamilyCodec
 {
-    public AfTestnarrowFamily() : base("AF_TESTNARROW", 212, 6) { }
+    public AfTestnarrowFamily() : base("AF_TESTNARROW", 212, 6, 6, new[] { "family", "port_id", "cid" }) { }
 
     public override bool TryDecode(global::System.ReadOnlySpan<byte> raw, out global::UcSocket.SocketAddress address)
     {
