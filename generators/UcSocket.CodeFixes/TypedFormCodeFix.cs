@@ -9,7 +9,6 @@ using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Formatting;
-using Microsoft.CodeAnalysis.Simplification;
 using UcSocket.Generators.Analysis;
 
 namespace UcSocket.CodeFixes;
@@ -17,8 +16,8 @@ namespace UcSocket.CodeFixes;
 /// <summary>
 /// Rewrites a ucode-style <c>SetOpt(level, option, value)</c> or <c>GetOpt(level, option)</c> with constant level and
 /// option into the typed form the analyzer worked out (UCS107): <c>SetOpt(SockOpt.SoLinger, new Linger(OnOff: 1,
-/// Seconds: 5))</c>. Everything the rewrite needs is in the diagnostic's properties; names come fully qualified and
-/// are shortened to what the file's usings allow.
+/// Seconds: 5))</c>. Everything the rewrite needs is in the diagnostic's properties, types named as the place of the
+/// call names them.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(TypedFormCodeFix)), Shared]
 public sealed class TypedFormCodeFix : CodeFixProvider
@@ -38,9 +37,8 @@ public sealed class TypedFormCodeFix : CodeFixProvider
             if (!diagnostic.Properties.TryGetValue(AnalyzerDiagnostics.Properties.Descriptor, out var descriptor) || descriptor is null) continue;
             if (root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is not { } node
                 || node.FirstAncestorOrSelf<InvocationExpressionSyntax>() is not { } invocation) continue;
-            var shortName = descriptor.Split('.').Skip(descriptor.Split('.').Length - 2);
             context.RegisterCodeFix(
-                CodeAction.Create($"Use the typed descriptor {string.Join(".", shortName)}",
+                CodeAction.Create($"Use the typed descriptor {descriptor}",
                     ct => Rewrite(context.Document, invocation, diagnostic, descriptor, ct), equivalenceKey: DiagnosticId),
                 diagnostic);
         }
@@ -67,5 +65,5 @@ public sealed class TypedFormCodeFix : CodeFixProvider
     }
 
     private static ArgumentSyntax Argument(string text) =>
-        SyntaxFactory.Argument(SyntaxFactory.ParseExpression(text).WithAdditionalAnnotations(Simplifier.Annotation, Formatter.Annotation));
+        SyntaxFactory.Argument(SyntaxFactory.ParseExpression(text).WithAdditionalAnnotations(Formatter.Annotation));
 }

@@ -58,10 +58,10 @@ public static class AnalyzerDiagnostics
     /// <summary>Keys of <see cref="TypedFormAvailable"/>'s properties, read by the code fix.</summary>
     public static class Properties
     {
-        /// <summary>The typed descriptor, fully qualified: <c>global::UcSocket.SockOpt.SoLinger</c>.</summary>
+        /// <summary>The typed descriptor as the call's place names it: <c>SockOpt.SoLinger</c>.</summary>
         public const string Descriptor = "Descriptor";
 
-        /// <summary>SetOpt only: the typed value as C# text, names fully qualified.</summary>
+        /// <summary>SetOpt only: the typed value as C# text, types named as the call's place names them.</summary>
         public const string Value = "Value";
 
         /// <summary>GetOpt only: <see cref="GetAsDictionary"/> when the result must stay the ucode dictionary (<c>?.ToDictionary()</c>).</summary>

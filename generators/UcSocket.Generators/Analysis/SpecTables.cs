@@ -16,9 +16,6 @@ public sealed record AnalyzedOption(ResolvedOption Option, string Namespace)
 {
     public string Name => Option.Name;
     public string LevelName => Option.LevelName;
-
-    /// <summary>The typed descriptor as code names it: <c>global::UcSocket.SockOpt.SoLinger</c>.</summary>
-    public string Descriptor => $"global::{Namespace}.SockOpt.{Option.Property}";
 }
 
 /// <summary>A control-message type as the analyzer sees it.</summary>

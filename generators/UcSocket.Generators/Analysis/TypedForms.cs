@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Globalization;
@@ -15,16 +16,14 @@ namespace UcSocket.Generators.Analysis;
 /// </summary>
 internal static class TypedForms
 {
-    private static readonly SymbolDisplayFormat Qualified = SymbolDisplayFormat.FullyQualifiedFormat;
-
     public static ImmutableDictionary<string, string?>? ForSetOpt(IInvocationOperation call, IOperation value, AnalyzedOption option, ResolvedKind kind,
         SpecTables tables, KnownTypes types)
     {
-        if (!HasDescriptor(call, option)) return null;
-        var text = ValueText(Unwrap(value), kind, tables, types, call.SemanticModel?.Compilation);
+        if (Descriptor(call, option) is not { } descriptor || call.SemanticModel is not { } model) return null;
+        var text = ValueText(Unwrap(value), kind, tables, types, model.Compilation, t => t.ToMinimalDisplayString(model, call.Syntax.SpanStart));
         if (text is null) return null;
         return ImmutableDictionary<string, string?>.Empty
-            .Add(AnalyzerDiagnostics.Properties.Descriptor, option.Descriptor)
+            .Add(AnalyzerDiagnostics.Properties.Descriptor, descriptor)
             .Add(AnalyzerDiagnostics.Properties.Value, text);
     }
 
@@ -37,7 +36,7 @@ internal static class TypedForms
     public static ImmutableDictionary<string, string?>? ForGetOpt(IInvocationOperation call, AnalyzedOption option, SpecTables tables, KnownTypes types)
     {
         if (option.Option.Get is not { } kind || kind.Kind is not (ValueKindId.Int or ValueKindId.Bool or ValueKindId.Struct)) return null;
-        if (!HasDescriptor(call, option)) return null;
+        if (Descriptor(call, option) is not { } descriptor) return null;
         bool discarded = call.Parent is IExpressionStatementOperation;
         var typedValue = kind.Kind switch { ValueKindId.Int => SpecialType.System_Int32, ValueKindId.Bool => SpecialType.System_Boolean, _ => SpecialType.None };
         bool asObject = call.Parent switch
@@ -54,7 +53,7 @@ internal static class TypedForms
         if (call.Syntax.Parent is Microsoft.CodeAnalysis.CSharp.Syntax.ConditionalAccessExpressionSyntax
             || call.Syntax is Microsoft.CodeAnalysis.CSharp.Syntax.InvocationExpressionSyntax { Expression: Microsoft.CodeAnalysis.CSharp.Syntax.MemberBindingExpressionSyntax })
             return null; // s?.GetOpt(...): the appended ToDictionary would not fit the conditional access
-        var result = ImmutableDictionary<string, string?>.Empty.Add(AnalyzerDiagnostics.Properties.Descriptor, option.Descriptor);
+        var result = ImmutableDictionary<string, string?>.Empty.Add(AnalyzerDiagnostics.Properties.Descriptor, descriptor);
         if (kind.Kind == ValueKindId.Struct && !discarded)
         {
             if (kind.StructTag is not { } tag || !tables.TryGetStruct(tag, out var layout) || types.StructType(tables, layout) is not { } type
@@ -65,10 +64,15 @@ internal static class TypedForms
         return result;
     }
 
-    /// <summary>The generated descriptor exists in this compilation (a project's own YAML is generated into it).</summary>
-    private static bool HasDescriptor(IInvocationOperation call, AnalyzedOption option) =>
-        call.SemanticModel?.Compilation.GetTypeByMetadataName(option.Namespace + ".SockOpt") is { } sockOpt
-        && sockOpt.GetMembers(option.Option.Property).Any(m => m is IFieldSymbol or IPropertySymbol);
+    /// <summary>
+    /// The generated descriptor as the call's place names it (<c>SockOpt.SoLinger</c> under <c>using UcSocket;</c>);
+    /// null when the compilation does not have it.
+    /// </summary>
+    private static string? Descriptor(IInvocationOperation call, AnalyzedOption option) =>
+        call.SemanticModel is { } model && model.Compilation.GetTypeByMetadataName(option.Namespace + ".SockOpt") is { } sockOpt
+        && sockOpt.GetMembers(option.Option.Property).Any(m => m is IFieldSymbol or IPropertySymbol)
+            ? sockOpt.ToMinimalDisplayString(model, call.Syntax.SpanStart) + "." + option.Option.Property
+            : null;
 
     private static IOperation Unwrap(IOperation operation)
     {
@@ -76,9 +80,8 @@ internal static class TypedForms
         return operation;
     }
 
-    private static string? ValueText(IOperation value, ResolvedKind kind, SpecTables tables, KnownTypes types, Compilation? compilation)
+    private static string? ValueText(IOperation value, ResolvedKind kind, SpecTables tables, KnownTypes types, Compilation compilation, Func<ITypeSymbol, string> name)
     {
-        if (compilation is null) return null;
         var constant = value.ConstantValue;
         switch (kind.Kind)
         {
@@ -102,7 +105,7 @@ internal static class TypedForms
             {
                 if (kind.StructTag is not { } tag || !tables.TryGetStruct(tag, out var layout) || types.StructType(tables, layout) is not { } type) return null;
                 if (SymbolEqualityComparer.Default.Equals(value.Type, type)) return Text(value);
-                return DictionaryLiteral.TryRead(value, types) is { } literal ? StructText(literal, layout, type, tables, types, compilation) : null;
+                return DictionaryLiteral.TryRead(value, types) is { } literal ? StructText(literal, layout, type, tables, types, compilation, name) : null;
             }
             default:
                 return null;
@@ -110,7 +113,8 @@ internal static class TypedForms
     }
 
     /// <summary><c>new global::NS.Type(Prop: value, ...)</c> from a dictionary literal whose every entry converts without a run-time check.</summary>
-    private static string? StructText(DictionaryLiteral literal, StructLayout layout, INamedTypeSymbol type, SpecTables tables, KnownTypes types, Compilation compilation)
+    private static string? StructText(DictionaryLiteral literal, StructLayout layout, INamedTypeSymbol type, SpecTables tables, KnownTypes types, Compilation compilation,
+        Func<ITypeSymbol, string> name)
     {
         if (!literal.Complete) return null;
         var args = new List<(string Property, string Text)>();
@@ -124,27 +128,28 @@ internal static class TypedForms
             if (property is null) return null;
             var value = Unwrap(entry.Value);
             if (value.ConstantValue is { HasValue: true, Value: null }) continue; // null is zero, as an omitted field
-            var text = FieldText(field, property.Type, value, tables, types, compilation);
+            var text = FieldText(field, property.Type, value, tables, types, compilation, name);
             if (text is null) return null;
             args.Add((field.Field.Property, text));
         }
-        var name = type.ToDisplayString(Qualified);
+        var typeName = name(type);
         var used = new HashSet<string>(args.Select(a => a.Property));
         // The generated constructor takes every field by its property name, each optional.
         if (type.InstanceConstructors.Any(c => c.DeclaredAccessibility == Accessibility.Public
                 && used.All(p => c.Parameters.Any(x => x.Name == p))
                 && c.Parameters.All(x => used.Contains(x.Name) || x.IsOptional)))
-            return $"new {name}({string.Join(", ", args.Select(a => $"{a.Property}: {a.Text}"))})";
+            return $"new {typeName}({string.Join(", ", args.Select(a => $"{a.Property}: {a.Text}"))})";
         if (args.All(a => type.GetMembers(a.Property).OfType<IPropertySymbol>().Any(p => p.SetMethod is { DeclaredAccessibility: Accessibility.Public })))
-            return args.Count == 0 ? $"new {name}()" : $"new {name} {{ {string.Join(", ", args.Select(a => $"{a.Property} = {a.Text}"))} }}";
+            return args.Count == 0 ? $"new {typeName}()" : $"new {typeName} {{ {string.Join(", ", args.Select(a => $"{a.Property} = {a.Text}"))} }}";
         return null;
     }
 
-    private static string? FieldText(FieldLayout field, ITypeSymbol propertyType, IOperation value, SpecTables tables, KnownTypes types, Compilation compilation)
+    private static string? FieldText(FieldLayout field, ITypeSymbol propertyType, IOperation value, SpecTables tables, KnownTypes types, Compilation compilation,
+        Func<ITypeSymbol, string> name)
     {
         if (field.Field.Count == 0 && field.Field.Kind == FieldKind.Struct && field.NestedTag is { } tag && tables.TryGetStruct(tag, out var nested)
             && propertyType is INamedTypeSymbol nestedType && DictionaryLiteral.TryRead(value, types) is { } inner)
-            return StructText(inner, nested, nestedType, tables, types, compilation);
+            return StructText(inner, nested, nestedType, tables, types, compilation, name);
         if (SymbolEqualityComparer.Default.Equals(value.Type, propertyType) && field.Bits == 0) return Text(value);
         if (field.Field.Count != 0 || field.Field.Kind is not (FieldKind.Int or FieldKind.IfIndex)) return null;
         if (value.ConstantValue.HasValue)

@@ -127,7 +127,7 @@ internal sealed class CallChecker
             return;
         }
         if (TypedForms.ForGetOpt(call, option, _tables, _types) is { } typed)
-            report(Diagnostic.Create(AnalyzerDiagnostics.TypedFormAvailable, call.Syntax.GetLocation(), typed, "GetOpt", option.Descriptor));
+            report(Diagnostic.Create(AnalyzerDiagnostics.TypedFormAvailable, call.Syntax.GetLocation(), typed, "GetOpt", typed[AnalyzerDiagnostics.Properties.Descriptor]));
     }
 
     public void CheckSetOpt(IInvocationOperation call, Action<Diagnostic> report)
@@ -142,7 +142,7 @@ internal sealed class CallChecker
         bool ok = CheckValue(value, kind, option.Name, report, (location, what) =>
             Diagnostic.Create(AnalyzerDiagnostics.ValueDoesNotConvert, location, option.Name, ConstantRules.DescribeKind(kind, _tables), what));
         if (ok && TypedForms.ForSetOpt(call, value, option, kind, _tables, _types) is { } typed)
-            report(Diagnostic.Create(AnalyzerDiagnostics.TypedFormAvailable, call.Syntax.GetLocation(), typed, "SetOpt", option.Descriptor));
+            report(Diagnostic.Create(AnalyzerDiagnostics.TypedFormAvailable, call.Syntax.GetLocation(), typed, "SetOpt", typed[AnalyzerDiagnostics.Properties.Descriptor]));
     }
 
     public void CheckControlMessage(IObjectCreationOperation creation, Action<Diagnostic> report)
