@@ -91,10 +91,7 @@ public sealed class SpecGenerator : IIncrementalGenerator
         var emit = resolved.Select(static (r, _) => r.File).WithTrackingName(Steps.Emit);
 
         var ns = context.AnalyzerConfigOptionsProvider
-            .Select(static (o, _) =>
-                o.GlobalOptions.TryGetValue(NamespaceProperty, out var v) && !string.IsNullOrWhiteSpace(v) ? v.Trim()
-                : o.GlobalOptions.TryGetValue(RootNamespaceProperty, out var r) && !string.IsNullOrWhiteSpace(r) ? r.Trim()
-                : CoreNamespace)
+            .Select(static (o, _) => ProjectNamespace(o.GlobalOptions))
             .WithTrackingName(Steps.Namespace);
 
         var classes = emit
@@ -138,7 +135,14 @@ public sealed class SpecGenerator : IIncrementalGenerator
         });
     }
 
-    private static bool IsReference(AnalyzerConfigOptions options) =>
+    /// <summary>The namespace of the project's generated code: UcSocketSpecNamespace, else RootNamespace, else UcSocket.</summary>
+    internal static string ProjectNamespace(AnalyzerConfigOptions global) =>
+        global.TryGetValue(NamespaceProperty, out var v) && !string.IsNullOrWhiteSpace(v) ? v.Trim()
+        : global.TryGetValue(RootNamespaceProperty, out var r) && !string.IsNullOrWhiteSpace(r) ? r.Trim()
+        : CoreNamespace;
+
+    /// <summary>Whether an additional file is a reference spec file (see <see cref="ReferenceMetadata"/>).</summary>
+    internal static bool IsReference(AnalyzerConfigOptions options) =>
         options.TryGetValue(ReferenceMetadata, out var v) && string.Equals(v?.Trim(), "true", StringComparison.OrdinalIgnoreCase);
 
     public static bool IsSpecFile(string path) =>

@@ -30,12 +30,12 @@ public sealed class PackageContentTests
         foreach (var path in new[]
                  {
                      "lib/net10.0/UcSocket.dll", "lib/net10.0/UcSocket.xml",
-                     "analyzers/dotnet/cs/UcSocket.Generators.dll", "analyzers/dotnet/cs/YamlDotNet.dll",
+                     "analyzers/dotnet/cs/UcSocket.Generators.dll", "analyzers/dotnet/cs/YamlDotNet.dll", "analyzers/dotnet/cs/UcSocket.CodeFixes.dll",
                      "README.md", "THIRD-PARTY-NOTICES.txt", "build/UcSocket.props", "buildTransitive/UcSocket.props",
                  })
             Assert.Contains(path, entries);
         // Nothing else rides along as analyzers or library assemblies, and no pdb: those are in the symbols package.
-        Assert.Equal(new[] { "analyzers/dotnet/cs/UcSocket.Generators.dll", "analyzers/dotnet/cs/YamlDotNet.dll", "lib/net10.0/UcSocket.dll", "lib/net10.0/UcSocket.xml" },
+        Assert.Equal(new[] { "analyzers/dotnet/cs/UcSocket.CodeFixes.dll", "analyzers/dotnet/cs/UcSocket.Generators.dll", "analyzers/dotnet/cs/YamlDotNet.dll", "lib/net10.0/UcSocket.dll", "lib/net10.0/UcSocket.xml" },
             entries.Where(e => e.StartsWith("lib/", StringComparison.Ordinal) || e.StartsWith("analyzers/", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
         Assert.DoesNotContain(entries, e => e.EndsWith(".pdb", StringComparison.Ordinal));
     }
@@ -75,7 +75,7 @@ public sealed class PackageContentTests
     public void TheShippedAssembliesAreDeterministicAndHoldNoPathOfThisMachine()
     {
         using var zip = ZipFile.OpenRead(_package.Package);
-        foreach (var dll in new[] { "lib/net10.0/UcSocket.dll", "analyzers/dotnet/cs/UcSocket.Generators.dll" })
+        foreach (var dll in new[] { "lib/net10.0/UcSocket.dll", "analyzers/dotnet/cs/UcSocket.Generators.dll", "analyzers/dotnet/cs/UcSocket.CodeFixes.dll" })
             PackageFiles.AssertDeterministicWithoutBuildPaths(Bytes(zip, dll), RepoPaths.Root, dll);
     }
 
@@ -131,17 +131,20 @@ public sealed class PackageContentTests
     }
 
     [Fact]
-    public void TheSymbolPackageHoldsTheGeneratorsPdbBesideWhereItsDllIs()
+    public void TheSymbolPackageHoldsTheGeneratorsAndTheCodeFixsPdbsBesideWhereTheirDllsAre()
     {
         Assert.True(File.Exists(_package.Symbols), $"no symbol package {Path.GetFileName(_package.Symbols)} in {_package.Feed}");
         using var symbols = ZipFile.OpenRead(_package.Symbols);
         using var package = ZipFile.OpenRead(_package.Package);
-        Assert.Equal(new[] { "analyzers/dotnet/cs/UcSocket.Generators.pdb", "lib/net10.0/UcSocket.pdb" },
+        Assert.Equal(new[] { "analyzers/dotnet/cs/UcSocket.CodeFixes.pdb", "analyzers/dotnet/cs/UcSocket.Generators.pdb", "lib/net10.0/UcSocket.pdb" },
             symbols.Entries.Select(e => e.FullName).Where(e => e.EndsWith(".pdb", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
-        var pdb = Bytes(symbols, "analyzers/dotnet/cs/UcSocket.Generators.pdb");
-        var id = PackageFiles.AssertDeterministicWithoutBuildPaths(Bytes(package, "analyzers/dotnet/cs/UcSocket.Generators.dll"), RepoPaths.Root, "the generator");
-        Assert.Equal(id, PackageFiles.PdbId(pdb));
-        PackageFiles.AssertHasNoPath(pdb, RepoPaths.Root, "the generator's pdb");
+        foreach (var name in new[] { "UcSocket.Generators", "UcSocket.CodeFixes" })
+        {
+            var pdb = Bytes(symbols, $"analyzers/dotnet/cs/{name}.pdb");
+            var id = PackageFiles.AssertDeterministicWithoutBuildPaths(Bytes(package, $"analyzers/dotnet/cs/{name}.dll"), RepoPaths.Root, name);
+            Assert.Equal(id, PackageFiles.PdbId(pdb));
+            PackageFiles.AssertHasNoPath(pdb, RepoPaths.Root, $"the pdb of {name}");
+        }
     }
 
     [Fact]

@@ -73,9 +73,10 @@ public sealed class RepositoryPackTests
             Assert.True(File.Exists(Path.Combine(clone, target)), $"the README links to {target}, which the repository does not have");
         }
 
-        // SourceLink: both pdbs send a debugger to the sources of that commit.
+        // SourceLink: every pdb sends a debugger to the sources of that commit.
         string sourceLink = $$$"""{"documents":{"/_/*":"https://raw.githubusercontent.com/example/ucsocket/{{{commit}}}/*"}}""";
-        foreach (var (dll, pdb) in new[] { ("lib/net10.0/UcSocket.dll", "lib/net10.0/UcSocket.pdb"), ("analyzers/dotnet/cs/UcSocket.Generators.dll", "analyzers/dotnet/cs/UcSocket.Generators.pdb") })
+        foreach (var (dll, pdb) in new[] { ("lib/net10.0/UcSocket.dll", "lib/net10.0/UcSocket.pdb"), ("analyzers/dotnet/cs/UcSocket.Generators.dll", "analyzers/dotnet/cs/UcSocket.Generators.pdb"),
+                     ("analyzers/dotnet/cs/UcSocket.CodeFixes.dll", "analyzers/dotnet/cs/UcSocket.CodeFixes.pdb") })
         {
             var pdbBytes = PackageFiles.Bytes(symbols, pdb);
             Assert.Equal(sourceLink, PackageFiles.SourceLink(pdbBytes));

@@ -3,6 +3,9 @@ using System.Collections.Generic;
 using Xunit;
 using static UcSocket.Sockets;
 
+// These tests give the library control messages it must refuse at run time: the compile-time checks would refuse them first.
+#pragma warning disable UCS101, UCS104, UCS106
+
 namespace UcSocket.Tests.Messages;
 
 public class MessageErrorTests
