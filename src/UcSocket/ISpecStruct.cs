@@ -5,7 +5,7 @@ namespace UcSocket;
 
 /// <summary>A C struct described in the spec, with its generated marshalling. Implemented by generated code only.</summary>
 /// <typeparam name="TSelf">The struct itself.</typeparam>
-public interface ISpecStruct<TSelf> where TSelf : struct, ISpecStruct<TSelf>
+public interface ISpecStruct<TSelf> where TSelf : unmanaged, ISpecStruct<TSelf>
 {
     /// <summary>Size of the C struct in bytes.</summary>
     static abstract int NativeSize { get; }

@@ -102,7 +102,7 @@ public class SnapshotTests
           sockaddr_storage:
             fields:
               - { c: ss_family, name: family, type: sa_family_t }
-              - { c: __ss_padding, name: padding, type: char, count: 118 }
+              - { c: __ss_padding, name: padding, type: char, count: 118, private: true }
               - { c: __ss_align, name: align, type: unsigned long }
           nested:
             fields:
@@ -120,7 +120,7 @@ public class SnapshotTests
               - { c: sin_family, name: family, type: sa_family_t }
               - { c: sin_port, name: port, type: in_port_t }
               - { c: sin_addr, name: address, type: struct in_addr }
-              - { c: sin_zero, name: zero, type: unsigned char, count: 8 }
+              - { c: sin_zero, name: zero, type: unsigned char, count: 8, private: true }
           sockaddr_test6:
             fields:
               - { c: sin6_family, name: family, type: sa_family_t }

@@ -73,7 +73,10 @@ public class ValueKindCodecTests
         var structs = Source("k.Structs.g.cs");
         Assert.Contains("public static int NativeSize => 56;", structs, System.StringComparison.Ordinal);
         Assert.Contains("[global::System.Runtime.CompilerServices.InlineArray(3)]", structs, System.StringComparison.Ordinal);
-        Assert.Contains("array[i] = PairS.Read(s.Slice(8 + i * 16).Slice(0, 16));", structs, System.StringComparison.Ordinal);
+        // The array sits at offset 8 (after the __u8, aligned to the element's 8), its elements 16 bytes apart.
+        Assert.Contains("[global::System.Runtime.InteropServices.FieldOffset(8)]\n    private ItemsArray __Items;", structs, System.StringComparison.Ordinal);
+        Assert.Contains("public struct ItemsArray\n    {\n        private PairS _element0;", structs, System.StringComparison.Ordinal);
+        Assert.Contains("LayoutKind.Explicit, Size = 16)]\npublic partial record struct PairS", structs, System.StringComparison.Ordinal);
         Assert.Contains("SpecFields.TryStructs<PairS>(values, \"items\"", structs, System.StringComparison.Ordinal);
     }
 

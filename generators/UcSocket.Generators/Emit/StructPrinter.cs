@@ -1,5 +1,4 @@
-using System.Linq;
-using UcSocket.Generators.Model;
+using System.Collections.Generic;
 
 namespace UcSocket.Generators.Emit;
 
@@ -7,50 +6,26 @@ namespace UcSocket.Generators.Emit;
 /// Emits a struct's <c>PrintMembers</c>, which the compiler's <c>ToString</c> of a record struct calls: members as
 /// the compiler would print them, except arrays, which print their elements (<c>Words = [1, 2, 3, 4]</c>, up to the
 /// length member where there is one) instead of the inline-array type's name; hardware addresses and paths as text.
+/// Private members (padding) are left out, as they have no property.
 /// </summary>
 internal static class StructPrinter
 {
-    private const string Fields = "global::UcSocket.Marshalling.SpecFields";
-
-    public static void Emit(CodeWriter w, StructLayout s)
+    public static void Emit(CodeWriter w, IReadOnlyList<FieldEmitter> fields)
     {
         w.Line("/// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>");
         // Marked as the compiler marks the PrintMembers it would have written: tools that tell records by it still do.
         w.Line("[global::System.Runtime.CompilerServices.CompilerGenerated]");
-        w.Open("private bool PrintMembers(global::System.Text.StringBuilder builder)");
+        w.Open("private readonly bool PrintMembers(global::System.Text.StringBuilder builder)");
         string separator = "";
-        foreach (var f in s.Fields)
+        foreach (var f in fields)
         {
-            var p = f.Field.Property;
-            var label = CodeWriter.Escape(separator + p + " = ");
+            var label = CodeWriter.Escape(separator + f.Property + " = ");
             separator = ", ";
-            if (f.Count == 0)
-            {
-                w.Line($"builder.Append(\"{label}\").Append((object?)this.{p});");
-                continue;
-            }
-            var length = s.Fields.FirstOrDefault(x => x.Field.CName == f.Field.LengthField);
-            var used = length is null ? $"{f.Count}" : $"(int)global::System.Math.Min({f.Count}UL, (ulong)this.{length.Field.Property})";
-            w.Open("");
-            w.Line($"var array = this.{p};");
-            w.Line($"var items = ((global::System.ReadOnlySpan<{StructEmitter.ElementType(f)}>)array).Slice(0, {used});");
-            switch (f.Field.Kind)
-            {
-                case FieldKind.HwAddr:
-                    w.Line($"builder.Append(\"{label}\").Append({Fields}.FormatHardwareAddress(items));");
-                    break;
-                case FieldKind.Path:
-                    w.Line($"builder.Append(\"{label}\\\"\").Append({Fields}.FormatPath(items)).Append('\"');");
-                    break;
-                default:
-                    w.Line($"builder.Append(\"{label}[\");");
-                    w.Line("for (int i = 0; i < items.Length; i++) builder.Append(i == 0 ? \"\" : \", \").Append((object?)items[i]);");
-                    w.Line("builder.Append(']');");
-                    break;
-            }
-            w.Close();
+            if (f is ArrayEmitter) w.Open("");
+            f.EmitPrint(w, label);
+            if (f is ArrayEmitter) w.Close();
         }
-        w.Line($"return {(s.Fields.Count > 0 ? "true" : "false")};");
+        w.Line($"return {(fields.Count > 0 ? "true" : "false")};");
         w.Close();
         w.Line();
     }

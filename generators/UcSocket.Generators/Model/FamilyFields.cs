@@ -30,6 +30,8 @@ public static class FamilyFields
                     scalarInt && f.Bits == 0 && k == FieldKind.Int && f.ElementSize <= 4 ? null : $"the field '{f.Field.Name}' must be a scalar integer of at most 4 bytes",
                 _ => null,
             };
+            if (need is null && f.Field.Private && (f.Field.Name is "family" or "address" or "path" or "interface" || System.Array.IndexOf(Integers, f.Field.Name) >= 0))
+                need = $"the field '{f.Field.Name}' must not be private";
             if (need is not null) return $"struct {s.Tag} cannot carry the address: {need}";
             hasFamily |= f.Field.Name == "family";
         }

@@ -159,6 +159,8 @@ internal sealed class LayoutCalculator
             var target = fields.Find(x => x.Field.CName == lf);
             if (target is null || target.Category != ValueCategory.Int || target.Count > 0 || target.Bits > 0)
                 Problem(fl.Field, $"length field '{lf}' must be a scalar integer member of the same struct");
+            else if (target.Field.Private && !fl.Field.Private)
+                Problem(fl.Field, $"length field '{lf}' is private: the used length of a public field must be public too");
         }
 
         if (!valid) return null;

@@ -38,10 +38,11 @@ public sealed record ConstantSpec(string Name, string Group, long Value, string?
 /// <param name="Since">Kernel version that added the member, set only for members the build machine's headers lack.</param>
 /// <param name="Offset">An explicit byte offset (members of a C union), or -1 to follow the previous member.</param>
 /// <param name="Trailing">Not a member of the C struct: stored right after it (e.g. the offender address after sock_extended_err).</param>
+/// <param name="Private">Padding or a reserved member: kept in the struct's memory, but no property, no constructor argument and no dictionary key.</param>
 /// <param name="Node">The field's entry; <paramref name="PropertyNode"/> and <paramref name="TypeNode"/> the values diagnostics point at.</param>
 public sealed record FieldSpec(
     string CName, string Name, string Property, string? CType, FieldKind Kind, int Bits, int Count,
-    string? LengthField, bool BigEndian, string? Since, int Offset, bool Trailing,
+    string? LengthField, bool BigEndian, string? Since, int Offset, bool Trailing, bool Private,
     string Node, string PropertyNode, string TypeNode, string NameNode);
 
 /// <summary>A C struct: <c>struct linger { int l_onoff; int l_linger; }</c>.</summary>

@@ -11,7 +11,7 @@ internal static class StructParser
 {
     private static readonly string[] StructKeys = { "ctype", "type", "packed", "align", "doc", "fields" };
 
-    private static readonly string[] FieldKeys = { "c", "name", "property", "type", "kind", "bits", "count", "length", "order", "since", "offset", "trailing" };
+    private static readonly string[] FieldKeys = { "c", "name", "property", "type", "kind", "bits", "count", "length", "order", "since", "offset", "trailing", "private" };
 
     private static readonly Regex CTypeName = new(@"^((struct|union) )?[A-Za-z_][A-Za-z0-9_]*$", RegexOptions.CultureInvariant);
 
@@ -234,6 +234,12 @@ internal static class StructParser
             ctx.Invalid(f["trailing"]!, what, "trailing is true or false");
             ok = false;
         }
+        var privateText = ctx.Text(f, "private", what, ref ok);
+        if (privateText is not null and not ("true" or "false"))
+        {
+            ctx.Invalid(f["private"]!, what, "private is true or false");
+            ok = false;
+        }
         var length = ctx.Text(f, "length", what, ref ok);
         if (length is not null && Array.Exists(length.Split('.'), part => !Naming.IsCIdentifier(part)))
         {
@@ -255,7 +261,7 @@ internal static class StructParser
             structOk = false;
             return null;
         }
-        return new FieldSpec(cname, name, property, ctype, kind, bits, count, length, order == "big", since, offset, trailingText == "true",
+        return new FieldSpec(cname, name, property, ctype, kind, bits, count, length, order == "big", since, offset, trailingText == "true", privateText == "true",
             ctx.Ref(f), ctx.Ref(f["property"] ?? f["name"] ?? f), ctx.Ref(f["type"] ?? f), ctx.Ref(f["name"] ?? f["c"] ?? f));
     }
 

@@ -152,7 +152,7 @@ public static partial class SpecFields
 
     /// <summary>A nested struct field, given as the struct or as its dictionary.</summary>
     public static bool TryStruct<T>(IReadOnlyDictionary<string, object?> values, string field, out T value, out string? error)
-        where T : struct, ISpecStruct<T>
+        where T : unmanaged, ISpecStruct<T>
     {
         value = default;
         error = null;
@@ -167,7 +167,7 @@ public static partial class SpecFields
     /// holds leave the rest zero, more is an error.
     /// </summary>
     public static bool TryStructs<T>(IReadOnlyDictionary<string, object?> values, string field, Span<T> destination, out string? error)
-        where T : struct, ISpecStruct<T>
+        where T : unmanaged, ISpecStruct<T>
     {
         error = null;
         destination.Clear();
@@ -371,6 +371,27 @@ public static partial class SpecFields
             used++;
         }
         return true;
+    }
+
+    /// <summary>
+    /// Encodes a nested socket address into its storage, as the property setter of a generated struct does; null
+    /// writes zeros (AF_UNSPEC).
+    /// </summary>
+    /// <exception cref="ArgumentException">The address does not encode (an unknown family, a bad address); the message names the field.</exception>
+    public static void WriteSockaddr(SocketAddress? address, Span<byte> destination, string field)
+    {
+        if (!TryWriteSockaddr(address, destination, field, out var error)) throw new ArgumentException(error);
+    }
+
+    /// <summary>
+    /// After a generated struct read a source shorter than itself (zero-padded): clears a nested sockaddr of which
+    /// only <paramref name="received"/> bytes arrived unless they hold the family's whole address, so that the rest
+    /// of it is never made up of zeros.
+    /// </summary>
+    public static void ClearPartialSockaddr(Span<byte> field, int received)
+    {
+        if (received >= field.Length) return;
+        if (ReadSockaddr(field, Math.Max(received, 0)) is null) field.Clear();
     }
 
     /// <summary>Encodes a sockaddr through the registered family codecs; null writes zeros (AF_UNSPEC).</summary>

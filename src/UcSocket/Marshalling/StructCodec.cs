@@ -9,7 +9,7 @@ namespace UcSocket.Marshalling;
 /// <summary>The codec of a generated spec struct: typed form is the struct, ucode form a dictionary of its fields.</summary>
 /// <remarks>For generated code only: the generator emits calls to it; it is not meant to be called by hand.</remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
-public sealed class StructCodec<T> : ValueCodec<T> where T : struct, ISpecStruct<T>
+public sealed class StructCodec<T> : ValueCodec<T> where T : unmanaged, ISpecStruct<T>
 {
     /// <summary>The one instance.</summary>
     public static readonly StructCodec<T> Instance = new();

@@ -80,10 +80,12 @@ public class ReferenceSpecTests
         Assert.Contains("SocketOption<global::UcSocket.Timeval, global::UcSocket.Timeval> DemoWait = new(\"DEMO_WAIT\", 255, 200,", options);
         Assert.Contains("StructCodec<global::UcSocket.Timeval>.Instance", options);
         var structs = Text(sources, "sockopt.Structs.g.cs");
-        Assert.Contains("public uint Mask { get; set; }", structs);
-        Assert.Contains("public IcmpFilter Filter { get; set; }", structs);
-        Assert.Contains("public global::UcSocket.Timeval Wait { get; set; }", structs);
+        Assert.Contains("public uint Mask\n", structs);
+        Assert.Contains("public IcmpFilter Filter\n", structs);
+        Assert.Contains("public global::UcSocket.Timeval Wait\n", structs);
         // C layout: a 4-byte __u32, 4 bytes of padding, then the 16-byte timeval aligned to 8.
+        Assert.Contains("[global::System.Runtime.InteropServices.FieldOffset(0)]\n    private IcmpFilter __Filter;", structs);
+        Assert.Contains("[global::System.Runtime.InteropServices.FieldOffset(8)]\n    private global::UcSocket.Timeval __Wait;", structs);
         Assert.Contains("C <c>struct icmp_filter</c>: 4 bytes, aligned to 4.", structs);
         Assert.Contains("C <c>struct filter_wait</c>: 24 bytes, aligned to 8.", structs);
         var registration = Text(sources, "sockopt.Registration.g.cs");

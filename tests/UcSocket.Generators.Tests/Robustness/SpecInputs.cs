@@ -99,7 +99,8 @@ public static class SpecInputs
             ("type", Str(clean ? CTypes.Concat(tags.Select(t => "struct " + t)).ToArray() : CTypes.Concat(Tags.Select(t => "struct " + t)).ToArray(), clean), 95, 100),
             ("kind", Str(FieldKinds, clean), 25, 0), ("bits", Number(clean), 8, 0), ("count", Str(new[] { "1", "2", "4", "16" }, clean), 25, 20),
             ("length", Str(Members, clean), 10, 0), ("order", Str(new[] { "host", "big" }, clean), 8, 10), ("offset", Number(clean), 6, 0),
-            ("trailing", Str(new[] { "true", "false" }, clean), 5, 0), ("since", Str(new[] { "6.5" }, clean), 4, 0))
+            ("trailing", Str(new[] { "true", "false" }, clean), 5, 0), ("since", Str(new[] { "6.5" }, clean), 4, 0),
+            ("private", Str(new[] { "true", "false" }, clean), 10, 5))
         .Select(k => (Y)new Y.M(k, Flow: true));
 
     /// <summary>Structs; in a clean spec each uses only types before it, and its fields have distinct C names.</summary>

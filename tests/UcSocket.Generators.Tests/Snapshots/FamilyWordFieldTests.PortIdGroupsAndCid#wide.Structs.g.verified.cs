@@ -6,6 +6,8 @@
 namespace Spec.WideKinds;
 
 /// <summary>C <c>struct sockaddr_testnl</c>: 12 bytes, aligned to 4.</summary>
+/// <remarks>The value's memory is the C struct: its private fields sit at the members' offsets, so reading and writing it is one copy.</remarks>
+[global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Explicit, Size = 12)]
 public partial record struct SockaddrTestnl : global::UcSocket.ISpecStruct<SockaddrTestnl>
 {
     /// <summary>Size of <c>struct sockaddr_testnl</c> in bytes.</summary>
@@ -16,92 +18,88 @@ public partial record struct SockaddrTestnl : global::UcSocket.ISpecStruct<Socka
 
     private static readonly string[] s_fieldNames = { "family", "pad", "port_id", "groups" };
 
+    [global::System.Runtime.InteropServices.FieldOffset(0)]
+    private ushort __Family;
+    [global::System.Runtime.InteropServices.FieldOffset(2)]
+    private ushort __Pad;
+    [global::System.Runtime.InteropServices.FieldOffset(4)]
+    private uint __PortId;
+    [global::System.Runtime.InteropServices.FieldOffset(8)]
+    private uint __Groups;
+
     /// <summary><c>nl_family</c> (<c>unsigned short</c>, offset 0); ucode field <c>family</c>.</summary>
-    public ushort Family { get; set; }
+    public ushort Family
+    {
+        readonly get => __Family;
+        set => __Family = value;
+    }
 
     /// <summary><c>nl_pad</c> (<c>unsigned short</c>, offset 2); ucode field <c>pad</c>.</summary>
-    public ushort Pad { get; set; }
+    public ushort Pad
+    {
+        readonly get => __Pad;
+        set => __Pad = value;
+    }
 
     /// <summary><c>nl_pid</c> (<c>__u32</c>, offset 4); ucode field <c>port_id</c>.</summary>
-    public uint PortId { get; set; }
+    public uint PortId
+    {
+        readonly get => __PortId;
+        set => __PortId = value;
+    }
 
     /// <summary><c>nl_groups</c> (<c>__u32</c>, offset 8); ucode field <c>groups</c>.</summary>
-    public uint Groups { get; set; }
+    public uint Groups
+    {
+        readonly get => __Groups;
+        set => __Groups = value;
+    }
 
     /// <summary>Creates the struct from its field values; omitted fields are zero.</summary>
     public SockaddrTestnl(ushort Family = default, ushort Pad = default, uint PortId = default, uint Groups = default)
     {
+        this = default;
         this.Family = Family;
         this.Pad = Pad;
         this.PortId = PortId;
         this.Groups = Groups;
     }
 
-    /// <summary>Reads the C layout; a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
+    /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
     public static SockaddrTestnl Read(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length < 12)
-        {
-            global::System.Span<byte> padded = stackalloc byte[12];
-            padded.Clear();
-            source.CopyTo(padded);
-            return ReadCore(padded);
-        }
-        return ReadCore(source);
+        if (source.Length >= 12) return global::System.Runtime.InteropServices.MemoryMarshal.Read<SockaddrTestnl>(source);
+        var value = default(SockaddrTestnl);
+        source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<SockaddrTestnl>(ref value)));
+        return value;
     }
 
-    private static SockaddrTestnl ReadCore(global::System.ReadOnlySpan<byte> s)
-    {
-        var v = new SockaddrTestnl();
-        unchecked
-        {
-            v.Family = global::System.Runtime.InteropServices.MemoryMarshal.Read<ushort>(s.Slice(0));
-            v.Pad = global::System.Runtime.InteropServices.MemoryMarshal.Read<ushort>(s.Slice(2));
-            v.PortId = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(4));
-            v.Groups = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(8));
-        }
-        return v;
-    }
-
-    /// <summary>Writes the C layout (padding zeroed) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
-    public bool TryWrite(global::System.Span<byte> destination, out string? error)
+    /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
         if (destination.Length < 12)
         {
             error = "struct sockaddr_testnl needs 12 bytes, the buffer has " + destination.Length;
             return false;
         }
-        var d = destination.Slice(0, 12);
-        d.Clear();
-        unchecked
-        {
-
-            {
-                var value = this.Family;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(0), in value);
-            }
-
-            {
-                var value = this.Pad;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(2), in value);
-            }
-
-            {
-                var value = this.PortId;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(4), in value);
-            }
-
-            {
-                var value = this.Groups;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(8), in value);
-            }
-        }
+        global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
     }
 
+    /// <summary>True when both values hold the same C bytes.</summary>
+    public readonly bool Equals(SockaddrTestnl other) => global::System.MemoryExtensions.SequenceEqual(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<SockaddrTestnl>(in this)), global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<SockaddrTestnl>(in other)));
+
+    /// <summary>A hash of the C bytes.</summary>
+    public override readonly int GetHashCode()
+    {
+        var hash = new global::System.HashCode();
+        hash.AddBytes(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<SockaddrTestnl>(in this)));
+        return hash.ToHashCode();
+    }
+
     /// <summary>The ucode-style form: a dictionary keyed by ucode field names.</summary>
-    public global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
+    public readonly global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
     {
         var d = new global::System.Collections.Generic.Dictionary<string, object?>(4);
         d["family"] = this.Family;
@@ -113,7 +111,7 @@ public partial record struct SockaddrTestnl : global::UcSocket.ISpecStruct<Socka
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
     [global::System.Runtime.CompilerServices.CompilerGenerated]
-    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    private readonly bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("Family = ").Append((object?)this.Family);
         builder.Append(", Pad = ").Append((object?)this.Pad);
@@ -127,7 +125,7 @@ public partial record struct SockaddrTestnl : global::UcSocket.ISpecStruct<Socka
     {
         result = default;
         if (!global::UcSocket.Marshalling.SpecFields.CheckKeys(values, "struct sockaddr_testnl", s_fieldNames, out error)) return false;
-        var v = new SockaddrTestnl();
+        var v = default(SockaddrTestnl);
 
         {
             if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "family", 0L, 65535L, out var x, out error)) return false;
@@ -155,6 +153,8 @@ public partial record struct SockaddrTestnl : global::UcSocket.ISpecStruct<Socka
 }
 
 /// <summary>C <c>struct sockaddr_testvm</c>: 16 bytes, aligned to 4.</summary>
+/// <remarks>The value's memory is the C struct: its private fields sit at the members' offsets, so reading and writing it is one copy.</remarks>
+[global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Explicit, Size = 16)]
 public partial record struct SockaddrTestvm : global::UcSocket.ISpecStruct<SockaddrTestvm>
 {
     /// <summary>Size of <c>struct sockaddr_testvm</c> in bytes.</summary>
@@ -165,23 +165,60 @@ public partial record struct SockaddrTestvm : global::UcSocket.ISpecStruct<Socka
 
     private static readonly string[] s_fieldNames = { "family", "reserved1", "port_id", "cid", "flags", "zero" };
 
+    [global::System.Runtime.InteropServices.FieldOffset(0)]
+    private ushort __Family;
+    [global::System.Runtime.InteropServices.FieldOffset(2)]
+    private ushort __Reserved1;
+    [global::System.Runtime.InteropServices.FieldOffset(4)]
+    private uint __PortId;
+    [global::System.Runtime.InteropServices.FieldOffset(8)]
+    private uint __Cid;
+    [global::System.Runtime.InteropServices.FieldOffset(12)]
+    private byte __Flags;
+    [global::System.Runtime.InteropServices.FieldOffset(13)]
+    private ZeroArray __Zero;
+
     /// <summary><c>svm_family</c> (<c>unsigned short</c>, offset 0); ucode field <c>family</c>.</summary>
-    public ushort Family { get; set; }
+    public ushort Family
+    {
+        readonly get => __Family;
+        set => __Family = value;
+    }
 
     /// <summary><c>svm_reserved1</c> (<c>unsigned short</c>, offset 2); ucode field <c>reserved1</c>.</summary>
-    public ushort Reserved1 { get; set; }
+    public ushort Reserved1
+    {
+        readonly get => __Reserved1;
+        set => __Reserved1 = value;
+    }
 
     /// <summary><c>svm_port</c> (<c>unsigned int</c>, offset 4); ucode field <c>port_id</c>.</summary>
-    public uint PortId { get; set; }
+    public uint PortId
+    {
+        readonly get => __PortId;
+        set => __PortId = value;
+    }
 
     /// <summary><c>svm_cid</c> (<c>unsigned int</c>, offset 8); ucode field <c>cid</c>.</summary>
-    public uint Cid { get; set; }
+    public uint Cid
+    {
+        readonly get => __Cid;
+        set => __Cid = value;
+    }
 
     /// <summary><c>svm_flags</c> (<c>__u8</c>, offset 12); ucode field <c>flags</c>.</summary>
-    public byte Flags { get; set; }
+    public byte Flags
+    {
+        readonly get => __Flags;
+        set => __Flags = value;
+    }
 
     /// <summary><c>svm_zero</c> (<c>unsigned char[3]</c>, offset 13); ucode field <c>zero</c>.</summary>
-    public ZeroArray Zero { get; set; }
+    public ZeroArray Zero
+    {
+        readonly get => __Zero;
+        set => __Zero = value;
+    }
 
     /// <summary>Inline storage for <c>svm_zero[3]</c>.</summary>
     [global::System.Runtime.CompilerServices.InlineArray(3)]
@@ -193,6 +230,7 @@ public partial record struct SockaddrTestvm : global::UcSocket.ISpecStruct<Socka
     /// <summary>Creates the struct from its field values; omitted fields are zero.</summary>
     public SockaddrTestvm(ushort Family = default, ushort Reserved1 = default, uint PortId = default, uint Cid = default, byte Flags = default, ZeroArray Zero = default)
     {
+        this = default;
         this.Family = Family;
         this.Reserved1 = Reserved1;
         this.PortId = PortId;
@@ -201,88 +239,41 @@ public partial record struct SockaddrTestvm : global::UcSocket.ISpecStruct<Socka
         this.Zero = Zero;
     }
 
-    /// <summary>Reads the C layout; a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
+    /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
     public static SockaddrTestvm Read(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length < 16)
-        {
-            global::System.Span<byte> padded = stackalloc byte[16];
-            padded.Clear();
-            source.CopyTo(padded);
-            return ReadCore(padded);
-        }
-        return ReadCore(source);
+        if (source.Length >= 16) return global::System.Runtime.InteropServices.MemoryMarshal.Read<SockaddrTestvm>(source);
+        var value = default(SockaddrTestvm);
+        source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<SockaddrTestvm>(ref value)));
+        return value;
     }
 
-    private static SockaddrTestvm ReadCore(global::System.ReadOnlySpan<byte> s)
-    {
-        var v = new SockaddrTestvm();
-        unchecked
-        {
-            v.Family = global::System.Runtime.InteropServices.MemoryMarshal.Read<ushort>(s.Slice(0));
-            v.Reserved1 = global::System.Runtime.InteropServices.MemoryMarshal.Read<ushort>(s.Slice(2));
-            v.PortId = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(4));
-            v.Cid = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(8));
-            v.Flags = s.Slice(12)[0];
-
-            {
-                var array = default(ZeroArray);
-                s.Slice(13, 3).CopyTo(((global::System.Span<byte>)array));
-                v.Zero = array;
-            }
-        }
-        return v;
-    }
-
-    /// <summary>Writes the C layout (padding zeroed) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
-    public bool TryWrite(global::System.Span<byte> destination, out string? error)
+    /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
         if (destination.Length < 16)
         {
             error = "struct sockaddr_testvm needs 16 bytes, the buffer has " + destination.Length;
             return false;
         }
-        var d = destination.Slice(0, 16);
-        d.Clear();
-        unchecked
-        {
-
-            {
-                var value = this.Family;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(0), in value);
-            }
-
-            {
-                var value = this.Reserved1;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(2), in value);
-            }
-
-            {
-                var value = this.PortId;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(4), in value);
-            }
-
-            {
-                var value = this.Cid;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(8), in value);
-            }
-
-            {
-                var value = this.Flags;
-                d.Slice(12)[0] = (byte)value;
-            }
-
-            {
-                var array = this.Zero;
-                ((global::System.Span<byte>)array).CopyTo(d.Slice(13, 3));
-            }
-        }
+        global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
     }
 
+    /// <summary>True when both values hold the same C bytes.</summary>
+    public readonly bool Equals(SockaddrTestvm other) => global::System.MemoryExtensions.SequenceEqual(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<SockaddrTestvm>(in this)), global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<SockaddrTestvm>(in other)));
+
+    /// <summary>A hash of the C bytes.</summary>
+    public override readonly int GetHashCode()
+    {
+        var hash = new global::System.HashCode();
+        hash.AddBytes(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<SockaddrTestvm>(in this)));
+        return hash.ToHashCode();
+    }
+
     /// <summary>The ucode-style form: a dictionary keyed by ucode field names.</summary>
-    public global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
+    public readonly global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
     {
         var d = new global::System.Collections.Generic.Dictionary<string, object?>(6);
         d["family"] = this.Family;
@@ -300,7 +291,7 @@ public partial record struct SockaddrTestvm : global::UcSocket.ISpecStruct<Socka
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
     [global::System.Runtime.CompilerServices.CompilerGenerated]
-    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    private readonly bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("Family = ").Append((object?)this.Family);
         builder.Append(", Reserved1 = ").Append((object?)this.Reserved1);
@@ -323,7 +314,7 @@ public partial record struct SockaddrTestvm : global::UcSocket.ISpecStruct<Socka
     {
         result = default;
         if (!global::UcSocket.Marshalling.SpecFields.CheckKeys(values, "struct sockaddr_testvm", s_fieldNames, out error)) return false;
-        var v = new SockaddrTestvm();
+        var v = default(SockaddrTestvm);
 
         {
             if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "family", 0L, 65535L, out var x, out error)) return false;
@@ -362,6 +353,8 @@ public partial record struct SockaddrTestvm : global::UcSocket.ISpecStruct<Socka
 }
 
 /// <summary>C <c>struct sockaddr_testnarrow</c>: 6 bytes, aligned to 2.</summary>
+/// <remarks>The value's memory is the C struct: its private fields sit at the members' offsets, so reading and writing it is one copy.</remarks>
+[global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Explicit, Size = 6)]
 public partial record struct SockaddrTestnarrow : global::UcSocket.ISpecStruct<SockaddrTestnarrow>
 {
     /// <summary>Size of <c>struct sockaddr_testnarrow</c> in bytes.</summary>
@@ -372,82 +365,78 @@ public partial record struct SockaddrTestnarrow : global::UcSocket.ISpecStruct<S
 
     private static readonly string[] s_fieldNames = { "family", "port_id", "cid" };
 
+    [global::System.Runtime.InteropServices.FieldOffset(0)]
+    private ushort __Family;
+    [global::System.Runtime.InteropServices.FieldOffset(2)]
+    private ushort __PortId;
+    [global::System.Runtime.InteropServices.FieldOffset(4)]
+    private byte __Cid;
+
     /// <summary><c>family</c> (<c>unsigned short</c>, offset 0); ucode field <c>family</c>.</summary>
-    public ushort Family { get; set; }
+    public ushort Family
+    {
+        readonly get => __Family;
+        set => __Family = value;
+    }
 
     /// <summary><c>port</c> (<c>__u16</c>, offset 2); ucode field <c>port_id</c>.</summary>
-    public ushort PortId { get; set; }
+    public ushort PortId
+    {
+        readonly get => __PortId;
+        set => __PortId = value;
+    }
 
     /// <summary><c>cid</c> (<c>__u8</c>, offset 4); ucode field <c>cid</c>.</summary>
-    public byte Cid { get; set; }
+    public byte Cid
+    {
+        readonly get => __Cid;
+        set => __Cid = value;
+    }
 
     /// <summary>Creates the struct from its field values; omitted fields are zero.</summary>
     public SockaddrTestnarrow(ushort Family = default, ushort PortId = default, byte Cid = default)
     {
+        this = default;
         this.Family = Family;
         this.PortId = PortId;
         this.Cid = Cid;
     }
 
-    /// <summary>Reads the C layout; a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
+    /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
     public static SockaddrTestnarrow Read(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length < 6)
-        {
-            global::System.Span<byte> padded = stackalloc byte[6];
-            padded.Clear();
-            source.CopyTo(padded);
-            return ReadCore(padded);
-        }
-        return ReadCore(source);
+        if (source.Length >= 6) return global::System.Runtime.InteropServices.MemoryMarshal.Read<SockaddrTestnarrow>(source);
+        var value = default(SockaddrTestnarrow);
+        source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<SockaddrTestnarrow>(ref value)));
+        return value;
     }
 
-    private static SockaddrTestnarrow ReadCore(global::System.ReadOnlySpan<byte> s)
-    {
-        var v = new SockaddrTestnarrow();
-        unchecked
-        {
-            v.Family = global::System.Runtime.InteropServices.MemoryMarshal.Read<ushort>(s.Slice(0));
-            v.PortId = global::System.Runtime.InteropServices.MemoryMarshal.Read<ushort>(s.Slice(2));
-            v.Cid = s.Slice(4)[0];
-        }
-        return v;
-    }
-
-    /// <summary>Writes the C layout (padding zeroed) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
-    public bool TryWrite(global::System.Span<byte> destination, out string? error)
+    /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
         if (destination.Length < 6)
         {
             error = "struct sockaddr_testnarrow needs 6 bytes, the buffer has " + destination.Length;
             return false;
         }
-        var d = destination.Slice(0, 6);
-        d.Clear();
-        unchecked
-        {
-
-            {
-                var value = this.Family;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(0), in value);
-            }
-
-            {
-                var value = this.PortId;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(2), in value);
-            }
-
-            {
-                var value = this.Cid;
-                d.Slice(4)[0] = (byte)value;
-            }
-        }
+        global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
     }
 
+    /// <summary>True when both values hold the same C bytes.</summary>
+    public readonly bool Equals(SockaddrTestnarrow other) => global::System.MemoryExtensions.SequenceEqual(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<SockaddrTestnarrow>(in this)), global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<SockaddrTestnarrow>(in other)));
+
+    /// <summary>A hash of the C bytes.</summary>
+    public override readonly int GetHashCode()
+    {
+        var hash = new global::System.HashCode();
+        hash.AddBytes(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<SockaddrTestnarrow>(in this)));
+        return hash.ToHashCode();
+    }
+
     /// <summary>The ucode-style form: a dictionary keyed by ucode field names.</summary>
-    public global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
+    public readonly global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
     {
         var d = new global::System.Collections.Generic.Dictionary<string, object?>(3);
         d["family"] = this.Family;
@@ -458,7 +447,7 @@ public partial record struct SockaddrTestnarrow : global::UcSocket.ISpecStruct<S
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
     [global::System.Runtime.CompilerServices.CompilerGenerated]
-    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    private readonly bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("Family = ").Append((object?)this.Family);
         builder.Append(", PortId = ").Append((object?)this.PortId);
@@ -471,7 +460,7 @@ public partial record struct SockaddrTestnarrow : global::UcSocket.ISpecStruct<S
     {
         result = default;
         if (!global::UcSocket.Marshalling.SpecFields.CheckKeys(values, "struct sockaddr_testnarrow", s_fieldNames, out error)) return false;
-        var v = new SockaddrTestnarrow();
+        var v = default(SockaddrTestnarrow);
 
         {
             if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "family", 0L, 65535L, out var x, out error)) return false;

@@ -6,6 +6,8 @@
 namespace Consumer.App;
 
 /// <summary>C <c>struct icmp_filter</c>: 4 bytes, aligned to 4. The ICMP types a raw ICMP socket drops, one bit per type (linux/icmp.h).</summary>
+/// <remarks>The value's memory is the C struct: its private fields sit at the members' offsets, so reading and writing it is one copy.</remarks>
+[global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Explicit, Size = 4)]
 public partial record struct IcmpFilter : global::UcSocket.ISpecStruct<IcmpFilter>
 {
     /// <summary>Size of <c>struct icmp_filter</c> in bytes.</summary>
@@ -16,62 +18,58 @@ public partial record struct IcmpFilter : global::UcSocket.ISpecStruct<IcmpFilte
 
     private static readonly string[] s_fieldNames = { "data" };
 
+    [global::System.Runtime.InteropServices.FieldOffset(0)]
+    private uint __Mask;
+
     /// <summary><c>data</c> (<c>__u32</c>, offset 0); ucode field <c>data</c>.</summary>
-    public uint Mask { get; set; }
+    public uint Mask
+    {
+        readonly get => __Mask;
+        set => __Mask = value;
+    }
 
     /// <summary>Creates the struct from its field values; omitted fields are zero.</summary>
     public IcmpFilter(uint Mask = default)
     {
+        this = default;
         this.Mask = Mask;
     }
 
-    /// <summary>Reads the C layout; a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
+    /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
     public static IcmpFilter Read(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length < 4)
-        {
-            global::System.Span<byte> padded = stackalloc byte[4];
-            padded.Clear();
-            source.CopyTo(padded);
-            return ReadCore(padded);
-        }
-        return ReadCore(source);
+        if (source.Length >= 4) return global::System.Runtime.InteropServices.MemoryMarshal.Read<IcmpFilter>(source);
+        var value = default(IcmpFilter);
+        source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<IcmpFilter>(ref value)));
+        return value;
     }
 
-    private static IcmpFilter ReadCore(global::System.ReadOnlySpan<byte> s)
-    {
-        var v = new IcmpFilter();
-        unchecked
-        {
-            v.Mask = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(0));
-        }
-        return v;
-    }
-
-    /// <summary>Writes the C layout (padding zeroed) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
-    public bool TryWrite(global::System.Span<byte> destination, out string? error)
+    /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
         if (destination.Length < 4)
         {
             error = "struct icmp_filter needs 4 bytes, the buffer has " + destination.Length;
             return false;
         }
-        var d = destination.Slice(0, 4);
-        d.Clear();
-        unchecked
-        {
-
-            {
-                var value = this.Mask;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(0), in value);
-            }
-        }
+        global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
     }
 
+    /// <summary>True when both values hold the same C bytes.</summary>
+    public readonly bool Equals(IcmpFilter other) => global::System.MemoryExtensions.SequenceEqual(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<IcmpFilter>(in this)), global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<IcmpFilter>(in other)));
+
+    /// <summary>A hash of the C bytes.</summary>
+    public override readonly int GetHashCode()
+    {
+        var hash = new global::System.HashCode();
+        hash.AddBytes(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<IcmpFilter>(in this)));
+        return hash.ToHashCode();
+    }
+
     /// <summary>The ucode-style form: a dictionary keyed by ucode field names.</summary>
-    public global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
+    public readonly global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
     {
         var d = new global::System.Collections.Generic.Dictionary<string, object?>(1);
         d["data"] = this.Mask;
@@ -80,7 +78,7 @@ public partial record struct IcmpFilter : global::UcSocket.ISpecStruct<IcmpFilte
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
     [global::System.Runtime.CompilerServices.CompilerGenerated]
-    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    private readonly bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("Mask = ").Append((object?)this.Mask);
         return true;
@@ -91,7 +89,7 @@ public partial record struct IcmpFilter : global::UcSocket.ISpecStruct<IcmpFilte
     {
         result = default;
         if (!global::UcSocket.Marshalling.SpecFields.CheckKeys(values, "struct icmp_filter", s_fieldNames, out error)) return false;
-        var v = new IcmpFilter();
+        var v = default(IcmpFilter);
 
         {
             if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "data", 0L, 4294967295L, out var x, out error)) return false;
@@ -104,6 +102,8 @@ public partial record struct IcmpFilter : global::UcSocket.ISpecStruct<IcmpFilte
 }
 
 /// <summary>C <c>struct filter_wait</c>: 24 bytes, aligned to 8.</summary>
+/// <remarks>The value's memory is the C struct: its private fields sit at the members' offsets, so reading and writing it is one copy.</remarks>
+[global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Explicit, Size = 24)]
 public partial record struct FilterWait : global::UcSocket.ISpecStruct<FilterWait>
 {
     /// <summary>Size of <c>struct filter_wait</c> in bytes.</summary>
@@ -114,72 +114,68 @@ public partial record struct FilterWait : global::UcSocket.ISpecStruct<FilterWai
 
     private static readonly string[] s_fieldNames = { "filter", "wait" };
 
+    [global::System.Runtime.InteropServices.FieldOffset(0)]
+    private IcmpFilter __Filter;
+    [global::System.Runtime.InteropServices.FieldOffset(8)]
+    private global::UcSocket.Timeval __Wait;
+
     /// <summary><c>filter</c> (<c>struct icmp_filter</c>, offset 0); ucode field <c>filter</c>.</summary>
-    public IcmpFilter Filter { get; set; }
+    public IcmpFilter Filter
+    {
+        readonly get => __Filter;
+        set => __Filter = value;
+    }
 
     /// <summary><c>wait</c> (<c>struct timeval</c>, offset 8); ucode field <c>wait</c>.</summary>
-    public global::UcSocket.Timeval Wait { get; set; }
+    public global::UcSocket.Timeval Wait
+    {
+        readonly get => __Wait;
+        set => __Wait = value;
+    }
 
     /// <summary>Creates the struct from its field values; omitted fields are zero.</summary>
     public FilterWait(IcmpFilter Filter = default, global::UcSocket.Timeval Wait = default)
     {
+        this = default;
         this.Filter = Filter;
         this.Wait = Wait;
     }
 
-    /// <summary>Reads the C layout; a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
+    /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
     public static FilterWait Read(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length < 24)
-        {
-            global::System.Span<byte> padded = stackalloc byte[24];
-            padded.Clear();
-            source.CopyTo(padded);
-            return ReadCore(padded);
-        }
-        return ReadCore(source);
+        if (source.Length >= 24) return global::System.Runtime.InteropServices.MemoryMarshal.Read<FilterWait>(source);
+        var value = default(FilterWait);
+        source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<FilterWait>(ref value)));
+        return value;
     }
 
-    private static FilterWait ReadCore(global::System.ReadOnlySpan<byte> s)
-    {
-        var v = new FilterWait();
-        unchecked
-        {
-            v.Filter = IcmpFilter.Read(s.Slice(0).Slice(0, 4));
-            v.Wait = global::UcSocket.Timeval.Read(s.Slice(8).Slice(0, 16));
-        }
-        return v;
-    }
-
-    /// <summary>Writes the C layout (padding zeroed) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
-    public bool TryWrite(global::System.Span<byte> destination, out string? error)
+    /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
         if (destination.Length < 24)
         {
             error = "struct filter_wait needs 24 bytes, the buffer has " + destination.Length;
             return false;
         }
-        var d = destination.Slice(0, 24);
-        d.Clear();
-        unchecked
-        {
-
-            {
-                var value = this.Filter;
-                if (!value.TryWrite(d.Slice(0), out error)) return false;
-            }
-
-            {
-                var value = this.Wait;
-                if (!value.TryWrite(d.Slice(8), out error)) return false;
-            }
-        }
+        global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
     }
 
+    /// <summary>True when both values hold the same C bytes.</summary>
+    public readonly bool Equals(FilterWait other) => global::System.MemoryExtensions.SequenceEqual(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<FilterWait>(in this)), global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<FilterWait>(in other)));
+
+    /// <summary>A hash of the C bytes.</summary>
+    public override readonly int GetHashCode()
+    {
+        var hash = new global::System.HashCode();
+        hash.AddBytes(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<FilterWait>(in this)));
+        return hash.ToHashCode();
+    }
+
     /// <summary>The ucode-style form: a dictionary keyed by ucode field names.</summary>
-    public global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
+    public readonly global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
     {
         var d = new global::System.Collections.Generic.Dictionary<string, object?>(2);
         d["filter"] = this.Filter.ToDictionary();
@@ -189,7 +185,7 @@ public partial record struct FilterWait : global::UcSocket.ISpecStruct<FilterWai
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
     [global::System.Runtime.CompilerServices.CompilerGenerated]
-    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    private readonly bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("Filter = ").Append((object?)this.Filter);
         builder.Append(", Wait = ").Append((object?)this.Wait);
@@ -201,7 +197,7 @@ public partial record struct FilterWait : global::UcSocket.ISpecStruct<FilterWai
     {
         result = default;
         if (!global::UcSocket.Marshalling.SpecFields.CheckKeys(values, "struct filter_wait", s_fieldNames, out error)) return false;
-        var v = new FilterWait();
+        var v = default(FilterWait);
 
         {
             if (!global::UcSocket.Marshalling.SpecFields.TryStruct<IcmpFilter>(values, "filter", out var x, out error)) return false;

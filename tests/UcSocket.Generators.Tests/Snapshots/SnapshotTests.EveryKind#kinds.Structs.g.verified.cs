@@ -6,6 +6,8 @@
 namespace Spec.EveryKind;
 
 /// <summary>C <c>struct every_int_s</c>: 32 bytes, aligned to 8. One member of each integer width and signedness.</summary>
+/// <remarks>The value's memory is the C struct: its private fields sit at the members' offsets, so reading and writing it is one copy.</remarks>
+[global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Explicit, Size = 32)]
 public partial record struct EveryInteger : global::UcSocket.ISpecStruct<EveryInteger>
 {
     /// <summary>Size of <c>struct every_int_s</c> in bytes.</summary>
@@ -16,33 +18,83 @@ public partial record struct EveryInteger : global::UcSocket.ISpecStruct<EveryIn
 
     private static readonly string[] s_fieldNames = { "s8", "u8", "s16", "u16", "signed32", "u32", "s64", "u64" };
 
+    [global::System.Runtime.InteropServices.FieldOffset(0)]
+    private sbyte __S8;
+    [global::System.Runtime.InteropServices.FieldOffset(1)]
+    private byte __U8;
+    [global::System.Runtime.InteropServices.FieldOffset(2)]
+    private short __S16;
+    [global::System.Runtime.InteropServices.FieldOffset(4)]
+    private ushort __U16;
+    [global::System.Runtime.InteropServices.FieldOffset(8)]
+    private int __Signed;
+    [global::System.Runtime.InteropServices.FieldOffset(12)]
+    private uint __U32;
+    [global::System.Runtime.InteropServices.FieldOffset(16)]
+    private long __S64;
+    [global::System.Runtime.InteropServices.FieldOffset(24)]
+    private ulong __U64;
+
     /// <summary><c>s8</c> (<c>__s8</c>, offset 0); ucode field <c>s8</c>.</summary>
-    public sbyte S8 { get; set; }
+    public sbyte S8
+    {
+        readonly get => __S8;
+        set => __S8 = value;
+    }
 
     /// <summary><c>u8</c> (<c>__u8</c>, offset 1); ucode field <c>u8</c>.</summary>
-    public byte U8 { get; set; }
+    public byte U8
+    {
+        readonly get => __U8;
+        set => __U8 = value;
+    }
 
     /// <summary><c>s16</c> (<c>short</c>, offset 2); ucode field <c>s16</c>.</summary>
-    public short S16 { get; set; }
+    public short S16
+    {
+        readonly get => __S16;
+        set => __S16 = value;
+    }
 
     /// <summary><c>u16</c> (<c>unsigned short</c>, offset 4); ucode field <c>u16</c>.</summary>
-    public ushort U16 { get; set; }
+    public ushort U16
+    {
+        readonly get => __U16;
+        set => __U16 = value;
+    }
 
     /// <summary><c>s32</c> (<c>int</c>, offset 8); ucode field <c>signed32</c>.</summary>
-    public int Signed { get; set; }
+    public int Signed
+    {
+        readonly get => __Signed;
+        set => __Signed = value;
+    }
 
     /// <summary><c>u32</c> (<c>uint32_t</c>, offset 12); ucode field <c>u32</c>.</summary>
-    public uint U32 { get; set; }
+    public uint U32
+    {
+        readonly get => __U32;
+        set => __U32 = value;
+    }
 
     /// <summary><c>s64</c> (<c>long</c>, offset 16); ucode field <c>s64</c>.</summary>
-    public long S64 { get; set; }
+    public long S64
+    {
+        readonly get => __S64;
+        set => __S64 = value;
+    }
 
     /// <summary><c>u64</c> (<c>__u64</c>, offset 24); ucode field <c>u64</c>.</summary>
-    public ulong U64 { get; set; }
+    public ulong U64
+    {
+        readonly get => __U64;
+        set => __U64 = value;
+    }
 
     /// <summary>Creates the struct from its field values; omitted fields are zero.</summary>
     public EveryInteger(sbyte S8 = default, byte U8 = default, short S16 = default, ushort U16 = default, int Signed = default, uint U32 = default, long S64 = default, ulong U64 = default)
     {
+        this = default;
         this.S8 = S8;
         this.U8 = U8;
         this.S16 = S16;
@@ -53,95 +105,41 @@ public partial record struct EveryInteger : global::UcSocket.ISpecStruct<EveryIn
         this.U64 = U64;
     }
 
-    /// <summary>Reads the C layout; a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
+    /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
     public static EveryInteger Read(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length < 32)
-        {
-            global::System.Span<byte> padded = stackalloc byte[32];
-            padded.Clear();
-            source.CopyTo(padded);
-            return ReadCore(padded);
-        }
-        return ReadCore(source);
+        if (source.Length >= 32) return global::System.Runtime.InteropServices.MemoryMarshal.Read<EveryInteger>(source);
+        var value = default(EveryInteger);
+        source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<EveryInteger>(ref value)));
+        return value;
     }
 
-    private static EveryInteger ReadCore(global::System.ReadOnlySpan<byte> s)
-    {
-        var v = new EveryInteger();
-        unchecked
-        {
-            v.S8 = (sbyte)s.Slice(0)[0];
-            v.U8 = s.Slice(1)[0];
-            v.S16 = global::System.Runtime.InteropServices.MemoryMarshal.Read<short>(s.Slice(2));
-            v.U16 = global::System.Runtime.InteropServices.MemoryMarshal.Read<ushort>(s.Slice(4));
-            v.Signed = global::System.Runtime.InteropServices.MemoryMarshal.Read<int>(s.Slice(8));
-            v.U32 = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(12));
-            v.S64 = global::System.Runtime.InteropServices.MemoryMarshal.Read<long>(s.Slice(16));
-            v.U64 = global::System.Runtime.InteropServices.MemoryMarshal.Read<ulong>(s.Slice(24));
-        }
-        return v;
-    }
-
-    /// <summary>Writes the C layout (padding zeroed) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
-    public bool TryWrite(global::System.Span<byte> destination, out string? error)
+    /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
         if (destination.Length < 32)
         {
             error = "struct every_int_s needs 32 bytes, the buffer has " + destination.Length;
             return false;
         }
-        var d = destination.Slice(0, 32);
-        d.Clear();
-        unchecked
-        {
-
-            {
-                var value = this.S8;
-                d.Slice(0)[0] = (byte)value;
-            }
-
-            {
-                var value = this.U8;
-                d.Slice(1)[0] = (byte)value;
-            }
-
-            {
-                var value = this.S16;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(2), in value);
-            }
-
-            {
-                var value = this.U16;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(4), in value);
-            }
-
-            {
-                var value = this.Signed;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(8), in value);
-            }
-
-            {
-                var value = this.U32;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(12), in value);
-            }
-
-            {
-                var value = this.S64;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(16), in value);
-            }
-
-            {
-                var value = this.U64;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(24), in value);
-            }
-        }
+        global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
     }
 
+    /// <summary>True when both values hold the same C bytes.</summary>
+    public readonly bool Equals(EveryInteger other) => global::System.MemoryExtensions.SequenceEqual(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<EveryInteger>(in this)), global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<EveryInteger>(in other)));
+
+    /// <summary>A hash of the C bytes.</summary>
+    public override readonly int GetHashCode()
+    {
+        var hash = new global::System.HashCode();
+        hash.AddBytes(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<EveryInteger>(in this)));
+        return hash.ToHashCode();
+    }
+
     /// <summary>The ucode-style form: a dictionary keyed by ucode field names.</summary>
-    public global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
+    public readonly global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
     {
         var d = new global::System.Collections.Generic.Dictionary<string, object?>(8);
         d["s8"] = this.S8;
@@ -157,7 +155,7 @@ public partial record struct EveryInteger : global::UcSocket.ISpecStruct<EveryIn
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
     [global::System.Runtime.CompilerServices.CompilerGenerated]
-    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    private readonly bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("S8 = ").Append((object?)this.S8);
         builder.Append(", U8 = ").Append((object?)this.U8);
@@ -175,7 +173,7 @@ public partial record struct EveryInteger : global::UcSocket.ISpecStruct<EveryIn
     {
         result = default;
         if (!global::UcSocket.Marshalling.SpecFields.CheckKeys(values, "struct every_int_s", s_fieldNames, out error)) return false;
-        var v = new EveryInteger();
+        var v = default(EveryInteger);
 
         {
             if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "s8", -128L, 127L, out var x, out error)) return false;
@@ -223,6 +221,8 @@ public partial record struct EveryInteger : global::UcSocket.ISpecStruct<EveryIn
 }
 
 /// <summary>C <c>struct bitfields</c>: 16 bytes, aligned to 8.</summary>
+/// <remarks>The value's memory is the C struct: its private fields sit at the members' offsets, so reading and writing it is one copy.</remarks>
+[global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Explicit, Size = 16)]
 public partial record struct Bitfields : global::UcSocket.ISpecStruct<Bitfields>
 {
     /// <summary>Size of <c>struct bitfields</c> in bytes.</summary>
@@ -233,30 +233,96 @@ public partial record struct Bitfields : global::UcSocket.ISpecStruct<Bitfields>
 
     private static readonly string[] s_fieldNames = { "a", "b", "c", "d", "e", "f", "g" };
 
+    [global::System.Runtime.InteropServices.FieldOffset(0)]
+    private byte __bits0_8;
+    [global::System.Runtime.InteropServices.FieldOffset(1)]
+    private byte __bits1_8;
+    [global::System.Runtime.InteropServices.FieldOffset(0)]
+    private uint __bits0_32;
+    [global::System.Runtime.InteropServices.FieldOffset(0)]
+    private ulong __bits0_64;
+    [global::System.Runtime.InteropServices.FieldOffset(8)]
+    private ushort __F;
+    [global::System.Runtime.InteropServices.FieldOffset(12)]
+    private uint __bits12_32;
+
     /// <summary><c>a</c> (<c>__u8</c>, bits 0..2 of the 1-byte unit at offset 0); ucode field <c>a</c>.</summary>
-    public byte A { get; set; }
+    public byte A
+    {
+        readonly get => unchecked((byte)((ulong)__bits0_8 & 0x7UL));
+        set
+        {
+            ulong unit = unchecked(((ulong)__bits0_8 & ~0x7UL) | ((ulong)value & 0x7UL));
+            __bits0_8 = unchecked((byte)unit);
+        }
+    }
 
     /// <summary><c>b</c> (<c>__u8</c>, bits 3..6 of the 1-byte unit at offset 0); ucode field <c>b</c>.</summary>
-    public byte B { get; set; }
+    public byte B
+    {
+        readonly get => unchecked((byte)(((ulong)__bits0_8 >> 3) & 0xFUL));
+        set
+        {
+            ulong unit = unchecked(((ulong)__bits0_8 & ~(0xFUL << 3)) | (((ulong)value & 0xFUL) << 3));
+            __bits0_8 = unchecked((byte)unit);
+        }
+    }
 
     /// <summary><c>c</c> (<c>__u8</c>, bits 0..1 of the 1-byte unit at offset 1); ucode field <c>c</c>.</summary>
-    public byte C { get; set; }
+    public byte C
+    {
+        readonly get => unchecked((byte)((ulong)__bits1_8 & 0x3UL));
+        set
+        {
+            ulong unit = unchecked(((ulong)__bits1_8 & ~0x3UL) | ((ulong)value & 0x3UL));
+            __bits1_8 = unchecked((byte)unit);
+        }
+    }
 
     /// <summary><c>d</c> (<c>int</c>, bits 10..14 of the 4-byte unit at offset 0); ucode field <c>d</c>.</summary>
-    public int D { get; set; }
+    public int D
+    {
+        readonly get => unchecked((int)((long)((((ulong)__bits0_32 >> 10) & 0x1FUL) << 59) >> 59));
+        set
+        {
+            ulong unit = unchecked(((ulong)__bits0_32 & ~(0x1FUL << 10)) | (((ulong)value & 0x1FUL) << 10));
+            __bits0_32 = unchecked((uint)unit);
+        }
+    }
 
     /// <summary><c>e</c> (<c>__s64</c>, bits 15..54 of the 8-byte unit at offset 0); ucode field <c>e</c>.</summary>
-    public long E { get; set; }
+    public long E
+    {
+        readonly get => unchecked((long)((long)((((ulong)__bits0_64 >> 15) & 0xFFFFFFFFFFUL) << 24) >> 24));
+        set
+        {
+            ulong unit = unchecked(((ulong)__bits0_64 & ~(0xFFFFFFFFFFUL << 15)) | (((ulong)value & 0xFFFFFFFFFFUL) << 15));
+            __bits0_64 = unchecked((ulong)unit);
+        }
+    }
 
     /// <summary><c>f</c> (<c>__u16</c>, offset 8); ucode field <c>f</c>.</summary>
-    public ushort F { get; set; }
+    public ushort F
+    {
+        readonly get => __F;
+        set => __F = value;
+    }
 
     /// <summary><c>g</c> (<c>unsigned int</c>, bits 0..31 of the 4-byte unit at offset 12); ucode field <c>g</c>.</summary>
-    public uint G { get; set; }
+    public uint G
+    {
+        readonly get => unchecked((uint)((ulong)__bits12_32 & 0xFFFFFFFFUL));
+        set
+        {
+            ulong unit = unchecked(((ulong)__bits12_32 & ~0xFFFFFFFFUL) | ((ulong)value & 0xFFFFFFFFUL));
+            __bits12_32 = unchecked((uint)unit);
+        }
+    }
 
     /// <summary>Creates the struct from its field values; omitted fields are zero.</summary>
     public Bitfields(byte A = default, byte B = default, byte C = default, int D = default, long E = default, ushort F = default, uint G = default)
     {
+        this = default;
         this.A = A;
         this.B = B;
         this.C = C;
@@ -266,111 +332,41 @@ public partial record struct Bitfields : global::UcSocket.ISpecStruct<Bitfields>
         this.G = G;
     }
 
-    /// <summary>Reads the C layout; a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
+    /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
     public static Bitfields Read(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length < 16)
-        {
-            global::System.Span<byte> padded = stackalloc byte[16];
-            padded.Clear();
-            source.CopyTo(padded);
-            return ReadCore(padded);
-        }
-        return ReadCore(source);
+        if (source.Length >= 16) return global::System.Runtime.InteropServices.MemoryMarshal.Read<Bitfields>(source);
+        var value = default(Bitfields);
+        source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<Bitfields>(ref value)));
+        return value;
     }
 
-    private static Bitfields ReadCore(global::System.ReadOnlySpan<byte> s)
-    {
-        var v = new Bitfields();
-        unchecked
-        {
-            v.A = (byte)(((ulong)s.Slice(0)[0] >> 0) & 0x7UL);
-            v.B = (byte)(((ulong)s.Slice(0)[0] >> 3) & 0xFUL);
-            v.C = (byte)(((ulong)s.Slice(1)[0] >> 0) & 0x3UL);
-
-            {
-                long raw = (long)(((ulong)global::System.Runtime.InteropServices.MemoryMarshal.Read<int>(s.Slice(0)) >> 10) & 0x1FUL);
-                if ((raw & (1L << 4)) != 0) raw -= 1L << 5;
-                v.D = (int)raw;
-            }
-
-            {
-                long raw = (long)(((ulong)global::System.Runtime.InteropServices.MemoryMarshal.Read<long>(s.Slice(0)) >> 15) & 0xFFFFFFFFFFUL);
-                if ((raw & (1L << 39)) != 0) raw -= 1L << 40;
-                v.E = (long)raw;
-            }
-            v.F = global::System.Runtime.InteropServices.MemoryMarshal.Read<ushort>(s.Slice(8));
-            v.G = (uint)(((ulong)global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(12)) >> 0) & 0xFFFFFFFFUL);
-        }
-        return v;
-    }
-
-    /// <summary>Writes the C layout (padding zeroed) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
-    public bool TryWrite(global::System.Span<byte> destination, out string? error)
+    /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
         if (destination.Length < 16)
         {
             error = "struct bitfields needs 16 bytes, the buffer has " + destination.Length;
             return false;
         }
-        var d = destination.Slice(0, 16);
-        d.Clear();
-        unchecked
-        {
-
-            {
-                ulong unit = (ulong)d.Slice(0)[0];
-                unit = (unit & ~(0x7UL << 0)) | (((ulong)this.A & 0x7UL) << 0);
-                var value = (byte)unit;
-                d.Slice(0)[0] = (byte)value;
-            }
-
-            {
-                ulong unit = (ulong)d.Slice(0)[0];
-                unit = (unit & ~(0xFUL << 3)) | (((ulong)this.B & 0xFUL) << 3);
-                var value = (byte)unit;
-                d.Slice(0)[0] = (byte)value;
-            }
-
-            {
-                ulong unit = (ulong)d.Slice(1)[0];
-                unit = (unit & ~(0x3UL << 0)) | (((ulong)this.C & 0x3UL) << 0);
-                var value = (byte)unit;
-                d.Slice(1)[0] = (byte)value;
-            }
-
-            {
-                ulong unit = (ulong)global::System.Runtime.InteropServices.MemoryMarshal.Read<int>(d.Slice(0));
-                unit = (unit & ~(0x1FUL << 10)) | (((ulong)this.D & 0x1FUL) << 10);
-                var value = (int)unit;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(0), in value);
-            }
-
-            {
-                ulong unit = (ulong)global::System.Runtime.InteropServices.MemoryMarshal.Read<long>(d.Slice(0));
-                unit = (unit & ~(0xFFFFFFFFFFUL << 15)) | (((ulong)this.E & 0xFFFFFFFFFFUL) << 15);
-                var value = (long)unit;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(0), in value);
-            }
-
-            {
-                var value = this.F;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(8), in value);
-            }
-
-            {
-                ulong unit = (ulong)global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(d.Slice(12));
-                unit = (unit & ~(0xFFFFFFFFUL << 0)) | (((ulong)this.G & 0xFFFFFFFFUL) << 0);
-                var value = (uint)unit;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(12), in value);
-            }
-        }
+        global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
     }
 
+    /// <summary>True when both values hold the same C bytes.</summary>
+    public readonly bool Equals(Bitfields other) => global::System.MemoryExtensions.SequenceEqual(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<Bitfields>(in this)), global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<Bitfields>(in other)));
+
+    /// <summary>A hash of the C bytes.</summary>
+    public override readonly int GetHashCode()
+    {
+        var hash = new global::System.HashCode();
+        hash.AddBytes(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<Bitfields>(in this)));
+        return hash.ToHashCode();
+    }
+
     /// <summary>The ucode-style form: a dictionary keyed by ucode field names.</summary>
-    public global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
+    public readonly global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
     {
         var d = new global::System.Collections.Generic.Dictionary<string, object?>(7);
         d["a"] = this.A;
@@ -385,7 +381,7 @@ public partial record struct Bitfields : global::UcSocket.ISpecStruct<Bitfields>
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
     [global::System.Runtime.CompilerServices.CompilerGenerated]
-    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    private readonly bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("A = ").Append((object?)this.A);
         builder.Append(", B = ").Append((object?)this.B);
@@ -402,7 +398,7 @@ public partial record struct Bitfields : global::UcSocket.ISpecStruct<Bitfields>
     {
         result = default;
         if (!global::UcSocket.Marshalling.SpecFields.CheckKeys(values, "struct bitfields", s_fieldNames, out error)) return false;
-        var v = new Bitfields();
+        var v = default(Bitfields);
 
         {
             if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "a", 0L, 7L, out var x, out error)) return false;
@@ -445,6 +441,8 @@ public partial record struct Bitfields : global::UcSocket.ISpecStruct<Bitfields>
 }
 
 /// <summary>C <c>struct big_endian</c>: 24 bytes, aligned to 8.</summary>
+/// <remarks>The value's memory is the C struct: its private fields sit at the members' offsets, so reading and writing it is one copy.</remarks>
+[global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Explicit, Size = 24)]
 public partial record struct BigEndian : global::UcSocket.ISpecStruct<BigEndian>
 {
     /// <summary>Size of <c>struct big_endian</c> in bytes.</summary>
@@ -455,24 +453,56 @@ public partial record struct BigEndian : global::UcSocket.ISpecStruct<BigEndian>
 
     private static readonly string[] s_fieldNames = { "port", "addr", "flow", "offset", "cookie" };
 
-    /// <summary><c>port</c> (<c>__be16</c>, offset 0); ucode field <c>port</c>.</summary>
-    public ushort Port { get; set; }
+    [global::System.Runtime.InteropServices.FieldOffset(0)]
+    private ushort __Port;
+    [global::System.Runtime.InteropServices.FieldOffset(4)]
+    private uint __Addr;
+    [global::System.Runtime.InteropServices.FieldOffset(8)]
+    private uint __Flow;
+    [global::System.Runtime.InteropServices.FieldOffset(12)]
+    private int __Offset;
+    [global::System.Runtime.InteropServices.FieldOffset(16)]
+    private ulong __Cookie;
 
-    /// <summary><c>addr</c> (<c>__be32</c>, offset 4); ucode field <c>addr</c>.</summary>
-    public uint Addr { get; set; }
+    /// <summary><c>port</c> (<c>__be16</c>, offset 0, network byte order in memory); ucode field <c>port</c>.</summary>
+    public ushort Port
+    {
+        readonly get => (global::System.BitConverter.IsLittleEndian ? global::System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(__Port) : __Port);
+        set => __Port = (global::System.BitConverter.IsLittleEndian ? global::System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(value) : value);
+    }
 
-    /// <summary><c>flow</c> (<c>uint32_t</c>, offset 8); ucode field <c>flow</c>.</summary>
-    public uint Flow { get; set; }
+    /// <summary><c>addr</c> (<c>__be32</c>, offset 4, network byte order in memory); ucode field <c>addr</c>.</summary>
+    public uint Addr
+    {
+        readonly get => (global::System.BitConverter.IsLittleEndian ? global::System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(__Addr) : __Addr);
+        set => __Addr = (global::System.BitConverter.IsLittleEndian ? global::System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(value) : value);
+    }
 
-    /// <summary><c>offset</c> (<c>__s32</c>, offset 12); ucode field <c>offset</c>.</summary>
-    public int Offset { get; set; }
+    /// <summary><c>flow</c> (<c>uint32_t</c>, offset 8, network byte order in memory); ucode field <c>flow</c>.</summary>
+    public uint Flow
+    {
+        readonly get => (global::System.BitConverter.IsLittleEndian ? global::System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(__Flow) : __Flow);
+        set => __Flow = (global::System.BitConverter.IsLittleEndian ? global::System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(value) : value);
+    }
 
-    /// <summary><c>cookie</c> (<c>__u64</c>, offset 16); ucode field <c>cookie</c>.</summary>
-    public ulong Cookie { get; set; }
+    /// <summary><c>offset</c> (<c>__s32</c>, offset 12, network byte order in memory); ucode field <c>offset</c>.</summary>
+    public int Offset
+    {
+        readonly get => (global::System.BitConverter.IsLittleEndian ? global::System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(__Offset) : __Offset);
+        set => __Offset = (global::System.BitConverter.IsLittleEndian ? global::System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(value) : value);
+    }
+
+    /// <summary><c>cookie</c> (<c>__u64</c>, offset 16, network byte order in memory); ucode field <c>cookie</c>.</summary>
+    public ulong Cookie
+    {
+        readonly get => (global::System.BitConverter.IsLittleEndian ? global::System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(__Cookie) : __Cookie);
+        set => __Cookie = (global::System.BitConverter.IsLittleEndian ? global::System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(value) : value);
+    }
 
     /// <summary>Creates the struct from its field values; omitted fields are zero.</summary>
     public BigEndian(ushort Port = default, uint Addr = default, uint Flow = default, int Offset = default, ulong Cookie = default)
     {
+        this = default;
         this.Port = Port;
         this.Addr = Addr;
         this.Flow = Flow;
@@ -480,77 +510,41 @@ public partial record struct BigEndian : global::UcSocket.ISpecStruct<BigEndian>
         this.Cookie = Cookie;
     }
 
-    /// <summary>Reads the C layout; a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
+    /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
     public static BigEndian Read(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length < 24)
-        {
-            global::System.Span<byte> padded = stackalloc byte[24];
-            padded.Clear();
-            source.CopyTo(padded);
-            return ReadCore(padded);
-        }
-        return ReadCore(source);
+        if (source.Length >= 24) return global::System.Runtime.InteropServices.MemoryMarshal.Read<BigEndian>(source);
+        var value = default(BigEndian);
+        source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<BigEndian>(ref value)));
+        return value;
     }
 
-    private static BigEndian ReadCore(global::System.ReadOnlySpan<byte> s)
-    {
-        var v = new BigEndian();
-        unchecked
-        {
-            v.Port = global::System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(s.Slice(0));
-            v.Addr = global::System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(s.Slice(4));
-            v.Flow = global::System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(s.Slice(8));
-            v.Offset = global::System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(s.Slice(12));
-            v.Cookie = global::System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(s.Slice(16));
-        }
-        return v;
-    }
-
-    /// <summary>Writes the C layout (padding zeroed) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
-    public bool TryWrite(global::System.Span<byte> destination, out string? error)
+    /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
         if (destination.Length < 24)
         {
             error = "struct big_endian needs 24 bytes, the buffer has " + destination.Length;
             return false;
         }
-        var d = destination.Slice(0, 24);
-        d.Clear();
-        unchecked
-        {
-
-            {
-                var value = this.Port;
-                global::System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(d.Slice(0), value);
-            }
-
-            {
-                var value = this.Addr;
-                global::System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(d.Slice(4), value);
-            }
-
-            {
-                var value = this.Flow;
-                global::System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(d.Slice(8), value);
-            }
-
-            {
-                var value = this.Offset;
-                global::System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(d.Slice(12), value);
-            }
-
-            {
-                var value = this.Cookie;
-                global::System.Buffers.Binary.BinaryPrimitives.WriteUInt64BigEndian(d.Slice(16), value);
-            }
-        }
+        global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
     }
 
+    /// <summary>True when both values hold the same C bytes.</summary>
+    public readonly bool Equals(BigEndian other) => global::System.MemoryExtensions.SequenceEqual(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<BigEndian>(in this)), global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<BigEndian>(in other)));
+
+    /// <summary>A hash of the C bytes.</summary>
+    public override readonly int GetHashCode()
+    {
+        var hash = new global::System.HashCode();
+        hash.AddBytes(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<BigEndian>(in this)));
+        return hash.ToHashCode();
+    }
+
     /// <summary>The ucode-style form: a dictionary keyed by ucode field names.</summary>
-    public global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
+    public readonly global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
     {
         var d = new global::System.Collections.Generic.Dictionary<string, object?>(5);
         d["port"] = this.Port;
@@ -563,7 +557,7 @@ public partial record struct BigEndian : global::UcSocket.ISpecStruct<BigEndian>
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
     [global::System.Runtime.CompilerServices.CompilerGenerated]
-    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    private readonly bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("Port = ").Append((object?)this.Port);
         builder.Append(", Addr = ").Append((object?)this.Addr);
@@ -578,7 +572,7 @@ public partial record struct BigEndian : global::UcSocket.ISpecStruct<BigEndian>
     {
         result = default;
         if (!global::UcSocket.Marshalling.SpecFields.CheckKeys(values, "struct big_endian", s_fieldNames, out error)) return false;
-        var v = new BigEndian();
+        var v = default(BigEndian);
 
         {
             if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "port", 0L, 65535L, out var x, out error)) return false;
@@ -611,6 +605,8 @@ public partial record struct BigEndian : global::UcSocket.ISpecStruct<BigEndian>
 }
 
 /// <summary>C <c>struct addresses</c>: 40 bytes, aligned to 4.</summary>
+/// <remarks>The value's memory is the C struct: its private fields sit at the members' offsets, so reading and writing it is one copy.</remarks>
+[global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Explicit, Size = 40)]
 public partial record struct Addresses : global::UcSocket.ISpecStruct<Addresses>
 {
     /// <summary>Size of <c>struct addresses</c> in bytes.</summary>
@@ -621,23 +617,60 @@ public partial record struct Addresses : global::UcSocket.ISpecStruct<Addresses>
 
     private static readonly string[] s_fieldNames = { "v4", "v6", "interface", "scope", "halen", "hwaddr" };
 
+    [global::System.Runtime.InteropServices.FieldOffset(0)]
+    private global::UcSocket.InAddr __V4;
+    [global::System.Runtime.InteropServices.FieldOffset(4)]
+    private global::UcSocket.In6Addr __V6;
+    [global::System.Runtime.InteropServices.FieldOffset(20)]
+    private int __Interface;
+    [global::System.Runtime.InteropServices.FieldOffset(24)]
+    private uint __Scope;
+    [global::System.Runtime.InteropServices.FieldOffset(28)]
+    private byte __Halen;
+    [global::System.Runtime.InteropServices.FieldOffset(29)]
+    private HwaddrArray __Hwaddr;
+
     /// <summary><c>v4</c> (<c>struct in_addr</c>, offset 0); ucode field <c>v4</c>.</summary>
-    public global::UcSocket.InAddr V4 { get; set; }
+    public global::UcSocket.InAddr V4
+    {
+        readonly get => __V4;
+        set => __V4 = value;
+    }
 
     /// <summary><c>v6</c> (<c>struct in6_addr</c>, offset 4); ucode field <c>v6</c>.</summary>
-    public global::UcSocket.In6Addr V6 { get; set; }
+    public global::UcSocket.In6Addr V6
+    {
+        readonly get => __V6;
+        set => __V6 = value;
+    }
 
     /// <summary><c>ifindex</c> (<c>int</c>, offset 20); ucode field <c>interface</c>.</summary>
-    public int Interface { get; set; }
+    public int Interface
+    {
+        readonly get => __Interface;
+        set => __Interface = value;
+    }
 
     /// <summary><c>scope</c> (<c>__u32</c>, offset 24); ucode field <c>scope</c>.</summary>
-    public uint Scope { get; set; }
+    public uint Scope
+    {
+        readonly get => __Scope;
+        set => __Scope = value;
+    }
 
     /// <summary><c>halen</c> (<c>__u8</c>, offset 28); ucode field <c>halen</c>.</summary>
-    public byte Halen { get; set; }
+    public byte Halen
+    {
+        readonly get => __Halen;
+        set => __Halen = value;
+    }
 
     /// <summary><c>hw</c> (<c>unsigned char[8]</c>, offset 29); ucode field <c>hwaddr</c>.</summary>
-    public HwaddrArray Hwaddr { get; set; }
+    public HwaddrArray Hwaddr
+    {
+        readonly get => __Hwaddr;
+        set => __Hwaddr = value;
+    }
 
     /// <summary>Inline storage for <c>hw[8]</c>.</summary>
     [global::System.Runtime.CompilerServices.InlineArray(8)]
@@ -649,6 +682,7 @@ public partial record struct Addresses : global::UcSocket.ISpecStruct<Addresses>
     /// <summary>Creates the struct from its field values; omitted fields are zero.</summary>
     public Addresses(global::UcSocket.InAddr V4 = default, global::UcSocket.In6Addr V6 = default, int Interface = default, uint Scope = default, byte Halen = default, HwaddrArray Hwaddr = default)
     {
+        this = default;
         this.V4 = V4;
         this.V6 = V6;
         this.Interface = Interface;
@@ -657,88 +691,41 @@ public partial record struct Addresses : global::UcSocket.ISpecStruct<Addresses>
         this.Hwaddr = Hwaddr;
     }
 
-    /// <summary>Reads the C layout; a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
+    /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
     public static Addresses Read(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length < 40)
-        {
-            global::System.Span<byte> padded = stackalloc byte[40];
-            padded.Clear();
-            source.CopyTo(padded);
-            return ReadCore(padded);
-        }
-        return ReadCore(source);
+        if (source.Length >= 40) return global::System.Runtime.InteropServices.MemoryMarshal.Read<Addresses>(source);
+        var value = default(Addresses);
+        source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<Addresses>(ref value)));
+        return value;
     }
 
-    private static Addresses ReadCore(global::System.ReadOnlySpan<byte> s)
-    {
-        var v = new Addresses();
-        unchecked
-        {
-            v.V4 = new global::UcSocket.InAddr(s.Slice(0));
-            v.V6 = new global::UcSocket.In6Addr(s.Slice(4));
-            v.Interface = global::System.Runtime.InteropServices.MemoryMarshal.Read<int>(s.Slice(20));
-            v.Scope = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(24));
-            v.Halen = s.Slice(28)[0];
-
-            {
-                var array = default(HwaddrArray);
-                s.Slice(29, 8).CopyTo(((global::System.Span<byte>)array));
-                v.Hwaddr = array;
-            }
-        }
-        return v;
-    }
-
-    /// <summary>Writes the C layout (padding zeroed) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
-    public bool TryWrite(global::System.Span<byte> destination, out string? error)
+    /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
         if (destination.Length < 40)
         {
             error = "struct addresses needs 40 bytes, the buffer has " + destination.Length;
             return false;
         }
-        var d = destination.Slice(0, 40);
-        d.Clear();
-        unchecked
-        {
-
-            {
-                var value = this.V4;
-                value.CopyTo(d.Slice(0));
-            }
-
-            {
-                var value = this.V6;
-                value.CopyTo(d.Slice(4));
-            }
-
-            {
-                var value = this.Interface;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(20), in value);
-            }
-
-            {
-                var value = this.Scope;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(24), in value);
-            }
-
-            {
-                var value = this.Halen;
-                d.Slice(28)[0] = (byte)value;
-            }
-
-            {
-                var array = this.Hwaddr;
-                ((global::System.Span<byte>)array).CopyTo(d.Slice(29, 8));
-            }
-        }
+        global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
     }
 
+    /// <summary>True when both values hold the same C bytes.</summary>
+    public readonly bool Equals(Addresses other) => global::System.MemoryExtensions.SequenceEqual(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<Addresses>(in this)), global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<Addresses>(in other)));
+
+    /// <summary>A hash of the C bytes.</summary>
+    public override readonly int GetHashCode()
+    {
+        var hash = new global::System.HashCode();
+        hash.AddBytes(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<Addresses>(in this)));
+        return hash.ToHashCode();
+    }
+
     /// <summary>The ucode-style form: a dictionary keyed by ucode field names.</summary>
-    public global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
+    public readonly global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
     {
         var d = new global::System.Collections.Generic.Dictionary<string, object?>(6);
         d["v4"] = this.V4.ToString();
@@ -756,7 +743,7 @@ public partial record struct Addresses : global::UcSocket.ISpecStruct<Addresses>
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
     [global::System.Runtime.CompilerServices.CompilerGenerated]
-    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    private readonly bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("V4 = ").Append((object?)this.V4);
         builder.Append(", V6 = ").Append((object?)this.V6);
@@ -777,7 +764,7 @@ public partial record struct Addresses : global::UcSocket.ISpecStruct<Addresses>
     {
         result = default;
         if (!global::UcSocket.Marshalling.SpecFields.CheckKeys(values, "struct addresses", s_fieldNames, out error)) return false;
-        var v = new Addresses();
+        var v = default(Addresses);
 
         {
             if (!global::UcSocket.Marshalling.SpecFields.TryIpv4(values, "v4", out var x, out error)) return false;
@@ -817,6 +804,8 @@ public partial record struct Addresses : global::UcSocket.ISpecStruct<Addresses>
 }
 
 /// <summary>C <c>struct arrays</c>: 196 bytes, aligned to 4.</summary>
+/// <remarks>The value's memory is the C struct: its private fields sit at the members' offsets, so reading and writing it is one copy.</remarks>
+[global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Explicit, Size = 196)]
 public partial record struct Arrays : global::UcSocket.ISpecStruct<Arrays>
 {
     /// <summary>Size of <c>struct arrays</c> in bytes.</summary>
@@ -827,35 +816,104 @@ public partial record struct Arrays : global::UcSocket.ISpecStruct<Arrays>
 
     private static readonly string[] s_fieldNames = { "path", "raw", "data_len", "data", "words", "shorts", "ports", "small", "signed_bytes", "trailer" };
 
+    [global::System.Runtime.InteropServices.FieldOffset(0)]
+    private PathArray __Path;
+    [global::System.Runtime.InteropServices.FieldOffset(108)]
+    private RawArray __Raw;
+    [global::System.Runtime.InteropServices.FieldOffset(124)]
+    private ushort __DataLen;
+    [global::System.Runtime.InteropServices.FieldOffset(126)]
+    private DataArray __Data;
+    [global::System.Runtime.InteropServices.FieldOffset(160)]
+    private WordsArray __Words;
+    [global::System.Runtime.InteropServices.FieldOffset(176)]
+    private ShortsArray __Shorts;
+    [global::System.Runtime.InteropServices.FieldOffset(182)]
+    private PortsArray __Ports;
+    [global::System.Runtime.InteropServices.FieldOffset(186)]
+    private SmallArray __Small;
+    [global::System.Runtime.InteropServices.FieldOffset(188)]
+    private SignedBytesArray __SignedBytes;
+    [global::System.Runtime.InteropServices.FieldOffset(192)]
+    private byte __Trailer;
+
     /// <summary><c>path</c> (<c>char[108]</c>, offset 0); ucode field <c>path</c>.</summary>
-    public PathArray Path { get; set; }
+    public PathArray Path
+    {
+        readonly get => __Path;
+        set => __Path = value;
+    }
 
     /// <summary><c>raw</c> (<c>__u8[16]</c>, offset 108); ucode field <c>raw</c>.</summary>
-    public RawArray Raw { get; set; }
+    public RawArray Raw
+    {
+        readonly get => __Raw;
+        set => __Raw = value;
+    }
 
     /// <summary><c>data_len</c> (<c>__u16</c>, offset 124); ucode field <c>data_len</c>.</summary>
-    public ushort DataLen { get; set; }
+    public ushort DataLen
+    {
+        readonly get => __DataLen;
+        set => __DataLen = value;
+    }
 
     /// <summary><c>data</c> (<c>char[32]</c>, offset 126); ucode field <c>data</c>.</summary>
-    public DataArray Data { get; set; }
+    public DataArray Data
+    {
+        readonly get => __Data;
+        set => __Data = value;
+    }
 
     /// <summary><c>words</c> (<c>__u32[4]</c>, offset 160); ucode field <c>words</c>.</summary>
-    public WordsArray Words { get; set; }
+    public WordsArray Words
+    {
+        readonly get => __Words;
+        set => __Words = value;
+    }
 
     /// <summary><c>shorts</c> (<c>__s16[3]</c>, offset 176); ucode field <c>shorts</c>.</summary>
-    public ShortsArray Shorts { get; set; }
+    public ShortsArray Shorts
+    {
+        readonly get => __Shorts;
+        set => __Shorts = value;
+    }
 
-    /// <summary><c>ports</c> (<c>__be16[2]</c>, offset 182); ucode field <c>ports</c>.</summary>
-    public PortsArray Ports { get; set; }
+    /// <summary><c>ports</c> (<c>__be16[2]</c>, offset 182, network byte order in memory); ucode field <c>ports</c>.</summary>
+    public PortsArray Ports
+    {
+        readonly get
+        {
+            var array = __Ports;
+            for (int i = 0; i < 2; i++) array[i] = (global::System.BitConverter.IsLittleEndian ? global::System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(array[i]) : array[i]);
+            return array;
+        }
+        set
+        {
+            for (int i = 0; i < 2; i++) __Ports[i] = (global::System.BitConverter.IsLittleEndian ? global::System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(value[i]) : value[i]);
+        }
+    }
 
     /// <summary><c>small</c> (<c>__s8[2]</c>, offset 186); ucode field <c>small</c>.</summary>
-    public SmallArray Small { get; set; }
+    public SmallArray Small
+    {
+        readonly get => __Small;
+        set => __Small = value;
+    }
 
     /// <summary><c>signed_bytes</c> (<c>signed char[4]</c>, offset 188); ucode field <c>signed_bytes</c>.</summary>
-    public SignedBytesArray SignedBytes { get; set; }
+    public SignedBytesArray SignedBytes
+    {
+        readonly get => __SignedBytes;
+        set => __SignedBytes = value;
+    }
 
     /// <summary><c>trailer</c> (<c>__u8</c>, offset 192); ucode field <c>trailer</c>.</summary>
-    public byte Trailer { get; set; }
+    public byte Trailer
+    {
+        readonly get => __Trailer;
+        set => __Trailer = value;
+    }
 
     /// <summary>Inline storage for <c>path[108]</c>.</summary>
     [global::System.Runtime.CompilerServices.InlineArray(108)]
@@ -913,147 +971,41 @@ public partial record struct Arrays : global::UcSocket.ISpecStruct<Arrays>
         private byte _element0;
     }
 
-    /// <summary>Reads the C layout; a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
+    /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
     public static Arrays Read(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length < 196)
-        {
-            global::System.Span<byte> padded = stackalloc byte[196];
-            padded.Clear();
-            source.CopyTo(padded);
-            return ReadCore(padded);
-        }
-        return ReadCore(source);
+        if (source.Length >= 196) return global::System.Runtime.InteropServices.MemoryMarshal.Read<Arrays>(source);
+        var value = default(Arrays);
+        source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<Arrays>(ref value)));
+        return value;
     }
 
-    private static Arrays ReadCore(global::System.ReadOnlySpan<byte> s)
-    {
-        var v = new Arrays();
-        unchecked
-        {
-
-            {
-                var array = default(PathArray);
-                s.Slice(0, 108).CopyTo(((global::System.Span<byte>)array));
-                v.Path = array;
-            }
-
-            {
-                var array = default(RawArray);
-                s.Slice(108, 16).CopyTo(((global::System.Span<byte>)array));
-                v.Raw = array;
-            }
-            v.DataLen = global::System.Runtime.InteropServices.MemoryMarshal.Read<ushort>(s.Slice(124));
-
-            {
-                var array = default(DataArray);
-                s.Slice(126, 32).CopyTo(((global::System.Span<byte>)array));
-                v.Data = array;
-            }
-
-            {
-                var array = default(WordsArray);
-                for (int i = 0; i < 4; i++) array[i] = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(160 + i * 4));
-                v.Words = array;
-            }
-
-            {
-                var array = default(ShortsArray);
-                for (int i = 0; i < 3; i++) array[i] = global::System.Runtime.InteropServices.MemoryMarshal.Read<short>(s.Slice(176 + i * 2));
-                v.Shorts = array;
-            }
-
-            {
-                var array = default(PortsArray);
-                for (int i = 0; i < 2; i++) array[i] = global::System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(s.Slice(182 + i * 2));
-                v.Ports = array;
-            }
-
-            {
-                var array = default(SmallArray);
-                for (int i = 0; i < 2; i++) array[i] = (sbyte)s.Slice(186 + i * 1)[0];
-                v.Small = array;
-            }
-
-            {
-                var array = default(SignedBytesArray);
-                s.Slice(188, 4).CopyTo(((global::System.Span<byte>)array));
-                v.SignedBytes = array;
-            }
-            v.Trailer = s.Slice(192)[0];
-        }
-        return v;
-    }
-
-    /// <summary>Writes the C layout (padding zeroed) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
-    public bool TryWrite(global::System.Span<byte> destination, out string? error)
+    /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
         if (destination.Length < 196)
         {
             error = "struct arrays needs 196 bytes, the buffer has " + destination.Length;
             return false;
         }
-        var d = destination.Slice(0, 196);
-        d.Clear();
-        unchecked
-        {
-
-            {
-                var array = this.Path;
-                ((global::System.Span<byte>)array).CopyTo(d.Slice(0, 108));
-            }
-
-            {
-                var array = this.Raw;
-                ((global::System.Span<byte>)array).CopyTo(d.Slice(108, 16));
-            }
-
-            {
-                var value = this.DataLen;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(124), in value);
-            }
-
-            {
-                var array = this.Data;
-                ((global::System.Span<byte>)array).CopyTo(d.Slice(126, 32));
-            }
-
-            {
-                var array = this.Words;
-                for (int i = 0; i < 4; i++) { var e = array[i]; global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(160 + i * 4), in e); }
-            }
-
-            {
-                var array = this.Shorts;
-                for (int i = 0; i < 3; i++) { var e = array[i]; global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(176 + i * 2), in e); }
-            }
-
-            {
-                var array = this.Ports;
-                for (int i = 0; i < 2; i++) { var e = array[i]; global::System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(d.Slice(182 + i * 2), e); }
-            }
-
-            {
-                var array = this.Small;
-                for (int i = 0; i < 2; i++) { var e = array[i]; d.Slice(186 + i * 1)[0] = (byte)e; }
-            }
-
-            {
-                var array = this.SignedBytes;
-                ((global::System.Span<byte>)array).CopyTo(d.Slice(188, 4));
-            }
-
-            {
-                var value = this.Trailer;
-                d.Slice(192)[0] = (byte)value;
-            }
-        }
+        global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
     }
 
+    /// <summary>True when both values hold the same C bytes.</summary>
+    public readonly bool Equals(Arrays other) => global::System.MemoryExtensions.SequenceEqual(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<Arrays>(in this)), global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<Arrays>(in other)));
+
+    /// <summary>A hash of the C bytes.</summary>
+    public override readonly int GetHashCode()
+    {
+        var hash = new global::System.HashCode();
+        hash.AddBytes(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<Arrays>(in this)));
+        return hash.ToHashCode();
+    }
+
     /// <summary>The ucode-style form: a dictionary keyed by ucode field names.</summary>
-    public global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
+    public readonly global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
     {
         var d = new global::System.Collections.Generic.Dictionary<string, object?>(10);
 
@@ -1103,7 +1055,7 @@ public partial record struct Arrays : global::UcSocket.ISpecStruct<Arrays>
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
     [global::System.Runtime.CompilerServices.CompilerGenerated]
-    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    private readonly bool PrintMembers(global::System.Text.StringBuilder builder)
     {
 
         {
@@ -1177,7 +1129,7 @@ public partial record struct Arrays : global::UcSocket.ISpecStruct<Arrays>
     {
         result = default;
         if (!global::UcSocket.Marshalling.SpecFields.CheckKeys(values, "struct arrays", s_fieldNames, out error)) return false;
-        var v = new Arrays();
+        var v = default(Arrays);
 
         {
             var array = default(PathArray);
@@ -1252,6 +1204,8 @@ public partial record struct Arrays : global::UcSocket.ISpecStruct<Arrays>
 }
 
 /// <summary>C <c>struct sockaddr_storage</c>: 128 bytes, aligned to 8.</summary>
+/// <remarks>The value's memory is the C struct: its private fields sit at the members' offsets, so reading and writing it is one copy.</remarks>
+[global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Explicit, Size = 128)]
 public partial record struct SockaddrStorage : global::UcSocket.ISpecStruct<SockaddrStorage>
 {
     /// <summary>Size of <c>struct sockaddr_storage</c> in bytes.</summary>
@@ -1260,121 +1214,90 @@ public partial record struct SockaddrStorage : global::UcSocket.ISpecStruct<Sock
     /// <summary>The C type name.</summary>
     public static string CTypeName => "struct sockaddr_storage";
 
-    private static readonly string[] s_fieldNames = { "family", "padding", "align" };
+    private static readonly string[] s_fieldNames = { "family", "align" };
+
+    [global::System.Runtime.InteropServices.FieldOffset(0)]
+    private ushort __Family;
+    [global::System.Runtime.InteropServices.FieldOffset(2)]
+    private PaddingArray __Padding;
+    [global::System.Runtime.InteropServices.FieldOffset(120)]
+    private ulong __Align;
 
     /// <summary><c>ss_family</c> (<c>sa_family_t</c>, offset 0); ucode field <c>family</c>.</summary>
-    public ushort Family { get; set; }
-
-    /// <summary><c>__ss_padding</c> (<c>char[118]</c>, offset 2); ucode field <c>padding</c>.</summary>
-    public PaddingArray Padding { get; set; }
+    public ushort Family
+    {
+        readonly get => __Family;
+        set => __Family = value;
+    }
 
     /// <summary><c>__ss_align</c> (<c>unsigned long</c>, offset 120); ucode field <c>align</c>.</summary>
-    public ulong Align { get; set; }
+    public ulong Align
+    {
+        readonly get => __Align;
+        set => __Align = value;
+    }
 
-    /// <summary>Inline storage for <c>__ss_padding[118]</c>.</summary>
     [global::System.Runtime.CompilerServices.InlineArray(118)]
-    public struct PaddingArray
+    private struct PaddingArray
     {
         private byte _element0;
     }
 
     /// <summary>Creates the struct from its field values; omitted fields are zero.</summary>
-    public SockaddrStorage(ushort Family = default, PaddingArray Padding = default, ulong Align = default)
+    public SockaddrStorage(ushort Family = default, ulong Align = default)
     {
+        this = default;
         this.Family = Family;
-        this.Padding = Padding;
         this.Align = Align;
     }
 
-    /// <summary>Reads the C layout; a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
+    /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
     public static SockaddrStorage Read(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length < 128)
-        {
-            global::System.Span<byte> padded = stackalloc byte[128];
-            padded.Clear();
-            source.CopyTo(padded);
-            return ReadCore(padded);
-        }
-        return ReadCore(source);
+        if (source.Length >= 128) return global::System.Runtime.InteropServices.MemoryMarshal.Read<SockaddrStorage>(source);
+        var value = default(SockaddrStorage);
+        source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<SockaddrStorage>(ref value)));
+        return value;
     }
 
-    private static SockaddrStorage ReadCore(global::System.ReadOnlySpan<byte> s)
-    {
-        var v = new SockaddrStorage();
-        unchecked
-        {
-            v.Family = global::System.Runtime.InteropServices.MemoryMarshal.Read<ushort>(s.Slice(0));
-
-            {
-                var array = default(PaddingArray);
-                s.Slice(2, 118).CopyTo(((global::System.Span<byte>)array));
-                v.Padding = array;
-            }
-            v.Align = global::System.Runtime.InteropServices.MemoryMarshal.Read<ulong>(s.Slice(120));
-        }
-        return v;
-    }
-
-    /// <summary>Writes the C layout (padding zeroed) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
-    public bool TryWrite(global::System.Span<byte> destination, out string? error)
+    /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
         if (destination.Length < 128)
         {
             error = "struct sockaddr_storage needs 128 bytes, the buffer has " + destination.Length;
             return false;
         }
-        var d = destination.Slice(0, 128);
-        d.Clear();
-        unchecked
-        {
-
-            {
-                var value = this.Family;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(0), in value);
-            }
-
-            {
-                var array = this.Padding;
-                ((global::System.Span<byte>)array).CopyTo(d.Slice(2, 118));
-            }
-
-            {
-                var value = this.Align;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(120), in value);
-            }
-        }
+        global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
     }
 
-    /// <summary>The ucode-style form: a dictionary keyed by ucode field names.</summary>
-    public global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
-    {
-        var d = new global::System.Collections.Generic.Dictionary<string, object?>(3);
-        d["family"] = this.Family;
+    /// <summary>True when both values hold the same C bytes.</summary>
+    public readonly bool Equals(SockaddrStorage other) => global::System.MemoryExtensions.SequenceEqual(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<SockaddrStorage>(in this)), global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<SockaddrStorage>(in other)));
 
-        {
-            var array = this.Padding;
-            d["padding"] = ((global::System.Span<byte>)array).Slice(0, 118).ToArray();
-        }
+    /// <summary>A hash of the C bytes.</summary>
+    public override readonly int GetHashCode()
+    {
+        var hash = new global::System.HashCode();
+        hash.AddBytes(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<SockaddrStorage>(in this)));
+        return hash.ToHashCode();
+    }
+
+    /// <summary>The ucode-style form: a dictionary keyed by ucode field names.</summary>
+    public readonly global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
+    {
+        var d = new global::System.Collections.Generic.Dictionary<string, object?>(2);
+        d["family"] = this.Family;
         d["align"] = this.Align;
         return d;
     }
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
     [global::System.Runtime.CompilerServices.CompilerGenerated]
-    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    private readonly bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("Family = ").Append((object?)this.Family);
-
-        {
-            var array = this.Padding;
-            var items = ((global::System.ReadOnlySpan<byte>)array).Slice(0, 118);
-            builder.Append(", Padding = [");
-            for (int i = 0; i < items.Length; i++) builder.Append(i == 0 ? "" : ", ").Append((object?)items[i]);
-            builder.Append(']');
-        }
         builder.Append(", Align = ").Append((object?)this.Align);
         return true;
     }
@@ -1384,17 +1307,11 @@ public partial record struct SockaddrStorage : global::UcSocket.ISpecStruct<Sock
     {
         result = default;
         if (!global::UcSocket.Marshalling.SpecFields.CheckKeys(values, "struct sockaddr_storage", s_fieldNames, out error)) return false;
-        var v = new SockaddrStorage();
+        var v = default(SockaddrStorage);
 
         {
             if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "family", 0L, 65535L, out var x, out error)) return false;
             v.Family = unchecked((ushort)x);
-        }
-
-        {
-            var array = default(PaddingArray);
-            if (!global::UcSocket.Marshalling.SpecFields.TryBytes(values, "padding", ((global::System.Span<byte>)array), out int used, out error)) return false;
-            v.Padding = array;
         }
 
         {
@@ -1408,6 +1325,8 @@ public partial record struct SockaddrStorage : global::UcSocket.ISpecStruct<Sock
 }
 
 /// <summary>C <c>struct nested</c>: 168 bytes, aligned to 8.</summary>
+/// <remarks>The value's memory is the C struct: its private fields sit at the members' offsets, so reading and writing it is one copy.</remarks>
+[global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Explicit, Size = 168)]
 public partial record struct Nested : global::UcSocket.ISpecStruct<Nested>
 {
     /// <summary>Size of <c>struct nested</c> in bytes.</summary>
@@ -1418,78 +1337,80 @@ public partial record struct Nested : global::UcSocket.ISpecStruct<Nested>
 
     private static readonly string[] s_fieldNames = { "flags", "inner", "peer" };
 
+    [global::System.Runtime.InteropServices.FieldOffset(0)]
+    private byte __Flags;
+    [global::System.Runtime.InteropServices.FieldOffset(8)]
+    private EveryInteger __Inner;
+    [global::System.Runtime.InteropServices.FieldOffset(40)]
+    private SockaddrStorage __Peer;
+
     /// <summary><c>flags</c> (<c>__u8</c>, offset 0); ucode field <c>flags</c>.</summary>
-    public byte Flags { get; set; }
+    public byte Flags
+    {
+        readonly get => __Flags;
+        set => __Flags = value;
+    }
 
     /// <summary><c>inner</c> (<c>struct every_int</c>, offset 8); ucode field <c>inner</c>.</summary>
-    public EveryInteger Inner { get; set; }
+    public EveryInteger Inner
+    {
+        readonly get => __Inner;
+        set => __Inner = value;
+    }
 
-    /// <summary><c>peer</c> (<c>struct sockaddr_storage</c>, offset 40); ucode field <c>peer</c>.</summary>
-    public global::UcSocket.SocketAddress? Peer { get; set; }
+    /// <summary><c>peer</c> (<c>struct sockaddr_storage</c>, offset 40); ucode field <c>peer</c>. Setting an address its family codec cannot encode throws <see cref="global::System.ArgumentException"/> naming the field.</summary>
+    public global::UcSocket.SocketAddress? Peer
+    {
+        readonly get => global::UcSocket.Marshalling.SpecFields.ReadSockaddr(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<SockaddrStorage>(in __Peer)), 128);
+        set => global::UcSocket.Marshalling.SpecFields.WriteSockaddr(value, global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<SockaddrStorage>(ref __Peer)), "peer");
+    }
 
     /// <summary>Creates the struct from its field values; omitted fields are zero.</summary>
     public Nested(byte Flags = default, EveryInteger Inner = default, global::UcSocket.SocketAddress? Peer = default)
     {
+        this = default;
         this.Flags = Flags;
         this.Inner = Inner;
         this.Peer = Peer;
     }
 
-    /// <summary>Reads the C layout; a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
+    /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
     public static Nested Read(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length < 168)
-        {
-            global::System.Span<byte> padded = stackalloc byte[168];
-            padded.Clear();
-            source.CopyTo(padded);
-            return ReadCore(padded, source.Length);
-        }
-        return ReadCore(source, 168);
+        if (source.Length >= 168) return global::System.Runtime.InteropServices.MemoryMarshal.Read<Nested>(source);
+        var value = default(Nested);
+        source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<Nested>(ref value)));
+        int received = source.Length;
+        global::UcSocket.Marshalling.SpecFields.ClearPartialSockaddr(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<SockaddrStorage>(ref value.__Peer)), received - 40);
+        return value;
     }
 
-    private static Nested ReadCore(global::System.ReadOnlySpan<byte> s, int available)
-    {
-        var v = new Nested();
-        unchecked
-        {
-            v.Flags = s.Slice(0)[0];
-            v.Inner = EveryInteger.Read(s.Slice(8).Slice(0, 32));
-            v.Peer = global::UcSocket.Marshalling.SpecFields.ReadSockaddr(s.Slice(40, 128), available - 40);
-        }
-        return v;
-    }
-
-    /// <summary>Writes the C layout (padding zeroed) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
-    public bool TryWrite(global::System.Span<byte> destination, out string? error)
+    /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
         if (destination.Length < 168)
         {
             error = "struct nested needs 168 bytes, the buffer has " + destination.Length;
             return false;
         }
-        var d = destination.Slice(0, 168);
-        d.Clear();
-        unchecked
-        {
-
-            {
-                var value = this.Flags;
-                d.Slice(0)[0] = (byte)value;
-            }
-
-            {
-                var value = this.Inner;
-                if (!value.TryWrite(d.Slice(8), out error)) return false;
-            }
-            if (!global::UcSocket.Marshalling.SpecFields.TryWriteSockaddr(this.Peer, d.Slice(40, 128), "peer", out error)) return false;
-        }
+        global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
     }
 
+    /// <summary>True when both values hold the same C bytes.</summary>
+    public readonly bool Equals(Nested other) => global::System.MemoryExtensions.SequenceEqual(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<Nested>(in this)), global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<Nested>(in other)));
+
+    /// <summary>A hash of the C bytes.</summary>
+    public override readonly int GetHashCode()
+    {
+        var hash = new global::System.HashCode();
+        hash.AddBytes(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<Nested>(in this)));
+        return hash.ToHashCode();
+    }
+
     /// <summary>The ucode-style form: a dictionary keyed by ucode field names.</summary>
-    public global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
+    public readonly global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
     {
         var d = new global::System.Collections.Generic.Dictionary<string, object?>(3);
         d["flags"] = this.Flags;
@@ -1500,7 +1421,7 @@ public partial record struct Nested : global::UcSocket.ISpecStruct<Nested>
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
     [global::System.Runtime.CompilerServices.CompilerGenerated]
-    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    private readonly bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("Flags = ").Append((object?)this.Flags);
         builder.Append(", Inner = ").Append((object?)this.Inner);
@@ -1513,7 +1434,7 @@ public partial record struct Nested : global::UcSocket.ISpecStruct<Nested>
     {
         result = default;
         if (!global::UcSocket.Marshalling.SpecFields.CheckKeys(values, "struct nested", s_fieldNames, out error)) return false;
-        var v = new Nested();
+        var v = default(Nested);
 
         {
             if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "flags", 0L, 255L, out var x, out error)) return false;
@@ -1527,7 +1448,7 @@ public partial record struct Nested : global::UcSocket.ISpecStruct<Nested>
 
         {
             if (!global::UcSocket.Marshalling.SpecFields.TrySockaddr(values, "peer", out var x, out error)) return false;
-            v.Peer = x;
+            if (!global::UcSocket.Marshalling.SpecFields.TryWriteSockaddr(x, global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<SockaddrStorage>(ref v.__Peer)), "peer", out error)) return false;
         }
         result = v;
         error = null;
@@ -1536,6 +1457,8 @@ public partial record struct Nested : global::UcSocket.ISpecStruct<Nested>
 }
 
 /// <summary>C <c>struct packed_s</c>: 7 bytes, aligned to 1.</summary>
+/// <remarks>The value's memory is the C struct: its private fields sit at the members' offsets, so reading and writing it is one copy.</remarks>
+[global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Explicit, Size = 7, Pack = 1)]
 public partial record struct PackedS : global::UcSocket.ISpecStruct<PackedS>
 {
     /// <summary>Size of <c>struct packed_s</c> in bytes.</summary>
@@ -1546,82 +1469,78 @@ public partial record struct PackedS : global::UcSocket.ISpecStruct<PackedS>
 
     private static readonly string[] s_fieldNames = { "tag", "value", "more" };
 
+    [global::System.Runtime.InteropServices.FieldOffset(0)]
+    private byte __Tag;
+    [global::System.Runtime.InteropServices.FieldOffset(1)]
+    private uint __Value;
+    [global::System.Runtime.InteropServices.FieldOffset(5)]
+    private ushort __More;
+
     /// <summary><c>tag</c> (<c>__u8</c>, offset 0); ucode field <c>tag</c>.</summary>
-    public byte Tag { get; set; }
+    public byte Tag
+    {
+        readonly get => __Tag;
+        set => __Tag = value;
+    }
 
     /// <summary><c>value</c> (<c>__u32</c>, offset 1); ucode field <c>value</c>.</summary>
-    public uint Value { get; set; }
+    public uint Value
+    {
+        readonly get => __Value;
+        set => __Value = value;
+    }
 
     /// <summary><c>more</c> (<c>__u16</c>, offset 5); ucode field <c>more</c>.</summary>
-    public ushort More { get; set; }
+    public ushort More
+    {
+        readonly get => __More;
+        set => __More = value;
+    }
 
     /// <summary>Creates the struct from its field values; omitted fields are zero.</summary>
     public PackedS(byte Tag = default, uint Value = default, ushort More = default)
     {
+        this = default;
         this.Tag = Tag;
         this.Value = Value;
         this.More = More;
     }
 
-    /// <summary>Reads the C layout; a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
+    /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
     public static PackedS Read(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length < 7)
-        {
-            global::System.Span<byte> padded = stackalloc byte[7];
-            padded.Clear();
-            source.CopyTo(padded);
-            return ReadCore(padded);
-        }
-        return ReadCore(source);
+        if (source.Length >= 7) return global::System.Runtime.InteropServices.MemoryMarshal.Read<PackedS>(source);
+        var value = default(PackedS);
+        source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<PackedS>(ref value)));
+        return value;
     }
 
-    private static PackedS ReadCore(global::System.ReadOnlySpan<byte> s)
-    {
-        var v = new PackedS();
-        unchecked
-        {
-            v.Tag = s.Slice(0)[0];
-            v.Value = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(1));
-            v.More = global::System.Runtime.InteropServices.MemoryMarshal.Read<ushort>(s.Slice(5));
-        }
-        return v;
-    }
-
-    /// <summary>Writes the C layout (padding zeroed) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
-    public bool TryWrite(global::System.Span<byte> destination, out string? error)
+    /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
         if (destination.Length < 7)
         {
             error = "struct packed_s needs 7 bytes, the buffer has " + destination.Length;
             return false;
         }
-        var d = destination.Slice(0, 7);
-        d.Clear();
-        unchecked
-        {
-
-            {
-                var value = this.Tag;
-                d.Slice(0)[0] = (byte)value;
-            }
-
-            {
-                var value = this.Value;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(1), in value);
-            }
-
-            {
-                var value = this.More;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(5), in value);
-            }
-        }
+        global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
     }
 
+    /// <summary>True when both values hold the same C bytes.</summary>
+    public readonly bool Equals(PackedS other) => global::System.MemoryExtensions.SequenceEqual(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<PackedS>(in this)), global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<PackedS>(in other)));
+
+    /// <summary>A hash of the C bytes.</summary>
+    public override readonly int GetHashCode()
+    {
+        var hash = new global::System.HashCode();
+        hash.AddBytes(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<PackedS>(in this)));
+        return hash.ToHashCode();
+    }
+
     /// <summary>The ucode-style form: a dictionary keyed by ucode field names.</summary>
-    public global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
+    public readonly global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
     {
         var d = new global::System.Collections.Generic.Dictionary<string, object?>(3);
         d["tag"] = this.Tag;
@@ -1632,7 +1551,7 @@ public partial record struct PackedS : global::UcSocket.ISpecStruct<PackedS>
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
     [global::System.Runtime.CompilerServices.CompilerGenerated]
-    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    private readonly bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("Tag = ").Append((object?)this.Tag);
         builder.Append(", Value = ").Append((object?)this.Value);
@@ -1645,7 +1564,7 @@ public partial record struct PackedS : global::UcSocket.ISpecStruct<PackedS>
     {
         result = default;
         if (!global::UcSocket.Marshalling.SpecFields.CheckKeys(values, "struct packed_s", s_fieldNames, out error)) return false;
-        var v = new PackedS();
+        var v = default(PackedS);
 
         {
             if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "tag", 0L, 255L, out var x, out error)) return false;
@@ -1668,6 +1587,8 @@ public partial record struct PackedS : global::UcSocket.ISpecStruct<PackedS>
 }
 
 /// <summary>C <c>struct sockaddr_test4</c>: 16 bytes, aligned to 4.</summary>
+/// <remarks>The value's memory is the C struct: its private fields sit at the members' offsets, so reading and writing it is one copy.</remarks>
+[global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Explicit, Size = 16)]
 public partial record struct SockaddrTest4 : global::UcSocket.ISpecStruct<SockaddrTest4>
 {
     /// <summary>Size of <c>struct sockaddr_test4</c> in bytes.</summary>
@@ -1676,134 +1597,103 @@ public partial record struct SockaddrTest4 : global::UcSocket.ISpecStruct<Sockad
     /// <summary>The C type name.</summary>
     public static string CTypeName => "struct sockaddr_test4";
 
-    private static readonly string[] s_fieldNames = { "family", "port", "address", "zero" };
+    private static readonly string[] s_fieldNames = { "family", "port", "address" };
+
+    [global::System.Runtime.InteropServices.FieldOffset(0)]
+    private ushort __Family;
+    [global::System.Runtime.InteropServices.FieldOffset(2)]
+    private ushort __Port;
+    [global::System.Runtime.InteropServices.FieldOffset(4)]
+    private global::UcSocket.InAddr __Address;
+    [global::System.Runtime.InteropServices.FieldOffset(8)]
+    private ZeroArray __Zero;
 
     /// <summary><c>sin_family</c> (<c>sa_family_t</c>, offset 0); ucode field <c>family</c>.</summary>
-    public ushort Family { get; set; }
+    public ushort Family
+    {
+        readonly get => __Family;
+        set => __Family = value;
+    }
 
-    /// <summary><c>sin_port</c> (<c>in_port_t</c>, offset 2); ucode field <c>port</c>.</summary>
-    public ushort Port { get; set; }
+    /// <summary><c>sin_port</c> (<c>in_port_t</c>, offset 2, network byte order in memory); ucode field <c>port</c>.</summary>
+    public ushort Port
+    {
+        readonly get => (global::System.BitConverter.IsLittleEndian ? global::System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(__Port) : __Port);
+        set => __Port = (global::System.BitConverter.IsLittleEndian ? global::System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(value) : value);
+    }
 
     /// <summary><c>sin_addr</c> (<c>struct in_addr</c>, offset 4); ucode field <c>address</c>.</summary>
-    public global::UcSocket.InAddr Address { get; set; }
+    public global::UcSocket.InAddr Address
+    {
+        readonly get => __Address;
+        set => __Address = value;
+    }
 
-    /// <summary><c>sin_zero</c> (<c>unsigned char[8]</c>, offset 8); ucode field <c>zero</c>.</summary>
-    public ZeroArray Zero { get; set; }
-
-    /// <summary>Inline storage for <c>sin_zero[8]</c>.</summary>
     [global::System.Runtime.CompilerServices.InlineArray(8)]
-    public struct ZeroArray
+    private struct ZeroArray
     {
         private byte _element0;
     }
 
     /// <summary>Creates the struct from its field values; omitted fields are zero.</summary>
-    public SockaddrTest4(ushort Family = default, ushort Port = default, global::UcSocket.InAddr Address = default, ZeroArray Zero = default)
+    public SockaddrTest4(ushort Family = default, ushort Port = default, global::UcSocket.InAddr Address = default)
     {
+        this = default;
         this.Family = Family;
         this.Port = Port;
         this.Address = Address;
-        this.Zero = Zero;
     }
 
-    /// <summary>Reads the C layout; a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
+    /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
     public static SockaddrTest4 Read(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length < 16)
-        {
-            global::System.Span<byte> padded = stackalloc byte[16];
-            padded.Clear();
-            source.CopyTo(padded);
-            return ReadCore(padded);
-        }
-        return ReadCore(source);
+        if (source.Length >= 16) return global::System.Runtime.InteropServices.MemoryMarshal.Read<SockaddrTest4>(source);
+        var value = default(SockaddrTest4);
+        source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<SockaddrTest4>(ref value)));
+        return value;
     }
 
-    private static SockaddrTest4 ReadCore(global::System.ReadOnlySpan<byte> s)
-    {
-        var v = new SockaddrTest4();
-        unchecked
-        {
-            v.Family = global::System.Runtime.InteropServices.MemoryMarshal.Read<ushort>(s.Slice(0));
-            v.Port = global::System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(s.Slice(2));
-            v.Address = new global::UcSocket.InAddr(s.Slice(4));
-
-            {
-                var array = default(ZeroArray);
-                s.Slice(8, 8).CopyTo(((global::System.Span<byte>)array));
-                v.Zero = array;
-            }
-        }
-        return v;
-    }
-
-    /// <summary>Writes the C layout (padding zeroed) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
-    public bool TryWrite(global::System.Span<byte> destination, out string? error)
+    /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
         if (destination.Length < 16)
         {
             error = "struct sockaddr_test4 needs 16 bytes, the buffer has " + destination.Length;
             return false;
         }
-        var d = destination.Slice(0, 16);
-        d.Clear();
-        unchecked
-        {
-
-            {
-                var value = this.Family;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(0), in value);
-            }
-
-            {
-                var value = this.Port;
-                global::System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(d.Slice(2), value);
-            }
-
-            {
-                var value = this.Address;
-                value.CopyTo(d.Slice(4));
-            }
-
-            {
-                var array = this.Zero;
-                ((global::System.Span<byte>)array).CopyTo(d.Slice(8, 8));
-            }
-        }
+        global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
     }
 
-    /// <summary>The ucode-style form: a dictionary keyed by ucode field names.</summary>
-    public global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
+    /// <summary>True when both values hold the same C bytes.</summary>
+    public readonly bool Equals(SockaddrTest4 other) => global::System.MemoryExtensions.SequenceEqual(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<SockaddrTest4>(in this)), global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<SockaddrTest4>(in other)));
+
+    /// <summary>A hash of the C bytes.</summary>
+    public override readonly int GetHashCode()
     {
-        var d = new global::System.Collections.Generic.Dictionary<string, object?>(4);
+        var hash = new global::System.HashCode();
+        hash.AddBytes(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<SockaddrTest4>(in this)));
+        return hash.ToHashCode();
+    }
+
+    /// <summary>The ucode-style form: a dictionary keyed by ucode field names.</summary>
+    public readonly global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
+    {
+        var d = new global::System.Collections.Generic.Dictionary<string, object?>(3);
         d["family"] = this.Family;
         d["port"] = this.Port;
         d["address"] = this.Address.ToString();
-
-        {
-            var array = this.Zero;
-            d["zero"] = ((global::System.Span<byte>)array).Slice(0, 8).ToArray();
-        }
         return d;
     }
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
     [global::System.Runtime.CompilerServices.CompilerGenerated]
-    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    private readonly bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("Family = ").Append((object?)this.Family);
         builder.Append(", Port = ").Append((object?)this.Port);
         builder.Append(", Address = ").Append((object?)this.Address);
-
-        {
-            var array = this.Zero;
-            var items = ((global::System.ReadOnlySpan<byte>)array).Slice(0, 8);
-            builder.Append(", Zero = [");
-            for (int i = 0; i < items.Length; i++) builder.Append(i == 0 ? "" : ", ").Append((object?)items[i]);
-            builder.Append(']');
-        }
         return true;
     }
 
@@ -1812,7 +1702,7 @@ public partial record struct SockaddrTest4 : global::UcSocket.ISpecStruct<Sockad
     {
         result = default;
         if (!global::UcSocket.Marshalling.SpecFields.CheckKeys(values, "struct sockaddr_test4", s_fieldNames, out error)) return false;
-        var v = new SockaddrTest4();
+        var v = default(SockaddrTest4);
 
         {
             if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "family", 0L, 65535L, out var x, out error)) return false;
@@ -1828,12 +1718,6 @@ public partial record struct SockaddrTest4 : global::UcSocket.ISpecStruct<Sockad
             if (!global::UcSocket.Marshalling.SpecFields.TryIpv4(values, "address", out var x, out error)) return false;
             v.Address = x;
         }
-
-        {
-            var array = default(ZeroArray);
-            if (!global::UcSocket.Marshalling.SpecFields.TryBytes(values, "zero", ((global::System.Span<byte>)array), out int used, out error)) return false;
-            v.Zero = array;
-        }
         result = v;
         error = null;
         return true;
@@ -1841,6 +1725,8 @@ public partial record struct SockaddrTest4 : global::UcSocket.ISpecStruct<Sockad
 }
 
 /// <summary>C <c>struct sockaddr_test6</c>: 28 bytes, aligned to 4.</summary>
+/// <remarks>The value's memory is the C struct: its private fields sit at the members' offsets, so reading and writing it is one copy.</remarks>
+[global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Explicit, Size = 28)]
 public partial record struct SockaddrTest6 : global::UcSocket.ISpecStruct<SockaddrTest6>
 {
     /// <summary>Size of <c>struct sockaddr_test6</c> in bytes.</summary>
@@ -1851,24 +1737,56 @@ public partial record struct SockaddrTest6 : global::UcSocket.ISpecStruct<Sockad
 
     private static readonly string[] s_fieldNames = { "family", "port", "flowinfo", "address", "interface" };
 
+    [global::System.Runtime.InteropServices.FieldOffset(0)]
+    private ushort __Family;
+    [global::System.Runtime.InteropServices.FieldOffset(2)]
+    private ushort __Port;
+    [global::System.Runtime.InteropServices.FieldOffset(4)]
+    private uint __Flowinfo;
+    [global::System.Runtime.InteropServices.FieldOffset(8)]
+    private global::UcSocket.In6Addr __Address;
+    [global::System.Runtime.InteropServices.FieldOffset(24)]
+    private uint __Interface;
+
     /// <summary><c>sin6_family</c> (<c>sa_family_t</c>, offset 0); ucode field <c>family</c>.</summary>
-    public ushort Family { get; set; }
+    public ushort Family
+    {
+        readonly get => __Family;
+        set => __Family = value;
+    }
 
-    /// <summary><c>sin6_port</c> (<c>in_port_t</c>, offset 2); ucode field <c>port</c>.</summary>
-    public ushort Port { get; set; }
+    /// <summary><c>sin6_port</c> (<c>in_port_t</c>, offset 2, network byte order in memory); ucode field <c>port</c>.</summary>
+    public ushort Port
+    {
+        readonly get => (global::System.BitConverter.IsLittleEndian ? global::System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(__Port) : __Port);
+        set => __Port = (global::System.BitConverter.IsLittleEndian ? global::System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(value) : value);
+    }
 
-    /// <summary><c>sin6_flowinfo</c> (<c>uint32_t</c>, offset 4); ucode field <c>flowinfo</c>.</summary>
-    public uint Flowinfo { get; set; }
+    /// <summary><c>sin6_flowinfo</c> (<c>uint32_t</c>, offset 4, network byte order in memory); ucode field <c>flowinfo</c>.</summary>
+    public uint Flowinfo
+    {
+        readonly get => (global::System.BitConverter.IsLittleEndian ? global::System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(__Flowinfo) : __Flowinfo);
+        set => __Flowinfo = (global::System.BitConverter.IsLittleEndian ? global::System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(value) : value);
+    }
 
     /// <summary><c>sin6_addr</c> (<c>struct in6_addr</c>, offset 8); ucode field <c>address</c>.</summary>
-    public global::UcSocket.In6Addr Address { get; set; }
+    public global::UcSocket.In6Addr Address
+    {
+        readonly get => __Address;
+        set => __Address = value;
+    }
 
     /// <summary><c>sin6_scope_id</c> (<c>uint32_t</c>, offset 24); ucode field <c>interface</c>.</summary>
-    public uint Interface { get; set; }
+    public uint Interface
+    {
+        readonly get => __Interface;
+        set => __Interface = value;
+    }
 
     /// <summary>Creates the struct from its field values; omitted fields are zero.</summary>
     public SockaddrTest6(ushort Family = default, ushort Port = default, uint Flowinfo = default, global::UcSocket.In6Addr Address = default, uint Interface = default)
     {
+        this = default;
         this.Family = Family;
         this.Port = Port;
         this.Flowinfo = Flowinfo;
@@ -1876,77 +1794,41 @@ public partial record struct SockaddrTest6 : global::UcSocket.ISpecStruct<Sockad
         this.Interface = Interface;
     }
 
-    /// <summary>Reads the C layout; a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
+    /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
     public static SockaddrTest6 Read(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length < 28)
-        {
-            global::System.Span<byte> padded = stackalloc byte[28];
-            padded.Clear();
-            source.CopyTo(padded);
-            return ReadCore(padded);
-        }
-        return ReadCore(source);
+        if (source.Length >= 28) return global::System.Runtime.InteropServices.MemoryMarshal.Read<SockaddrTest6>(source);
+        var value = default(SockaddrTest6);
+        source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<SockaddrTest6>(ref value)));
+        return value;
     }
 
-    private static SockaddrTest6 ReadCore(global::System.ReadOnlySpan<byte> s)
-    {
-        var v = new SockaddrTest6();
-        unchecked
-        {
-            v.Family = global::System.Runtime.InteropServices.MemoryMarshal.Read<ushort>(s.Slice(0));
-            v.Port = global::System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(s.Slice(2));
-            v.Flowinfo = global::System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(s.Slice(4));
-            v.Address = new global::UcSocket.In6Addr(s.Slice(8));
-            v.Interface = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(24));
-        }
-        return v;
-    }
-
-    /// <summary>Writes the C layout (padding zeroed) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
-    public bool TryWrite(global::System.Span<byte> destination, out string? error)
+    /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
         if (destination.Length < 28)
         {
             error = "struct sockaddr_test6 needs 28 bytes, the buffer has " + destination.Length;
             return false;
         }
-        var d = destination.Slice(0, 28);
-        d.Clear();
-        unchecked
-        {
-
-            {
-                var value = this.Family;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(0), in value);
-            }
-
-            {
-                var value = this.Port;
-                global::System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(d.Slice(2), value);
-            }
-
-            {
-                var value = this.Flowinfo;
-                global::System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(d.Slice(4), value);
-            }
-
-            {
-                var value = this.Address;
-                value.CopyTo(d.Slice(8));
-            }
-
-            {
-                var value = this.Interface;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(24), in value);
-            }
-        }
+        global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
     }
 
+    /// <summary>True when both values hold the same C bytes.</summary>
+    public readonly bool Equals(SockaddrTest6 other) => global::System.MemoryExtensions.SequenceEqual(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<SockaddrTest6>(in this)), global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<SockaddrTest6>(in other)));
+
+    /// <summary>A hash of the C bytes.</summary>
+    public override readonly int GetHashCode()
+    {
+        var hash = new global::System.HashCode();
+        hash.AddBytes(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<SockaddrTest6>(in this)));
+        return hash.ToHashCode();
+    }
+
     /// <summary>The ucode-style form: a dictionary keyed by ucode field names.</summary>
-    public global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
+    public readonly global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
     {
         var d = new global::System.Collections.Generic.Dictionary<string, object?>(5);
         d["family"] = this.Family;
@@ -1959,7 +1841,7 @@ public partial record struct SockaddrTest6 : global::UcSocket.ISpecStruct<Sockad
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
     [global::System.Runtime.CompilerServices.CompilerGenerated]
-    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    private readonly bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("Family = ").Append((object?)this.Family);
         builder.Append(", Port = ").Append((object?)this.Port);
@@ -1974,7 +1856,7 @@ public partial record struct SockaddrTest6 : global::UcSocket.ISpecStruct<Sockad
     {
         result = default;
         if (!global::UcSocket.Marshalling.SpecFields.CheckKeys(values, "struct sockaddr_test6", s_fieldNames, out error)) return false;
-        var v = new SockaddrTest6();
+        var v = default(SockaddrTest6);
 
         {
             if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "family", 0L, 65535L, out var x, out error)) return false;
@@ -2007,6 +1889,8 @@ public partial record struct SockaddrTest6 : global::UcSocket.ISpecStruct<Sockad
 }
 
 /// <summary>C <c>struct sockaddr_testun</c>: 110 bytes, aligned to 2.</summary>
+/// <remarks>The value's memory is the C struct: its private fields sit at the members' offsets, so reading and writing it is one copy.</remarks>
+[global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Explicit, Size = 110)]
 public partial record struct SockaddrTestun : global::UcSocket.ISpecStruct<SockaddrTestun>
 {
     /// <summary>Size of <c>struct sockaddr_testun</c> in bytes.</summary>
@@ -2017,11 +1901,24 @@ public partial record struct SockaddrTestun : global::UcSocket.ISpecStruct<Socka
 
     private static readonly string[] s_fieldNames = { "family", "path" };
 
+    [global::System.Runtime.InteropServices.FieldOffset(0)]
+    private ushort __Family;
+    [global::System.Runtime.InteropServices.FieldOffset(2)]
+    private PathArray __Path;
+
     /// <summary><c>sun_family</c> (<c>sa_family_t</c>, offset 0); ucode field <c>family</c>.</summary>
-    public ushort Family { get; set; }
+    public ushort Family
+    {
+        readonly get => __Family;
+        set => __Family = value;
+    }
 
     /// <summary><c>sun_path</c> (<c>char[108]</c>, offset 2); ucode field <c>path</c>.</summary>
-    public PathArray Path { get; set; }
+    public PathArray Path
+    {
+        readonly get => __Path;
+        set => __Path = value;
+    }
 
     /// <summary>Inline storage for <c>sun_path[108]</c>.</summary>
     [global::System.Runtime.CompilerServices.InlineArray(108)]
@@ -2033,68 +1930,46 @@ public partial record struct SockaddrTestun : global::UcSocket.ISpecStruct<Socka
     /// <summary>Creates the struct from its field values; omitted fields are zero.</summary>
     public SockaddrTestun(ushort Family = default, PathArray Path = default)
     {
+        this = default;
         this.Family = Family;
         this.Path = Path;
     }
 
-    /// <summary>Reads the C layout; a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
+    /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
     public static SockaddrTestun Read(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length < 110)
-        {
-            global::System.Span<byte> padded = stackalloc byte[110];
-            padded.Clear();
-            source.CopyTo(padded);
-            return ReadCore(padded);
-        }
-        return ReadCore(source);
+        if (source.Length >= 110) return global::System.Runtime.InteropServices.MemoryMarshal.Read<SockaddrTestun>(source);
+        var value = default(SockaddrTestun);
+        source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<SockaddrTestun>(ref value)));
+        return value;
     }
 
-    private static SockaddrTestun ReadCore(global::System.ReadOnlySpan<byte> s)
-    {
-        var v = new SockaddrTestun();
-        unchecked
-        {
-            v.Family = global::System.Runtime.InteropServices.MemoryMarshal.Read<ushort>(s.Slice(0));
-
-            {
-                var array = default(PathArray);
-                s.Slice(2, 108).CopyTo(((global::System.Span<byte>)array));
-                v.Path = array;
-            }
-        }
-        return v;
-    }
-
-    /// <summary>Writes the C layout (padding zeroed) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
-    public bool TryWrite(global::System.Span<byte> destination, out string? error)
+    /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
         if (destination.Length < 110)
         {
             error = "struct sockaddr_testun needs 110 bytes, the buffer has " + destination.Length;
             return false;
         }
-        var d = destination.Slice(0, 110);
-        d.Clear();
-        unchecked
-        {
-
-            {
-                var value = this.Family;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(0), in value);
-            }
-
-            {
-                var array = this.Path;
-                ((global::System.Span<byte>)array).CopyTo(d.Slice(2, 108));
-            }
-        }
+        global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
     }
 
+    /// <summary>True when both values hold the same C bytes.</summary>
+    public readonly bool Equals(SockaddrTestun other) => global::System.MemoryExtensions.SequenceEqual(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<SockaddrTestun>(in this)), global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<SockaddrTestun>(in other)));
+
+    /// <summary>A hash of the C bytes.</summary>
+    public override readonly int GetHashCode()
+    {
+        var hash = new global::System.HashCode();
+        hash.AddBytes(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<SockaddrTestun>(in this)));
+        return hash.ToHashCode();
+    }
+
     /// <summary>The ucode-style form: a dictionary keyed by ucode field names.</summary>
-    public global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
+    public readonly global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
     {
         var d = new global::System.Collections.Generic.Dictionary<string, object?>(2);
         d["family"] = this.Family;
@@ -2108,7 +1983,7 @@ public partial record struct SockaddrTestun : global::UcSocket.ISpecStruct<Socka
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
     [global::System.Runtime.CompilerServices.CompilerGenerated]
-    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    private readonly bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("Family = ").Append((object?)this.Family);
 
@@ -2125,7 +2000,7 @@ public partial record struct SockaddrTestun : global::UcSocket.ISpecStruct<Socka
     {
         result = default;
         if (!global::UcSocket.Marshalling.SpecFields.CheckKeys(values, "struct sockaddr_testun", s_fieldNames, out error)) return false;
-        var v = new SockaddrTestun();
+        var v = default(SockaddrTestun);
 
         {
             if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "family", 0L, 65535L, out var x, out error)) return false;
@@ -2144,6 +2019,8 @@ public partial record struct SockaddrTestun : global::UcSocket.ISpecStruct<Socka
 }
 
 /// <summary>C <c>struct sockaddr_testll</c>: 20 bytes, aligned to 4.</summary>
+/// <remarks>The value's memory is the C struct: its private fields sit at the members' offsets, so reading and writing it is one copy.</remarks>
+[global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Explicit, Size = 20)]
 public partial record struct SockaddrTestll : global::UcSocket.ISpecStruct<SockaddrTestll>
 {
     /// <summary>Size of <c>struct sockaddr_testll</c> in bytes.</summary>
@@ -2154,26 +2031,69 @@ public partial record struct SockaddrTestll : global::UcSocket.ISpecStruct<Socka
 
     private static readonly string[] s_fieldNames = { "family", "protocol", "interface", "hardware_type", "packet_type", "halen", "address" };
 
-    /// <summary><c>sll_family</c> (<c>unsigned short</c>, offset 0); ucode field <c>family</c>.</summary>
-    public ushort Family { get; set; }
+    [global::System.Runtime.InteropServices.FieldOffset(0)]
+    private ushort __Family;
+    [global::System.Runtime.InteropServices.FieldOffset(2)]
+    private ushort __Protocol;
+    [global::System.Runtime.InteropServices.FieldOffset(4)]
+    private int __Interface;
+    [global::System.Runtime.InteropServices.FieldOffset(8)]
+    private ushort __HardwareType;
+    [global::System.Runtime.InteropServices.FieldOffset(10)]
+    private byte __PacketType;
+    [global::System.Runtime.InteropServices.FieldOffset(11)]
+    private byte __Halen;
+    [global::System.Runtime.InteropServices.FieldOffset(12)]
+    private AddressArray __Address;
 
-    /// <summary><c>sll_protocol</c> (<c>__be16</c>, offset 2); ucode field <c>protocol</c>.</summary>
-    public ushort Protocol { get; set; }
+    /// <summary><c>sll_family</c> (<c>unsigned short</c>, offset 0); ucode field <c>family</c>.</summary>
+    public ushort Family
+    {
+        readonly get => __Family;
+        set => __Family = value;
+    }
+
+    /// <summary><c>sll_protocol</c> (<c>__be16</c>, offset 2, network byte order in memory); ucode field <c>protocol</c>.</summary>
+    public ushort Protocol
+    {
+        readonly get => (global::System.BitConverter.IsLittleEndian ? global::System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(__Protocol) : __Protocol);
+        set => __Protocol = (global::System.BitConverter.IsLittleEndian ? global::System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(value) : value);
+    }
 
     /// <summary><c>sll_ifindex</c> (<c>int</c>, offset 4); ucode field <c>interface</c>.</summary>
-    public int Interface { get; set; }
+    public int Interface
+    {
+        readonly get => __Interface;
+        set => __Interface = value;
+    }
 
     /// <summary><c>sll_hatype</c> (<c>unsigned short</c>, offset 8); ucode field <c>hardware_type</c>.</summary>
-    public ushort HardwareType { get; set; }
+    public ushort HardwareType
+    {
+        readonly get => __HardwareType;
+        set => __HardwareType = value;
+    }
 
     /// <summary><c>sll_pkttype</c> (<c>unsigned char</c>, offset 10); ucode field <c>packet_type</c>.</summary>
-    public byte PacketType { get; set; }
+    public byte PacketType
+    {
+        readonly get => __PacketType;
+        set => __PacketType = value;
+    }
 
     /// <summary><c>sll_halen</c> (<c>unsigned char</c>, offset 11); ucode field <c>halen</c>.</summary>
-    public byte Halen { get; set; }
+    public byte Halen
+    {
+        readonly get => __Halen;
+        set => __Halen = value;
+    }
 
     /// <summary><c>sll_addr</c> (<c>unsigned char[8]</c>, offset 12); ucode field <c>address</c>.</summary>
-    public AddressArray Address { get; set; }
+    public AddressArray Address
+    {
+        readonly get => __Address;
+        set => __Address = value;
+    }
 
     /// <summary>Inline storage for <c>sll_addr[8]</c>.</summary>
     [global::System.Runtime.CompilerServices.InlineArray(8)]
@@ -2185,6 +2105,7 @@ public partial record struct SockaddrTestll : global::UcSocket.ISpecStruct<Socka
     /// <summary>Creates the struct from its field values; omitted fields are zero.</summary>
     public SockaddrTestll(ushort Family = default, ushort Protocol = default, int Interface = default, ushort HardwareType = default, byte PacketType = default, byte Halen = default, AddressArray Address = default)
     {
+        this = default;
         this.Family = Family;
         this.Protocol = Protocol;
         this.Interface = Interface;
@@ -2194,94 +2115,41 @@ public partial record struct SockaddrTestll : global::UcSocket.ISpecStruct<Socka
         this.Address = Address;
     }
 
-    /// <summary>Reads the C layout; a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
+    /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
     public static SockaddrTestll Read(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length < 20)
-        {
-            global::System.Span<byte> padded = stackalloc byte[20];
-            padded.Clear();
-            source.CopyTo(padded);
-            return ReadCore(padded);
-        }
-        return ReadCore(source);
+        if (source.Length >= 20) return global::System.Runtime.InteropServices.MemoryMarshal.Read<SockaddrTestll>(source);
+        var value = default(SockaddrTestll);
+        source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<SockaddrTestll>(ref value)));
+        return value;
     }
 
-    private static SockaddrTestll ReadCore(global::System.ReadOnlySpan<byte> s)
-    {
-        var v = new SockaddrTestll();
-        unchecked
-        {
-            v.Family = global::System.Runtime.InteropServices.MemoryMarshal.Read<ushort>(s.Slice(0));
-            v.Protocol = global::System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(s.Slice(2));
-            v.Interface = global::System.Runtime.InteropServices.MemoryMarshal.Read<int>(s.Slice(4));
-            v.HardwareType = global::System.Runtime.InteropServices.MemoryMarshal.Read<ushort>(s.Slice(8));
-            v.PacketType = s.Slice(10)[0];
-            v.Halen = s.Slice(11)[0];
-
-            {
-                var array = default(AddressArray);
-                s.Slice(12, 8).CopyTo(((global::System.Span<byte>)array));
-                v.Address = array;
-            }
-        }
-        return v;
-    }
-
-    /// <summary>Writes the C layout (padding zeroed) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
-    public bool TryWrite(global::System.Span<byte> destination, out string? error)
+    /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
         if (destination.Length < 20)
         {
             error = "struct sockaddr_testll needs 20 bytes, the buffer has " + destination.Length;
             return false;
         }
-        var d = destination.Slice(0, 20);
-        d.Clear();
-        unchecked
-        {
-
-            {
-                var value = this.Family;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(0), in value);
-            }
-
-            {
-                var value = this.Protocol;
-                global::System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(d.Slice(2), value);
-            }
-
-            {
-                var value = this.Interface;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(4), in value);
-            }
-
-            {
-                var value = this.HardwareType;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(8), in value);
-            }
-
-            {
-                var value = this.PacketType;
-                d.Slice(10)[0] = (byte)value;
-            }
-
-            {
-                var value = this.Halen;
-                d.Slice(11)[0] = (byte)value;
-            }
-
-            {
-                var array = this.Address;
-                ((global::System.Span<byte>)array).CopyTo(d.Slice(12, 8));
-            }
-        }
+        global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
     }
 
+    /// <summary>True when both values hold the same C bytes.</summary>
+    public readonly bool Equals(SockaddrTestll other) => global::System.MemoryExtensions.SequenceEqual(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<SockaddrTestll>(in this)), global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<SockaddrTestll>(in other)));
+
+    /// <summary>A hash of the C bytes.</summary>
+    public override readonly int GetHashCode()
+    {
+        var hash = new global::System.HashCode();
+        hash.AddBytes(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<SockaddrTestll>(in this)));
+        return hash.ToHashCode();
+    }
+
     /// <summary>The ucode-style form: a dictionary keyed by ucode field names.</summary>
-    public global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
+    public readonly global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
     {
         var d = new global::System.Collections.Generic.Dictionary<string, object?>(7);
         d["family"] = this.Family;
@@ -2300,7 +2168,7 @@ public partial record struct SockaddrTestll : global::UcSocket.ISpecStruct<Socka
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
     [global::System.Runtime.CompilerServices.CompilerGenerated]
-    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    private readonly bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("Family = ").Append((object?)this.Family);
         builder.Append(", Protocol = ").Append((object?)this.Protocol);
@@ -2322,7 +2190,7 @@ public partial record struct SockaddrTestll : global::UcSocket.ISpecStruct<Socka
     {
         result = default;
         if (!global::UcSocket.Marshalling.SpecFields.CheckKeys(values, "struct sockaddr_testll", s_fieldNames, out error)) return false;
-        var v = new SockaddrTestll();
+        var v = default(SockaddrTestll);
 
         {
             if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "family", 0L, 65535L, out var x, out error)) return false;

@@ -6,6 +6,8 @@
 namespace UcSocket;
 
 /// <summary>C <c>struct ethhdr</c>: 14 bytes, aligned to 1. The Ethernet header that starts a frame on a SOCK_RAW packet socket.</summary>
+/// <remarks>The value's memory is the C struct: its private fields sit at the members' offsets, so reading and writing it is one copy.</remarks>
+[global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Explicit, Size = 14, Pack = 1)]
 public partial record struct EthernetHeader : global::UcSocket.ISpecStruct<EthernetHeader>
 {
     /// <summary>Size of <c>struct ethhdr</c> in bytes.</summary>
@@ -16,14 +18,33 @@ public partial record struct EthernetHeader : global::UcSocket.ISpecStruct<Ether
 
     private static readonly string[] s_fieldNames = { "destination", "source", "protocol" };
 
+    [global::System.Runtime.InteropServices.FieldOffset(0)]
+    private DestinationArray __Destination;
+    [global::System.Runtime.InteropServices.FieldOffset(6)]
+    private SourceArray __Source;
+    [global::System.Runtime.InteropServices.FieldOffset(12)]
+    private ushort __Protocol;
+
     /// <summary><c>h_dest</c> (<c>unsigned char[6]</c>, offset 0); ucode field <c>destination</c>.</summary>
-    public DestinationArray Destination { get; set; }
+    public DestinationArray Destination
+    {
+        readonly get => __Destination;
+        set => __Destination = value;
+    }
 
     /// <summary><c>h_source</c> (<c>unsigned char[6]</c>, offset 6); ucode field <c>source</c>.</summary>
-    public SourceArray Source { get; set; }
+    public SourceArray Source
+    {
+        readonly get => __Source;
+        set => __Source = value;
+    }
 
-    /// <summary><c>h_proto</c> (<c>__be16</c>, offset 12); ucode field <c>protocol</c>.</summary>
-    public ushort Protocol { get; set; }
+    /// <summary><c>h_proto</c> (<c>__be16</c>, offset 12, network byte order in memory); ucode field <c>protocol</c>.</summary>
+    public ushort Protocol
+    {
+        readonly get => (global::System.BitConverter.IsLittleEndian ? global::System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(__Protocol) : __Protocol);
+        set => __Protocol = (global::System.BitConverter.IsLittleEndian ? global::System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(value) : value);
+    }
 
     /// <summary>Inline storage for <c>h_dest[6]</c>.</summary>
     [global::System.Runtime.CompilerServices.InlineArray(6)]
@@ -42,80 +63,47 @@ public partial record struct EthernetHeader : global::UcSocket.ISpecStruct<Ether
     /// <summary>Creates the struct from its field values; omitted fields are zero.</summary>
     public EthernetHeader(DestinationArray Destination = default, SourceArray Source = default, ushort Protocol = default)
     {
+        this = default;
         this.Destination = Destination;
         this.Source = Source;
         this.Protocol = Protocol;
     }
 
-    /// <summary>Reads the C layout; a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
+    /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
     public static EthernetHeader Read(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length < 14)
-        {
-            global::System.Span<byte> padded = stackalloc byte[14];
-            padded.Clear();
-            source.CopyTo(padded);
-            return ReadCore(padded);
-        }
-        return ReadCore(source);
+        if (source.Length >= 14) return global::System.Runtime.InteropServices.MemoryMarshal.Read<EthernetHeader>(source);
+        var value = default(EthernetHeader);
+        source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<EthernetHeader>(ref value)));
+        return value;
     }
 
-    private static EthernetHeader ReadCore(global::System.ReadOnlySpan<byte> s)
-    {
-        var v = new EthernetHeader();
-        unchecked
-        {
-
-            {
-                var array = default(DestinationArray);
-                s.Slice(0, 6).CopyTo(((global::System.Span<byte>)array));
-                v.Destination = array;
-            }
-
-            {
-                var array = default(SourceArray);
-                s.Slice(6, 6).CopyTo(((global::System.Span<byte>)array));
-                v.Source = array;
-            }
-            v.Protocol = global::System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(s.Slice(12));
-        }
-        return v;
-    }
-
-    /// <summary>Writes the C layout (padding zeroed) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
-    public bool TryWrite(global::System.Span<byte> destination, out string? error)
+    /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
         if (destination.Length < 14)
         {
             error = "struct ethhdr needs 14 bytes, the buffer has " + destination.Length;
             return false;
         }
-        var d = destination.Slice(0, 14);
-        d.Clear();
-        unchecked
-        {
-
-            {
-                var array = this.Destination;
-                ((global::System.Span<byte>)array).CopyTo(d.Slice(0, 6));
-            }
-
-            {
-                var array = this.Source;
-                ((global::System.Span<byte>)array).CopyTo(d.Slice(6, 6));
-            }
-
-            {
-                var value = this.Protocol;
-                global::System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(d.Slice(12), value);
-            }
-        }
+        global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
     }
 
+    /// <summary>True when both values hold the same C bytes.</summary>
+    public readonly bool Equals(EthernetHeader other) => global::System.MemoryExtensions.SequenceEqual(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<EthernetHeader>(in this)), global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<EthernetHeader>(in other)));
+
+    /// <summary>A hash of the C bytes.</summary>
+    public override readonly int GetHashCode()
+    {
+        var hash = new global::System.HashCode();
+        hash.AddBytes(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<EthernetHeader>(in this)));
+        return hash.ToHashCode();
+    }
+
     /// <summary>The ucode-style form: a dictionary keyed by ucode field names.</summary>
-    public global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
+    public readonly global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
     {
         var d = new global::System.Collections.Generic.Dictionary<string, object?>(3);
 
@@ -134,7 +122,7 @@ public partial record struct EthernetHeader : global::UcSocket.ISpecStruct<Ether
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
     [global::System.Runtime.CompilerServices.CompilerGenerated]
-    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    private readonly bool PrintMembers(global::System.Text.StringBuilder builder)
     {
 
         {
@@ -157,7 +145,7 @@ public partial record struct EthernetHeader : global::UcSocket.ISpecStruct<Ether
     {
         result = default;
         if (!global::UcSocket.Marshalling.SpecFields.CheckKeys(values, "struct ethhdr", s_fieldNames, out error)) return false;
-        var v = new EthernetHeader();
+        var v = default(EthernetHeader);
 
         {
             var array = default(DestinationArray);
@@ -182,6 +170,8 @@ public partial record struct EthernetHeader : global::UcSocket.ISpecStruct<Ether
 }
 
 /// <summary>C <c>struct arphdr</c>: 8 bytes, aligned to 2. The fixed part of an ARP packet (EtherType ETH_P_ARP); the addresses follow it.</summary>
+/// <remarks>The value's memory is the C struct: its private fields sit at the members' offsets, so reading and writing it is one copy.</remarks>
+[global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Explicit, Size = 8)]
 public partial record struct ArpHeader : global::UcSocket.ISpecStruct<ArpHeader>
 {
     /// <summary>Size of <c>struct arphdr</c> in bytes.</summary>
@@ -192,24 +182,56 @@ public partial record struct ArpHeader : global::UcSocket.ISpecStruct<ArpHeader>
 
     private static readonly string[] s_fieldNames = { "hardware_type", "protocol", "hardware_length", "protocol_length", "operation" };
 
-    /// <summary><c>ar_hrd</c> (<c>__be16</c>, offset 0); ucode field <c>hardware_type</c>.</summary>
-    public ushort HardwareType { get; set; }
+    [global::System.Runtime.InteropServices.FieldOffset(0)]
+    private ushort __HardwareType;
+    [global::System.Runtime.InteropServices.FieldOffset(2)]
+    private ushort __Protocol;
+    [global::System.Runtime.InteropServices.FieldOffset(4)]
+    private byte __HardwareLength;
+    [global::System.Runtime.InteropServices.FieldOffset(5)]
+    private byte __ProtocolLength;
+    [global::System.Runtime.InteropServices.FieldOffset(6)]
+    private ushort __Operation;
 
-    /// <summary><c>ar_pro</c> (<c>__be16</c>, offset 2); ucode field <c>protocol</c>.</summary>
-    public ushort Protocol { get; set; }
+    /// <summary><c>ar_hrd</c> (<c>__be16</c>, offset 0, network byte order in memory); ucode field <c>hardware_type</c>.</summary>
+    public ushort HardwareType
+    {
+        readonly get => (global::System.BitConverter.IsLittleEndian ? global::System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(__HardwareType) : __HardwareType);
+        set => __HardwareType = (global::System.BitConverter.IsLittleEndian ? global::System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(value) : value);
+    }
+
+    /// <summary><c>ar_pro</c> (<c>__be16</c>, offset 2, network byte order in memory); ucode field <c>protocol</c>.</summary>
+    public ushort Protocol
+    {
+        readonly get => (global::System.BitConverter.IsLittleEndian ? global::System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(__Protocol) : __Protocol);
+        set => __Protocol = (global::System.BitConverter.IsLittleEndian ? global::System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(value) : value);
+    }
 
     /// <summary><c>ar_hln</c> (<c>unsigned char</c>, offset 4); ucode field <c>hardware_length</c>.</summary>
-    public byte HardwareLength { get; set; }
+    public byte HardwareLength
+    {
+        readonly get => __HardwareLength;
+        set => __HardwareLength = value;
+    }
 
     /// <summary><c>ar_pln</c> (<c>unsigned char</c>, offset 5); ucode field <c>protocol_length</c>.</summary>
-    public byte ProtocolLength { get; set; }
+    public byte ProtocolLength
+    {
+        readonly get => __ProtocolLength;
+        set => __ProtocolLength = value;
+    }
 
-    /// <summary><c>ar_op</c> (<c>__be16</c>, offset 6); ucode field <c>operation</c>.</summary>
-    public ushort Operation { get; set; }
+    /// <summary><c>ar_op</c> (<c>__be16</c>, offset 6, network byte order in memory); ucode field <c>operation</c>.</summary>
+    public ushort Operation
+    {
+        readonly get => (global::System.BitConverter.IsLittleEndian ? global::System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(__Operation) : __Operation);
+        set => __Operation = (global::System.BitConverter.IsLittleEndian ? global::System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(value) : value);
+    }
 
     /// <summary>Creates the struct from its field values; omitted fields are zero.</summary>
     public ArpHeader(ushort HardwareType = default, ushort Protocol = default, byte HardwareLength = default, byte ProtocolLength = default, ushort Operation = default)
     {
+        this = default;
         this.HardwareType = HardwareType;
         this.Protocol = Protocol;
         this.HardwareLength = HardwareLength;
@@ -217,77 +239,41 @@ public partial record struct ArpHeader : global::UcSocket.ISpecStruct<ArpHeader>
         this.Operation = Operation;
     }
 
-    /// <summary>Reads the C layout; a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
+    /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
     public static ArpHeader Read(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length < 8)
-        {
-            global::System.Span<byte> padded = stackalloc byte[8];
-            padded.Clear();
-            source.CopyTo(padded);
-            return ReadCore(padded);
-        }
-        return ReadCore(source);
+        if (source.Length >= 8) return global::System.Runtime.InteropServices.MemoryMarshal.Read<ArpHeader>(source);
+        var value = default(ArpHeader);
+        source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<ArpHeader>(ref value)));
+        return value;
     }
 
-    private static ArpHeader ReadCore(global::System.ReadOnlySpan<byte> s)
-    {
-        var v = new ArpHeader();
-        unchecked
-        {
-            v.HardwareType = global::System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(s.Slice(0));
-            v.Protocol = global::System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(s.Slice(2));
-            v.HardwareLength = s.Slice(4)[0];
-            v.ProtocolLength = s.Slice(5)[0];
-            v.Operation = global::System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(s.Slice(6));
-        }
-        return v;
-    }
-
-    /// <summary>Writes the C layout (padding zeroed) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
-    public bool TryWrite(global::System.Span<byte> destination, out string? error)
+    /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
         if (destination.Length < 8)
         {
             error = "struct arphdr needs 8 bytes, the buffer has " + destination.Length;
             return false;
         }
-        var d = destination.Slice(0, 8);
-        d.Clear();
-        unchecked
-        {
-
-            {
-                var value = this.HardwareType;
-                global::System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(d.Slice(0), value);
-            }
-
-            {
-                var value = this.Protocol;
-                global::System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(d.Slice(2), value);
-            }
-
-            {
-                var value = this.HardwareLength;
-                d.Slice(4)[0] = (byte)value;
-            }
-
-            {
-                var value = this.ProtocolLength;
-                d.Slice(5)[0] = (byte)value;
-            }
-
-            {
-                var value = this.Operation;
-                global::System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(d.Slice(6), value);
-            }
-        }
+        global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
     }
 
+    /// <summary>True when both values hold the same C bytes.</summary>
+    public readonly bool Equals(ArpHeader other) => global::System.MemoryExtensions.SequenceEqual(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<ArpHeader>(in this)), global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<ArpHeader>(in other)));
+
+    /// <summary>A hash of the C bytes.</summary>
+    public override readonly int GetHashCode()
+    {
+        var hash = new global::System.HashCode();
+        hash.AddBytes(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<ArpHeader>(in this)));
+        return hash.ToHashCode();
+    }
+
     /// <summary>The ucode-style form: a dictionary keyed by ucode field names.</summary>
-    public global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
+    public readonly global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
     {
         var d = new global::System.Collections.Generic.Dictionary<string, object?>(5);
         d["hardware_type"] = this.HardwareType;
@@ -300,7 +286,7 @@ public partial record struct ArpHeader : global::UcSocket.ISpecStruct<ArpHeader>
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
     [global::System.Runtime.CompilerServices.CompilerGenerated]
-    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    private readonly bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("HardwareType = ").Append((object?)this.HardwareType);
         builder.Append(", Protocol = ").Append((object?)this.Protocol);
@@ -315,7 +301,7 @@ public partial record struct ArpHeader : global::UcSocket.ISpecStruct<ArpHeader>
     {
         result = default;
         if (!global::UcSocket.Marshalling.SpecFields.CheckKeys(values, "struct arphdr", s_fieldNames, out error)) return false;
-        var v = new ArpHeader();
+        var v = default(ArpHeader);
 
         {
             if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "hardware_type", 0L, 65535L, out var x, out error)) return false;

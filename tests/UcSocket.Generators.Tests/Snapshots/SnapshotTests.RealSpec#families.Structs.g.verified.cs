@@ -6,6 +6,8 @@
 namespace UcSocket;
 
 /// <summary>C <c>struct sockaddr_in</c>: 16 bytes, aligned to 4.</summary>
+/// <remarks>The value's memory is the C struct: its private fields sit at the members' offsets, so reading and writing it is one copy.</remarks>
+[global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Explicit, Size = 16)]
 public partial record struct SockaddrIn : global::UcSocket.ISpecStruct<SockaddrIn>
 {
     /// <summary>Size of <c>struct sockaddr_in</c> in bytes.</summary>
@@ -14,134 +16,103 @@ public partial record struct SockaddrIn : global::UcSocket.ISpecStruct<SockaddrI
     /// <summary>The C type name.</summary>
     public static string CTypeName => "struct sockaddr_in";
 
-    private static readonly string[] s_fieldNames = { "family", "port", "address", "zero" };
+    private static readonly string[] s_fieldNames = { "family", "port", "address" };
+
+    [global::System.Runtime.InteropServices.FieldOffset(0)]
+    private ushort __Family;
+    [global::System.Runtime.InteropServices.FieldOffset(2)]
+    private ushort __Port;
+    [global::System.Runtime.InteropServices.FieldOffset(4)]
+    private global::UcSocket.InAddr __Address;
+    [global::System.Runtime.InteropServices.FieldOffset(8)]
+    private ZeroArray __Zero;
 
     /// <summary><c>sin_family</c> (<c>sa_family_t</c>, offset 0); ucode field <c>family</c>.</summary>
-    public ushort Family { get; set; }
+    public ushort Family
+    {
+        readonly get => __Family;
+        set => __Family = value;
+    }
 
-    /// <summary><c>sin_port</c> (<c>in_port_t</c>, offset 2); ucode field <c>port</c>.</summary>
-    public ushort Port { get; set; }
+    /// <summary><c>sin_port</c> (<c>in_port_t</c>, offset 2, network byte order in memory); ucode field <c>port</c>.</summary>
+    public ushort Port
+    {
+        readonly get => (global::System.BitConverter.IsLittleEndian ? global::System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(__Port) : __Port);
+        set => __Port = (global::System.BitConverter.IsLittleEndian ? global::System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(value) : value);
+    }
 
     /// <summary><c>sin_addr</c> (<c>struct in_addr</c>, offset 4); ucode field <c>address</c>.</summary>
-    public global::UcSocket.InAddr Address { get; set; }
+    public global::UcSocket.InAddr Address
+    {
+        readonly get => __Address;
+        set => __Address = value;
+    }
 
-    /// <summary><c>sin_zero</c> (<c>unsigned char[8]</c>, offset 8); ucode field <c>zero</c>.</summary>
-    public ZeroArray Zero { get; set; }
-
-    /// <summary>Inline storage for <c>sin_zero[8]</c>.</summary>
     [global::System.Runtime.CompilerServices.InlineArray(8)]
-    public struct ZeroArray
+    private struct ZeroArray
     {
         private byte _element0;
     }
 
     /// <summary>Creates the struct from its field values; omitted fields are zero.</summary>
-    public SockaddrIn(ushort Family = default, ushort Port = default, global::UcSocket.InAddr Address = default, ZeroArray Zero = default)
+    public SockaddrIn(ushort Family = default, ushort Port = default, global::UcSocket.InAddr Address = default)
     {
+        this = default;
         this.Family = Family;
         this.Port = Port;
         this.Address = Address;
-        this.Zero = Zero;
     }
 
-    /// <summary>Reads the C layout; a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
+    /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
     public static SockaddrIn Read(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length < 16)
-        {
-            global::System.Span<byte> padded = stackalloc byte[16];
-            padded.Clear();
-            source.CopyTo(padded);
-            return ReadCore(padded);
-        }
-        return ReadCore(source);
+        if (source.Length >= 16) return global::System.Runtime.InteropServices.MemoryMarshal.Read<SockaddrIn>(source);
+        var value = default(SockaddrIn);
+        source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<SockaddrIn>(ref value)));
+        return value;
     }
 
-    private static SockaddrIn ReadCore(global::System.ReadOnlySpan<byte> s)
-    {
-        var v = new SockaddrIn();
-        unchecked
-        {
-            v.Family = global::System.Runtime.InteropServices.MemoryMarshal.Read<ushort>(s.Slice(0));
-            v.Port = global::System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(s.Slice(2));
-            v.Address = new global::UcSocket.InAddr(s.Slice(4));
-
-            {
-                var array = default(ZeroArray);
-                s.Slice(8, 8).CopyTo(((global::System.Span<byte>)array));
-                v.Zero = array;
-            }
-        }
-        return v;
-    }
-
-    /// <summary>Writes the C layout (padding zeroed) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
-    public bool TryWrite(global::System.Span<byte> destination, out string? error)
+    /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
         if (destination.Length < 16)
         {
             error = "struct sockaddr_in needs 16 bytes, the buffer has " + destination.Length;
             return false;
         }
-        var d = destination.Slice(0, 16);
-        d.Clear();
-        unchecked
-        {
-
-            {
-                var value = this.Family;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(0), in value);
-            }
-
-            {
-                var value = this.Port;
-                global::System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(d.Slice(2), value);
-            }
-
-            {
-                var value = this.Address;
-                value.CopyTo(d.Slice(4));
-            }
-
-            {
-                var array = this.Zero;
-                ((global::System.Span<byte>)array).CopyTo(d.Slice(8, 8));
-            }
-        }
+        global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
     }
 
-    /// <summary>The ucode-style form: a dictionary keyed by ucode field names.</summary>
-    public global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
+    /// <summary>True when both values hold the same C bytes.</summary>
+    public readonly bool Equals(SockaddrIn other) => global::System.MemoryExtensions.SequenceEqual(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<SockaddrIn>(in this)), global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<SockaddrIn>(in other)));
+
+    /// <summary>A hash of the C bytes.</summary>
+    public override readonly int GetHashCode()
     {
-        var d = new global::System.Collections.Generic.Dictionary<string, object?>(4);
+        var hash = new global::System.HashCode();
+        hash.AddBytes(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<SockaddrIn>(in this)));
+        return hash.ToHashCode();
+    }
+
+    /// <summary>The ucode-style form: a dictionary keyed by ucode field names.</summary>
+    public readonly global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
+    {
+        var d = new global::System.Collections.Generic.Dictionary<string, object?>(3);
         d["family"] = this.Family;
         d["port"] = this.Port;
         d["address"] = this.Address.ToString();
-
-        {
-            var array = this.Zero;
-            d["zero"] = ((global::System.Span<byte>)array).Slice(0, 8).ToArray();
-        }
         return d;
     }
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
     [global::System.Runtime.CompilerServices.CompilerGenerated]
-    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    private readonly bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("Family = ").Append((object?)this.Family);
         builder.Append(", Port = ").Append((object?)this.Port);
         builder.Append(", Address = ").Append((object?)this.Address);
-
-        {
-            var array = this.Zero;
-            var items = ((global::System.ReadOnlySpan<byte>)array).Slice(0, 8);
-            builder.Append(", Zero = [");
-            for (int i = 0; i < items.Length; i++) builder.Append(i == 0 ? "" : ", ").Append((object?)items[i]);
-            builder.Append(']');
-        }
         return true;
     }
 
@@ -150,7 +121,7 @@ public partial record struct SockaddrIn : global::UcSocket.ISpecStruct<SockaddrI
     {
         result = default;
         if (!global::UcSocket.Marshalling.SpecFields.CheckKeys(values, "struct sockaddr_in", s_fieldNames, out error)) return false;
-        var v = new SockaddrIn();
+        var v = default(SockaddrIn);
 
         {
             if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "family", 0L, 65535L, out var x, out error)) return false;
@@ -166,12 +137,6 @@ public partial record struct SockaddrIn : global::UcSocket.ISpecStruct<SockaddrI
             if (!global::UcSocket.Marshalling.SpecFields.TryIpv4(values, "address", out var x, out error)) return false;
             v.Address = x;
         }
-
-        {
-            var array = default(ZeroArray);
-            if (!global::UcSocket.Marshalling.SpecFields.TryBytes(values, "zero", ((global::System.Span<byte>)array), out int used, out error)) return false;
-            v.Zero = array;
-        }
         result = v;
         error = null;
         return true;
@@ -179,6 +144,8 @@ public partial record struct SockaddrIn : global::UcSocket.ISpecStruct<SockaddrI
 }
 
 /// <summary>C <c>struct sockaddr_in6</c>: 28 bytes, aligned to 4.</summary>
+/// <remarks>The value's memory is the C struct: its private fields sit at the members' offsets, so reading and writing it is one copy.</remarks>
+[global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Explicit, Size = 28)]
 public partial record struct SockaddrIn6 : global::UcSocket.ISpecStruct<SockaddrIn6>
 {
     /// <summary>Size of <c>struct sockaddr_in6</c> in bytes.</summary>
@@ -189,24 +156,56 @@ public partial record struct SockaddrIn6 : global::UcSocket.ISpecStruct<Sockaddr
 
     private static readonly string[] s_fieldNames = { "family", "port", "flowinfo", "address", "interface" };
 
+    [global::System.Runtime.InteropServices.FieldOffset(0)]
+    private ushort __Family;
+    [global::System.Runtime.InteropServices.FieldOffset(2)]
+    private ushort __Port;
+    [global::System.Runtime.InteropServices.FieldOffset(4)]
+    private uint __Flowinfo;
+    [global::System.Runtime.InteropServices.FieldOffset(8)]
+    private global::UcSocket.In6Addr __Address;
+    [global::System.Runtime.InteropServices.FieldOffset(24)]
+    private uint __Interface;
+
     /// <summary><c>sin6_family</c> (<c>sa_family_t</c>, offset 0); ucode field <c>family</c>.</summary>
-    public ushort Family { get; set; }
+    public ushort Family
+    {
+        readonly get => __Family;
+        set => __Family = value;
+    }
 
-    /// <summary><c>sin6_port</c> (<c>in_port_t</c>, offset 2); ucode field <c>port</c>.</summary>
-    public ushort Port { get; set; }
+    /// <summary><c>sin6_port</c> (<c>in_port_t</c>, offset 2, network byte order in memory); ucode field <c>port</c>.</summary>
+    public ushort Port
+    {
+        readonly get => (global::System.BitConverter.IsLittleEndian ? global::System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(__Port) : __Port);
+        set => __Port = (global::System.BitConverter.IsLittleEndian ? global::System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(value) : value);
+    }
 
-    /// <summary><c>sin6_flowinfo</c> (<c>uint32_t</c>, offset 4); ucode field <c>flowinfo</c>.</summary>
-    public uint Flowinfo { get; set; }
+    /// <summary><c>sin6_flowinfo</c> (<c>uint32_t</c>, offset 4, network byte order in memory); ucode field <c>flowinfo</c>.</summary>
+    public uint Flowinfo
+    {
+        readonly get => (global::System.BitConverter.IsLittleEndian ? global::System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(__Flowinfo) : __Flowinfo);
+        set => __Flowinfo = (global::System.BitConverter.IsLittleEndian ? global::System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(value) : value);
+    }
 
     /// <summary><c>sin6_addr</c> (<c>struct in6_addr</c>, offset 8); ucode field <c>address</c>.</summary>
-    public global::UcSocket.In6Addr Address { get; set; }
+    public global::UcSocket.In6Addr Address
+    {
+        readonly get => __Address;
+        set => __Address = value;
+    }
 
     /// <summary><c>sin6_scope_id</c> (<c>uint32_t</c>, offset 24); ucode field <c>interface</c>.</summary>
-    public uint Interface { get; set; }
+    public uint Interface
+    {
+        readonly get => __Interface;
+        set => __Interface = value;
+    }
 
     /// <summary>Creates the struct from its field values; omitted fields are zero.</summary>
     public SockaddrIn6(ushort Family = default, ushort Port = default, uint Flowinfo = default, global::UcSocket.In6Addr Address = default, uint Interface = default)
     {
+        this = default;
         this.Family = Family;
         this.Port = Port;
         this.Flowinfo = Flowinfo;
@@ -214,77 +213,41 @@ public partial record struct SockaddrIn6 : global::UcSocket.ISpecStruct<Sockaddr
         this.Interface = Interface;
     }
 
-    /// <summary>Reads the C layout; a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
+    /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
     public static SockaddrIn6 Read(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length < 28)
-        {
-            global::System.Span<byte> padded = stackalloc byte[28];
-            padded.Clear();
-            source.CopyTo(padded);
-            return ReadCore(padded);
-        }
-        return ReadCore(source);
+        if (source.Length >= 28) return global::System.Runtime.InteropServices.MemoryMarshal.Read<SockaddrIn6>(source);
+        var value = default(SockaddrIn6);
+        source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<SockaddrIn6>(ref value)));
+        return value;
     }
 
-    private static SockaddrIn6 ReadCore(global::System.ReadOnlySpan<byte> s)
-    {
-        var v = new SockaddrIn6();
-        unchecked
-        {
-            v.Family = global::System.Runtime.InteropServices.MemoryMarshal.Read<ushort>(s.Slice(0));
-            v.Port = global::System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(s.Slice(2));
-            v.Flowinfo = global::System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(s.Slice(4));
-            v.Address = new global::UcSocket.In6Addr(s.Slice(8));
-            v.Interface = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(24));
-        }
-        return v;
-    }
-
-    /// <summary>Writes the C layout (padding zeroed) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
-    public bool TryWrite(global::System.Span<byte> destination, out string? error)
+    /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
         if (destination.Length < 28)
         {
             error = "struct sockaddr_in6 needs 28 bytes, the buffer has " + destination.Length;
             return false;
         }
-        var d = destination.Slice(0, 28);
-        d.Clear();
-        unchecked
-        {
-
-            {
-                var value = this.Family;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(0), in value);
-            }
-
-            {
-                var value = this.Port;
-                global::System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(d.Slice(2), value);
-            }
-
-            {
-                var value = this.Flowinfo;
-                global::System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(d.Slice(4), value);
-            }
-
-            {
-                var value = this.Address;
-                value.CopyTo(d.Slice(8));
-            }
-
-            {
-                var value = this.Interface;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(24), in value);
-            }
-        }
+        global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
     }
 
+    /// <summary>True when both values hold the same C bytes.</summary>
+    public readonly bool Equals(SockaddrIn6 other) => global::System.MemoryExtensions.SequenceEqual(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<SockaddrIn6>(in this)), global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<SockaddrIn6>(in other)));
+
+    /// <summary>A hash of the C bytes.</summary>
+    public override readonly int GetHashCode()
+    {
+        var hash = new global::System.HashCode();
+        hash.AddBytes(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<SockaddrIn6>(in this)));
+        return hash.ToHashCode();
+    }
+
     /// <summary>The ucode-style form: a dictionary keyed by ucode field names.</summary>
-    public global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
+    public readonly global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
     {
         var d = new global::System.Collections.Generic.Dictionary<string, object?>(5);
         d["family"] = this.Family;
@@ -297,7 +260,7 @@ public partial record struct SockaddrIn6 : global::UcSocket.ISpecStruct<Sockaddr
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
     [global::System.Runtime.CompilerServices.CompilerGenerated]
-    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    private readonly bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("Family = ").Append((object?)this.Family);
         builder.Append(", Port = ").Append((object?)this.Port);
@@ -312,7 +275,7 @@ public partial record struct SockaddrIn6 : global::UcSocket.ISpecStruct<Sockaddr
     {
         result = default;
         if (!global::UcSocket.Marshalling.SpecFields.CheckKeys(values, "struct sockaddr_in6", s_fieldNames, out error)) return false;
-        var v = new SockaddrIn6();
+        var v = default(SockaddrIn6);
 
         {
             if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "family", 0L, 65535L, out var x, out error)) return false;
@@ -345,6 +308,8 @@ public partial record struct SockaddrIn6 : global::UcSocket.ISpecStruct<Sockaddr
 }
 
 /// <summary>C <c>struct sockaddr_un</c>: 110 bytes, aligned to 2.</summary>
+/// <remarks>The value's memory is the C struct: its private fields sit at the members' offsets, so reading and writing it is one copy.</remarks>
+[global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Explicit, Size = 110)]
 public partial record struct SockaddrUn : global::UcSocket.ISpecStruct<SockaddrUn>
 {
     /// <summary>Size of <c>struct sockaddr_un</c> in bytes.</summary>
@@ -355,11 +320,24 @@ public partial record struct SockaddrUn : global::UcSocket.ISpecStruct<SockaddrU
 
     private static readonly string[] s_fieldNames = { "family", "path" };
 
+    [global::System.Runtime.InteropServices.FieldOffset(0)]
+    private ushort __Family;
+    [global::System.Runtime.InteropServices.FieldOffset(2)]
+    private PathArray __Path;
+
     /// <summary><c>sun_family</c> (<c>sa_family_t</c>, offset 0); ucode field <c>family</c>.</summary>
-    public ushort Family { get; set; }
+    public ushort Family
+    {
+        readonly get => __Family;
+        set => __Family = value;
+    }
 
     /// <summary><c>sun_path</c> (<c>char[108]</c>, offset 2); ucode field <c>path</c>.</summary>
-    public PathArray Path { get; set; }
+    public PathArray Path
+    {
+        readonly get => __Path;
+        set => __Path = value;
+    }
 
     /// <summary>Inline storage for <c>sun_path[108]</c>.</summary>
     [global::System.Runtime.CompilerServices.InlineArray(108)]
@@ -371,68 +349,46 @@ public partial record struct SockaddrUn : global::UcSocket.ISpecStruct<SockaddrU
     /// <summary>Creates the struct from its field values; omitted fields are zero.</summary>
     public SockaddrUn(ushort Family = default, PathArray Path = default)
     {
+        this = default;
         this.Family = Family;
         this.Path = Path;
     }
 
-    /// <summary>Reads the C layout; a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
+    /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
     public static SockaddrUn Read(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length < 110)
-        {
-            global::System.Span<byte> padded = stackalloc byte[110];
-            padded.Clear();
-            source.CopyTo(padded);
-            return ReadCore(padded);
-        }
-        return ReadCore(source);
+        if (source.Length >= 110) return global::System.Runtime.InteropServices.MemoryMarshal.Read<SockaddrUn>(source);
+        var value = default(SockaddrUn);
+        source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<SockaddrUn>(ref value)));
+        return value;
     }
 
-    private static SockaddrUn ReadCore(global::System.ReadOnlySpan<byte> s)
-    {
-        var v = new SockaddrUn();
-        unchecked
-        {
-            v.Family = global::System.Runtime.InteropServices.MemoryMarshal.Read<ushort>(s.Slice(0));
-
-            {
-                var array = default(PathArray);
-                s.Slice(2, 108).CopyTo(((global::System.Span<byte>)array));
-                v.Path = array;
-            }
-        }
-        return v;
-    }
-
-    /// <summary>Writes the C layout (padding zeroed) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
-    public bool TryWrite(global::System.Span<byte> destination, out string? error)
+    /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
         if (destination.Length < 110)
         {
             error = "struct sockaddr_un needs 110 bytes, the buffer has " + destination.Length;
             return false;
         }
-        var d = destination.Slice(0, 110);
-        d.Clear();
-        unchecked
-        {
-
-            {
-                var value = this.Family;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(0), in value);
-            }
-
-            {
-                var array = this.Path;
-                ((global::System.Span<byte>)array).CopyTo(d.Slice(2, 108));
-            }
-        }
+        global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
     }
 
+    /// <summary>True when both values hold the same C bytes.</summary>
+    public readonly bool Equals(SockaddrUn other) => global::System.MemoryExtensions.SequenceEqual(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<SockaddrUn>(in this)), global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<SockaddrUn>(in other)));
+
+    /// <summary>A hash of the C bytes.</summary>
+    public override readonly int GetHashCode()
+    {
+        var hash = new global::System.HashCode();
+        hash.AddBytes(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<SockaddrUn>(in this)));
+        return hash.ToHashCode();
+    }
+
     /// <summary>The ucode-style form: a dictionary keyed by ucode field names.</summary>
-    public global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
+    public readonly global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
     {
         var d = new global::System.Collections.Generic.Dictionary<string, object?>(2);
         d["family"] = this.Family;
@@ -446,7 +402,7 @@ public partial record struct SockaddrUn : global::UcSocket.ISpecStruct<SockaddrU
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
     [global::System.Runtime.CompilerServices.CompilerGenerated]
-    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    private readonly bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("Family = ").Append((object?)this.Family);
 
@@ -463,7 +419,7 @@ public partial record struct SockaddrUn : global::UcSocket.ISpecStruct<SockaddrU
     {
         result = default;
         if (!global::UcSocket.Marshalling.SpecFields.CheckKeys(values, "struct sockaddr_un", s_fieldNames, out error)) return false;
-        var v = new SockaddrUn();
+        var v = default(SockaddrUn);
 
         {
             if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "family", 0L, 65535L, out var x, out error)) return false;
@@ -482,6 +438,8 @@ public partial record struct SockaddrUn : global::UcSocket.ISpecStruct<SockaddrU
 }
 
 /// <summary>C <c>struct sockaddr_ll</c>: 20 bytes, aligned to 4.</summary>
+/// <remarks>The value's memory is the C struct: its private fields sit at the members' offsets, so reading and writing it is one copy.</remarks>
+[global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Explicit, Size = 20)]
 public partial record struct SockaddrLl : global::UcSocket.ISpecStruct<SockaddrLl>
 {
     /// <summary>Size of <c>struct sockaddr_ll</c> in bytes.</summary>
@@ -492,26 +450,69 @@ public partial record struct SockaddrLl : global::UcSocket.ISpecStruct<SockaddrL
 
     private static readonly string[] s_fieldNames = { "family", "protocol", "interface", "hardware_type", "packet_type", "halen", "address" };
 
-    /// <summary><c>sll_family</c> (<c>unsigned short</c>, offset 0); ucode field <c>family</c>.</summary>
-    public ushort Family { get; set; }
+    [global::System.Runtime.InteropServices.FieldOffset(0)]
+    private ushort __Family;
+    [global::System.Runtime.InteropServices.FieldOffset(2)]
+    private ushort __Protocol;
+    [global::System.Runtime.InteropServices.FieldOffset(4)]
+    private int __Interface;
+    [global::System.Runtime.InteropServices.FieldOffset(8)]
+    private ushort __HardwareType;
+    [global::System.Runtime.InteropServices.FieldOffset(10)]
+    private byte __PacketType;
+    [global::System.Runtime.InteropServices.FieldOffset(11)]
+    private byte __Halen;
+    [global::System.Runtime.InteropServices.FieldOffset(12)]
+    private AddressArray __Address;
 
-    /// <summary><c>sll_protocol</c> (<c>__be16</c>, offset 2); ucode field <c>protocol</c>.</summary>
-    public ushort Protocol { get; set; }
+    /// <summary><c>sll_family</c> (<c>unsigned short</c>, offset 0); ucode field <c>family</c>.</summary>
+    public ushort Family
+    {
+        readonly get => __Family;
+        set => __Family = value;
+    }
+
+    /// <summary><c>sll_protocol</c> (<c>__be16</c>, offset 2, network byte order in memory); ucode field <c>protocol</c>.</summary>
+    public ushort Protocol
+    {
+        readonly get => (global::System.BitConverter.IsLittleEndian ? global::System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(__Protocol) : __Protocol);
+        set => __Protocol = (global::System.BitConverter.IsLittleEndian ? global::System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(value) : value);
+    }
 
     /// <summary><c>sll_ifindex</c> (<c>int</c>, offset 4); ucode field <c>interface</c>.</summary>
-    public int Interface { get; set; }
+    public int Interface
+    {
+        readonly get => __Interface;
+        set => __Interface = value;
+    }
 
     /// <summary><c>sll_hatype</c> (<c>unsigned short</c>, offset 8); ucode field <c>hardware_type</c>.</summary>
-    public ushort HardwareType { get; set; }
+    public ushort HardwareType
+    {
+        readonly get => __HardwareType;
+        set => __HardwareType = value;
+    }
 
     /// <summary><c>sll_pkttype</c> (<c>unsigned char</c>, offset 10); ucode field <c>packet_type</c>.</summary>
-    public byte PacketType { get; set; }
+    public byte PacketType
+    {
+        readonly get => __PacketType;
+        set => __PacketType = value;
+    }
 
     /// <summary><c>sll_halen</c> (<c>unsigned char</c>, offset 11); ucode field <c>halen</c>.</summary>
-    public byte Halen { get; set; }
+    public byte Halen
+    {
+        readonly get => __Halen;
+        set => __Halen = value;
+    }
 
     /// <summary><c>sll_addr</c> (<c>unsigned char[8]</c>, offset 12); ucode field <c>address</c>.</summary>
-    public AddressArray Address { get; set; }
+    public AddressArray Address
+    {
+        readonly get => __Address;
+        set => __Address = value;
+    }
 
     /// <summary>Inline storage for <c>sll_addr[8]</c>.</summary>
     [global::System.Runtime.CompilerServices.InlineArray(8)]
@@ -523,6 +524,7 @@ public partial record struct SockaddrLl : global::UcSocket.ISpecStruct<SockaddrL
     /// <summary>Creates the struct from its field values; omitted fields are zero.</summary>
     public SockaddrLl(ushort Family = default, ushort Protocol = default, int Interface = default, ushort HardwareType = default, byte PacketType = default, byte Halen = default, AddressArray Address = default)
     {
+        this = default;
         this.Family = Family;
         this.Protocol = Protocol;
         this.Interface = Interface;
@@ -532,94 +534,41 @@ public partial record struct SockaddrLl : global::UcSocket.ISpecStruct<SockaddrL
         this.Address = Address;
     }
 
-    /// <summary>Reads the C layout; a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
+    /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
     public static SockaddrLl Read(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length < 20)
-        {
-            global::System.Span<byte> padded = stackalloc byte[20];
-            padded.Clear();
-            source.CopyTo(padded);
-            return ReadCore(padded);
-        }
-        return ReadCore(source);
+        if (source.Length >= 20) return global::System.Runtime.InteropServices.MemoryMarshal.Read<SockaddrLl>(source);
+        var value = default(SockaddrLl);
+        source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<SockaddrLl>(ref value)));
+        return value;
     }
 
-    private static SockaddrLl ReadCore(global::System.ReadOnlySpan<byte> s)
-    {
-        var v = new SockaddrLl();
-        unchecked
-        {
-            v.Family = global::System.Runtime.InteropServices.MemoryMarshal.Read<ushort>(s.Slice(0));
-            v.Protocol = global::System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(s.Slice(2));
-            v.Interface = global::System.Runtime.InteropServices.MemoryMarshal.Read<int>(s.Slice(4));
-            v.HardwareType = global::System.Runtime.InteropServices.MemoryMarshal.Read<ushort>(s.Slice(8));
-            v.PacketType = s.Slice(10)[0];
-            v.Halen = s.Slice(11)[0];
-
-            {
-                var array = default(AddressArray);
-                s.Slice(12, 8).CopyTo(((global::System.Span<byte>)array));
-                v.Address = array;
-            }
-        }
-        return v;
-    }
-
-    /// <summary>Writes the C layout (padding zeroed) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
-    public bool TryWrite(global::System.Span<byte> destination, out string? error)
+    /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
         if (destination.Length < 20)
         {
             error = "struct sockaddr_ll needs 20 bytes, the buffer has " + destination.Length;
             return false;
         }
-        var d = destination.Slice(0, 20);
-        d.Clear();
-        unchecked
-        {
-
-            {
-                var value = this.Family;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(0), in value);
-            }
-
-            {
-                var value = this.Protocol;
-                global::System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(d.Slice(2), value);
-            }
-
-            {
-                var value = this.Interface;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(4), in value);
-            }
-
-            {
-                var value = this.HardwareType;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(8), in value);
-            }
-
-            {
-                var value = this.PacketType;
-                d.Slice(10)[0] = (byte)value;
-            }
-
-            {
-                var value = this.Halen;
-                d.Slice(11)[0] = (byte)value;
-            }
-
-            {
-                var array = this.Address;
-                ((global::System.Span<byte>)array).CopyTo(d.Slice(12, 8));
-            }
-        }
+        global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
     }
 
+    /// <summary>True when both values hold the same C bytes.</summary>
+    public readonly bool Equals(SockaddrLl other) => global::System.MemoryExtensions.SequenceEqual(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<SockaddrLl>(in this)), global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<SockaddrLl>(in other)));
+
+    /// <summary>A hash of the C bytes.</summary>
+    public override readonly int GetHashCode()
+    {
+        var hash = new global::System.HashCode();
+        hash.AddBytes(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<SockaddrLl>(in this)));
+        return hash.ToHashCode();
+    }
+
     /// <summary>The ucode-style form: a dictionary keyed by ucode field names.</summary>
-    public global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
+    public readonly global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
     {
         var d = new global::System.Collections.Generic.Dictionary<string, object?>(7);
         d["family"] = this.Family;
@@ -638,7 +587,7 @@ public partial record struct SockaddrLl : global::UcSocket.ISpecStruct<SockaddrL
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
     [global::System.Runtime.CompilerServices.CompilerGenerated]
-    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    private readonly bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("Family = ").Append((object?)this.Family);
         builder.Append(", Protocol = ").Append((object?)this.Protocol);
@@ -660,7 +609,7 @@ public partial record struct SockaddrLl : global::UcSocket.ISpecStruct<SockaddrL
     {
         result = default;
         if (!global::UcSocket.Marshalling.SpecFields.CheckKeys(values, "struct sockaddr_ll", s_fieldNames, out error)) return false;
-        var v = new SockaddrLl();
+        var v = default(SockaddrLl);
 
         {
             if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "family", 0L, 65535L, out var x, out error)) return false;
@@ -705,6 +654,8 @@ public partial record struct SockaddrLl : global::UcSocket.ISpecStruct<SockaddrL
 }
 
 /// <summary>C <c>struct sockaddr_nl</c>: 12 bytes, aligned to 4. A netlink address (AF_NETLINK).</summary>
+/// <remarks>The value's memory is the C struct: its private fields sit at the members' offsets, so reading and writing it is one copy.</remarks>
+[global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Explicit, Size = 12)]
 public partial record struct SockaddrNl : global::UcSocket.ISpecStruct<SockaddrNl>
 {
     /// <summary>Size of <c>struct sockaddr_nl</c> in bytes.</summary>
@@ -713,98 +664,85 @@ public partial record struct SockaddrNl : global::UcSocket.ISpecStruct<SockaddrN
     /// <summary>The C type name.</summary>
     public static string CTypeName => "struct sockaddr_nl";
 
-    private static readonly string[] s_fieldNames = { "family", "pad", "port_id", "groups" };
+    private static readonly string[] s_fieldNames = { "family", "port_id", "groups" };
+
+    [global::System.Runtime.InteropServices.FieldOffset(0)]
+    private ushort __Family;
+    [global::System.Runtime.InteropServices.FieldOffset(2)]
+    private ushort __Pad;
+    [global::System.Runtime.InteropServices.FieldOffset(4)]
+    private uint __PortId;
+    [global::System.Runtime.InteropServices.FieldOffset(8)]
+    private uint __Groups;
 
     /// <summary><c>nl_family</c> (<c>__kernel_sa_family_t</c>, offset 0); ucode field <c>family</c>.</summary>
-    public ushort Family { get; set; }
-
-    /// <summary><c>nl_pad</c> (<c>unsigned short</c>, offset 2); ucode field <c>pad</c>.</summary>
-    public ushort Pad { get; set; }
+    public ushort Family
+    {
+        readonly get => __Family;
+        set => __Family = value;
+    }
 
     /// <summary><c>nl_pid</c> (<c>__u32</c>, offset 4); ucode field <c>port_id</c>.</summary>
-    public uint PortId { get; set; }
+    public uint PortId
+    {
+        readonly get => __PortId;
+        set => __PortId = value;
+    }
 
     /// <summary><c>nl_groups</c> (<c>__u32</c>, offset 8); ucode field <c>groups</c>.</summary>
-    public uint Groups { get; set; }
+    public uint Groups
+    {
+        readonly get => __Groups;
+        set => __Groups = value;
+    }
 
     /// <summary>Creates the struct from its field values; omitted fields are zero.</summary>
-    public SockaddrNl(ushort Family = default, ushort Pad = default, uint PortId = default, uint Groups = default)
+    public SockaddrNl(ushort Family = default, uint PortId = default, uint Groups = default)
     {
+        this = default;
         this.Family = Family;
-        this.Pad = Pad;
         this.PortId = PortId;
         this.Groups = Groups;
     }
 
-    /// <summary>Reads the C layout; a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
+    /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
     public static SockaddrNl Read(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length < 12)
-        {
-            global::System.Span<byte> padded = stackalloc byte[12];
-            padded.Clear();
-            source.CopyTo(padded);
-            return ReadCore(padded);
-        }
-        return ReadCore(source);
+        if (source.Length >= 12) return global::System.Runtime.InteropServices.MemoryMarshal.Read<SockaddrNl>(source);
+        var value = default(SockaddrNl);
+        source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<SockaddrNl>(ref value)));
+        return value;
     }
 
-    private static SockaddrNl ReadCore(global::System.ReadOnlySpan<byte> s)
-    {
-        var v = new SockaddrNl();
-        unchecked
-        {
-            v.Family = global::System.Runtime.InteropServices.MemoryMarshal.Read<ushort>(s.Slice(0));
-            v.Pad = global::System.Runtime.InteropServices.MemoryMarshal.Read<ushort>(s.Slice(2));
-            v.PortId = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(4));
-            v.Groups = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(8));
-        }
-        return v;
-    }
-
-    /// <summary>Writes the C layout (padding zeroed) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
-    public bool TryWrite(global::System.Span<byte> destination, out string? error)
+    /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
         if (destination.Length < 12)
         {
             error = "struct sockaddr_nl needs 12 bytes, the buffer has " + destination.Length;
             return false;
         }
-        var d = destination.Slice(0, 12);
-        d.Clear();
-        unchecked
-        {
-
-            {
-                var value = this.Family;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(0), in value);
-            }
-
-            {
-                var value = this.Pad;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(2), in value);
-            }
-
-            {
-                var value = this.PortId;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(4), in value);
-            }
-
-            {
-                var value = this.Groups;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(8), in value);
-            }
-        }
+        global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
     }
 
-    /// <summary>The ucode-style form: a dictionary keyed by ucode field names.</summary>
-    public global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
+    /// <summary>True when both values hold the same C bytes.</summary>
+    public readonly bool Equals(SockaddrNl other) => global::System.MemoryExtensions.SequenceEqual(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<SockaddrNl>(in this)), global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<SockaddrNl>(in other)));
+
+    /// <summary>A hash of the C bytes.</summary>
+    public override readonly int GetHashCode()
     {
-        var d = new global::System.Collections.Generic.Dictionary<string, object?>(4);
+        var hash = new global::System.HashCode();
+        hash.AddBytes(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<SockaddrNl>(in this)));
+        return hash.ToHashCode();
+    }
+
+    /// <summary>The ucode-style form: a dictionary keyed by ucode field names.</summary>
+    public readonly global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
+    {
+        var d = new global::System.Collections.Generic.Dictionary<string, object?>(3);
         d["family"] = this.Family;
-        d["pad"] = this.Pad;
         d["port_id"] = this.PortId;
         d["groups"] = this.Groups;
         return d;
@@ -812,10 +750,9 @@ public partial record struct SockaddrNl : global::UcSocket.ISpecStruct<SockaddrN
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
     [global::System.Runtime.CompilerServices.CompilerGenerated]
-    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    private readonly bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("Family = ").Append((object?)this.Family);
-        builder.Append(", Pad = ").Append((object?)this.Pad);
         builder.Append(", PortId = ").Append((object?)this.PortId);
         builder.Append(", Groups = ").Append((object?)this.Groups);
         return true;
@@ -826,16 +763,11 @@ public partial record struct SockaddrNl : global::UcSocket.ISpecStruct<SockaddrN
     {
         result = default;
         if (!global::UcSocket.Marshalling.SpecFields.CheckKeys(values, "struct sockaddr_nl", s_fieldNames, out error)) return false;
-        var v = new SockaddrNl();
+        var v = default(SockaddrNl);
 
         {
             if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "family", 0L, 65535L, out var x, out error)) return false;
             v.Family = unchecked((ushort)x);
-        }
-
-        {
-            if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "pad", 0L, 65535L, out var x, out error)) return false;
-            v.Pad = unchecked((ushort)x);
         }
 
         {
@@ -854,6 +786,8 @@ public partial record struct SockaddrNl : global::UcSocket.ISpecStruct<SockaddrN
 }
 
 /// <summary>C <c>struct sockaddr_vm</c>: 16 bytes, aligned to 4. A vsock address (AF_VSOCK).</summary>
+/// <remarks>The value's memory is the C struct: its private fields sit at the members' offsets, so reading and writing it is one copy.</remarks>
+[global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Explicit, Size = 16)]
 public partial record struct SockaddrVm : global::UcSocket.ISpecStruct<SockaddrVm>
 {
     /// <summary>Size of <c>struct sockaddr_vm</c> in bytes.</summary>
@@ -862,158 +796,117 @@ public partial record struct SockaddrVm : global::UcSocket.ISpecStruct<SockaddrV
     /// <summary>The C type name.</summary>
     public static string CTypeName => "struct sockaddr_vm";
 
-    private static readonly string[] s_fieldNames = { "family", "reserved1", "port_id", "cid", "flags", "zero" };
+    private static readonly string[] s_fieldNames = { "family", "port_id", "cid", "flags" };
+
+    [global::System.Runtime.InteropServices.FieldOffset(0)]
+    private ushort __Family;
+    [global::System.Runtime.InteropServices.FieldOffset(2)]
+    private ushort __Reserved1;
+    [global::System.Runtime.InteropServices.FieldOffset(4)]
+    private uint __PortId;
+    [global::System.Runtime.InteropServices.FieldOffset(8)]
+    private uint __Cid;
+    [global::System.Runtime.InteropServices.FieldOffset(12)]
+    private byte __Flags;
+    [global::System.Runtime.InteropServices.FieldOffset(13)]
+    private ZeroArray __Zero;
 
     /// <summary><c>svm_family</c> (<c>__kernel_sa_family_t</c>, offset 0); ucode field <c>family</c>.</summary>
-    public ushort Family { get; set; }
-
-    /// <summary><c>svm_reserved1</c> (<c>unsigned short</c>, offset 2); ucode field <c>reserved1</c>.</summary>
-    public ushort Reserved1 { get; set; }
+    public ushort Family
+    {
+        readonly get => __Family;
+        set => __Family = value;
+    }
 
     /// <summary><c>svm_port</c> (<c>unsigned int</c>, offset 4); ucode field <c>port_id</c>.</summary>
-    public uint PortId { get; set; }
+    public uint PortId
+    {
+        readonly get => __PortId;
+        set => __PortId = value;
+    }
 
     /// <summary><c>svm_cid</c> (<c>unsigned int</c>, offset 8); ucode field <c>cid</c>.</summary>
-    public uint Cid { get; set; }
+    public uint Cid
+    {
+        readonly get => __Cid;
+        set => __Cid = value;
+    }
 
     /// <summary><c>svm_flags</c> (<c>__u8</c>, offset 12); ucode field <c>flags</c>.</summary>
-    public byte Flags { get; set; }
+    public byte Flags
+    {
+        readonly get => __Flags;
+        set => __Flags = value;
+    }
 
-    /// <summary><c>svm_zero</c> (<c>unsigned char[3]</c>, offset 13); ucode field <c>zero</c>.</summary>
-    public ZeroArray Zero { get; set; }
-
-    /// <summary>Inline storage for <c>svm_zero[3]</c>.</summary>
     [global::System.Runtime.CompilerServices.InlineArray(3)]
-    public struct ZeroArray
+    private struct ZeroArray
     {
         private byte _element0;
     }
 
     /// <summary>Creates the struct from its field values; omitted fields are zero.</summary>
-    public SockaddrVm(ushort Family = default, ushort Reserved1 = default, uint PortId = default, uint Cid = default, byte Flags = default, ZeroArray Zero = default)
+    public SockaddrVm(ushort Family = default, uint PortId = default, uint Cid = default, byte Flags = default)
     {
+        this = default;
         this.Family = Family;
-        this.Reserved1 = Reserved1;
         this.PortId = PortId;
         this.Cid = Cid;
         this.Flags = Flags;
-        this.Zero = Zero;
     }
 
-    /// <summary>Reads the C layout; a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
+    /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
     public static SockaddrVm Read(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length < 16)
-        {
-            global::System.Span<byte> padded = stackalloc byte[16];
-            padded.Clear();
-            source.CopyTo(padded);
-            return ReadCore(padded);
-        }
-        return ReadCore(source);
+        if (source.Length >= 16) return global::System.Runtime.InteropServices.MemoryMarshal.Read<SockaddrVm>(source);
+        var value = default(SockaddrVm);
+        source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<SockaddrVm>(ref value)));
+        return value;
     }
 
-    private static SockaddrVm ReadCore(global::System.ReadOnlySpan<byte> s)
-    {
-        var v = new SockaddrVm();
-        unchecked
-        {
-            v.Family = global::System.Runtime.InteropServices.MemoryMarshal.Read<ushort>(s.Slice(0));
-            v.Reserved1 = global::System.Runtime.InteropServices.MemoryMarshal.Read<ushort>(s.Slice(2));
-            v.PortId = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(4));
-            v.Cid = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(8));
-            v.Flags = s.Slice(12)[0];
-
-            {
-                var array = default(ZeroArray);
-                s.Slice(13, 3).CopyTo(((global::System.Span<byte>)array));
-                v.Zero = array;
-            }
-        }
-        return v;
-    }
-
-    /// <summary>Writes the C layout (padding zeroed) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
-    public bool TryWrite(global::System.Span<byte> destination, out string? error)
+    /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
         if (destination.Length < 16)
         {
             error = "struct sockaddr_vm needs 16 bytes, the buffer has " + destination.Length;
             return false;
         }
-        var d = destination.Slice(0, 16);
-        d.Clear();
-        unchecked
-        {
-
-            {
-                var value = this.Family;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(0), in value);
-            }
-
-            {
-                var value = this.Reserved1;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(2), in value);
-            }
-
-            {
-                var value = this.PortId;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(4), in value);
-            }
-
-            {
-                var value = this.Cid;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(8), in value);
-            }
-
-            {
-                var value = this.Flags;
-                d.Slice(12)[0] = (byte)value;
-            }
-
-            {
-                var array = this.Zero;
-                ((global::System.Span<byte>)array).CopyTo(d.Slice(13, 3));
-            }
-        }
+        global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
     }
 
-    /// <summary>The ucode-style form: a dictionary keyed by ucode field names.</summary>
-    public global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
+    /// <summary>True when both values hold the same C bytes.</summary>
+    public readonly bool Equals(SockaddrVm other) => global::System.MemoryExtensions.SequenceEqual(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<SockaddrVm>(in this)), global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<SockaddrVm>(in other)));
+
+    /// <summary>A hash of the C bytes.</summary>
+    public override readonly int GetHashCode()
     {
-        var d = new global::System.Collections.Generic.Dictionary<string, object?>(6);
+        var hash = new global::System.HashCode();
+        hash.AddBytes(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<SockaddrVm>(in this)));
+        return hash.ToHashCode();
+    }
+
+    /// <summary>The ucode-style form: a dictionary keyed by ucode field names.</summary>
+    public readonly global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
+    {
+        var d = new global::System.Collections.Generic.Dictionary<string, object?>(4);
         d["family"] = this.Family;
-        d["reserved1"] = this.Reserved1;
         d["port_id"] = this.PortId;
         d["cid"] = this.Cid;
         d["flags"] = this.Flags;
-
-        {
-            var array = this.Zero;
-            d["zero"] = ((global::System.Span<byte>)array).Slice(0, 3).ToArray();
-        }
         return d;
     }
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
     [global::System.Runtime.CompilerServices.CompilerGenerated]
-    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    private readonly bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("Family = ").Append((object?)this.Family);
-        builder.Append(", Reserved1 = ").Append((object?)this.Reserved1);
         builder.Append(", PortId = ").Append((object?)this.PortId);
         builder.Append(", Cid = ").Append((object?)this.Cid);
         builder.Append(", Flags = ").Append((object?)this.Flags);
-
-        {
-            var array = this.Zero;
-            var items = ((global::System.ReadOnlySpan<byte>)array).Slice(0, 3);
-            builder.Append(", Zero = [");
-            for (int i = 0; i < items.Length; i++) builder.Append(i == 0 ? "" : ", ").Append((object?)items[i]);
-            builder.Append(']');
-        }
         return true;
     }
 
@@ -1022,16 +915,11 @@ public partial record struct SockaddrVm : global::UcSocket.ISpecStruct<SockaddrV
     {
         result = default;
         if (!global::UcSocket.Marshalling.SpecFields.CheckKeys(values, "struct sockaddr_vm", s_fieldNames, out error)) return false;
-        var v = new SockaddrVm();
+        var v = default(SockaddrVm);
 
         {
             if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "family", 0L, 65535L, out var x, out error)) return false;
             v.Family = unchecked((ushort)x);
-        }
-
-        {
-            if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "reserved1", 0L, 65535L, out var x, out error)) return false;
-            v.Reserved1 = unchecked((ushort)x);
         }
 
         {
@@ -1047,12 +935,6 @@ public partial record struct SockaddrVm : global::UcSocket.ISpecStruct<SockaddrV
         {
             if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "flags", 0L, 255L, out var x, out error)) return false;
             v.Flags = unchecked((byte)x);
-        }
-
-        {
-            var array = default(ZeroArray);
-            if (!global::UcSocket.Marshalling.SpecFields.TryBytes(values, "zero", ((global::System.Span<byte>)array), out int used, out error)) return false;
-            v.Zero = array;
         }
         result = v;
         error = null;

@@ -6,6 +6,8 @@
 namespace UcSocket;
 
 /// <summary>C <c>struct ip_mreqn</c>: 12 bytes, aligned to 4. Multicast group membership with interface index (IP_ADD_MEMBERSHIP, IP_MULTICAST_IF).</summary>
+/// <remarks>The value's memory is the C struct: its private fields sit at the members' offsets, so reading and writing it is one copy.</remarks>
+[global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Explicit, Size = 12)]
 public partial record struct IpMreqn : global::UcSocket.ISpecStruct<IpMreqn>
 {
     /// <summary>Size of <c>struct ip_mreqn</c> in bytes.</summary>
@@ -16,82 +18,78 @@ public partial record struct IpMreqn : global::UcSocket.ISpecStruct<IpMreqn>
 
     private static readonly string[] s_fieldNames = { "multiaddr", "address", "ifindex" };
 
+    [global::System.Runtime.InteropServices.FieldOffset(0)]
+    private global::UcSocket.InAddr __Multiaddr;
+    [global::System.Runtime.InteropServices.FieldOffset(4)]
+    private global::UcSocket.InAddr __Address;
+    [global::System.Runtime.InteropServices.FieldOffset(8)]
+    private int __Ifindex;
+
     /// <summary><c>imr_multiaddr</c> (<c>struct in_addr</c>, offset 0); ucode field <c>multiaddr</c>.</summary>
-    public global::UcSocket.InAddr Multiaddr { get; set; }
+    public global::UcSocket.InAddr Multiaddr
+    {
+        readonly get => __Multiaddr;
+        set => __Multiaddr = value;
+    }
 
     /// <summary><c>imr_address</c> (<c>struct in_addr</c>, offset 4); ucode field <c>address</c>.</summary>
-    public global::UcSocket.InAddr Address { get; set; }
+    public global::UcSocket.InAddr Address
+    {
+        readonly get => __Address;
+        set => __Address = value;
+    }
 
     /// <summary><c>imr_ifindex</c> (<c>int</c>, offset 8); ucode field <c>ifindex</c>.</summary>
-    public int Ifindex { get; set; }
+    public int Ifindex
+    {
+        readonly get => __Ifindex;
+        set => __Ifindex = value;
+    }
 
     /// <summary>Creates the struct from its field values; omitted fields are zero.</summary>
     public IpMreqn(global::UcSocket.InAddr Multiaddr = default, global::UcSocket.InAddr Address = default, int Ifindex = default)
     {
+        this = default;
         this.Multiaddr = Multiaddr;
         this.Address = Address;
         this.Ifindex = Ifindex;
     }
 
-    /// <summary>Reads the C layout; a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
+    /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
     public static IpMreqn Read(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length < 12)
-        {
-            global::System.Span<byte> padded = stackalloc byte[12];
-            padded.Clear();
-            source.CopyTo(padded);
-            return ReadCore(padded);
-        }
-        return ReadCore(source);
+        if (source.Length >= 12) return global::System.Runtime.InteropServices.MemoryMarshal.Read<IpMreqn>(source);
+        var value = default(IpMreqn);
+        source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<IpMreqn>(ref value)));
+        return value;
     }
 
-    private static IpMreqn ReadCore(global::System.ReadOnlySpan<byte> s)
-    {
-        var v = new IpMreqn();
-        unchecked
-        {
-            v.Multiaddr = new global::UcSocket.InAddr(s.Slice(0));
-            v.Address = new global::UcSocket.InAddr(s.Slice(4));
-            v.Ifindex = global::System.Runtime.InteropServices.MemoryMarshal.Read<int>(s.Slice(8));
-        }
-        return v;
-    }
-
-    /// <summary>Writes the C layout (padding zeroed) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
-    public bool TryWrite(global::System.Span<byte> destination, out string? error)
+    /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
         if (destination.Length < 12)
         {
             error = "struct ip_mreqn needs 12 bytes, the buffer has " + destination.Length;
             return false;
         }
-        var d = destination.Slice(0, 12);
-        d.Clear();
-        unchecked
-        {
-
-            {
-                var value = this.Multiaddr;
-                value.CopyTo(d.Slice(0));
-            }
-
-            {
-                var value = this.Address;
-                value.CopyTo(d.Slice(4));
-            }
-
-            {
-                var value = this.Ifindex;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(8), in value);
-            }
-        }
+        global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
     }
 
+    /// <summary>True when both values hold the same C bytes.</summary>
+    public readonly bool Equals(IpMreqn other) => global::System.MemoryExtensions.SequenceEqual(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<IpMreqn>(in this)), global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<IpMreqn>(in other)));
+
+    /// <summary>A hash of the C bytes.</summary>
+    public override readonly int GetHashCode()
+    {
+        var hash = new global::System.HashCode();
+        hash.AddBytes(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<IpMreqn>(in this)));
+        return hash.ToHashCode();
+    }
+
     /// <summary>The ucode-style form: a dictionary keyed by ucode field names.</summary>
-    public global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
+    public readonly global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
     {
         var d = new global::System.Collections.Generic.Dictionary<string, object?>(3);
         d["multiaddr"] = this.Multiaddr.ToString();
@@ -102,7 +100,7 @@ public partial record struct IpMreqn : global::UcSocket.ISpecStruct<IpMreqn>
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
     [global::System.Runtime.CompilerServices.CompilerGenerated]
-    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    private readonly bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("Multiaddr = ").Append((object?)this.Multiaddr);
         builder.Append(", Address = ").Append((object?)this.Address);
@@ -115,7 +113,7 @@ public partial record struct IpMreqn : global::UcSocket.ISpecStruct<IpMreqn>
     {
         result = default;
         if (!global::UcSocket.Marshalling.SpecFields.CheckKeys(values, "struct ip_mreqn", s_fieldNames, out error)) return false;
-        var v = new IpMreqn();
+        var v = default(IpMreqn);
 
         {
             if (!global::UcSocket.Marshalling.SpecFields.TryIpv4(values, "multiaddr", out var x, out error)) return false;
@@ -138,6 +136,8 @@ public partial record struct IpMreqn : global::UcSocket.ISpecStruct<IpMreqn>
 }
 
 /// <summary>C <c>struct ip_mreq</c>: 8 bytes, aligned to 4. Multicast group membership by interface address (the older form IP_ADD_MEMBERSHIP also takes).</summary>
+/// <remarks>The value's memory is the C struct: its private fields sit at the members' offsets, so reading and writing it is one copy.</remarks>
+[global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Explicit, Size = 8)]
 public partial record struct IpMreq : global::UcSocket.ISpecStruct<IpMreq>
 {
     /// <summary>Size of <c>struct ip_mreq</c> in bytes.</summary>
@@ -148,72 +148,68 @@ public partial record struct IpMreq : global::UcSocket.ISpecStruct<IpMreq>
 
     private static readonly string[] s_fieldNames = { "multiaddr", "interface" };
 
+    [global::System.Runtime.InteropServices.FieldOffset(0)]
+    private global::UcSocket.InAddr __Multiaddr;
+    [global::System.Runtime.InteropServices.FieldOffset(4)]
+    private global::UcSocket.InAddr __Interface;
+
     /// <summary><c>imr_multiaddr</c> (<c>struct in_addr</c>, offset 0); ucode field <c>multiaddr</c>.</summary>
-    public global::UcSocket.InAddr Multiaddr { get; set; }
+    public global::UcSocket.InAddr Multiaddr
+    {
+        readonly get => __Multiaddr;
+        set => __Multiaddr = value;
+    }
 
     /// <summary><c>imr_interface</c> (<c>struct in_addr</c>, offset 4); ucode field <c>interface</c>.</summary>
-    public global::UcSocket.InAddr Interface { get; set; }
+    public global::UcSocket.InAddr Interface
+    {
+        readonly get => __Interface;
+        set => __Interface = value;
+    }
 
     /// <summary>Creates the struct from its field values; omitted fields are zero.</summary>
     public IpMreq(global::UcSocket.InAddr Multiaddr = default, global::UcSocket.InAddr Interface = default)
     {
+        this = default;
         this.Multiaddr = Multiaddr;
         this.Interface = Interface;
     }
 
-    /// <summary>Reads the C layout; a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
+    /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
     public static IpMreq Read(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length < 8)
-        {
-            global::System.Span<byte> padded = stackalloc byte[8];
-            padded.Clear();
-            source.CopyTo(padded);
-            return ReadCore(padded);
-        }
-        return ReadCore(source);
+        if (source.Length >= 8) return global::System.Runtime.InteropServices.MemoryMarshal.Read<IpMreq>(source);
+        var value = default(IpMreq);
+        source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<IpMreq>(ref value)));
+        return value;
     }
 
-    private static IpMreq ReadCore(global::System.ReadOnlySpan<byte> s)
-    {
-        var v = new IpMreq();
-        unchecked
-        {
-            v.Multiaddr = new global::UcSocket.InAddr(s.Slice(0));
-            v.Interface = new global::UcSocket.InAddr(s.Slice(4));
-        }
-        return v;
-    }
-
-    /// <summary>Writes the C layout (padding zeroed) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
-    public bool TryWrite(global::System.Span<byte> destination, out string? error)
+    /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
         if (destination.Length < 8)
         {
             error = "struct ip_mreq needs 8 bytes, the buffer has " + destination.Length;
             return false;
         }
-        var d = destination.Slice(0, 8);
-        d.Clear();
-        unchecked
-        {
-
-            {
-                var value = this.Multiaddr;
-                value.CopyTo(d.Slice(0));
-            }
-
-            {
-                var value = this.Interface;
-                value.CopyTo(d.Slice(4));
-            }
-        }
+        global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
     }
 
+    /// <summary>True when both values hold the same C bytes.</summary>
+    public readonly bool Equals(IpMreq other) => global::System.MemoryExtensions.SequenceEqual(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<IpMreq>(in this)), global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<IpMreq>(in other)));
+
+    /// <summary>A hash of the C bytes.</summary>
+    public override readonly int GetHashCode()
+    {
+        var hash = new global::System.HashCode();
+        hash.AddBytes(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<IpMreq>(in this)));
+        return hash.ToHashCode();
+    }
+
     /// <summary>The ucode-style form: a dictionary keyed by ucode field names.</summary>
-    public global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
+    public readonly global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
     {
         var d = new global::System.Collections.Generic.Dictionary<string, object?>(2);
         d["multiaddr"] = this.Multiaddr.ToString();
@@ -223,7 +219,7 @@ public partial record struct IpMreq : global::UcSocket.ISpecStruct<IpMreq>
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
     [global::System.Runtime.CompilerServices.CompilerGenerated]
-    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    private readonly bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("Multiaddr = ").Append((object?)this.Multiaddr);
         builder.Append(", Interface = ").Append((object?)this.Interface);
@@ -235,7 +231,7 @@ public partial record struct IpMreq : global::UcSocket.ISpecStruct<IpMreq>
     {
         result = default;
         if (!global::UcSocket.Marshalling.SpecFields.CheckKeys(values, "struct ip_mreq", s_fieldNames, out error)) return false;
-        var v = new IpMreq();
+        var v = default(IpMreq);
 
         {
             if (!global::UcSocket.Marshalling.SpecFields.TryIpv4(values, "multiaddr", out var x, out error)) return false;
@@ -253,6 +249,8 @@ public partial record struct IpMreq : global::UcSocket.ISpecStruct<IpMreq>
 }
 
 /// <summary>C <c>struct ip_mreq_source</c>: 12 bytes, aligned to 4. Source-specific multicast membership (IP_ADD_SOURCE_MEMBERSHIP, IP_BLOCK_SOURCE, ...).</summary>
+/// <remarks>The value's memory is the C struct: its private fields sit at the members' offsets, so reading and writing it is one copy.</remarks>
+[global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Explicit, Size = 12)]
 public partial record struct IpMreqSource : global::UcSocket.ISpecStruct<IpMreqSource>
 {
     /// <summary>Size of <c>struct ip_mreq_source</c> in bytes.</summary>
@@ -263,82 +261,78 @@ public partial record struct IpMreqSource : global::UcSocket.ISpecStruct<IpMreqS
 
     private static readonly string[] s_fieldNames = { "multiaddr", "interface", "sourceaddr" };
 
+    [global::System.Runtime.InteropServices.FieldOffset(0)]
+    private global::UcSocket.InAddr __Multiaddr;
+    [global::System.Runtime.InteropServices.FieldOffset(4)]
+    private global::UcSocket.InAddr __Interface;
+    [global::System.Runtime.InteropServices.FieldOffset(8)]
+    private global::UcSocket.InAddr __SourceAddress;
+
     /// <summary><c>imr_multiaddr</c> (<c>struct in_addr</c>, offset 0); ucode field <c>multiaddr</c>.</summary>
-    public global::UcSocket.InAddr Multiaddr { get; set; }
+    public global::UcSocket.InAddr Multiaddr
+    {
+        readonly get => __Multiaddr;
+        set => __Multiaddr = value;
+    }
 
     /// <summary><c>imr_interface</c> (<c>struct in_addr</c>, offset 4); ucode field <c>interface</c>.</summary>
-    public global::UcSocket.InAddr Interface { get; set; }
+    public global::UcSocket.InAddr Interface
+    {
+        readonly get => __Interface;
+        set => __Interface = value;
+    }
 
     /// <summary><c>imr_sourceaddr</c> (<c>struct in_addr</c>, offset 8); ucode field <c>sourceaddr</c>.</summary>
-    public global::UcSocket.InAddr SourceAddress { get; set; }
+    public global::UcSocket.InAddr SourceAddress
+    {
+        readonly get => __SourceAddress;
+        set => __SourceAddress = value;
+    }
 
     /// <summary>Creates the struct from its field values; omitted fields are zero.</summary>
     public IpMreqSource(global::UcSocket.InAddr Multiaddr = default, global::UcSocket.InAddr Interface = default, global::UcSocket.InAddr SourceAddress = default)
     {
+        this = default;
         this.Multiaddr = Multiaddr;
         this.Interface = Interface;
         this.SourceAddress = SourceAddress;
     }
 
-    /// <summary>Reads the C layout; a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
+    /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
     public static IpMreqSource Read(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length < 12)
-        {
-            global::System.Span<byte> padded = stackalloc byte[12];
-            padded.Clear();
-            source.CopyTo(padded);
-            return ReadCore(padded);
-        }
-        return ReadCore(source);
+        if (source.Length >= 12) return global::System.Runtime.InteropServices.MemoryMarshal.Read<IpMreqSource>(source);
+        var value = default(IpMreqSource);
+        source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<IpMreqSource>(ref value)));
+        return value;
     }
 
-    private static IpMreqSource ReadCore(global::System.ReadOnlySpan<byte> s)
-    {
-        var v = new IpMreqSource();
-        unchecked
-        {
-            v.Multiaddr = new global::UcSocket.InAddr(s.Slice(0));
-            v.Interface = new global::UcSocket.InAddr(s.Slice(4));
-            v.SourceAddress = new global::UcSocket.InAddr(s.Slice(8));
-        }
-        return v;
-    }
-
-    /// <summary>Writes the C layout (padding zeroed) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
-    public bool TryWrite(global::System.Span<byte> destination, out string? error)
+    /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
         if (destination.Length < 12)
         {
             error = "struct ip_mreq_source needs 12 bytes, the buffer has " + destination.Length;
             return false;
         }
-        var d = destination.Slice(0, 12);
-        d.Clear();
-        unchecked
-        {
-
-            {
-                var value = this.Multiaddr;
-                value.CopyTo(d.Slice(0));
-            }
-
-            {
-                var value = this.Interface;
-                value.CopyTo(d.Slice(4));
-            }
-
-            {
-                var value = this.SourceAddress;
-                value.CopyTo(d.Slice(8));
-            }
-        }
+        global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
     }
 
+    /// <summary>True when both values hold the same C bytes.</summary>
+    public readonly bool Equals(IpMreqSource other) => global::System.MemoryExtensions.SequenceEqual(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<IpMreqSource>(in this)), global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<IpMreqSource>(in other)));
+
+    /// <summary>A hash of the C bytes.</summary>
+    public override readonly int GetHashCode()
+    {
+        var hash = new global::System.HashCode();
+        hash.AddBytes(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<IpMreqSource>(in this)));
+        return hash.ToHashCode();
+    }
+
     /// <summary>The ucode-style form: a dictionary keyed by ucode field names.</summary>
-    public global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
+    public readonly global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
     {
         var d = new global::System.Collections.Generic.Dictionary<string, object?>(3);
         d["multiaddr"] = this.Multiaddr.ToString();
@@ -349,7 +343,7 @@ public partial record struct IpMreqSource : global::UcSocket.ISpecStruct<IpMreqS
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
     [global::System.Runtime.CompilerServices.CompilerGenerated]
-    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    private readonly bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("Multiaddr = ").Append((object?)this.Multiaddr);
         builder.Append(", Interface = ").Append((object?)this.Interface);
@@ -362,7 +356,7 @@ public partial record struct IpMreqSource : global::UcSocket.ISpecStruct<IpMreqS
     {
         result = default;
         if (!global::UcSocket.Marshalling.SpecFields.CheckKeys(values, "struct ip_mreq_source", s_fieldNames, out error)) return false;
-        var v = new IpMreqSource();
+        var v = default(IpMreqSource);
 
         {
             if (!global::UcSocket.Marshalling.SpecFields.TryIpv4(values, "multiaddr", out var x, out error)) return false;
@@ -385,6 +379,8 @@ public partial record struct IpMreqSource : global::UcSocket.ISpecStruct<IpMreqS
 }
 
 /// <summary>C <c>struct ip_msfilter</c>: 20 bytes, aligned to 4. Full-state multicast source filter (IP_MSFILTER). The C struct ends in a one-element source list, so this form carries at most one source; numsrc is set from slist when not given.</summary>
+/// <remarks>The value's memory is the C struct: its private fields sit at the members' offsets, so reading and writing it is one copy.</remarks>
+[global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Explicit, Size = 20)]
 public partial record struct IpMsfilter : global::UcSocket.ISpecStruct<IpMsfilter>
 {
     /// <summary>Size of <c>struct ip_msfilter</c> in bytes.</summary>
@@ -395,20 +391,51 @@ public partial record struct IpMsfilter : global::UcSocket.ISpecStruct<IpMsfilte
 
     private static readonly string[] s_fieldNames = { "multiaddr", "interface", "fmode", "numsrc", "slist" };
 
+    [global::System.Runtime.InteropServices.FieldOffset(0)]
+    private global::UcSocket.InAddr __Multiaddr;
+    [global::System.Runtime.InteropServices.FieldOffset(4)]
+    private global::UcSocket.InAddr __Interface;
+    [global::System.Runtime.InteropServices.FieldOffset(8)]
+    private uint __FilterMode;
+    [global::System.Runtime.InteropServices.FieldOffset(12)]
+    private uint __SourceCount;
+    [global::System.Runtime.InteropServices.FieldOffset(16)]
+    private SourcesArray __Sources;
+
     /// <summary><c>imsf_multiaddr</c> (<c>struct in_addr</c>, offset 0); ucode field <c>multiaddr</c>.</summary>
-    public global::UcSocket.InAddr Multiaddr { get; set; }
+    public global::UcSocket.InAddr Multiaddr
+    {
+        readonly get => __Multiaddr;
+        set => __Multiaddr = value;
+    }
 
     /// <summary><c>imsf_interface</c> (<c>struct in_addr</c>, offset 4); ucode field <c>interface</c>.</summary>
-    public global::UcSocket.InAddr Interface { get; set; }
+    public global::UcSocket.InAddr Interface
+    {
+        readonly get => __Interface;
+        set => __Interface = value;
+    }
 
     /// <summary><c>imsf_fmode</c> (<c>uint32_t</c>, offset 8); ucode field <c>fmode</c>.</summary>
-    public uint FilterMode { get; set; }
+    public uint FilterMode
+    {
+        readonly get => __FilterMode;
+        set => __FilterMode = value;
+    }
 
     /// <summary><c>imsf_numsrc</c> (<c>uint32_t</c>, offset 12); ucode field <c>numsrc</c>.</summary>
-    public uint SourceCount { get; set; }
+    public uint SourceCount
+    {
+        readonly get => __SourceCount;
+        set => __SourceCount = value;
+    }
 
     /// <summary><c>imsf_slist</c> (<c>struct in_addr[1]</c>, offset 16); ucode field <c>slist</c>.</summary>
-    public SourcesArray Sources { get; set; }
+    public SourcesArray Sources
+    {
+        readonly get => __Sources;
+        set => __Sources = value;
+    }
 
     /// <summary>Inline storage for <c>imsf_slist[1]</c>.</summary>
     [global::System.Runtime.CompilerServices.InlineArray(1)]
@@ -420,6 +447,7 @@ public partial record struct IpMsfilter : global::UcSocket.ISpecStruct<IpMsfilte
     /// <summary>Creates the struct from its field values; omitted fields are zero.</summary>
     public IpMsfilter(global::UcSocket.InAddr Multiaddr = default, global::UcSocket.InAddr Interface = default, uint FilterMode = default, uint SourceCount = default, SourcesArray Sources = default)
     {
+        this = default;
         this.Multiaddr = Multiaddr;
         this.Interface = Interface;
         this.FilterMode = FilterMode;
@@ -427,82 +455,41 @@ public partial record struct IpMsfilter : global::UcSocket.ISpecStruct<IpMsfilte
         this.Sources = Sources;
     }
 
-    /// <summary>Reads the C layout; a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
+    /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
     public static IpMsfilter Read(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length < 20)
-        {
-            global::System.Span<byte> padded = stackalloc byte[20];
-            padded.Clear();
-            source.CopyTo(padded);
-            return ReadCore(padded);
-        }
-        return ReadCore(source);
+        if (source.Length >= 20) return global::System.Runtime.InteropServices.MemoryMarshal.Read<IpMsfilter>(source);
+        var value = default(IpMsfilter);
+        source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<IpMsfilter>(ref value)));
+        return value;
     }
 
-    private static IpMsfilter ReadCore(global::System.ReadOnlySpan<byte> s)
-    {
-        var v = new IpMsfilter();
-        unchecked
-        {
-            v.Multiaddr = new global::UcSocket.InAddr(s.Slice(0));
-            v.Interface = new global::UcSocket.InAddr(s.Slice(4));
-            v.FilterMode = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(8));
-            v.SourceCount = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(12));
-
-            {
-                var array = default(SourcesArray);
-                for (int i = 0; i < 1; i++) array[i] = new global::UcSocket.InAddr(s.Slice(16 + i * 4));
-                v.Sources = array;
-            }
-        }
-        return v;
-    }
-
-    /// <summary>Writes the C layout (padding zeroed) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
-    public bool TryWrite(global::System.Span<byte> destination, out string? error)
+    /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
         if (destination.Length < 20)
         {
             error = "struct ip_msfilter needs 20 bytes, the buffer has " + destination.Length;
             return false;
         }
-        var d = destination.Slice(0, 20);
-        d.Clear();
-        unchecked
-        {
-
-            {
-                var value = this.Multiaddr;
-                value.CopyTo(d.Slice(0));
-            }
-
-            {
-                var value = this.Interface;
-                value.CopyTo(d.Slice(4));
-            }
-
-            {
-                var value = this.FilterMode;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(8), in value);
-            }
-
-            {
-                var value = this.SourceCount;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(12), in value);
-            }
-
-            {
-                var array = this.Sources;
-                for (int i = 0; i < 1; i++) { var e = array[i]; e.CopyTo(d.Slice(16 + i * 4)); }
-            }
-        }
+        global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
     }
 
+    /// <summary>True when both values hold the same C bytes.</summary>
+    public readonly bool Equals(IpMsfilter other) => global::System.MemoryExtensions.SequenceEqual(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<IpMsfilter>(in this)), global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<IpMsfilter>(in other)));
+
+    /// <summary>A hash of the C bytes.</summary>
+    public override readonly int GetHashCode()
+    {
+        var hash = new global::System.HashCode();
+        hash.AddBytes(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<IpMsfilter>(in this)));
+        return hash.ToHashCode();
+    }
+
     /// <summary>The ucode-style form: a dictionary keyed by ucode field names.</summary>
-    public global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
+    public readonly global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
     {
         var d = new global::System.Collections.Generic.Dictionary<string, object?>(5);
         d["multiaddr"] = this.Multiaddr.ToString();
@@ -519,7 +506,7 @@ public partial record struct IpMsfilter : global::UcSocket.ISpecStruct<IpMsfilte
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
     [global::System.Runtime.CompilerServices.CompilerGenerated]
-    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    private readonly bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("Multiaddr = ").Append((object?)this.Multiaddr);
         builder.Append(", Interface = ").Append((object?)this.Interface);
@@ -541,7 +528,7 @@ public partial record struct IpMsfilter : global::UcSocket.ISpecStruct<IpMsfilte
     {
         result = default;
         if (!global::UcSocket.Marshalling.SpecFields.CheckKeys(values, "struct ip_msfilter", s_fieldNames, out error)) return false;
-        var v = new IpMsfilter();
+        var v = default(IpMsfilter);
 
         {
             if (!global::UcSocket.Marshalling.SpecFields.TryIpv4(values, "multiaddr", out var x, out error)) return false;
@@ -584,6 +571,8 @@ public partial record struct IpMsfilter : global::UcSocket.ISpecStruct<IpMsfilte
 }
 
 /// <summary>C <c>struct in_pktinfo</c>: 12 bytes, aligned to 4. Interface and addresses of a datagram (IP_PKTINFO control message); on send, ipi_spec_dst picks the source address.</summary>
+/// <remarks>The value's memory is the C struct: its private fields sit at the members' offsets, so reading and writing it is one copy.</remarks>
+[global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Explicit, Size = 12)]
 public partial record struct InPktinfo : global::UcSocket.ISpecStruct<InPktinfo>
 {
     /// <summary>Size of <c>struct in_pktinfo</c> in bytes.</summary>
@@ -594,82 +583,78 @@ public partial record struct InPktinfo : global::UcSocket.ISpecStruct<InPktinfo>
 
     private static readonly string[] s_fieldNames = { "interface", "spec_dst", "addr" };
 
+    [global::System.Runtime.InteropServices.FieldOffset(0)]
+    private int __Interface;
+    [global::System.Runtime.InteropServices.FieldOffset(4)]
+    private global::UcSocket.InAddr __LocalAddress;
+    [global::System.Runtime.InteropServices.FieldOffset(8)]
+    private global::UcSocket.InAddr __Address;
+
     /// <summary><c>ipi_ifindex</c> (<c>int</c>, offset 0); ucode field <c>interface</c>.</summary>
-    public int Interface { get; set; }
+    public int Interface
+    {
+        readonly get => __Interface;
+        set => __Interface = value;
+    }
 
     /// <summary><c>ipi_spec_dst</c> (<c>struct in_addr</c>, offset 4); ucode field <c>spec_dst</c>.</summary>
-    public global::UcSocket.InAddr LocalAddress { get; set; }
+    public global::UcSocket.InAddr LocalAddress
+    {
+        readonly get => __LocalAddress;
+        set => __LocalAddress = value;
+    }
 
     /// <summary><c>ipi_addr</c> (<c>struct in_addr</c>, offset 8); ucode field <c>addr</c>.</summary>
-    public global::UcSocket.InAddr Address { get; set; }
+    public global::UcSocket.InAddr Address
+    {
+        readonly get => __Address;
+        set => __Address = value;
+    }
 
     /// <summary>Creates the struct from its field values; omitted fields are zero.</summary>
     public InPktinfo(int Interface = default, global::UcSocket.InAddr LocalAddress = default, global::UcSocket.InAddr Address = default)
     {
+        this = default;
         this.Interface = Interface;
         this.LocalAddress = LocalAddress;
         this.Address = Address;
     }
 
-    /// <summary>Reads the C layout; a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
+    /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
     public static InPktinfo Read(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length < 12)
-        {
-            global::System.Span<byte> padded = stackalloc byte[12];
-            padded.Clear();
-            source.CopyTo(padded);
-            return ReadCore(padded);
-        }
-        return ReadCore(source);
+        if (source.Length >= 12) return global::System.Runtime.InteropServices.MemoryMarshal.Read<InPktinfo>(source);
+        var value = default(InPktinfo);
+        source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<InPktinfo>(ref value)));
+        return value;
     }
 
-    private static InPktinfo ReadCore(global::System.ReadOnlySpan<byte> s)
-    {
-        var v = new InPktinfo();
-        unchecked
-        {
-            v.Interface = global::System.Runtime.InteropServices.MemoryMarshal.Read<int>(s.Slice(0));
-            v.LocalAddress = new global::UcSocket.InAddr(s.Slice(4));
-            v.Address = new global::UcSocket.InAddr(s.Slice(8));
-        }
-        return v;
-    }
-
-    /// <summary>Writes the C layout (padding zeroed) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
-    public bool TryWrite(global::System.Span<byte> destination, out string? error)
+    /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
         if (destination.Length < 12)
         {
             error = "struct in_pktinfo needs 12 bytes, the buffer has " + destination.Length;
             return false;
         }
-        var d = destination.Slice(0, 12);
-        d.Clear();
-        unchecked
-        {
-
-            {
-                var value = this.Interface;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(0), in value);
-            }
-
-            {
-                var value = this.LocalAddress;
-                value.CopyTo(d.Slice(4));
-            }
-
-            {
-                var value = this.Address;
-                value.CopyTo(d.Slice(8));
-            }
-        }
+        global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
     }
 
+    /// <summary>True when both values hold the same C bytes.</summary>
+    public readonly bool Equals(InPktinfo other) => global::System.MemoryExtensions.SequenceEqual(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<InPktinfo>(in this)), global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<InPktinfo>(in other)));
+
+    /// <summary>A hash of the C bytes.</summary>
+    public override readonly int GetHashCode()
+    {
+        var hash = new global::System.HashCode();
+        hash.AddBytes(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<InPktinfo>(in this)));
+        return hash.ToHashCode();
+    }
+
     /// <summary>The ucode-style form: a dictionary keyed by ucode field names.</summary>
-    public global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
+    public readonly global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
     {
         var d = new global::System.Collections.Generic.Dictionary<string, object?>(3);
         d["interface"] = this.Interface;
@@ -680,7 +665,7 @@ public partial record struct InPktinfo : global::UcSocket.ISpecStruct<InPktinfo>
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
     [global::System.Runtime.CompilerServices.CompilerGenerated]
-    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    private readonly bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("Interface = ").Append((object?)this.Interface);
         builder.Append(", LocalAddress = ").Append((object?)this.LocalAddress);
@@ -693,7 +678,7 @@ public partial record struct InPktinfo : global::UcSocket.ISpecStruct<InPktinfo>
     {
         result = default;
         if (!global::UcSocket.Marshalling.SpecFields.CheckKeys(values, "struct in_pktinfo", s_fieldNames, out error)) return false;
-        var v = new InPktinfo();
+        var v = default(InPktinfo);
 
         {
             if (!global::UcSocket.Marshalling.SpecFields.TryInterfaceIndex(values, "interface", -2147483648L, 2147483647L, out var x, out error)) return false;
@@ -716,6 +701,8 @@ public partial record struct InPktinfo : global::UcSocket.ISpecStruct<InPktinfo>
 }
 
 /// <summary>C <c>struct sockaddr_storage</c>: 128 bytes, aligned to 8. Room for any socket address (the group and source members of group_req and friends).</summary>
+/// <remarks>The value's memory is the C struct: its private fields sit at the members' offsets, so reading and writing it is one copy.</remarks>
+[global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Explicit, Size = 128)]
 public partial record struct SockaddrStorage : global::UcSocket.ISpecStruct<SockaddrStorage>
 {
     /// <summary>Size of <c>struct sockaddr_storage</c> in bytes.</summary>
@@ -724,122 +711,81 @@ public partial record struct SockaddrStorage : global::UcSocket.ISpecStruct<Sock
     /// <summary>The C type name.</summary>
     public static string CTypeName => "struct sockaddr_storage";
 
-    private static readonly string[] s_fieldNames = { "family", "padding", "align" };
+    private static readonly string[] s_fieldNames = { "family" };
+
+    [global::System.Runtime.InteropServices.FieldOffset(0)]
+    private ushort __Family;
+    [global::System.Runtime.InteropServices.FieldOffset(2)]
+    private PaddingArray __Padding;
+    [global::System.Runtime.InteropServices.FieldOffset(120)]
+    private ulong __Align;
 
     /// <summary><c>ss_family</c> (<c>sa_family_t</c>, offset 0); ucode field <c>family</c>.</summary>
-    public ushort Family { get; set; }
+    public ushort Family
+    {
+        readonly get => __Family;
+        set => __Family = value;
+    }
 
-    /// <summary><c>__ss_padding</c> (<c>char[118]</c>, offset 2); ucode field <c>padding</c>.</summary>
-    public PaddingArray Padding { get; set; }
-
-    /// <summary><c>__ss_align</c> (<c>unsigned long</c>, offset 120); ucode field <c>align</c>.</summary>
-    public ulong Align { get; set; }
-
-    /// <summary>Inline storage for <c>__ss_padding[118]</c>.</summary>
     [global::System.Runtime.CompilerServices.InlineArray(118)]
-    public struct PaddingArray
+    private struct PaddingArray
     {
         private byte _element0;
     }
 
     /// <summary>Creates the struct from its field values; omitted fields are zero.</summary>
-    public SockaddrStorage(ushort Family = default, PaddingArray Padding = default, ulong Align = default)
+    public SockaddrStorage(ushort Family = default)
     {
+        this = default;
         this.Family = Family;
-        this.Padding = Padding;
-        this.Align = Align;
     }
 
-    /// <summary>Reads the C layout; a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
+    /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
     public static SockaddrStorage Read(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length < 128)
-        {
-            global::System.Span<byte> padded = stackalloc byte[128];
-            padded.Clear();
-            source.CopyTo(padded);
-            return ReadCore(padded);
-        }
-        return ReadCore(source);
+        if (source.Length >= 128) return global::System.Runtime.InteropServices.MemoryMarshal.Read<SockaddrStorage>(source);
+        var value = default(SockaddrStorage);
+        source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<SockaddrStorage>(ref value)));
+        return value;
     }
 
-    private static SockaddrStorage ReadCore(global::System.ReadOnlySpan<byte> s)
-    {
-        var v = new SockaddrStorage();
-        unchecked
-        {
-            v.Family = global::System.Runtime.InteropServices.MemoryMarshal.Read<ushort>(s.Slice(0));
-
-            {
-                var array = default(PaddingArray);
-                s.Slice(2, 118).CopyTo(((global::System.Span<byte>)array));
-                v.Padding = array;
-            }
-            v.Align = global::System.Runtime.InteropServices.MemoryMarshal.Read<ulong>(s.Slice(120));
-        }
-        return v;
-    }
-
-    /// <summary>Writes the C layout (padding zeroed) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
-    public bool TryWrite(global::System.Span<byte> destination, out string? error)
+    /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
         if (destination.Length < 128)
         {
             error = "struct sockaddr_storage needs 128 bytes, the buffer has " + destination.Length;
             return false;
         }
-        var d = destination.Slice(0, 128);
-        d.Clear();
-        unchecked
-        {
-
-            {
-                var value = this.Family;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(0), in value);
-            }
-
-            {
-                var array = this.Padding;
-                ((global::System.Span<byte>)array).CopyTo(d.Slice(2, 118));
-            }
-
-            {
-                var value = this.Align;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(120), in value);
-            }
-        }
+        global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
     }
 
-    /// <summary>The ucode-style form: a dictionary keyed by ucode field names.</summary>
-    public global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
-    {
-        var d = new global::System.Collections.Generic.Dictionary<string, object?>(3);
-        d["family"] = this.Family;
+    /// <summary>True when both values hold the same C bytes.</summary>
+    public readonly bool Equals(SockaddrStorage other) => global::System.MemoryExtensions.SequenceEqual(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<SockaddrStorage>(in this)), global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<SockaddrStorage>(in other)));
 
-        {
-            var array = this.Padding;
-            d["padding"] = ((global::System.Span<byte>)array).Slice(0, 118).ToArray();
-        }
-        d["align"] = this.Align;
+    /// <summary>A hash of the C bytes.</summary>
+    public override readonly int GetHashCode()
+    {
+        var hash = new global::System.HashCode();
+        hash.AddBytes(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<SockaddrStorage>(in this)));
+        return hash.ToHashCode();
+    }
+
+    /// <summary>The ucode-style form: a dictionary keyed by ucode field names.</summary>
+    public readonly global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
+    {
+        var d = new global::System.Collections.Generic.Dictionary<string, object?>(1);
+        d["family"] = this.Family;
         return d;
     }
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
     [global::System.Runtime.CompilerServices.CompilerGenerated]
-    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    private readonly bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("Family = ").Append((object?)this.Family);
-
-        {
-            var array = this.Padding;
-            var items = ((global::System.ReadOnlySpan<byte>)array).Slice(0, 118);
-            builder.Append(", Padding = [");
-            for (int i = 0; i < items.Length; i++) builder.Append(i == 0 ? "" : ", ").Append((object?)items[i]);
-            builder.Append(']');
-        }
-        builder.Append(", Align = ").Append((object?)this.Align);
         return true;
     }
 
@@ -848,22 +794,11 @@ public partial record struct SockaddrStorage : global::UcSocket.ISpecStruct<Sock
     {
         result = default;
         if (!global::UcSocket.Marshalling.SpecFields.CheckKeys(values, "struct sockaddr_storage", s_fieldNames, out error)) return false;
-        var v = new SockaddrStorage();
+        var v = default(SockaddrStorage);
 
         {
             if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "family", 0L, 65535L, out var x, out error)) return false;
             v.Family = unchecked((ushort)x);
-        }
-
-        {
-            var array = default(PaddingArray);
-            if (!global::UcSocket.Marshalling.SpecFields.TryBytes(values, "padding", ((global::System.Span<byte>)array), out int used, out error)) return false;
-            v.Padding = array;
-        }
-
-        {
-            if (!global::UcSocket.Marshalling.SpecFields.TryUnsigned(values, "align", ulong.MaxValue, out var x, out error)) return false;
-            v.Align = x;
         }
         result = v;
         error = null;
@@ -872,6 +807,8 @@ public partial record struct SockaddrStorage : global::UcSocket.ISpecStruct<Sock
 }
 
 /// <summary>C <c>struct group_req</c>: 136 bytes, aligned to 8. Protocol-independent multicast membership (MCAST_JOIN_GROUP, MCAST_LEAVE_GROUP).</summary>
+/// <remarks>The value's memory is the C struct: its private fields sit at the members' offsets, so reading and writing it is one copy.</remarks>
+[global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Explicit, Size = 136)]
 public partial record struct GroupReq : global::UcSocket.ISpecStruct<GroupReq>
 {
     /// <summary>Size of <c>struct group_req</c> in bytes.</summary>
@@ -882,68 +819,70 @@ public partial record struct GroupReq : global::UcSocket.ISpecStruct<GroupReq>
 
     private static readonly string[] s_fieldNames = { "interface", "group" };
 
-    /// <summary><c>gr_interface</c> (<c>uint32_t</c>, offset 0); ucode field <c>interface</c>.</summary>
-    public uint Interface { get; set; }
+    [global::System.Runtime.InteropServices.FieldOffset(0)]
+    private uint __Interface;
+    [global::System.Runtime.InteropServices.FieldOffset(8)]
+    private SockaddrStorage __Group;
 
-    /// <summary><c>gr_group</c> (<c>struct sockaddr_storage</c>, offset 8); ucode field <c>group</c>.</summary>
-    public global::UcSocket.SocketAddress? Group { get; set; }
+    /// <summary><c>gr_interface</c> (<c>uint32_t</c>, offset 0); ucode field <c>interface</c>.</summary>
+    public uint Interface
+    {
+        readonly get => __Interface;
+        set => __Interface = value;
+    }
+
+    /// <summary><c>gr_group</c> (<c>struct sockaddr_storage</c>, offset 8); ucode field <c>group</c>. Setting an address its family codec cannot encode throws <see cref="global::System.ArgumentException"/> naming the field.</summary>
+    public global::UcSocket.SocketAddress? Group
+    {
+        readonly get => global::UcSocket.Marshalling.SpecFields.ReadSockaddr(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<SockaddrStorage>(in __Group)), 128);
+        set => global::UcSocket.Marshalling.SpecFields.WriteSockaddr(value, global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<SockaddrStorage>(ref __Group)), "group");
+    }
 
     /// <summary>Creates the struct from its field values; omitted fields are zero.</summary>
     public GroupReq(uint Interface = default, global::UcSocket.SocketAddress? Group = default)
     {
+        this = default;
         this.Interface = Interface;
         this.Group = Group;
     }
 
-    /// <summary>Reads the C layout; a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
+    /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
     public static GroupReq Read(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length < 136)
-        {
-            global::System.Span<byte> padded = stackalloc byte[136];
-            padded.Clear();
-            source.CopyTo(padded);
-            return ReadCore(padded, source.Length);
-        }
-        return ReadCore(source, 136);
+        if (source.Length >= 136) return global::System.Runtime.InteropServices.MemoryMarshal.Read<GroupReq>(source);
+        var value = default(GroupReq);
+        source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<GroupReq>(ref value)));
+        int received = source.Length;
+        global::UcSocket.Marshalling.SpecFields.ClearPartialSockaddr(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<SockaddrStorage>(ref value.__Group)), received - 8);
+        return value;
     }
 
-    private static GroupReq ReadCore(global::System.ReadOnlySpan<byte> s, int available)
-    {
-        var v = new GroupReq();
-        unchecked
-        {
-            v.Interface = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(0));
-            v.Group = global::UcSocket.Marshalling.SpecFields.ReadSockaddr(s.Slice(8, 128), available - 8);
-        }
-        return v;
-    }
-
-    /// <summary>Writes the C layout (padding zeroed) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
-    public bool TryWrite(global::System.Span<byte> destination, out string? error)
+    /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
         if (destination.Length < 136)
         {
             error = "struct group_req needs 136 bytes, the buffer has " + destination.Length;
             return false;
         }
-        var d = destination.Slice(0, 136);
-        d.Clear();
-        unchecked
-        {
-
-            {
-                var value = this.Interface;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(0), in value);
-            }
-            if (!global::UcSocket.Marshalling.SpecFields.TryWriteSockaddr(this.Group, d.Slice(8, 128), "group", out error)) return false;
-        }
+        global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
     }
 
+    /// <summary>True when both values hold the same C bytes.</summary>
+    public readonly bool Equals(GroupReq other) => global::System.MemoryExtensions.SequenceEqual(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<GroupReq>(in this)), global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<GroupReq>(in other)));
+
+    /// <summary>A hash of the C bytes.</summary>
+    public override readonly int GetHashCode()
+    {
+        var hash = new global::System.HashCode();
+        hash.AddBytes(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<GroupReq>(in this)));
+        return hash.ToHashCode();
+    }
+
     /// <summary>The ucode-style form: a dictionary keyed by ucode field names.</summary>
-    public global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
+    public readonly global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
     {
         var d = new global::System.Collections.Generic.Dictionary<string, object?>(2);
         d["interface"] = this.Interface;
@@ -953,7 +892,7 @@ public partial record struct GroupReq : global::UcSocket.ISpecStruct<GroupReq>
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
     [global::System.Runtime.CompilerServices.CompilerGenerated]
-    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    private readonly bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("Interface = ").Append((object?)this.Interface);
         builder.Append(", Group = ").Append((object?)this.Group);
@@ -965,7 +904,7 @@ public partial record struct GroupReq : global::UcSocket.ISpecStruct<GroupReq>
     {
         result = default;
         if (!global::UcSocket.Marshalling.SpecFields.CheckKeys(values, "struct group_req", s_fieldNames, out error)) return false;
-        var v = new GroupReq();
+        var v = default(GroupReq);
 
         {
             if (!global::UcSocket.Marshalling.SpecFields.TryInterfaceIndex(values, "interface", 0L, 4294967295L, out var x, out error)) return false;
@@ -974,7 +913,7 @@ public partial record struct GroupReq : global::UcSocket.ISpecStruct<GroupReq>
 
         {
             if (!global::UcSocket.Marshalling.SpecFields.TrySockaddr(values, "group", out var x, out error)) return false;
-            v.Group = x;
+            if (!global::UcSocket.Marshalling.SpecFields.TryWriteSockaddr(x, global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<SockaddrStorage>(ref v.__Group)), "group", out error)) return false;
         }
         result = v;
         error = null;
@@ -983,6 +922,8 @@ public partial record struct GroupReq : global::UcSocket.ISpecStruct<GroupReq>
 }
 
 /// <summary>C <c>struct group_source_req</c>: 264 bytes, aligned to 8. Protocol-independent source-specific membership (MCAST_JOIN_SOURCE_GROUP, MCAST_BLOCK_SOURCE, ...).</summary>
+/// <remarks>The value's memory is the C struct: its private fields sit at the members' offsets, so reading and writing it is one copy.</remarks>
+[global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Explicit, Size = 264)]
 public partial record struct GroupSourceReq : global::UcSocket.ISpecStruct<GroupSourceReq>
 {
     /// <summary>Size of <c>struct group_source_req</c> in bytes.</summary>
@@ -993,74 +934,81 @@ public partial record struct GroupSourceReq : global::UcSocket.ISpecStruct<Group
 
     private static readonly string[] s_fieldNames = { "interface", "group", "source" };
 
+    [global::System.Runtime.InteropServices.FieldOffset(0)]
+    private uint __Interface;
+    [global::System.Runtime.InteropServices.FieldOffset(8)]
+    private SockaddrStorage __Group;
+    [global::System.Runtime.InteropServices.FieldOffset(136)]
+    private SockaddrStorage __Source;
+
     /// <summary><c>gsr_interface</c> (<c>uint32_t</c>, offset 0); ucode field <c>interface</c>.</summary>
-    public uint Interface { get; set; }
+    public uint Interface
+    {
+        readonly get => __Interface;
+        set => __Interface = value;
+    }
 
-    /// <summary><c>gsr_group</c> (<c>struct sockaddr_storage</c>, offset 8); ucode field <c>group</c>.</summary>
-    public global::UcSocket.SocketAddress? Group { get; set; }
+    /// <summary><c>gsr_group</c> (<c>struct sockaddr_storage</c>, offset 8); ucode field <c>group</c>. Setting an address its family codec cannot encode throws <see cref="global::System.ArgumentException"/> naming the field.</summary>
+    public global::UcSocket.SocketAddress? Group
+    {
+        readonly get => global::UcSocket.Marshalling.SpecFields.ReadSockaddr(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<SockaddrStorage>(in __Group)), 128);
+        set => global::UcSocket.Marshalling.SpecFields.WriteSockaddr(value, global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<SockaddrStorage>(ref __Group)), "group");
+    }
 
-    /// <summary><c>gsr_source</c> (<c>struct sockaddr_storage</c>, offset 136); ucode field <c>source</c>.</summary>
-    public global::UcSocket.SocketAddress? Source { get; set; }
+    /// <summary><c>gsr_source</c> (<c>struct sockaddr_storage</c>, offset 136); ucode field <c>source</c>. Setting an address its family codec cannot encode throws <see cref="global::System.ArgumentException"/> naming the field.</summary>
+    public global::UcSocket.SocketAddress? Source
+    {
+        readonly get => global::UcSocket.Marshalling.SpecFields.ReadSockaddr(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<SockaddrStorage>(in __Source)), 128);
+        set => global::UcSocket.Marshalling.SpecFields.WriteSockaddr(value, global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<SockaddrStorage>(ref __Source)), "source");
+    }
 
     /// <summary>Creates the struct from its field values; omitted fields are zero.</summary>
     public GroupSourceReq(uint Interface = default, global::UcSocket.SocketAddress? Group = default, global::UcSocket.SocketAddress? Source = default)
     {
+        this = default;
         this.Interface = Interface;
         this.Group = Group;
         this.Source = Source;
     }
 
-    /// <summary>Reads the C layout; a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
+    /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
     public static GroupSourceReq Read(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length < 264)
-        {
-            global::System.Span<byte> padded = stackalloc byte[264];
-            padded.Clear();
-            source.CopyTo(padded);
-            return ReadCore(padded, source.Length);
-        }
-        return ReadCore(source, 264);
+        if (source.Length >= 264) return global::System.Runtime.InteropServices.MemoryMarshal.Read<GroupSourceReq>(source);
+        var value = default(GroupSourceReq);
+        source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<GroupSourceReq>(ref value)));
+        int received = source.Length;
+        global::UcSocket.Marshalling.SpecFields.ClearPartialSockaddr(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<SockaddrStorage>(ref value.__Group)), received - 8);
+        global::UcSocket.Marshalling.SpecFields.ClearPartialSockaddr(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<SockaddrStorage>(ref value.__Source)), received - 136);
+        return value;
     }
 
-    private static GroupSourceReq ReadCore(global::System.ReadOnlySpan<byte> s, int available)
-    {
-        var v = new GroupSourceReq();
-        unchecked
-        {
-            v.Interface = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(0));
-            v.Group = global::UcSocket.Marshalling.SpecFields.ReadSockaddr(s.Slice(8, 128), available - 8);
-            v.Source = global::UcSocket.Marshalling.SpecFields.ReadSockaddr(s.Slice(136, 128), available - 136);
-        }
-        return v;
-    }
-
-    /// <summary>Writes the C layout (padding zeroed) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
-    public bool TryWrite(global::System.Span<byte> destination, out string? error)
+    /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
         if (destination.Length < 264)
         {
             error = "struct group_source_req needs 264 bytes, the buffer has " + destination.Length;
             return false;
         }
-        var d = destination.Slice(0, 264);
-        d.Clear();
-        unchecked
-        {
-
-            {
-                var value = this.Interface;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(0), in value);
-            }
-            if (!global::UcSocket.Marshalling.SpecFields.TryWriteSockaddr(this.Group, d.Slice(8, 128), "group", out error)) return false;
-            if (!global::UcSocket.Marshalling.SpecFields.TryWriteSockaddr(this.Source, d.Slice(136, 128), "source", out error)) return false;
-        }
+        global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
     }
 
+    /// <summary>True when both values hold the same C bytes.</summary>
+    public readonly bool Equals(GroupSourceReq other) => global::System.MemoryExtensions.SequenceEqual(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<GroupSourceReq>(in this)), global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<GroupSourceReq>(in other)));
+
+    /// <summary>A hash of the C bytes.</summary>
+    public override readonly int GetHashCode()
+    {
+        var hash = new global::System.HashCode();
+        hash.AddBytes(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<GroupSourceReq>(in this)));
+        return hash.ToHashCode();
+    }
+
     /// <summary>The ucode-style form: a dictionary keyed by ucode field names.</summary>
-    public global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
+    public readonly global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
     {
         var d = new global::System.Collections.Generic.Dictionary<string, object?>(3);
         d["interface"] = this.Interface;
@@ -1071,7 +1019,7 @@ public partial record struct GroupSourceReq : global::UcSocket.ISpecStruct<Group
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
     [global::System.Runtime.CompilerServices.CompilerGenerated]
-    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    private readonly bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("Interface = ").Append((object?)this.Interface);
         builder.Append(", Group = ").Append((object?)this.Group);
@@ -1084,7 +1032,7 @@ public partial record struct GroupSourceReq : global::UcSocket.ISpecStruct<Group
     {
         result = default;
         if (!global::UcSocket.Marshalling.SpecFields.CheckKeys(values, "struct group_source_req", s_fieldNames, out error)) return false;
-        var v = new GroupSourceReq();
+        var v = default(GroupSourceReq);
 
         {
             if (!global::UcSocket.Marshalling.SpecFields.TryInterfaceIndex(values, "interface", 0L, 4294967295L, out var x, out error)) return false;
@@ -1093,12 +1041,12 @@ public partial record struct GroupSourceReq : global::UcSocket.ISpecStruct<Group
 
         {
             if (!global::UcSocket.Marshalling.SpecFields.TrySockaddr(values, "group", out var x, out error)) return false;
-            v.Group = x;
+            if (!global::UcSocket.Marshalling.SpecFields.TryWriteSockaddr(x, global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<SockaddrStorage>(ref v.__Group)), "group", out error)) return false;
         }
 
         {
             if (!global::UcSocket.Marshalling.SpecFields.TrySockaddr(values, "source", out var x, out error)) return false;
-            v.Source = x;
+            if (!global::UcSocket.Marshalling.SpecFields.TryWriteSockaddr(x, global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<SockaddrStorage>(ref v.__Source)), "source", out error)) return false;
         }
         result = v;
         error = null;
@@ -1107,6 +1055,8 @@ public partial record struct GroupSourceReq : global::UcSocket.ISpecStruct<Group
 }
 
 /// <summary>C <c>struct group_filter</c>: 272 bytes, aligned to 8. Protocol-independent full-state source filter (MCAST_MSFILTER). Like ip_msfilter, at most one source; numsrc is set from slist when not given.</summary>
+/// <remarks>The value's memory is the C struct: its private fields sit at the members' offsets, so reading and writing it is one copy.</remarks>
+[global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Explicit, Size = 272)]
 public partial record struct GroupFilter : global::UcSocket.ISpecStruct<GroupFilter>
 {
     /// <summary>Size of <c>struct group_filter</c> in bytes.</summary>
@@ -1117,20 +1067,59 @@ public partial record struct GroupFilter : global::UcSocket.ISpecStruct<GroupFil
 
     private static readonly string[] s_fieldNames = { "interface", "group", "fmode", "numsrc", "slist" };
 
-    /// <summary><c>gf_interface</c> (<c>uint32_t</c>, offset 0); ucode field <c>interface</c>.</summary>
-    public uint Interface { get; set; }
+    [global::System.Runtime.InteropServices.FieldOffset(0)]
+    private uint __Interface;
+    [global::System.Runtime.InteropServices.FieldOffset(8)]
+    private SockaddrStorage __Group;
+    [global::System.Runtime.InteropServices.FieldOffset(136)]
+    private uint __FilterMode;
+    [global::System.Runtime.InteropServices.FieldOffset(140)]
+    private uint __SourceCount;
+    [global::System.Runtime.InteropServices.FieldOffset(144)]
+    private __sockaddrs_Sources __Sources;
 
-    /// <summary><c>gf_group</c> (<c>struct sockaddr_storage</c>, offset 8); ucode field <c>group</c>.</summary>
-    public global::UcSocket.SocketAddress? Group { get; set; }
+    /// <summary><c>gf_interface</c> (<c>uint32_t</c>, offset 0); ucode field <c>interface</c>.</summary>
+    public uint Interface
+    {
+        readonly get => __Interface;
+        set => __Interface = value;
+    }
+
+    /// <summary><c>gf_group</c> (<c>struct sockaddr_storage</c>, offset 8); ucode field <c>group</c>. Setting an address its family codec cannot encode throws <see cref="global::System.ArgumentException"/> naming the field.</summary>
+    public global::UcSocket.SocketAddress? Group
+    {
+        readonly get => global::UcSocket.Marshalling.SpecFields.ReadSockaddr(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<SockaddrStorage>(in __Group)), 128);
+        set => global::UcSocket.Marshalling.SpecFields.WriteSockaddr(value, global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<SockaddrStorage>(ref __Group)), "group");
+    }
 
     /// <summary><c>gf_fmode</c> (<c>uint32_t</c>, offset 136); ucode field <c>fmode</c>.</summary>
-    public uint FilterMode { get; set; }
+    public uint FilterMode
+    {
+        readonly get => __FilterMode;
+        set => __FilterMode = value;
+    }
 
     /// <summary><c>gf_numsrc</c> (<c>uint32_t</c>, offset 140); ucode field <c>numsrc</c>.</summary>
-    public uint SourceCount { get; set; }
+    public uint SourceCount
+    {
+        readonly get => __SourceCount;
+        set => __SourceCount = value;
+    }
 
-    /// <summary><c>gf_slist</c> (<c>struct sockaddr_storage[1]</c>, offset 144); ucode field <c>slist</c>.</summary>
-    public SourcesArray Sources { get; set; }
+    /// <summary><c>gf_slist</c> (<c>struct sockaddr_storage[1]</c>, offset 144); ucode field <c>slist</c>. Setting an item its family codec cannot encode throws <see cref="global::System.ArgumentException"/> naming the field.</summary>
+    public SourcesArray Sources
+    {
+        readonly get
+        {
+            var array = default(SourcesArray);
+            for (int i = 0; i < 1; i++) array[i] = global::UcSocket.Marshalling.SpecFields.ReadSockaddr(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(((global::System.ReadOnlySpan<SockaddrStorage>)__Sources).Slice(i, 1)), 128);
+            return array;
+        }
+        set
+        {
+            for (int i = 0; i < 1; i++) global::UcSocket.Marshalling.SpecFields.WriteSockaddr(value[i], global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(((global::System.Span<SockaddrStorage>)__Sources).Slice(i, 1)), "slist[" + i + "]");
+        }
+    }
 
     /// <summary>Inline storage for <c>gf_slist[1]</c>.</summary>
     [global::System.Runtime.CompilerServices.InlineArray(1)]
@@ -1139,9 +1128,16 @@ public partial record struct GroupFilter : global::UcSocket.ISpecStruct<GroupFil
         private global::UcSocket.SocketAddress? _element0;
     }
 
+    [global::System.Runtime.CompilerServices.InlineArray(1)]
+    private struct __sockaddrs_Sources
+    {
+        private SockaddrStorage _element0;
+    }
+
     /// <summary>Creates the struct from its field values; omitted fields are zero.</summary>
     public GroupFilter(uint Interface = default, global::UcSocket.SocketAddress? Group = default, uint FilterMode = default, uint SourceCount = default, SourcesArray Sources = default)
     {
+        this = default;
         this.Interface = Interface;
         this.Group = Group;
         this.FilterMode = FilterMode;
@@ -1149,78 +1145,44 @@ public partial record struct GroupFilter : global::UcSocket.ISpecStruct<GroupFil
         this.Sources = Sources;
     }
 
-    /// <summary>Reads the C layout; a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
+    /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
     public static GroupFilter Read(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length < 272)
-        {
-            global::System.Span<byte> padded = stackalloc byte[272];
-            padded.Clear();
-            source.CopyTo(padded);
-            return ReadCore(padded, source.Length);
-        }
-        return ReadCore(source, 272);
+        if (source.Length >= 272) return global::System.Runtime.InteropServices.MemoryMarshal.Read<GroupFilter>(source);
+        var value = default(GroupFilter);
+        source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<GroupFilter>(ref value)));
+        int received = source.Length;
+        global::UcSocket.Marshalling.SpecFields.ClearPartialSockaddr(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<SockaddrStorage>(ref value.__Group)), received - 8);
+        for (int i = 0; i < 1; i++) global::UcSocket.Marshalling.SpecFields.ClearPartialSockaddr(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(((global::System.Span<SockaddrStorage>)value.__Sources).Slice(i, 1)), received - 144 - i * 128);
+        return value;
     }
 
-    private static GroupFilter ReadCore(global::System.ReadOnlySpan<byte> s, int available)
-    {
-        var v = new GroupFilter();
-        unchecked
-        {
-            v.Interface = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(0));
-            v.Group = global::UcSocket.Marshalling.SpecFields.ReadSockaddr(s.Slice(8, 128), available - 8);
-            v.FilterMode = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(136));
-            v.SourceCount = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(140));
-
-            {
-                var array = default(SourcesArray);
-                for (int i = 0; i < 1; i++) array[i] = global::UcSocket.Marshalling.SpecFields.ReadSockaddr(s.Slice(144 + i * 128, 128), available - 144 - i * 128);
-                v.Sources = array;
-            }
-        }
-        return v;
-    }
-
-    /// <summary>Writes the C layout (padding zeroed) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
-    public bool TryWrite(global::System.Span<byte> destination, out string? error)
+    /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
         if (destination.Length < 272)
         {
             error = "struct group_filter needs 272 bytes, the buffer has " + destination.Length;
             return false;
         }
-        var d = destination.Slice(0, 272);
-        d.Clear();
-        unchecked
-        {
-
-            {
-                var value = this.Interface;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(0), in value);
-            }
-            if (!global::UcSocket.Marshalling.SpecFields.TryWriteSockaddr(this.Group, d.Slice(8, 128), "group", out error)) return false;
-
-            {
-                var value = this.FilterMode;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(136), in value);
-            }
-
-            {
-                var value = this.SourceCount;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(140), in value);
-            }
-
-            {
-                var array = this.Sources;
-                for (int i = 0; i < 1; i++) { if (!global::UcSocket.Marshalling.SpecFields.TryWriteSockaddr(array[i], d.Slice(144 + i * 128, 128), "slist[" + i + "]", out error)) return false; }
-            }
-        }
+        global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
     }
 
+    /// <summary>True when both values hold the same C bytes.</summary>
+    public readonly bool Equals(GroupFilter other) => global::System.MemoryExtensions.SequenceEqual(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<GroupFilter>(in this)), global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<GroupFilter>(in other)));
+
+    /// <summary>A hash of the C bytes.</summary>
+    public override readonly int GetHashCode()
+    {
+        var hash = new global::System.HashCode();
+        hash.AddBytes(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<GroupFilter>(in this)));
+        return hash.ToHashCode();
+    }
+
     /// <summary>The ucode-style form: a dictionary keyed by ucode field names.</summary>
-    public global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
+    public readonly global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
     {
         var d = new global::System.Collections.Generic.Dictionary<string, object?>(5);
         d["interface"] = this.Interface;
@@ -1237,7 +1199,7 @@ public partial record struct GroupFilter : global::UcSocket.ISpecStruct<GroupFil
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
     [global::System.Runtime.CompilerServices.CompilerGenerated]
-    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    private readonly bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("Interface = ").Append((object?)this.Interface);
         builder.Append(", Group = ").Append((object?)this.Group);
@@ -1259,7 +1221,7 @@ public partial record struct GroupFilter : global::UcSocket.ISpecStruct<GroupFil
     {
         result = default;
         if (!global::UcSocket.Marshalling.SpecFields.CheckKeys(values, "struct group_filter", s_fieldNames, out error)) return false;
-        var v = new GroupFilter();
+        var v = default(GroupFilter);
 
         {
             if (!global::UcSocket.Marshalling.SpecFields.TryInterfaceIndex(values, "interface", 0L, 4294967295L, out var x, out error)) return false;
@@ -1268,7 +1230,7 @@ public partial record struct GroupFilter : global::UcSocket.ISpecStruct<GroupFil
 
         {
             if (!global::UcSocket.Marshalling.SpecFields.TrySockaddr(values, "group", out var x, out error)) return false;
-            v.Group = x;
+            if (!global::UcSocket.Marshalling.SpecFields.TryWriteSockaddr(x, global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<SockaddrStorage>(ref v.__Group)), "group", out error)) return false;
         }
 
         {
@@ -1284,7 +1246,8 @@ public partial record struct GroupFilter : global::UcSocket.ISpecStruct<GroupFil
         {
             var array = default(SourcesArray);
             if (!global::UcSocket.Marshalling.SpecFields.TryAddresses(values, "slist", ((global::System.Span<global::UcSocket.SocketAddress?>)array), out int used, out error)) return false;
-            v.Sources = array;
+            for (int i = 0; i < 1; i++)
+                if (!global::UcSocket.Marshalling.SpecFields.TryWriteSockaddr(array[i], global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(((global::System.Span<SockaddrStorage>)v.__Sources).Slice(i, 1)), "slist[" + i + "]", out error)) return false;
             if (values.ContainsKey("numsrc"))
             {
                 if ((ulong)v.SourceCount > 1UL)
@@ -1302,6 +1265,8 @@ public partial record struct GroupFilter : global::UcSocket.ISpecStruct<GroupFil
 }
 
 /// <summary>C <c>struct sock_extended_err</c>: 44 bytes, aligned to 4. An error from the error queue (IP_RECVERR, IPV6_RECVERR control messages), followed by the address of the node that reported it (SO_EE_OFFENDER). len and flags are the RFC 4884 view of data (a union in C).</summary>
+/// <remarks>The value's memory is the C struct: its private fields sit at the members' offsets, so reading and writing it is one copy.</remarks>
+[global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Explicit, Size = 44)]
 public partial record struct SockExtendedErr : global::UcSocket.ISpecStruct<SockExtendedErr>
 {
     /// <summary>Size of <c>struct sock_extended_err</c> in bytes.</summary>
@@ -1312,124 +1277,125 @@ public partial record struct SockExtendedErr : global::UcSocket.ISpecStruct<Sock
 
     private static readonly string[] s_fieldNames = { "errno", "origin", "type", "code", "info", "data", "len", "flags", "offender" };
 
+    [global::System.Runtime.InteropServices.FieldOffset(0)]
+    private uint __Errno;
+    [global::System.Runtime.InteropServices.FieldOffset(4)]
+    private byte __Origin;
+    [global::System.Runtime.InteropServices.FieldOffset(5)]
+    private byte __Type;
+    [global::System.Runtime.InteropServices.FieldOffset(6)]
+    private byte __Code;
+    [global::System.Runtime.InteropServices.FieldOffset(8)]
+    private uint __Info;
+    [global::System.Runtime.InteropServices.FieldOffset(12)]
+    private uint __Data;
+    [global::System.Runtime.InteropServices.FieldOffset(12)]
+    private ushort __Length;
+    [global::System.Runtime.InteropServices.FieldOffset(14)]
+    private byte __Flags;
+    [global::System.Runtime.InteropServices.FieldOffset(16)]
+    private SockaddrIn6 __Offender;
+
     /// <summary><c>ee_errno</c> (<c>__u32</c>, offset 0); ucode field <c>errno</c>.</summary>
-    public uint Errno { get; set; }
+    public uint Errno
+    {
+        readonly get => __Errno;
+        set => __Errno = value;
+    }
 
     /// <summary><c>ee_origin</c> (<c>__u8</c>, offset 4); ucode field <c>origin</c>.</summary>
-    public byte Origin { get; set; }
+    public byte Origin
+    {
+        readonly get => __Origin;
+        set => __Origin = value;
+    }
 
     /// <summary><c>ee_type</c> (<c>__u8</c>, offset 5); ucode field <c>type</c>.</summary>
-    public byte Type { get; set; }
+    public byte Type
+    {
+        readonly get => __Type;
+        set => __Type = value;
+    }
 
     /// <summary><c>ee_code</c> (<c>__u8</c>, offset 6); ucode field <c>code</c>.</summary>
-    public byte Code { get; set; }
+    public byte Code
+    {
+        readonly get => __Code;
+        set => __Code = value;
+    }
 
     /// <summary><c>ee_info</c> (<c>__u32</c>, offset 8); ucode field <c>info</c>.</summary>
-    public uint Info { get; set; }
+    public uint Info
+    {
+        readonly get => __Info;
+        set => __Info = value;
+    }
 
     /// <summary><c>ee_data</c> (<c>__u32</c>, offset 12); ucode field <c>data</c>.</summary>
-    public uint Data { get; set; }
+    public uint Data
+    {
+        readonly get => __Data;
+        set => __Data = value;
+    }
 
     /// <summary><c>ee_rfc4884.len</c> (<c>__u16</c>, offset 12); ucode field <c>len</c>.</summary>
-    public ushort Length { get; set; }
+    public ushort Length
+    {
+        readonly get => __Length;
+        set => __Length = value;
+    }
 
     /// <summary><c>ee_rfc4884.flags</c> (<c>__u8</c>, offset 14); ucode field <c>flags</c>.</summary>
-    public byte Flags { get; set; }
+    public byte Flags
+    {
+        readonly get => __Flags;
+        set => __Flags = value;
+    }
 
-    /// <summary><c>offender</c> (<c>struct sockaddr_in6</c>, offset 16, after the C struct); ucode field <c>offender</c>.</summary>
-    public global::UcSocket.SocketAddress? Offender { get; set; }
+    /// <summary><c>offender</c> (<c>struct sockaddr_in6</c>, offset 16, after the C struct); ucode field <c>offender</c>. Setting an address its family codec cannot encode throws <see cref="global::System.ArgumentException"/> naming the field.</summary>
+    public global::UcSocket.SocketAddress? Offender
+    {
+        readonly get => global::UcSocket.Marshalling.SpecFields.ReadSockaddr(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<SockaddrIn6>(in __Offender)), 28);
+        set => global::UcSocket.Marshalling.SpecFields.WriteSockaddr(value, global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<SockaddrIn6>(ref __Offender)), "offender");
+    }
 
-    /// <summary>Reads the C layout; a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
+    /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
     public static SockExtendedErr Read(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length < 44)
-        {
-            global::System.Span<byte> padded = stackalloc byte[44];
-            padded.Clear();
-            source.CopyTo(padded);
-            return ReadCore(padded, source.Length);
-        }
-        return ReadCore(source, 44);
+        if (source.Length >= 44) return global::System.Runtime.InteropServices.MemoryMarshal.Read<SockExtendedErr>(source);
+        var value = default(SockExtendedErr);
+        source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<SockExtendedErr>(ref value)));
+        int received = source.Length;
+        global::UcSocket.Marshalling.SpecFields.ClearPartialSockaddr(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<SockaddrIn6>(ref value.__Offender)), received - 16);
+        return value;
     }
 
-    private static SockExtendedErr ReadCore(global::System.ReadOnlySpan<byte> s, int available)
-    {
-        var v = new SockExtendedErr();
-        unchecked
-        {
-            v.Errno = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(0));
-            v.Origin = s.Slice(4)[0];
-            v.Type = s.Slice(5)[0];
-            v.Code = s.Slice(6)[0];
-            v.Info = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(8));
-            v.Data = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(12));
-            v.Length = global::System.Runtime.InteropServices.MemoryMarshal.Read<ushort>(s.Slice(12));
-            v.Flags = s.Slice(14)[0];
-            v.Offender = global::UcSocket.Marshalling.SpecFields.ReadSockaddr(s.Slice(16, 28), available - 16);
-        }
-        return v;
-    }
-
-    /// <summary>Writes the C layout (padding zeroed) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
-    public bool TryWrite(global::System.Span<byte> destination, out string? error)
+    /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
         if (destination.Length < 44)
         {
             error = "struct sock_extended_err needs 44 bytes, the buffer has " + destination.Length;
             return false;
         }
-        var d = destination.Slice(0, 44);
-        d.Clear();
-        unchecked
-        {
-
-            {
-                var value = this.Errno;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(0), in value);
-            }
-
-            {
-                var value = this.Origin;
-                d.Slice(4)[0] = (byte)value;
-            }
-
-            {
-                var value = this.Type;
-                d.Slice(5)[0] = (byte)value;
-            }
-
-            {
-                var value = this.Code;
-                d.Slice(6)[0] = (byte)value;
-            }
-
-            {
-                var value = this.Info;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(8), in value);
-            }
-
-            {
-                var value = this.Data;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(12), in value);
-            }
-            if (this.Length != 0)
-            {
-                var value = this.Length;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(12), in value);
-            }
-            if (this.Flags != 0)
-            {
-                var value = this.Flags;
-                d.Slice(14)[0] = (byte)value;
-            }
-            if (!global::UcSocket.Marshalling.SpecFields.TryWriteSockaddr(this.Offender, d.Slice(16, 28), "offender", out error)) return false;
-        }
+        global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
     }
 
+    /// <summary>True when both values hold the same C bytes.</summary>
+    public readonly bool Equals(SockExtendedErr other) => global::System.MemoryExtensions.SequenceEqual(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<SockExtendedErr>(in this)), global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<SockExtendedErr>(in other)));
+
+    /// <summary>A hash of the C bytes.</summary>
+    public override readonly int GetHashCode()
+    {
+        var hash = new global::System.HashCode();
+        hash.AddBytes(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<SockExtendedErr>(in this)));
+        return hash.ToHashCode();
+    }
+
     /// <summary>The ucode-style form: a dictionary keyed by ucode field names.</summary>
-    public global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
+    public readonly global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
     {
         var d = new global::System.Collections.Generic.Dictionary<string, object?>(9);
         d["errno"] = this.Errno;
@@ -1446,7 +1412,7 @@ public partial record struct SockExtendedErr : global::UcSocket.ISpecStruct<Sock
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
     [global::System.Runtime.CompilerServices.CompilerGenerated]
-    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    private readonly bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("Errno = ").Append((object?)this.Errno);
         builder.Append(", Origin = ").Append((object?)this.Origin);
@@ -1465,7 +1431,7 @@ public partial record struct SockExtendedErr : global::UcSocket.ISpecStruct<Sock
     {
         result = default;
         if (!global::UcSocket.Marshalling.SpecFields.CheckKeys(values, "struct sock_extended_err", s_fieldNames, out error)) return false;
-        var v = new SockExtendedErr();
+        var v = default(SockExtendedErr);
 
         {
             if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "errno", 0L, 4294967295L, out var x, out error)) return false;
@@ -1499,17 +1465,17 @@ public partial record struct SockExtendedErr : global::UcSocket.ISpecStruct<Sock
 
         {
             if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "len", 0L, 65535L, out var x, out error)) return false;
-            v.Length = unchecked((ushort)x);
+            if (x != 0) v.Length = unchecked((ushort)x);
         }
 
         {
             if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "flags", 0L, 255L, out var x, out error)) return false;
-            v.Flags = unchecked((byte)x);
+            if (x != 0) v.Flags = unchecked((byte)x);
         }
 
         {
             if (!global::UcSocket.Marshalling.SpecFields.TrySockaddr(values, "offender", out var x, out error)) return false;
-            v.Offender = x;
+            if (!global::UcSocket.Marshalling.SpecFields.TryWriteSockaddr(x, global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<SockaddrIn6>(ref v.__Offender)), "offender", out error)) return false;
         }
         result = v;
         error = null;

@@ -6,6 +6,8 @@
 namespace UcSocket;
 
 /// <summary>C <c>struct ipv6_mreq</c>: 20 bytes, aligned to 4. IPv6 multicast (or anycast) membership (IPV6_ADD_MEMBERSHIP, IPV6_JOIN_ANYCAST, ...).</summary>
+/// <remarks>The value's memory is the C struct: its private fields sit at the members' offsets, so reading and writing it is one copy.</remarks>
+[global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Explicit, Size = 20)]
 public partial record struct Ipv6Mreq : global::UcSocket.ISpecStruct<Ipv6Mreq>
 {
     /// <summary>Size of <c>struct ipv6_mreq</c> in bytes.</summary>
@@ -16,72 +18,68 @@ public partial record struct Ipv6Mreq : global::UcSocket.ISpecStruct<Ipv6Mreq>
 
     private static readonly string[] s_fieldNames = { "multiaddr", "interface" };
 
+    [global::System.Runtime.InteropServices.FieldOffset(0)]
+    private global::UcSocket.In6Addr __Multiaddr;
+    [global::System.Runtime.InteropServices.FieldOffset(16)]
+    private uint __Interface;
+
     /// <summary><c>ipv6mr_multiaddr</c> (<c>struct in6_addr</c>, offset 0); ucode field <c>multiaddr</c>.</summary>
-    public global::UcSocket.In6Addr Multiaddr { get; set; }
+    public global::UcSocket.In6Addr Multiaddr
+    {
+        readonly get => __Multiaddr;
+        set => __Multiaddr = value;
+    }
 
     /// <summary><c>ipv6mr_interface</c> (<c>unsigned int</c>, offset 16); ucode field <c>interface</c>.</summary>
-    public uint Interface { get; set; }
+    public uint Interface
+    {
+        readonly get => __Interface;
+        set => __Interface = value;
+    }
 
     /// <summary>Creates the struct from its field values; omitted fields are zero.</summary>
     public Ipv6Mreq(global::UcSocket.In6Addr Multiaddr = default, uint Interface = default)
     {
+        this = default;
         this.Multiaddr = Multiaddr;
         this.Interface = Interface;
     }
 
-    /// <summary>Reads the C layout; a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
+    /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
     public static Ipv6Mreq Read(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length < 20)
-        {
-            global::System.Span<byte> padded = stackalloc byte[20];
-            padded.Clear();
-            source.CopyTo(padded);
-            return ReadCore(padded);
-        }
-        return ReadCore(source);
+        if (source.Length >= 20) return global::System.Runtime.InteropServices.MemoryMarshal.Read<Ipv6Mreq>(source);
+        var value = default(Ipv6Mreq);
+        source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<Ipv6Mreq>(ref value)));
+        return value;
     }
 
-    private static Ipv6Mreq ReadCore(global::System.ReadOnlySpan<byte> s)
-    {
-        var v = new Ipv6Mreq();
-        unchecked
-        {
-            v.Multiaddr = new global::UcSocket.In6Addr(s.Slice(0));
-            v.Interface = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(16));
-        }
-        return v;
-    }
-
-    /// <summary>Writes the C layout (padding zeroed) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
-    public bool TryWrite(global::System.Span<byte> destination, out string? error)
+    /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
         if (destination.Length < 20)
         {
             error = "struct ipv6_mreq needs 20 bytes, the buffer has " + destination.Length;
             return false;
         }
-        var d = destination.Slice(0, 20);
-        d.Clear();
-        unchecked
-        {
-
-            {
-                var value = this.Multiaddr;
-                value.CopyTo(d.Slice(0));
-            }
-
-            {
-                var value = this.Interface;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(16), in value);
-            }
-        }
+        global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
     }
 
+    /// <summary>True when both values hold the same C bytes.</summary>
+    public readonly bool Equals(Ipv6Mreq other) => global::System.MemoryExtensions.SequenceEqual(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<Ipv6Mreq>(in this)), global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<Ipv6Mreq>(in other)));
+
+    /// <summary>A hash of the C bytes.</summary>
+    public override readonly int GetHashCode()
+    {
+        var hash = new global::System.HashCode();
+        hash.AddBytes(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<Ipv6Mreq>(in this)));
+        return hash.ToHashCode();
+    }
+
     /// <summary>The ucode-style form: a dictionary keyed by ucode field names.</summary>
-    public global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
+    public readonly global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
     {
         var d = new global::System.Collections.Generic.Dictionary<string, object?>(2);
         d["multiaddr"] = this.Multiaddr.ToString();
@@ -91,7 +89,7 @@ public partial record struct Ipv6Mreq : global::UcSocket.ISpecStruct<Ipv6Mreq>
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
     [global::System.Runtime.CompilerServices.CompilerGenerated]
-    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    private readonly bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("Multiaddr = ").Append((object?)this.Multiaddr);
         builder.Append(", Interface = ").Append((object?)this.Interface);
@@ -103,7 +101,7 @@ public partial record struct Ipv6Mreq : global::UcSocket.ISpecStruct<Ipv6Mreq>
     {
         result = default;
         if (!global::UcSocket.Marshalling.SpecFields.CheckKeys(values, "struct ipv6_mreq", s_fieldNames, out error)) return false;
-        var v = new Ipv6Mreq();
+        var v = default(Ipv6Mreq);
 
         {
             if (!global::UcSocket.Marshalling.SpecFields.TryIpv6(values, "multiaddr", out var x, out error)) return false;
@@ -121,6 +119,8 @@ public partial record struct Ipv6Mreq : global::UcSocket.ISpecStruct<Ipv6Mreq>
 }
 
 /// <summary>C <c>struct in6_pktinfo</c>: 20 bytes, aligned to 4. Address and interface of a datagram (IPV6_PKTINFO); on send, the source address and interface to use.</summary>
+/// <remarks>The value's memory is the C struct: its private fields sit at the members' offsets, so reading and writing it is one copy.</remarks>
+[global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Explicit, Size = 20)]
 public partial record struct In6Pktinfo : global::UcSocket.ISpecStruct<In6Pktinfo>
 {
     /// <summary>Size of <c>struct in6_pktinfo</c> in bytes.</summary>
@@ -131,72 +131,68 @@ public partial record struct In6Pktinfo : global::UcSocket.ISpecStruct<In6Pktinf
 
     private static readonly string[] s_fieldNames = { "addr", "interface" };
 
+    [global::System.Runtime.InteropServices.FieldOffset(0)]
+    private global::UcSocket.In6Addr __Address;
+    [global::System.Runtime.InteropServices.FieldOffset(16)]
+    private uint __Interface;
+
     /// <summary><c>ipi6_addr</c> (<c>struct in6_addr</c>, offset 0); ucode field <c>addr</c>.</summary>
-    public global::UcSocket.In6Addr Address { get; set; }
+    public global::UcSocket.In6Addr Address
+    {
+        readonly get => __Address;
+        set => __Address = value;
+    }
 
     /// <summary><c>ipi6_ifindex</c> (<c>unsigned int</c>, offset 16); ucode field <c>interface</c>.</summary>
-    public uint Interface { get; set; }
+    public uint Interface
+    {
+        readonly get => __Interface;
+        set => __Interface = value;
+    }
 
     /// <summary>Creates the struct from its field values; omitted fields are zero.</summary>
     public In6Pktinfo(global::UcSocket.In6Addr Address = default, uint Interface = default)
     {
+        this = default;
         this.Address = Address;
         this.Interface = Interface;
     }
 
-    /// <summary>Reads the C layout; a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
+    /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
     public static In6Pktinfo Read(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length < 20)
-        {
-            global::System.Span<byte> padded = stackalloc byte[20];
-            padded.Clear();
-            source.CopyTo(padded);
-            return ReadCore(padded);
-        }
-        return ReadCore(source);
+        if (source.Length >= 20) return global::System.Runtime.InteropServices.MemoryMarshal.Read<In6Pktinfo>(source);
+        var value = default(In6Pktinfo);
+        source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<In6Pktinfo>(ref value)));
+        return value;
     }
 
-    private static In6Pktinfo ReadCore(global::System.ReadOnlySpan<byte> s)
-    {
-        var v = new In6Pktinfo();
-        unchecked
-        {
-            v.Address = new global::UcSocket.In6Addr(s.Slice(0));
-            v.Interface = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(16));
-        }
-        return v;
-    }
-
-    /// <summary>Writes the C layout (padding zeroed) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
-    public bool TryWrite(global::System.Span<byte> destination, out string? error)
+    /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
         if (destination.Length < 20)
         {
             error = "struct in6_pktinfo needs 20 bytes, the buffer has " + destination.Length;
             return false;
         }
-        var d = destination.Slice(0, 20);
-        d.Clear();
-        unchecked
-        {
-
-            {
-                var value = this.Address;
-                value.CopyTo(d.Slice(0));
-            }
-
-            {
-                var value = this.Interface;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(16), in value);
-            }
-        }
+        global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
     }
 
+    /// <summary>True when both values hold the same C bytes.</summary>
+    public readonly bool Equals(In6Pktinfo other) => global::System.MemoryExtensions.SequenceEqual(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<In6Pktinfo>(in this)), global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<In6Pktinfo>(in other)));
+
+    /// <summary>A hash of the C bytes.</summary>
+    public override readonly int GetHashCode()
+    {
+        var hash = new global::System.HashCode();
+        hash.AddBytes(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<In6Pktinfo>(in this)));
+        return hash.ToHashCode();
+    }
+
     /// <summary>The ucode-style form: a dictionary keyed by ucode field names.</summary>
-    public global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
+    public readonly global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
     {
         var d = new global::System.Collections.Generic.Dictionary<string, object?>(2);
         d["addr"] = this.Address.ToString();
@@ -206,7 +202,7 @@ public partial record struct In6Pktinfo : global::UcSocket.ISpecStruct<In6Pktinf
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
     [global::System.Runtime.CompilerServices.CompilerGenerated]
-    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    private readonly bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("Address = ").Append((object?)this.Address);
         builder.Append(", Interface = ").Append((object?)this.Interface);
@@ -218,7 +214,7 @@ public partial record struct In6Pktinfo : global::UcSocket.ISpecStruct<In6Pktinf
     {
         result = default;
         if (!global::UcSocket.Marshalling.SpecFields.CheckKeys(values, "struct in6_pktinfo", s_fieldNames, out error)) return false;
-        var v = new In6Pktinfo();
+        var v = default(In6Pktinfo);
 
         {
             if (!global::UcSocket.Marshalling.SpecFields.TryIpv6(values, "addr", out var x, out error)) return false;
@@ -235,7 +231,9 @@ public partial record struct In6Pktinfo : global::UcSocket.ISpecStruct<In6Pktinf
     }
 }
 
-/// <summary>C <c>struct in6_flowlabel_req</c>: 32 bytes, aligned to 4. A flow label request (IPV6_FLOWLABEL_MGR). label is in host order here (the kernel keeps it in network order; ucode passes the raw number). pad is reserved and must be 0.</summary>
+/// <summary>C <c>struct in6_flowlabel_req</c>: 32 bytes, aligned to 4. A flow label request (IPV6_FLOWLABEL_MGR). label is in host order here (the kernel keeps it in network order; ucode passes the raw number). The reserved pad is private: zero unless read from the kernel.</summary>
+/// <remarks>The value's memory is the C struct: its private fields sit at the members' offsets, so reading and writing it is one copy.</remarks>
+[global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Explicit, Size = 32)]
 public partial record struct In6FlowlabelReq : global::UcSocket.ISpecStruct<In6FlowlabelReq>
 {
     /// <summary>Size of <c>struct in6_flowlabel_req</c> in bytes.</summary>
@@ -244,35 +242,78 @@ public partial record struct In6FlowlabelReq : global::UcSocket.ISpecStruct<In6F
     /// <summary>The C type name.</summary>
     public static string CTypeName => "struct in6_flowlabel_req";
 
-    private static readonly string[] s_fieldNames = { "dst", "label", "action", "share", "flags", "expires", "linger", "pad" };
+    private static readonly string[] s_fieldNames = { "dst", "label", "action", "share", "flags", "expires", "linger" };
+
+    [global::System.Runtime.InteropServices.FieldOffset(0)]
+    private global::UcSocket.In6Addr __Destination;
+    [global::System.Runtime.InteropServices.FieldOffset(16)]
+    private uint __Label;
+    [global::System.Runtime.InteropServices.FieldOffset(20)]
+    private byte __Action;
+    [global::System.Runtime.InteropServices.FieldOffset(21)]
+    private byte __Share;
+    [global::System.Runtime.InteropServices.FieldOffset(22)]
+    private ushort __Flags;
+    [global::System.Runtime.InteropServices.FieldOffset(24)]
+    private ushort __Expires;
+    [global::System.Runtime.InteropServices.FieldOffset(26)]
+    private ushort __Linger;
+    [global::System.Runtime.InteropServices.FieldOffset(28)]
+    private uint __Pad;
 
     /// <summary><c>flr_dst</c> (<c>struct in6_addr</c>, offset 0); ucode field <c>dst</c>.</summary>
-    public global::UcSocket.In6Addr Destination { get; set; }
+    public global::UcSocket.In6Addr Destination
+    {
+        readonly get => __Destination;
+        set => __Destination = value;
+    }
 
-    /// <summary><c>flr_label</c> (<c>__be32</c>, offset 16); ucode field <c>label</c>.</summary>
-    public uint Label { get; set; }
+    /// <summary><c>flr_label</c> (<c>__be32</c>, offset 16, network byte order in memory); ucode field <c>label</c>.</summary>
+    public uint Label
+    {
+        readonly get => (global::System.BitConverter.IsLittleEndian ? global::System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(__Label) : __Label);
+        set => __Label = (global::System.BitConverter.IsLittleEndian ? global::System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(value) : value);
+    }
 
     /// <summary><c>flr_action</c> (<c>__u8</c>, offset 20); ucode field <c>action</c>.</summary>
-    public byte Action { get; set; }
+    public byte Action
+    {
+        readonly get => __Action;
+        set => __Action = value;
+    }
 
     /// <summary><c>flr_share</c> (<c>__u8</c>, offset 21); ucode field <c>share</c>.</summary>
-    public byte Share { get; set; }
+    public byte Share
+    {
+        readonly get => __Share;
+        set => __Share = value;
+    }
 
     /// <summary><c>flr_flags</c> (<c>__u16</c>, offset 22); ucode field <c>flags</c>.</summary>
-    public ushort Flags { get; set; }
+    public ushort Flags
+    {
+        readonly get => __Flags;
+        set => __Flags = value;
+    }
 
     /// <summary><c>flr_expires</c> (<c>__u16</c>, offset 24); ucode field <c>expires</c>.</summary>
-    public ushort Expires { get; set; }
+    public ushort Expires
+    {
+        readonly get => __Expires;
+        set => __Expires = value;
+    }
 
     /// <summary><c>flr_linger</c> (<c>__u16</c>, offset 26); ucode field <c>linger</c>.</summary>
-    public ushort Linger { get; set; }
-
-    /// <summary><c>__flr_pad</c> (<c>__u32</c>, offset 28); ucode field <c>pad</c>.</summary>
-    public uint Pad { get; set; }
+    public ushort Linger
+    {
+        readonly get => __Linger;
+        set => __Linger = value;
+    }
 
     /// <summary>Creates the struct from its field values; omitted fields are zero.</summary>
-    public In6FlowlabelReq(global::UcSocket.In6Addr Destination = default, uint Label = default, byte Action = default, byte Share = default, ushort Flags = default, ushort Expires = default, ushort Linger = default, uint Pad = default)
+    public In6FlowlabelReq(global::UcSocket.In6Addr Destination = default, uint Label = default, byte Action = default, byte Share = default, ushort Flags = default, ushort Expires = default, ushort Linger = default)
     {
+        this = default;
         this.Destination = Destination;
         this.Label = Label;
         this.Action = Action;
@@ -280,100 +321,45 @@ public partial record struct In6FlowlabelReq : global::UcSocket.ISpecStruct<In6F
         this.Flags = Flags;
         this.Expires = Expires;
         this.Linger = Linger;
-        this.Pad = Pad;
     }
 
-    /// <summary>Reads the C layout; a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
+    /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
     public static In6FlowlabelReq Read(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length < 32)
-        {
-            global::System.Span<byte> padded = stackalloc byte[32];
-            padded.Clear();
-            source.CopyTo(padded);
-            return ReadCore(padded);
-        }
-        return ReadCore(source);
+        if (source.Length >= 32) return global::System.Runtime.InteropServices.MemoryMarshal.Read<In6FlowlabelReq>(source);
+        var value = default(In6FlowlabelReq);
+        source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<In6FlowlabelReq>(ref value)));
+        return value;
     }
 
-    private static In6FlowlabelReq ReadCore(global::System.ReadOnlySpan<byte> s)
-    {
-        var v = new In6FlowlabelReq();
-        unchecked
-        {
-            v.Destination = new global::UcSocket.In6Addr(s.Slice(0));
-            v.Label = global::System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(s.Slice(16));
-            v.Action = s.Slice(20)[0];
-            v.Share = s.Slice(21)[0];
-            v.Flags = global::System.Runtime.InteropServices.MemoryMarshal.Read<ushort>(s.Slice(22));
-            v.Expires = global::System.Runtime.InteropServices.MemoryMarshal.Read<ushort>(s.Slice(24));
-            v.Linger = global::System.Runtime.InteropServices.MemoryMarshal.Read<ushort>(s.Slice(26));
-            v.Pad = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(28));
-        }
-        return v;
-    }
-
-    /// <summary>Writes the C layout (padding zeroed) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
-    public bool TryWrite(global::System.Span<byte> destination, out string? error)
+    /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
         if (destination.Length < 32)
         {
             error = "struct in6_flowlabel_req needs 32 bytes, the buffer has " + destination.Length;
             return false;
         }
-        var d = destination.Slice(0, 32);
-        d.Clear();
-        unchecked
-        {
-
-            {
-                var value = this.Destination;
-                value.CopyTo(d.Slice(0));
-            }
-
-            {
-                var value = this.Label;
-                global::System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(d.Slice(16), value);
-            }
-
-            {
-                var value = this.Action;
-                d.Slice(20)[0] = (byte)value;
-            }
-
-            {
-                var value = this.Share;
-                d.Slice(21)[0] = (byte)value;
-            }
-
-            {
-                var value = this.Flags;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(22), in value);
-            }
-
-            {
-                var value = this.Expires;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(24), in value);
-            }
-
-            {
-                var value = this.Linger;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(26), in value);
-            }
-
-            {
-                var value = this.Pad;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(28), in value);
-            }
-        }
+        global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
     }
 
-    /// <summary>The ucode-style form: a dictionary keyed by ucode field names.</summary>
-    public global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
+    /// <summary>True when both values hold the same C bytes.</summary>
+    public readonly bool Equals(In6FlowlabelReq other) => global::System.MemoryExtensions.SequenceEqual(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<In6FlowlabelReq>(in this)), global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<In6FlowlabelReq>(in other)));
+
+    /// <summary>A hash of the C bytes.</summary>
+    public override readonly int GetHashCode()
     {
-        var d = new global::System.Collections.Generic.Dictionary<string, object?>(8);
+        var hash = new global::System.HashCode();
+        hash.AddBytes(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<In6FlowlabelReq>(in this)));
+        return hash.ToHashCode();
+    }
+
+    /// <summary>The ucode-style form: a dictionary keyed by ucode field names.</summary>
+    public readonly global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
+    {
+        var d = new global::System.Collections.Generic.Dictionary<string, object?>(7);
         d["dst"] = this.Destination.ToString();
         d["label"] = this.Label;
         d["action"] = this.Action;
@@ -381,13 +367,12 @@ public partial record struct In6FlowlabelReq : global::UcSocket.ISpecStruct<In6F
         d["flags"] = this.Flags;
         d["expires"] = this.Expires;
         d["linger"] = this.Linger;
-        d["pad"] = this.Pad;
         return d;
     }
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
     [global::System.Runtime.CompilerServices.CompilerGenerated]
-    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    private readonly bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("Destination = ").Append((object?)this.Destination);
         builder.Append(", Label = ").Append((object?)this.Label);
@@ -396,7 +381,6 @@ public partial record struct In6FlowlabelReq : global::UcSocket.ISpecStruct<In6F
         builder.Append(", Flags = ").Append((object?)this.Flags);
         builder.Append(", Expires = ").Append((object?)this.Expires);
         builder.Append(", Linger = ").Append((object?)this.Linger);
-        builder.Append(", Pad = ").Append((object?)this.Pad);
         return true;
     }
 
@@ -405,7 +389,7 @@ public partial record struct In6FlowlabelReq : global::UcSocket.ISpecStruct<In6F
     {
         result = default;
         if (!global::UcSocket.Marshalling.SpecFields.CheckKeys(values, "struct in6_flowlabel_req", s_fieldNames, out error)) return false;
-        var v = new In6FlowlabelReq();
+        var v = default(In6FlowlabelReq);
 
         {
             if (!global::UcSocket.Marshalling.SpecFields.TryIpv6(values, "dst", out var x, out error)) return false;
@@ -441,11 +425,6 @@ public partial record struct In6FlowlabelReq : global::UcSocket.ISpecStruct<In6F
             if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "linger", 0L, 65535L, out var x, out error)) return false;
             v.Linger = unchecked((ushort)x);
         }
-
-        {
-            if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "pad", 0L, 4294967295L, out var x, out error)) return false;
-            v.Pad = unchecked((uint)x);
-        }
         result = v;
         error = null;
         return true;
@@ -453,6 +432,8 @@ public partial record struct In6FlowlabelReq : global::UcSocket.ISpecStruct<In6F
 }
 
 /// <summary>C <c>struct ip6_mtuinfo</c>: 32 bytes, aligned to 4. A path MTU and the destination it applies to (IPV6_PATHMTU).</summary>
+/// <remarks>The value's memory is the C struct: its private fields sit at the members' offsets, so reading and writing it is one copy.</remarks>
+[global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Explicit, Size = 32)]
 public partial record struct Ip6Mtuinfo : global::UcSocket.ISpecStruct<Ip6Mtuinfo>
 {
     /// <summary>Size of <c>struct ip6_mtuinfo</c> in bytes.</summary>
@@ -463,68 +444,70 @@ public partial record struct Ip6Mtuinfo : global::UcSocket.ISpecStruct<Ip6Mtuinf
 
     private static readonly string[] s_fieldNames = { "addr", "mtu" };
 
-    /// <summary><c>ip6m_addr</c> (<c>struct sockaddr_in6</c>, offset 0); ucode field <c>addr</c>.</summary>
-    public global::UcSocket.SocketAddress? Address { get; set; }
+    [global::System.Runtime.InteropServices.FieldOffset(0)]
+    private SockaddrIn6 __Address;
+    [global::System.Runtime.InteropServices.FieldOffset(28)]
+    private uint __Mtu;
+
+    /// <summary><c>ip6m_addr</c> (<c>struct sockaddr_in6</c>, offset 0); ucode field <c>addr</c>. Setting an address its family codec cannot encode throws <see cref="global::System.ArgumentException"/> naming the field.</summary>
+    public global::UcSocket.SocketAddress? Address
+    {
+        readonly get => global::UcSocket.Marshalling.SpecFields.ReadSockaddr(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<SockaddrIn6>(in __Address)), 28);
+        set => global::UcSocket.Marshalling.SpecFields.WriteSockaddr(value, global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<SockaddrIn6>(ref __Address)), "addr");
+    }
 
     /// <summary><c>ip6m_mtu</c> (<c>uint32_t</c>, offset 28); ucode field <c>mtu</c>.</summary>
-    public uint Mtu { get; set; }
+    public uint Mtu
+    {
+        readonly get => __Mtu;
+        set => __Mtu = value;
+    }
 
     /// <summary>Creates the struct from its field values; omitted fields are zero.</summary>
     public Ip6Mtuinfo(global::UcSocket.SocketAddress? Address = default, uint Mtu = default)
     {
+        this = default;
         this.Address = Address;
         this.Mtu = Mtu;
     }
 
-    /// <summary>Reads the C layout; a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
+    /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
     public static Ip6Mtuinfo Read(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length < 32)
-        {
-            global::System.Span<byte> padded = stackalloc byte[32];
-            padded.Clear();
-            source.CopyTo(padded);
-            return ReadCore(padded, source.Length);
-        }
-        return ReadCore(source, 32);
+        if (source.Length >= 32) return global::System.Runtime.InteropServices.MemoryMarshal.Read<Ip6Mtuinfo>(source);
+        var value = default(Ip6Mtuinfo);
+        source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<Ip6Mtuinfo>(ref value)));
+        int received = source.Length;
+        global::UcSocket.Marshalling.SpecFields.ClearPartialSockaddr(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<SockaddrIn6>(ref value.__Address)), received - 0);
+        return value;
     }
 
-    private static Ip6Mtuinfo ReadCore(global::System.ReadOnlySpan<byte> s, int available)
-    {
-        var v = new Ip6Mtuinfo();
-        unchecked
-        {
-            v.Address = global::UcSocket.Marshalling.SpecFields.ReadSockaddr(s.Slice(0, 28), available - 0);
-            v.Mtu = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(28));
-        }
-        return v;
-    }
-
-    /// <summary>Writes the C layout (padding zeroed) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
-    public bool TryWrite(global::System.Span<byte> destination, out string? error)
+    /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
         if (destination.Length < 32)
         {
             error = "struct ip6_mtuinfo needs 32 bytes, the buffer has " + destination.Length;
             return false;
         }
-        var d = destination.Slice(0, 32);
-        d.Clear();
-        unchecked
-        {
-            if (!global::UcSocket.Marshalling.SpecFields.TryWriteSockaddr(this.Address, d.Slice(0, 28), "addr", out error)) return false;
-
-            {
-                var value = this.Mtu;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(28), in value);
-            }
-        }
+        global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
     }
 
+    /// <summary>True when both values hold the same C bytes.</summary>
+    public readonly bool Equals(Ip6Mtuinfo other) => global::System.MemoryExtensions.SequenceEqual(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<Ip6Mtuinfo>(in this)), global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<Ip6Mtuinfo>(in other)));
+
+    /// <summary>A hash of the C bytes.</summary>
+    public override readonly int GetHashCode()
+    {
+        var hash = new global::System.HashCode();
+        hash.AddBytes(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<Ip6Mtuinfo>(in this)));
+        return hash.ToHashCode();
+    }
+
     /// <summary>The ucode-style form: a dictionary keyed by ucode field names.</summary>
-    public global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
+    public readonly global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
     {
         var d = new global::System.Collections.Generic.Dictionary<string, object?>(2);
         d["addr"] = this.Address?.ToDictionary();
@@ -534,7 +517,7 @@ public partial record struct Ip6Mtuinfo : global::UcSocket.ISpecStruct<Ip6Mtuinf
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
     [global::System.Runtime.CompilerServices.CompilerGenerated]
-    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    private readonly bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("Address = ").Append((object?)this.Address);
         builder.Append(", Mtu = ").Append((object?)this.Mtu);
@@ -546,11 +529,11 @@ public partial record struct Ip6Mtuinfo : global::UcSocket.ISpecStruct<Ip6Mtuinf
     {
         result = default;
         if (!global::UcSocket.Marshalling.SpecFields.CheckKeys(values, "struct ip6_mtuinfo", s_fieldNames, out error)) return false;
-        var v = new Ip6Mtuinfo();
+        var v = default(Ip6Mtuinfo);
 
         {
             if (!global::UcSocket.Marshalling.SpecFields.TrySockaddr(values, "addr", out var x, out error)) return false;
-            v.Address = x;
+            if (!global::UcSocket.Marshalling.SpecFields.TryWriteSockaddr(x, global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<SockaddrIn6>(ref v.__Address)), "addr", out error)) return false;
         }
 
         {

@@ -6,6 +6,8 @@
 namespace UcSocket;
 
 /// <summary>C <c>struct nl_pktinfo</c>: 4 bytes, aligned to 4. The multicast group a message was sent to, 0 for unicast (the NETLINK_PKTINFO control message).</summary>
+/// <remarks>The value's memory is the C struct: its private fields sit at the members' offsets, so reading and writing it is one copy.</remarks>
+[global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Explicit, Size = 4)]
 public partial record struct NetlinkPacketInfo : global::UcSocket.ISpecStruct<NetlinkPacketInfo>
 {
     /// <summary>Size of <c>struct nl_pktinfo</c> in bytes.</summary>
@@ -16,62 +18,58 @@ public partial record struct NetlinkPacketInfo : global::UcSocket.ISpecStruct<Ne
 
     private static readonly string[] s_fieldNames = { "group" };
 
+    [global::System.Runtime.InteropServices.FieldOffset(0)]
+    private uint __Group;
+
     /// <summary><c>group</c> (<c>__u32</c>, offset 0); ucode field <c>group</c>.</summary>
-    public uint Group { get; set; }
+    public uint Group
+    {
+        readonly get => __Group;
+        set => __Group = value;
+    }
 
     /// <summary>Creates the struct from its field values; omitted fields are zero.</summary>
     public NetlinkPacketInfo(uint Group = default)
     {
+        this = default;
         this.Group = Group;
     }
 
-    /// <summary>Reads the C layout; a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
+    /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
     public static NetlinkPacketInfo Read(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length < 4)
-        {
-            global::System.Span<byte> padded = stackalloc byte[4];
-            padded.Clear();
-            source.CopyTo(padded);
-            return ReadCore(padded);
-        }
-        return ReadCore(source);
+        if (source.Length >= 4) return global::System.Runtime.InteropServices.MemoryMarshal.Read<NetlinkPacketInfo>(source);
+        var value = default(NetlinkPacketInfo);
+        source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<NetlinkPacketInfo>(ref value)));
+        return value;
     }
 
-    private static NetlinkPacketInfo ReadCore(global::System.ReadOnlySpan<byte> s)
-    {
-        var v = new NetlinkPacketInfo();
-        unchecked
-        {
-            v.Group = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(0));
-        }
-        return v;
-    }
-
-    /// <summary>Writes the C layout (padding zeroed) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
-    public bool TryWrite(global::System.Span<byte> destination, out string? error)
+    /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
         if (destination.Length < 4)
         {
             error = "struct nl_pktinfo needs 4 bytes, the buffer has " + destination.Length;
             return false;
         }
-        var d = destination.Slice(0, 4);
-        d.Clear();
-        unchecked
-        {
-
-            {
-                var value = this.Group;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(0), in value);
-            }
-        }
+        global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
     }
 
+    /// <summary>True when both values hold the same C bytes.</summary>
+    public readonly bool Equals(NetlinkPacketInfo other) => global::System.MemoryExtensions.SequenceEqual(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<NetlinkPacketInfo>(in this)), global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<NetlinkPacketInfo>(in other)));
+
+    /// <summary>A hash of the C bytes.</summary>
+    public override readonly int GetHashCode()
+    {
+        var hash = new global::System.HashCode();
+        hash.AddBytes(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<NetlinkPacketInfo>(in this)));
+        return hash.ToHashCode();
+    }
+
     /// <summary>The ucode-style form: a dictionary keyed by ucode field names.</summary>
-    public global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
+    public readonly global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
     {
         var d = new global::System.Collections.Generic.Dictionary<string, object?>(1);
         d["group"] = this.Group;
@@ -80,7 +78,7 @@ public partial record struct NetlinkPacketInfo : global::UcSocket.ISpecStruct<Ne
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
     [global::System.Runtime.CompilerServices.CompilerGenerated]
-    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    private readonly bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("Group = ").Append((object?)this.Group);
         return true;
@@ -91,7 +89,7 @@ public partial record struct NetlinkPacketInfo : global::UcSocket.ISpecStruct<Ne
     {
         result = default;
         if (!global::UcSocket.Marshalling.SpecFields.CheckKeys(values, "struct nl_pktinfo", s_fieldNames, out error)) return false;
-        var v = new NetlinkPacketInfo();
+        var v = default(NetlinkPacketInfo);
 
         {
             if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "group", 0L, 4294967295L, out var x, out error)) return false;
@@ -104,6 +102,8 @@ public partial record struct NetlinkPacketInfo : global::UcSocket.ISpecStruct<Ne
 }
 
 /// <summary>C <c>struct nl_mmap_req</c>: 16 bytes, aligned to 4. A netlink ring request (NETLINK_RX_RING, NETLINK_TX_RING; removed in Linux 4.6).</summary>
+/// <remarks>The value's memory is the C struct: its private fields sit at the members' offsets, so reading and writing it is one copy.</remarks>
+[global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Explicit, Size = 16)]
 public partial record struct NetlinkRingRequest : global::UcSocket.ISpecStruct<NetlinkRingRequest>
 {
     /// <summary>Size of <c>struct nl_mmap_req</c> in bytes.</summary>
@@ -114,92 +114,88 @@ public partial record struct NetlinkRingRequest : global::UcSocket.ISpecStruct<N
 
     private static readonly string[] s_fieldNames = { "block_size", "block_nr", "frame_size", "frame_nr" };
 
+    [global::System.Runtime.InteropServices.FieldOffset(0)]
+    private uint __BlockSize;
+    [global::System.Runtime.InteropServices.FieldOffset(4)]
+    private uint __BlockCount;
+    [global::System.Runtime.InteropServices.FieldOffset(8)]
+    private uint __FrameSize;
+    [global::System.Runtime.InteropServices.FieldOffset(12)]
+    private uint __FrameCount;
+
     /// <summary><c>nm_block_size</c> (<c>unsigned int</c>, offset 0); ucode field <c>block_size</c>.</summary>
-    public uint BlockSize { get; set; }
+    public uint BlockSize
+    {
+        readonly get => __BlockSize;
+        set => __BlockSize = value;
+    }
 
     /// <summary><c>nm_block_nr</c> (<c>unsigned int</c>, offset 4); ucode field <c>block_nr</c>.</summary>
-    public uint BlockCount { get; set; }
+    public uint BlockCount
+    {
+        readonly get => __BlockCount;
+        set => __BlockCount = value;
+    }
 
     /// <summary><c>nm_frame_size</c> (<c>unsigned int</c>, offset 8); ucode field <c>frame_size</c>.</summary>
-    public uint FrameSize { get; set; }
+    public uint FrameSize
+    {
+        readonly get => __FrameSize;
+        set => __FrameSize = value;
+    }
 
     /// <summary><c>nm_frame_nr</c> (<c>unsigned int</c>, offset 12); ucode field <c>frame_nr</c>.</summary>
-    public uint FrameCount { get; set; }
+    public uint FrameCount
+    {
+        readonly get => __FrameCount;
+        set => __FrameCount = value;
+    }
 
     /// <summary>Creates the struct from its field values; omitted fields are zero.</summary>
     public NetlinkRingRequest(uint BlockSize = default, uint BlockCount = default, uint FrameSize = default, uint FrameCount = default)
     {
+        this = default;
         this.BlockSize = BlockSize;
         this.BlockCount = BlockCount;
         this.FrameSize = FrameSize;
         this.FrameCount = FrameCount;
     }
 
-    /// <summary>Reads the C layout; a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
+    /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
     public static NetlinkRingRequest Read(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length < 16)
-        {
-            global::System.Span<byte> padded = stackalloc byte[16];
-            padded.Clear();
-            source.CopyTo(padded);
-            return ReadCore(padded);
-        }
-        return ReadCore(source);
+        if (source.Length >= 16) return global::System.Runtime.InteropServices.MemoryMarshal.Read<NetlinkRingRequest>(source);
+        var value = default(NetlinkRingRequest);
+        source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<NetlinkRingRequest>(ref value)));
+        return value;
     }
 
-    private static NetlinkRingRequest ReadCore(global::System.ReadOnlySpan<byte> s)
-    {
-        var v = new NetlinkRingRequest();
-        unchecked
-        {
-            v.BlockSize = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(0));
-            v.BlockCount = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(4));
-            v.FrameSize = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(8));
-            v.FrameCount = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(12));
-        }
-        return v;
-    }
-
-    /// <summary>Writes the C layout (padding zeroed) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
-    public bool TryWrite(global::System.Span<byte> destination, out string? error)
+    /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
         if (destination.Length < 16)
         {
             error = "struct nl_mmap_req needs 16 bytes, the buffer has " + destination.Length;
             return false;
         }
-        var d = destination.Slice(0, 16);
-        d.Clear();
-        unchecked
-        {
-
-            {
-                var value = this.BlockSize;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(0), in value);
-            }
-
-            {
-                var value = this.BlockCount;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(4), in value);
-            }
-
-            {
-                var value = this.FrameSize;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(8), in value);
-            }
-
-            {
-                var value = this.FrameCount;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(12), in value);
-            }
-        }
+        global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
     }
 
+    /// <summary>True when both values hold the same C bytes.</summary>
+    public readonly bool Equals(NetlinkRingRequest other) => global::System.MemoryExtensions.SequenceEqual(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<NetlinkRingRequest>(in this)), global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<NetlinkRingRequest>(in other)));
+
+    /// <summary>A hash of the C bytes.</summary>
+    public override readonly int GetHashCode()
+    {
+        var hash = new global::System.HashCode();
+        hash.AddBytes(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<NetlinkRingRequest>(in this)));
+        return hash.ToHashCode();
+    }
+
     /// <summary>The ucode-style form: a dictionary keyed by ucode field names.</summary>
-    public global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
+    public readonly global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
     {
         var d = new global::System.Collections.Generic.Dictionary<string, object?>(4);
         d["block_size"] = this.BlockSize;
@@ -211,7 +207,7 @@ public partial record struct NetlinkRingRequest : global::UcSocket.ISpecStruct<N
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
     [global::System.Runtime.CompilerServices.CompilerGenerated]
-    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    private readonly bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("BlockSize = ").Append((object?)this.BlockSize);
         builder.Append(", BlockCount = ").Append((object?)this.BlockCount);
@@ -225,7 +221,7 @@ public partial record struct NetlinkRingRequest : global::UcSocket.ISpecStruct<N
     {
         result = default;
         if (!global::UcSocket.Marshalling.SpecFields.CheckKeys(values, "struct nl_mmap_req", s_fieldNames, out error)) return false;
-        var v = new NetlinkRingRequest();
+        var v = default(NetlinkRingRequest);
 
         {
             if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "block_size", 0L, 4294967295L, out var x, out error)) return false;
@@ -253,6 +249,8 @@ public partial record struct NetlinkRingRequest : global::UcSocket.ISpecStruct<N
 }
 
 /// <summary>C <c>struct nlmsghdr</c>: 16 bytes, aligned to 4. The header of every netlink message.</summary>
+/// <remarks>The value's memory is the C struct: its private fields sit at the members' offsets, so reading and writing it is one copy.</remarks>
+[global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Explicit, Size = 16)]
 public partial record struct NetlinkMessageHeader : global::UcSocket.ISpecStruct<NetlinkMessageHeader>
 {
     /// <summary>Size of <c>struct nlmsghdr</c> in bytes.</summary>
@@ -263,24 +261,56 @@ public partial record struct NetlinkMessageHeader : global::UcSocket.ISpecStruct
 
     private static readonly string[] s_fieldNames = { "len", "type", "flags", "seq", "pid" };
 
+    [global::System.Runtime.InteropServices.FieldOffset(0)]
+    private uint __Length;
+    [global::System.Runtime.InteropServices.FieldOffset(4)]
+    private ushort __Type;
+    [global::System.Runtime.InteropServices.FieldOffset(6)]
+    private ushort __Flags;
+    [global::System.Runtime.InteropServices.FieldOffset(8)]
+    private uint __Sequence;
+    [global::System.Runtime.InteropServices.FieldOffset(12)]
+    private uint __PortId;
+
     /// <summary><c>nlmsg_len</c> (<c>__u32</c>, offset 0); ucode field <c>len</c>.</summary>
-    public uint Length { get; set; }
+    public uint Length
+    {
+        readonly get => __Length;
+        set => __Length = value;
+    }
 
     /// <summary><c>nlmsg_type</c> (<c>__u16</c>, offset 4); ucode field <c>type</c>.</summary>
-    public ushort Type { get; set; }
+    public ushort Type
+    {
+        readonly get => __Type;
+        set => __Type = value;
+    }
 
     /// <summary><c>nlmsg_flags</c> (<c>__u16</c>, offset 6); ucode field <c>flags</c>.</summary>
-    public ushort Flags { get; set; }
+    public ushort Flags
+    {
+        readonly get => __Flags;
+        set => __Flags = value;
+    }
 
     /// <summary><c>nlmsg_seq</c> (<c>__u32</c>, offset 8); ucode field <c>seq</c>.</summary>
-    public uint Sequence { get; set; }
+    public uint Sequence
+    {
+        readonly get => __Sequence;
+        set => __Sequence = value;
+    }
 
     /// <summary><c>nlmsg_pid</c> (<c>__u32</c>, offset 12); ucode field <c>pid</c>.</summary>
-    public uint PortId { get; set; }
+    public uint PortId
+    {
+        readonly get => __PortId;
+        set => __PortId = value;
+    }
 
     /// <summary>Creates the struct from its field values; omitted fields are zero.</summary>
     public NetlinkMessageHeader(uint Length = default, ushort Type = default, ushort Flags = default, uint Sequence = default, uint PortId = default)
     {
+        this = default;
         this.Length = Length;
         this.Type = Type;
         this.Flags = Flags;
@@ -288,77 +318,41 @@ public partial record struct NetlinkMessageHeader : global::UcSocket.ISpecStruct
         this.PortId = PortId;
     }
 
-    /// <summary>Reads the C layout; a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
+    /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
     public static NetlinkMessageHeader Read(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length < 16)
-        {
-            global::System.Span<byte> padded = stackalloc byte[16];
-            padded.Clear();
-            source.CopyTo(padded);
-            return ReadCore(padded);
-        }
-        return ReadCore(source);
+        if (source.Length >= 16) return global::System.Runtime.InteropServices.MemoryMarshal.Read<NetlinkMessageHeader>(source);
+        var value = default(NetlinkMessageHeader);
+        source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<NetlinkMessageHeader>(ref value)));
+        return value;
     }
 
-    private static NetlinkMessageHeader ReadCore(global::System.ReadOnlySpan<byte> s)
-    {
-        var v = new NetlinkMessageHeader();
-        unchecked
-        {
-            v.Length = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(0));
-            v.Type = global::System.Runtime.InteropServices.MemoryMarshal.Read<ushort>(s.Slice(4));
-            v.Flags = global::System.Runtime.InteropServices.MemoryMarshal.Read<ushort>(s.Slice(6));
-            v.Sequence = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(8));
-            v.PortId = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(12));
-        }
-        return v;
-    }
-
-    /// <summary>Writes the C layout (padding zeroed) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
-    public bool TryWrite(global::System.Span<byte> destination, out string? error)
+    /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
         if (destination.Length < 16)
         {
             error = "struct nlmsghdr needs 16 bytes, the buffer has " + destination.Length;
             return false;
         }
-        var d = destination.Slice(0, 16);
-        d.Clear();
-        unchecked
-        {
-
-            {
-                var value = this.Length;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(0), in value);
-            }
-
-            {
-                var value = this.Type;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(4), in value);
-            }
-
-            {
-                var value = this.Flags;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(6), in value);
-            }
-
-            {
-                var value = this.Sequence;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(8), in value);
-            }
-
-            {
-                var value = this.PortId;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(12), in value);
-            }
-        }
+        global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
     }
 
+    /// <summary>True when both values hold the same C bytes.</summary>
+    public readonly bool Equals(NetlinkMessageHeader other) => global::System.MemoryExtensions.SequenceEqual(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<NetlinkMessageHeader>(in this)), global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<NetlinkMessageHeader>(in other)));
+
+    /// <summary>A hash of the C bytes.</summary>
+    public override readonly int GetHashCode()
+    {
+        var hash = new global::System.HashCode();
+        hash.AddBytes(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<NetlinkMessageHeader>(in this)));
+        return hash.ToHashCode();
+    }
+
     /// <summary>The ucode-style form: a dictionary keyed by ucode field names.</summary>
-    public global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
+    public readonly global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
     {
         var d = new global::System.Collections.Generic.Dictionary<string, object?>(5);
         d["len"] = this.Length;
@@ -371,7 +365,7 @@ public partial record struct NetlinkMessageHeader : global::UcSocket.ISpecStruct
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
     [global::System.Runtime.CompilerServices.CompilerGenerated]
-    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    private readonly bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("Length = ").Append((object?)this.Length);
         builder.Append(", Type = ").Append((object?)this.Type);
@@ -386,7 +380,7 @@ public partial record struct NetlinkMessageHeader : global::UcSocket.ISpecStruct
     {
         result = default;
         if (!global::UcSocket.Marshalling.SpecFields.CheckKeys(values, "struct nlmsghdr", s_fieldNames, out error)) return false;
-        var v = new NetlinkMessageHeader();
+        var v = default(NetlinkMessageHeader);
 
         {
             if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "len", 0L, 4294967295L, out var x, out error)) return false;
@@ -419,6 +413,8 @@ public partial record struct NetlinkMessageHeader : global::UcSocket.ISpecStruct
 }
 
 /// <summary>C <c>struct nlmsgerr</c>: 20 bytes, aligned to 4. The payload of an NLMSG_ERROR message; error is 0 for an acknowledgement, else a negative errno.</summary>
+/// <remarks>The value's memory is the C struct: its private fields sit at the members' offsets, so reading and writing it is one copy.</remarks>
+[global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Explicit, Size = 20)]
 public partial record struct NetlinkError : global::UcSocket.ISpecStruct<NetlinkError>
 {
     /// <summary>Size of <c>struct nlmsgerr</c> in bytes.</summary>
@@ -429,72 +425,68 @@ public partial record struct NetlinkError : global::UcSocket.ISpecStruct<Netlink
 
     private static readonly string[] s_fieldNames = { "error", "msg" };
 
+    [global::System.Runtime.InteropServices.FieldOffset(0)]
+    private int __Error;
+    [global::System.Runtime.InteropServices.FieldOffset(4)]
+    private NetlinkMessageHeader __Request;
+
     /// <summary><c>error</c> (<c>int</c>, offset 0); ucode field <c>error</c>.</summary>
-    public int Error { get; set; }
+    public int Error
+    {
+        readonly get => __Error;
+        set => __Error = value;
+    }
 
     /// <summary><c>msg</c> (<c>struct nlmsghdr</c>, offset 4); ucode field <c>msg</c>.</summary>
-    public NetlinkMessageHeader Request { get; set; }
+    public NetlinkMessageHeader Request
+    {
+        readonly get => __Request;
+        set => __Request = value;
+    }
 
     /// <summary>Creates the struct from its field values; omitted fields are zero.</summary>
     public NetlinkError(int Error = default, NetlinkMessageHeader Request = default)
     {
+        this = default;
         this.Error = Error;
         this.Request = Request;
     }
 
-    /// <summary>Reads the C layout; a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
+    /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
     public static NetlinkError Read(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length < 20)
-        {
-            global::System.Span<byte> padded = stackalloc byte[20];
-            padded.Clear();
-            source.CopyTo(padded);
-            return ReadCore(padded);
-        }
-        return ReadCore(source);
+        if (source.Length >= 20) return global::System.Runtime.InteropServices.MemoryMarshal.Read<NetlinkError>(source);
+        var value = default(NetlinkError);
+        source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<NetlinkError>(ref value)));
+        return value;
     }
 
-    private static NetlinkError ReadCore(global::System.ReadOnlySpan<byte> s)
-    {
-        var v = new NetlinkError();
-        unchecked
-        {
-            v.Error = global::System.Runtime.InteropServices.MemoryMarshal.Read<int>(s.Slice(0));
-            v.Request = NetlinkMessageHeader.Read(s.Slice(4).Slice(0, 16));
-        }
-        return v;
-    }
-
-    /// <summary>Writes the C layout (padding zeroed) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
-    public bool TryWrite(global::System.Span<byte> destination, out string? error)
+    /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
         if (destination.Length < 20)
         {
             error = "struct nlmsgerr needs 20 bytes, the buffer has " + destination.Length;
             return false;
         }
-        var d = destination.Slice(0, 20);
-        d.Clear();
-        unchecked
-        {
-
-            {
-                var value = this.Error;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(0), in value);
-            }
-
-            {
-                var value = this.Request;
-                if (!value.TryWrite(d.Slice(4), out error)) return false;
-            }
-        }
+        global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
     }
 
+    /// <summary>True when both values hold the same C bytes.</summary>
+    public readonly bool Equals(NetlinkError other) => global::System.MemoryExtensions.SequenceEqual(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<NetlinkError>(in this)), global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<NetlinkError>(in other)));
+
+    /// <summary>A hash of the C bytes.</summary>
+    public override readonly int GetHashCode()
+    {
+        var hash = new global::System.HashCode();
+        hash.AddBytes(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<NetlinkError>(in this)));
+        return hash.ToHashCode();
+    }
+
     /// <summary>The ucode-style form: a dictionary keyed by ucode field names.</summary>
-    public global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
+    public readonly global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
     {
         var d = new global::System.Collections.Generic.Dictionary<string, object?>(2);
         d["error"] = this.Error;
@@ -504,7 +496,7 @@ public partial record struct NetlinkError : global::UcSocket.ISpecStruct<Netlink
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
     [global::System.Runtime.CompilerServices.CompilerGenerated]
-    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    private readonly bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("Error = ").Append((object?)this.Error);
         builder.Append(", Request = ").Append((object?)this.Request);
@@ -516,7 +508,7 @@ public partial record struct NetlinkError : global::UcSocket.ISpecStruct<Netlink
     {
         result = default;
         if (!global::UcSocket.Marshalling.SpecFields.CheckKeys(values, "struct nlmsgerr", s_fieldNames, out error)) return false;
-        var v = new NetlinkError();
+        var v = default(NetlinkError);
 
         {
             if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "error", -2147483648L, 2147483647L, out var x, out error)) return false;
@@ -534,6 +526,8 @@ public partial record struct NetlinkError : global::UcSocket.ISpecStruct<Netlink
 }
 
 /// <summary>C <c>struct nlattr</c>: 4 bytes, aligned to 2. The header of a netlink attribute.</summary>
+/// <remarks>The value's memory is the C struct: its private fields sit at the members' offsets, so reading and writing it is one copy.</remarks>
+[global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Explicit, Size = 4)]
 public partial record struct NetlinkAttribute : global::UcSocket.ISpecStruct<NetlinkAttribute>
 {
     /// <summary>Size of <c>struct nlattr</c> in bytes.</summary>
@@ -544,72 +538,68 @@ public partial record struct NetlinkAttribute : global::UcSocket.ISpecStruct<Net
 
     private static readonly string[] s_fieldNames = { "len", "type" };
 
+    [global::System.Runtime.InteropServices.FieldOffset(0)]
+    private ushort __Length;
+    [global::System.Runtime.InteropServices.FieldOffset(2)]
+    private ushort __Type;
+
     /// <summary><c>nla_len</c> (<c>__u16</c>, offset 0); ucode field <c>len</c>.</summary>
-    public ushort Length { get; set; }
+    public ushort Length
+    {
+        readonly get => __Length;
+        set => __Length = value;
+    }
 
     /// <summary><c>nla_type</c> (<c>__u16</c>, offset 2); ucode field <c>type</c>.</summary>
-    public ushort Type { get; set; }
+    public ushort Type
+    {
+        readonly get => __Type;
+        set => __Type = value;
+    }
 
     /// <summary>Creates the struct from its field values; omitted fields are zero.</summary>
     public NetlinkAttribute(ushort Length = default, ushort Type = default)
     {
+        this = default;
         this.Length = Length;
         this.Type = Type;
     }
 
-    /// <summary>Reads the C layout; a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
+    /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
     public static NetlinkAttribute Read(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length < 4)
-        {
-            global::System.Span<byte> padded = stackalloc byte[4];
-            padded.Clear();
-            source.CopyTo(padded);
-            return ReadCore(padded);
-        }
-        return ReadCore(source);
+        if (source.Length >= 4) return global::System.Runtime.InteropServices.MemoryMarshal.Read<NetlinkAttribute>(source);
+        var value = default(NetlinkAttribute);
+        source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<NetlinkAttribute>(ref value)));
+        return value;
     }
 
-    private static NetlinkAttribute ReadCore(global::System.ReadOnlySpan<byte> s)
-    {
-        var v = new NetlinkAttribute();
-        unchecked
-        {
-            v.Length = global::System.Runtime.InteropServices.MemoryMarshal.Read<ushort>(s.Slice(0));
-            v.Type = global::System.Runtime.InteropServices.MemoryMarshal.Read<ushort>(s.Slice(2));
-        }
-        return v;
-    }
-
-    /// <summary>Writes the C layout (padding zeroed) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
-    public bool TryWrite(global::System.Span<byte> destination, out string? error)
+    /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
         if (destination.Length < 4)
         {
             error = "struct nlattr needs 4 bytes, the buffer has " + destination.Length;
             return false;
         }
-        var d = destination.Slice(0, 4);
-        d.Clear();
-        unchecked
-        {
-
-            {
-                var value = this.Length;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(0), in value);
-            }
-
-            {
-                var value = this.Type;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(2), in value);
-            }
-        }
+        global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
     }
 
+    /// <summary>True when both values hold the same C bytes.</summary>
+    public readonly bool Equals(NetlinkAttribute other) => global::System.MemoryExtensions.SequenceEqual(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<NetlinkAttribute>(in this)), global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<NetlinkAttribute>(in other)));
+
+    /// <summary>A hash of the C bytes.</summary>
+    public override readonly int GetHashCode()
+    {
+        var hash = new global::System.HashCode();
+        hash.AddBytes(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<NetlinkAttribute>(in this)));
+        return hash.ToHashCode();
+    }
+
     /// <summary>The ucode-style form: a dictionary keyed by ucode field names.</summary>
-    public global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
+    public readonly global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
     {
         var d = new global::System.Collections.Generic.Dictionary<string, object?>(2);
         d["len"] = this.Length;
@@ -619,7 +609,7 @@ public partial record struct NetlinkAttribute : global::UcSocket.ISpecStruct<Net
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
     [global::System.Runtime.CompilerServices.CompilerGenerated]
-    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    private readonly bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("Length = ").Append((object?)this.Length);
         builder.Append(", Type = ").Append((object?)this.Type);
@@ -631,7 +621,7 @@ public partial record struct NetlinkAttribute : global::UcSocket.ISpecStruct<Net
     {
         result = default;
         if (!global::UcSocket.Marshalling.SpecFields.CheckKeys(values, "struct nlattr", s_fieldNames, out error)) return false;
-        var v = new NetlinkAttribute();
+        var v = default(NetlinkAttribute);
 
         {
             if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "len", 0L, 65535L, out var x, out error)) return false;

@@ -6,6 +6,8 @@
 namespace UcSocket;
 
 /// <summary>C <c>struct packet_mreq</c>: 16 bytes, aligned to 4. A packet-socket membership (PACKET_ADD_MEMBERSHIP, PACKET_DROP_MEMBERSHIP).</summary>
+/// <remarks>The value's memory is the C struct: its private fields sit at the members' offsets, so reading and writing it is one copy.</remarks>
+[global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Explicit, Size = 16)]
 public partial record struct PacketMreq : global::UcSocket.ISpecStruct<PacketMreq>
 {
     /// <summary>Size of <c>struct packet_mreq</c> in bytes.</summary>
@@ -16,17 +18,42 @@ public partial record struct PacketMreq : global::UcSocket.ISpecStruct<PacketMre
 
     private static readonly string[] s_fieldNames = { "interface", "type", "alen", "address" };
 
+    [global::System.Runtime.InteropServices.FieldOffset(0)]
+    private int __Interface;
+    [global::System.Runtime.InteropServices.FieldOffset(4)]
+    private ushort __Type;
+    [global::System.Runtime.InteropServices.FieldOffset(6)]
+    private ushort __AddressLength;
+    [global::System.Runtime.InteropServices.FieldOffset(8)]
+    private AddressArray __Address;
+
     /// <summary><c>mr_ifindex</c> (<c>int</c>, offset 0); ucode field <c>interface</c>.</summary>
-    public int Interface { get; set; }
+    public int Interface
+    {
+        readonly get => __Interface;
+        set => __Interface = value;
+    }
 
     /// <summary><c>mr_type</c> (<c>unsigned short</c>, offset 4); ucode field <c>type</c>.</summary>
-    public ushort Type { get; set; }
+    public ushort Type
+    {
+        readonly get => __Type;
+        set => __Type = value;
+    }
 
     /// <summary><c>mr_alen</c> (<c>unsigned short</c>, offset 6); ucode field <c>alen</c>.</summary>
-    public ushort AddressLength { get; set; }
+    public ushort AddressLength
+    {
+        readonly get => __AddressLength;
+        set => __AddressLength = value;
+    }
 
     /// <summary><c>mr_address</c> (<c>unsigned char[8]</c>, offset 8); ucode field <c>address</c>.</summary>
-    public AddressArray Address { get; set; }
+    public AddressArray Address
+    {
+        readonly get => __Address;
+        set => __Address = value;
+    }
 
     /// <summary>Inline storage for <c>mr_address[8]</c>.</summary>
     [global::System.Runtime.CompilerServices.InlineArray(8)]
@@ -38,82 +65,48 @@ public partial record struct PacketMreq : global::UcSocket.ISpecStruct<PacketMre
     /// <summary>Creates the struct from its field values; omitted fields are zero.</summary>
     public PacketMreq(int Interface = default, ushort Type = default, ushort AddressLength = default, AddressArray Address = default)
     {
+        this = default;
         this.Interface = Interface;
         this.Type = Type;
         this.AddressLength = AddressLength;
         this.Address = Address;
     }
 
-    /// <summary>Reads the C layout; a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
+    /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
     public static PacketMreq Read(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length < 16)
-        {
-            global::System.Span<byte> padded = stackalloc byte[16];
-            padded.Clear();
-            source.CopyTo(padded);
-            return ReadCore(padded);
-        }
-        return ReadCore(source);
+        if (source.Length >= 16) return global::System.Runtime.InteropServices.MemoryMarshal.Read<PacketMreq>(source);
+        var value = default(PacketMreq);
+        source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<PacketMreq>(ref value)));
+        return value;
     }
 
-    private static PacketMreq ReadCore(global::System.ReadOnlySpan<byte> s)
-    {
-        var v = new PacketMreq();
-        unchecked
-        {
-            v.Interface = global::System.Runtime.InteropServices.MemoryMarshal.Read<int>(s.Slice(0));
-            v.Type = global::System.Runtime.InteropServices.MemoryMarshal.Read<ushort>(s.Slice(4));
-            v.AddressLength = global::System.Runtime.InteropServices.MemoryMarshal.Read<ushort>(s.Slice(6));
-
-            {
-                var array = default(AddressArray);
-                s.Slice(8, 8).CopyTo(((global::System.Span<byte>)array));
-                v.Address = array;
-            }
-        }
-        return v;
-    }
-
-    /// <summary>Writes the C layout (padding zeroed) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
-    public bool TryWrite(global::System.Span<byte> destination, out string? error)
+    /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
         if (destination.Length < 16)
         {
             error = "struct packet_mreq needs 16 bytes, the buffer has " + destination.Length;
             return false;
         }
-        var d = destination.Slice(0, 16);
-        d.Clear();
-        unchecked
-        {
-
-            {
-                var value = this.Interface;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(0), in value);
-            }
-
-            {
-                var value = this.Type;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(4), in value);
-            }
-
-            {
-                var value = this.AddressLength;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(6), in value);
-            }
-
-            {
-                var array = this.Address;
-                ((global::System.Span<byte>)array).CopyTo(d.Slice(8, 8));
-            }
-        }
+        global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
     }
 
+    /// <summary>True when both values hold the same C bytes.</summary>
+    public readonly bool Equals(PacketMreq other) => global::System.MemoryExtensions.SequenceEqual(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<PacketMreq>(in this)), global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<PacketMreq>(in other)));
+
+    /// <summary>A hash of the C bytes.</summary>
+    public override readonly int GetHashCode()
+    {
+        var hash = new global::System.HashCode();
+        hash.AddBytes(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<PacketMreq>(in this)));
+        return hash.ToHashCode();
+    }
+
     /// <summary>The ucode-style form: a dictionary keyed by ucode field names.</summary>
-    public global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
+    public readonly global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
     {
         var d = new global::System.Collections.Generic.Dictionary<string, object?>(4);
         d["interface"] = this.Interface;
@@ -129,7 +122,7 @@ public partial record struct PacketMreq : global::UcSocket.ISpecStruct<PacketMre
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
     [global::System.Runtime.CompilerServices.CompilerGenerated]
-    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    private readonly bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("Interface = ").Append((object?)this.Interface);
         builder.Append(", Type = ").Append((object?)this.Type);
@@ -148,7 +141,7 @@ public partial record struct PacketMreq : global::UcSocket.ISpecStruct<PacketMre
     {
         result = default;
         if (!global::UcSocket.Marshalling.SpecFields.CheckKeys(values, "struct packet_mreq", s_fieldNames, out error)) return false;
-        var v = new PacketMreq();
+        var v = default(PacketMreq);
 
         {
             if (!global::UcSocket.Marshalling.SpecFields.TryInterfaceIndex(values, "interface", -2147483648L, 2147483647L, out var x, out error)) return false;
@@ -178,6 +171,8 @@ public partial record struct PacketMreq : global::UcSocket.ISpecStruct<PacketMre
 }
 
 /// <summary>C <c>struct tpacket_req</c>: 16 bytes, aligned to 4. A TPACKET_V1/V2 ring request (the first half of tpacket_req3).</summary>
+/// <remarks>The value's memory is the C struct: its private fields sit at the members' offsets, so reading and writing it is one copy.</remarks>
+[global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Explicit, Size = 16)]
 public partial record struct TpacketReq : global::UcSocket.ISpecStruct<TpacketReq>
 {
     /// <summary>Size of <c>struct tpacket_req</c> in bytes.</summary>
@@ -188,92 +183,88 @@ public partial record struct TpacketReq : global::UcSocket.ISpecStruct<TpacketRe
 
     private static readonly string[] s_fieldNames = { "block_size", "block_nr", "frame_size", "frame_nr" };
 
+    [global::System.Runtime.InteropServices.FieldOffset(0)]
+    private uint __BlockSize;
+    [global::System.Runtime.InteropServices.FieldOffset(4)]
+    private uint __BlockCount;
+    [global::System.Runtime.InteropServices.FieldOffset(8)]
+    private uint __FrameSize;
+    [global::System.Runtime.InteropServices.FieldOffset(12)]
+    private uint __FrameCount;
+
     /// <summary><c>tp_block_size</c> (<c>unsigned int</c>, offset 0); ucode field <c>block_size</c>.</summary>
-    public uint BlockSize { get; set; }
+    public uint BlockSize
+    {
+        readonly get => __BlockSize;
+        set => __BlockSize = value;
+    }
 
     /// <summary><c>tp_block_nr</c> (<c>unsigned int</c>, offset 4); ucode field <c>block_nr</c>.</summary>
-    public uint BlockCount { get; set; }
+    public uint BlockCount
+    {
+        readonly get => __BlockCount;
+        set => __BlockCount = value;
+    }
 
     /// <summary><c>tp_frame_size</c> (<c>unsigned int</c>, offset 8); ucode field <c>frame_size</c>.</summary>
-    public uint FrameSize { get; set; }
+    public uint FrameSize
+    {
+        readonly get => __FrameSize;
+        set => __FrameSize = value;
+    }
 
     /// <summary><c>tp_frame_nr</c> (<c>unsigned int</c>, offset 12); ucode field <c>frame_nr</c>.</summary>
-    public uint FrameCount { get; set; }
+    public uint FrameCount
+    {
+        readonly get => __FrameCount;
+        set => __FrameCount = value;
+    }
 
     /// <summary>Creates the struct from its field values; omitted fields are zero.</summary>
     public TpacketReq(uint BlockSize = default, uint BlockCount = default, uint FrameSize = default, uint FrameCount = default)
     {
+        this = default;
         this.BlockSize = BlockSize;
         this.BlockCount = BlockCount;
         this.FrameSize = FrameSize;
         this.FrameCount = FrameCount;
     }
 
-    /// <summary>Reads the C layout; a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
+    /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
     public static TpacketReq Read(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length < 16)
-        {
-            global::System.Span<byte> padded = stackalloc byte[16];
-            padded.Clear();
-            source.CopyTo(padded);
-            return ReadCore(padded);
-        }
-        return ReadCore(source);
+        if (source.Length >= 16) return global::System.Runtime.InteropServices.MemoryMarshal.Read<TpacketReq>(source);
+        var value = default(TpacketReq);
+        source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<TpacketReq>(ref value)));
+        return value;
     }
 
-    private static TpacketReq ReadCore(global::System.ReadOnlySpan<byte> s)
-    {
-        var v = new TpacketReq();
-        unchecked
-        {
-            v.BlockSize = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(0));
-            v.BlockCount = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(4));
-            v.FrameSize = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(8));
-            v.FrameCount = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(12));
-        }
-        return v;
-    }
-
-    /// <summary>Writes the C layout (padding zeroed) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
-    public bool TryWrite(global::System.Span<byte> destination, out string? error)
+    /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
         if (destination.Length < 16)
         {
             error = "struct tpacket_req needs 16 bytes, the buffer has " + destination.Length;
             return false;
         }
-        var d = destination.Slice(0, 16);
-        d.Clear();
-        unchecked
-        {
-
-            {
-                var value = this.BlockSize;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(0), in value);
-            }
-
-            {
-                var value = this.BlockCount;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(4), in value);
-            }
-
-            {
-                var value = this.FrameSize;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(8), in value);
-            }
-
-            {
-                var value = this.FrameCount;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(12), in value);
-            }
-        }
+        global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
     }
 
+    /// <summary>True when both values hold the same C bytes.</summary>
+    public readonly bool Equals(TpacketReq other) => global::System.MemoryExtensions.SequenceEqual(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<TpacketReq>(in this)), global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<TpacketReq>(in other)));
+
+    /// <summary>A hash of the C bytes.</summary>
+    public override readonly int GetHashCode()
+    {
+        var hash = new global::System.HashCode();
+        hash.AddBytes(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<TpacketReq>(in this)));
+        return hash.ToHashCode();
+    }
+
     /// <summary>The ucode-style form: a dictionary keyed by ucode field names.</summary>
-    public global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
+    public readonly global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
     {
         var d = new global::System.Collections.Generic.Dictionary<string, object?>(4);
         d["block_size"] = this.BlockSize;
@@ -285,7 +276,7 @@ public partial record struct TpacketReq : global::UcSocket.ISpecStruct<TpacketRe
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
     [global::System.Runtime.CompilerServices.CompilerGenerated]
-    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    private readonly bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("BlockSize = ").Append((object?)this.BlockSize);
         builder.Append(", BlockCount = ").Append((object?)this.BlockCount);
@@ -299,7 +290,7 @@ public partial record struct TpacketReq : global::UcSocket.ISpecStruct<TpacketRe
     {
         result = default;
         if (!global::UcSocket.Marshalling.SpecFields.CheckKeys(values, "struct tpacket_req", s_fieldNames, out error)) return false;
-        var v = new TpacketReq();
+        var v = default(TpacketReq);
 
         {
             if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "block_size", 0L, 4294967295L, out var x, out error)) return false;
@@ -327,6 +318,8 @@ public partial record struct TpacketReq : global::UcSocket.ISpecStruct<TpacketRe
 }
 
 /// <summary>C <c>struct tpacket_req3</c>: 28 bytes, aligned to 4. A ring request (PACKET_RX_RING, PACKET_TX_RING); TPACKET_V1 and V2 read only the first four fields.</summary>
+/// <remarks>The value's memory is the C struct: its private fields sit at the members' offsets, so reading and writing it is one copy.</remarks>
+[global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Explicit, Size = 28)]
 public partial record struct TpacketReq3 : global::UcSocket.ISpecStruct<TpacketReq3>
 {
     /// <summary>Size of <c>struct tpacket_req3</c> in bytes.</summary>
@@ -337,30 +330,74 @@ public partial record struct TpacketReq3 : global::UcSocket.ISpecStruct<TpacketR
 
     private static readonly string[] s_fieldNames = { "block_size", "block_nr", "frame_size", "frame_nr", "retire_blk_tov", "sizeof_priv", "feature_req_word" };
 
+    [global::System.Runtime.InteropServices.FieldOffset(0)]
+    private uint __BlockSize;
+    [global::System.Runtime.InteropServices.FieldOffset(4)]
+    private uint __BlockCount;
+    [global::System.Runtime.InteropServices.FieldOffset(8)]
+    private uint __FrameSize;
+    [global::System.Runtime.InteropServices.FieldOffset(12)]
+    private uint __FrameCount;
+    [global::System.Runtime.InteropServices.FieldOffset(16)]
+    private uint __BlockTimeoutMilliseconds;
+    [global::System.Runtime.InteropServices.FieldOffset(20)]
+    private uint __PrivateSize;
+    [global::System.Runtime.InteropServices.FieldOffset(24)]
+    private uint __FeatureRequest;
+
     /// <summary><c>tp_block_size</c> (<c>unsigned int</c>, offset 0); ucode field <c>block_size</c>.</summary>
-    public uint BlockSize { get; set; }
+    public uint BlockSize
+    {
+        readonly get => __BlockSize;
+        set => __BlockSize = value;
+    }
 
     /// <summary><c>tp_block_nr</c> (<c>unsigned int</c>, offset 4); ucode field <c>block_nr</c>.</summary>
-    public uint BlockCount { get; set; }
+    public uint BlockCount
+    {
+        readonly get => __BlockCount;
+        set => __BlockCount = value;
+    }
 
     /// <summary><c>tp_frame_size</c> (<c>unsigned int</c>, offset 8); ucode field <c>frame_size</c>.</summary>
-    public uint FrameSize { get; set; }
+    public uint FrameSize
+    {
+        readonly get => __FrameSize;
+        set => __FrameSize = value;
+    }
 
     /// <summary><c>tp_frame_nr</c> (<c>unsigned int</c>, offset 12); ucode field <c>frame_nr</c>.</summary>
-    public uint FrameCount { get; set; }
+    public uint FrameCount
+    {
+        readonly get => __FrameCount;
+        set => __FrameCount = value;
+    }
 
     /// <summary><c>tp_retire_blk_tov</c> (<c>unsigned int</c>, offset 16); ucode field <c>retire_blk_tov</c>.</summary>
-    public uint BlockTimeoutMilliseconds { get; set; }
+    public uint BlockTimeoutMilliseconds
+    {
+        readonly get => __BlockTimeoutMilliseconds;
+        set => __BlockTimeoutMilliseconds = value;
+    }
 
     /// <summary><c>tp_sizeof_priv</c> (<c>unsigned int</c>, offset 20); ucode field <c>sizeof_priv</c>.</summary>
-    public uint PrivateSize { get; set; }
+    public uint PrivateSize
+    {
+        readonly get => __PrivateSize;
+        set => __PrivateSize = value;
+    }
 
     /// <summary><c>tp_feature_req_word</c> (<c>unsigned int</c>, offset 24); ucode field <c>feature_req_word</c>.</summary>
-    public uint FeatureRequest { get; set; }
+    public uint FeatureRequest
+    {
+        readonly get => __FeatureRequest;
+        set => __FeatureRequest = value;
+    }
 
     /// <summary>Creates the struct from its field values; omitted fields are zero.</summary>
     public TpacketReq3(uint BlockSize = default, uint BlockCount = default, uint FrameSize = default, uint FrameCount = default, uint BlockTimeoutMilliseconds = default, uint PrivateSize = default, uint FeatureRequest = default)
     {
+        this = default;
         this.BlockSize = BlockSize;
         this.BlockCount = BlockCount;
         this.FrameSize = FrameSize;
@@ -370,89 +407,41 @@ public partial record struct TpacketReq3 : global::UcSocket.ISpecStruct<TpacketR
         this.FeatureRequest = FeatureRequest;
     }
 
-    /// <summary>Reads the C layout; a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
+    /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
     public static TpacketReq3 Read(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length < 28)
-        {
-            global::System.Span<byte> padded = stackalloc byte[28];
-            padded.Clear();
-            source.CopyTo(padded);
-            return ReadCore(padded);
-        }
-        return ReadCore(source);
+        if (source.Length >= 28) return global::System.Runtime.InteropServices.MemoryMarshal.Read<TpacketReq3>(source);
+        var value = default(TpacketReq3);
+        source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<TpacketReq3>(ref value)));
+        return value;
     }
 
-    private static TpacketReq3 ReadCore(global::System.ReadOnlySpan<byte> s)
-    {
-        var v = new TpacketReq3();
-        unchecked
-        {
-            v.BlockSize = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(0));
-            v.BlockCount = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(4));
-            v.FrameSize = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(8));
-            v.FrameCount = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(12));
-            v.BlockTimeoutMilliseconds = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(16));
-            v.PrivateSize = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(20));
-            v.FeatureRequest = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(24));
-        }
-        return v;
-    }
-
-    /// <summary>Writes the C layout (padding zeroed) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
-    public bool TryWrite(global::System.Span<byte> destination, out string? error)
+    /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
         if (destination.Length < 28)
         {
             error = "struct tpacket_req3 needs 28 bytes, the buffer has " + destination.Length;
             return false;
         }
-        var d = destination.Slice(0, 28);
-        d.Clear();
-        unchecked
-        {
-
-            {
-                var value = this.BlockSize;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(0), in value);
-            }
-
-            {
-                var value = this.BlockCount;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(4), in value);
-            }
-
-            {
-                var value = this.FrameSize;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(8), in value);
-            }
-
-            {
-                var value = this.FrameCount;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(12), in value);
-            }
-
-            {
-                var value = this.BlockTimeoutMilliseconds;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(16), in value);
-            }
-
-            {
-                var value = this.PrivateSize;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(20), in value);
-            }
-
-            {
-                var value = this.FeatureRequest;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(24), in value);
-            }
-        }
+        global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
     }
 
+    /// <summary>True when both values hold the same C bytes.</summary>
+    public readonly bool Equals(TpacketReq3 other) => global::System.MemoryExtensions.SequenceEqual(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<TpacketReq3>(in this)), global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<TpacketReq3>(in other)));
+
+    /// <summary>A hash of the C bytes.</summary>
+    public override readonly int GetHashCode()
+    {
+        var hash = new global::System.HashCode();
+        hash.AddBytes(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<TpacketReq3>(in this)));
+        return hash.ToHashCode();
+    }
+
     /// <summary>The ucode-style form: a dictionary keyed by ucode field names.</summary>
-    public global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
+    public readonly global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
     {
         var d = new global::System.Collections.Generic.Dictionary<string, object?>(7);
         d["block_size"] = this.BlockSize;
@@ -467,7 +456,7 @@ public partial record struct TpacketReq3 : global::UcSocket.ISpecStruct<TpacketR
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
     [global::System.Runtime.CompilerServices.CompilerGenerated]
-    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    private readonly bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("BlockSize = ").Append((object?)this.BlockSize);
         builder.Append(", BlockCount = ").Append((object?)this.BlockCount);
@@ -484,7 +473,7 @@ public partial record struct TpacketReq3 : global::UcSocket.ISpecStruct<TpacketR
     {
         result = default;
         if (!global::UcSocket.Marshalling.SpecFields.CheckKeys(values, "struct tpacket_req3", s_fieldNames, out error)) return false;
-        var v = new TpacketReq3();
+        var v = default(TpacketReq3);
 
         {
             if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "block_size", 0L, 4294967295L, out var x, out error)) return false;
@@ -527,6 +516,8 @@ public partial record struct TpacketReq3 : global::UcSocket.ISpecStruct<TpacketR
 }
 
 /// <summary>C <c>struct tpacket_stats</c>: 8 bytes, aligned to 4. Packet counters of a TPACKET_V1/V2 socket.</summary>
+/// <remarks>The value's memory is the C struct: its private fields sit at the members' offsets, so reading and writing it is one copy.</remarks>
+[global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Explicit, Size = 8)]
 public partial record struct TpacketStats : global::UcSocket.ISpecStruct<TpacketStats>
 {
     /// <summary>Size of <c>struct tpacket_stats</c> in bytes.</summary>
@@ -537,72 +528,68 @@ public partial record struct TpacketStats : global::UcSocket.ISpecStruct<Tpacket
 
     private static readonly string[] s_fieldNames = { "packets", "drops" };
 
+    [global::System.Runtime.InteropServices.FieldOffset(0)]
+    private uint __Packets;
+    [global::System.Runtime.InteropServices.FieldOffset(4)]
+    private uint __Drops;
+
     /// <summary><c>tp_packets</c> (<c>unsigned int</c>, offset 0); ucode field <c>packets</c>.</summary>
-    public uint Packets { get; set; }
+    public uint Packets
+    {
+        readonly get => __Packets;
+        set => __Packets = value;
+    }
 
     /// <summary><c>tp_drops</c> (<c>unsigned int</c>, offset 4); ucode field <c>drops</c>.</summary>
-    public uint Drops { get; set; }
+    public uint Drops
+    {
+        readonly get => __Drops;
+        set => __Drops = value;
+    }
 
     /// <summary>Creates the struct from its field values; omitted fields are zero.</summary>
     public TpacketStats(uint Packets = default, uint Drops = default)
     {
+        this = default;
         this.Packets = Packets;
         this.Drops = Drops;
     }
 
-    /// <summary>Reads the C layout; a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
+    /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
     public static TpacketStats Read(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length < 8)
-        {
-            global::System.Span<byte> padded = stackalloc byte[8];
-            padded.Clear();
-            source.CopyTo(padded);
-            return ReadCore(padded);
-        }
-        return ReadCore(source);
+        if (source.Length >= 8) return global::System.Runtime.InteropServices.MemoryMarshal.Read<TpacketStats>(source);
+        var value = default(TpacketStats);
+        source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<TpacketStats>(ref value)));
+        return value;
     }
 
-    private static TpacketStats ReadCore(global::System.ReadOnlySpan<byte> s)
-    {
-        var v = new TpacketStats();
-        unchecked
-        {
-            v.Packets = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(0));
-            v.Drops = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(4));
-        }
-        return v;
-    }
-
-    /// <summary>Writes the C layout (padding zeroed) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
-    public bool TryWrite(global::System.Span<byte> destination, out string? error)
+    /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
         if (destination.Length < 8)
         {
             error = "struct tpacket_stats needs 8 bytes, the buffer has " + destination.Length;
             return false;
         }
-        var d = destination.Slice(0, 8);
-        d.Clear();
-        unchecked
-        {
-
-            {
-                var value = this.Packets;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(0), in value);
-            }
-
-            {
-                var value = this.Drops;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(4), in value);
-            }
-        }
+        global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
     }
 
+    /// <summary>True when both values hold the same C bytes.</summary>
+    public readonly bool Equals(TpacketStats other) => global::System.MemoryExtensions.SequenceEqual(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<TpacketStats>(in this)), global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<TpacketStats>(in other)));
+
+    /// <summary>A hash of the C bytes.</summary>
+    public override readonly int GetHashCode()
+    {
+        var hash = new global::System.HashCode();
+        hash.AddBytes(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<TpacketStats>(in this)));
+        return hash.ToHashCode();
+    }
+
     /// <summary>The ucode-style form: a dictionary keyed by ucode field names.</summary>
-    public global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
+    public readonly global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
     {
         var d = new global::System.Collections.Generic.Dictionary<string, object?>(2);
         d["packets"] = this.Packets;
@@ -612,7 +599,7 @@ public partial record struct TpacketStats : global::UcSocket.ISpecStruct<Tpacket
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
     [global::System.Runtime.CompilerServices.CompilerGenerated]
-    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    private readonly bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("Packets = ").Append((object?)this.Packets);
         builder.Append(", Drops = ").Append((object?)this.Drops);
@@ -624,7 +611,7 @@ public partial record struct TpacketStats : global::UcSocket.ISpecStruct<Tpacket
     {
         result = default;
         if (!global::UcSocket.Marshalling.SpecFields.CheckKeys(values, "struct tpacket_stats", s_fieldNames, out error)) return false;
-        var v = new TpacketStats();
+        var v = default(TpacketStats);
 
         {
             if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "packets", 0L, 4294967295L, out var x, out error)) return false;
@@ -642,6 +629,8 @@ public partial record struct TpacketStats : global::UcSocket.ISpecStruct<Tpacket
 }
 
 /// <summary>C <c>struct tpacket_stats_v3</c>: 12 bytes, aligned to 4. Packet counters (PACKET_STATISTICS); freeze_q_cnt only counts on TPACKET_V3 sockets.</summary>
+/// <remarks>The value's memory is the C struct: its private fields sit at the members' offsets, so reading and writing it is one copy.</remarks>
+[global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Explicit, Size = 12)]
 public partial record struct TpacketStatsV3 : global::UcSocket.ISpecStruct<TpacketStatsV3>
 {
     /// <summary>Size of <c>struct tpacket_stats_v3</c> in bytes.</summary>
@@ -652,82 +641,78 @@ public partial record struct TpacketStatsV3 : global::UcSocket.ISpecStruct<Tpack
 
     private static readonly string[] s_fieldNames = { "packets", "drops", "freeze_q_cnt" };
 
+    [global::System.Runtime.InteropServices.FieldOffset(0)]
+    private uint __Packets;
+    [global::System.Runtime.InteropServices.FieldOffset(4)]
+    private uint __Drops;
+    [global::System.Runtime.InteropServices.FieldOffset(8)]
+    private uint __FreezeQueueCount;
+
     /// <summary><c>tp_packets</c> (<c>unsigned int</c>, offset 0); ucode field <c>packets</c>.</summary>
-    public uint Packets { get; set; }
+    public uint Packets
+    {
+        readonly get => __Packets;
+        set => __Packets = value;
+    }
 
     /// <summary><c>tp_drops</c> (<c>unsigned int</c>, offset 4); ucode field <c>drops</c>.</summary>
-    public uint Drops { get; set; }
+    public uint Drops
+    {
+        readonly get => __Drops;
+        set => __Drops = value;
+    }
 
     /// <summary><c>tp_freeze_q_cnt</c> (<c>unsigned int</c>, offset 8); ucode field <c>freeze_q_cnt</c>.</summary>
-    public uint FreezeQueueCount { get; set; }
+    public uint FreezeQueueCount
+    {
+        readonly get => __FreezeQueueCount;
+        set => __FreezeQueueCount = value;
+    }
 
     /// <summary>Creates the struct from its field values; omitted fields are zero.</summary>
     public TpacketStatsV3(uint Packets = default, uint Drops = default, uint FreezeQueueCount = default)
     {
+        this = default;
         this.Packets = Packets;
         this.Drops = Drops;
         this.FreezeQueueCount = FreezeQueueCount;
     }
 
-    /// <summary>Reads the C layout; a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
+    /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
     public static TpacketStatsV3 Read(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length < 12)
-        {
-            global::System.Span<byte> padded = stackalloc byte[12];
-            padded.Clear();
-            source.CopyTo(padded);
-            return ReadCore(padded);
-        }
-        return ReadCore(source);
+        if (source.Length >= 12) return global::System.Runtime.InteropServices.MemoryMarshal.Read<TpacketStatsV3>(source);
+        var value = default(TpacketStatsV3);
+        source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<TpacketStatsV3>(ref value)));
+        return value;
     }
 
-    private static TpacketStatsV3 ReadCore(global::System.ReadOnlySpan<byte> s)
-    {
-        var v = new TpacketStatsV3();
-        unchecked
-        {
-            v.Packets = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(0));
-            v.Drops = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(4));
-            v.FreezeQueueCount = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(8));
-        }
-        return v;
-    }
-
-    /// <summary>Writes the C layout (padding zeroed) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
-    public bool TryWrite(global::System.Span<byte> destination, out string? error)
+    /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
         if (destination.Length < 12)
         {
             error = "struct tpacket_stats_v3 needs 12 bytes, the buffer has " + destination.Length;
             return false;
         }
-        var d = destination.Slice(0, 12);
-        d.Clear();
-        unchecked
-        {
-
-            {
-                var value = this.Packets;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(0), in value);
-            }
-
-            {
-                var value = this.Drops;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(4), in value);
-            }
-
-            {
-                var value = this.FreezeQueueCount;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(8), in value);
-            }
-        }
+        global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
     }
 
+    /// <summary>True when both values hold the same C bytes.</summary>
+    public readonly bool Equals(TpacketStatsV3 other) => global::System.MemoryExtensions.SequenceEqual(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<TpacketStatsV3>(in this)), global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<TpacketStatsV3>(in other)));
+
+    /// <summary>A hash of the C bytes.</summary>
+    public override readonly int GetHashCode()
+    {
+        var hash = new global::System.HashCode();
+        hash.AddBytes(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<TpacketStatsV3>(in this)));
+        return hash.ToHashCode();
+    }
+
     /// <summary>The ucode-style form: a dictionary keyed by ucode field names.</summary>
-    public global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
+    public readonly global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
     {
         var d = new global::System.Collections.Generic.Dictionary<string, object?>(3);
         d["packets"] = this.Packets;
@@ -738,7 +723,7 @@ public partial record struct TpacketStatsV3 : global::UcSocket.ISpecStruct<Tpack
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
     [global::System.Runtime.CompilerServices.CompilerGenerated]
-    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    private readonly bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("Packets = ").Append((object?)this.Packets);
         builder.Append(", Drops = ").Append((object?)this.Drops);
@@ -751,7 +736,7 @@ public partial record struct TpacketStatsV3 : global::UcSocket.ISpecStruct<Tpack
     {
         result = default;
         if (!global::UcSocket.Marshalling.SpecFields.CheckKeys(values, "struct tpacket_stats_v3", s_fieldNames, out error)) return false;
-        var v = new TpacketStatsV3();
+        var v = default(TpacketStatsV3);
 
         {
             if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "packets", 0L, 4294967295L, out var x, out error)) return false;
@@ -774,6 +759,8 @@ public partial record struct TpacketStatsV3 : global::UcSocket.ISpecStruct<Tpack
 }
 
 /// <summary>C <c>struct tpacket_rollover_stats</c>: 24 bytes, aligned to 8. Rollover counters of a fanout socket (PACKET_ROLLOVER_STATS).</summary>
+/// <remarks>The value's memory is the C struct: its private fields sit at the members' offsets, so reading and writing it is one copy.</remarks>
+[global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Explicit, Size = 24)]
 public partial record struct TpacketRolloverStats : global::UcSocket.ISpecStruct<TpacketRolloverStats>
 {
     /// <summary>Size of <c>struct tpacket_rollover_stats</c> in bytes.</summary>
@@ -784,82 +771,78 @@ public partial record struct TpacketRolloverStats : global::UcSocket.ISpecStruct
 
     private static readonly string[] s_fieldNames = { "all", "huge", "failed" };
 
+    [global::System.Runtime.InteropServices.FieldOffset(0)]
+    private ulong __All;
+    [global::System.Runtime.InteropServices.FieldOffset(8)]
+    private ulong __Huge;
+    [global::System.Runtime.InteropServices.FieldOffset(16)]
+    private ulong __Failed;
+
     /// <summary><c>tp_all</c> (<c>__aligned_u64</c>, offset 0); ucode field <c>all</c>.</summary>
-    public ulong All { get; set; }
+    public ulong All
+    {
+        readonly get => __All;
+        set => __All = value;
+    }
 
     /// <summary><c>tp_huge</c> (<c>__aligned_u64</c>, offset 8); ucode field <c>huge</c>.</summary>
-    public ulong Huge { get; set; }
+    public ulong Huge
+    {
+        readonly get => __Huge;
+        set => __Huge = value;
+    }
 
     /// <summary><c>tp_failed</c> (<c>__aligned_u64</c>, offset 16); ucode field <c>failed</c>.</summary>
-    public ulong Failed { get; set; }
+    public ulong Failed
+    {
+        readonly get => __Failed;
+        set => __Failed = value;
+    }
 
     /// <summary>Creates the struct from its field values; omitted fields are zero.</summary>
     public TpacketRolloverStats(ulong All = default, ulong Huge = default, ulong Failed = default)
     {
+        this = default;
         this.All = All;
         this.Huge = Huge;
         this.Failed = Failed;
     }
 
-    /// <summary>Reads the C layout; a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
+    /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
     public static TpacketRolloverStats Read(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length < 24)
-        {
-            global::System.Span<byte> padded = stackalloc byte[24];
-            padded.Clear();
-            source.CopyTo(padded);
-            return ReadCore(padded);
-        }
-        return ReadCore(source);
+        if (source.Length >= 24) return global::System.Runtime.InteropServices.MemoryMarshal.Read<TpacketRolloverStats>(source);
+        var value = default(TpacketRolloverStats);
+        source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<TpacketRolloverStats>(ref value)));
+        return value;
     }
 
-    private static TpacketRolloverStats ReadCore(global::System.ReadOnlySpan<byte> s)
-    {
-        var v = new TpacketRolloverStats();
-        unchecked
-        {
-            v.All = global::System.Runtime.InteropServices.MemoryMarshal.Read<ulong>(s.Slice(0));
-            v.Huge = global::System.Runtime.InteropServices.MemoryMarshal.Read<ulong>(s.Slice(8));
-            v.Failed = global::System.Runtime.InteropServices.MemoryMarshal.Read<ulong>(s.Slice(16));
-        }
-        return v;
-    }
-
-    /// <summary>Writes the C layout (padding zeroed) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
-    public bool TryWrite(global::System.Span<byte> destination, out string? error)
+    /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
         if (destination.Length < 24)
         {
             error = "struct tpacket_rollover_stats needs 24 bytes, the buffer has " + destination.Length;
             return false;
         }
-        var d = destination.Slice(0, 24);
-        d.Clear();
-        unchecked
-        {
-
-            {
-                var value = this.All;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(0), in value);
-            }
-
-            {
-                var value = this.Huge;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(8), in value);
-            }
-
-            {
-                var value = this.Failed;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(16), in value);
-            }
-        }
+        global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
     }
 
+    /// <summary>True when both values hold the same C bytes.</summary>
+    public readonly bool Equals(TpacketRolloverStats other) => global::System.MemoryExtensions.SequenceEqual(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<TpacketRolloverStats>(in this)), global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<TpacketRolloverStats>(in other)));
+
+    /// <summary>A hash of the C bytes.</summary>
+    public override readonly int GetHashCode()
+    {
+        var hash = new global::System.HashCode();
+        hash.AddBytes(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<TpacketRolloverStats>(in this)));
+        return hash.ToHashCode();
+    }
+
     /// <summary>The ucode-style form: a dictionary keyed by ucode field names.</summary>
-    public global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
+    public readonly global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
     {
         var d = new global::System.Collections.Generic.Dictionary<string, object?>(3);
         d["all"] = this.All;
@@ -870,7 +853,7 @@ public partial record struct TpacketRolloverStats : global::UcSocket.ISpecStruct
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
     [global::System.Runtime.CompilerServices.CompilerGenerated]
-    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    private readonly bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("All = ").Append((object?)this.All);
         builder.Append(", Huge = ").Append((object?)this.Huge);
@@ -883,7 +866,7 @@ public partial record struct TpacketRolloverStats : global::UcSocket.ISpecStruct
     {
         result = default;
         if (!global::UcSocket.Marshalling.SpecFields.CheckKeys(values, "struct tpacket_rollover_stats", s_fieldNames, out error)) return false;
-        var v = new TpacketRolloverStats();
+        var v = default(TpacketRolloverStats);
 
         {
             if (!global::UcSocket.Marshalling.SpecFields.TryUnsigned(values, "all", ulong.MaxValue, out var x, out error)) return false;
@@ -906,6 +889,8 @@ public partial record struct TpacketRolloverStats : global::UcSocket.ISpecStruct
 }
 
 /// <summary>C <c>struct tpacket_auxdata</c>: 20 bytes, aligned to 4. Packet metadata (the PACKET_AUXDATA control message).</summary>
+/// <remarks>The value's memory is the C struct: its private fields sit at the members' offsets, so reading and writing it is one copy.</remarks>
+[global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Explicit, Size = 20)]
 public partial record struct TpacketAuxdata : global::UcSocket.ISpecStruct<TpacketAuxdata>
 {
     /// <summary>Size of <c>struct tpacket_auxdata</c> in bytes.</summary>
@@ -916,30 +901,74 @@ public partial record struct TpacketAuxdata : global::UcSocket.ISpecStruct<Tpack
 
     private static readonly string[] s_fieldNames = { "status", "len", "snaplen", "mac", "net", "vlan_tci", "vlan_tpid" };
 
+    [global::System.Runtime.InteropServices.FieldOffset(0)]
+    private uint __Status;
+    [global::System.Runtime.InteropServices.FieldOffset(4)]
+    private uint __Length;
+    [global::System.Runtime.InteropServices.FieldOffset(8)]
+    private uint __SnapLength;
+    [global::System.Runtime.InteropServices.FieldOffset(12)]
+    private ushort __MacOffset;
+    [global::System.Runtime.InteropServices.FieldOffset(14)]
+    private ushort __NetworkOffset;
+    [global::System.Runtime.InteropServices.FieldOffset(16)]
+    private ushort __VlanTci;
+    [global::System.Runtime.InteropServices.FieldOffset(18)]
+    private ushort __VlanTpid;
+
     /// <summary><c>tp_status</c> (<c>__u32</c>, offset 0); ucode field <c>status</c>.</summary>
-    public uint Status { get; set; }
+    public uint Status
+    {
+        readonly get => __Status;
+        set => __Status = value;
+    }
 
     /// <summary><c>tp_len</c> (<c>__u32</c>, offset 4); ucode field <c>len</c>.</summary>
-    public uint Length { get; set; }
+    public uint Length
+    {
+        readonly get => __Length;
+        set => __Length = value;
+    }
 
     /// <summary><c>tp_snaplen</c> (<c>__u32</c>, offset 8); ucode field <c>snaplen</c>.</summary>
-    public uint SnapLength { get; set; }
+    public uint SnapLength
+    {
+        readonly get => __SnapLength;
+        set => __SnapLength = value;
+    }
 
     /// <summary><c>tp_mac</c> (<c>__u16</c>, offset 12); ucode field <c>mac</c>.</summary>
-    public ushort MacOffset { get; set; }
+    public ushort MacOffset
+    {
+        readonly get => __MacOffset;
+        set => __MacOffset = value;
+    }
 
     /// <summary><c>tp_net</c> (<c>__u16</c>, offset 14); ucode field <c>net</c>.</summary>
-    public ushort NetworkOffset { get; set; }
+    public ushort NetworkOffset
+    {
+        readonly get => __NetworkOffset;
+        set => __NetworkOffset = value;
+    }
 
     /// <summary><c>tp_vlan_tci</c> (<c>__u16</c>, offset 16); ucode field <c>vlan_tci</c>.</summary>
-    public ushort VlanTci { get; set; }
+    public ushort VlanTci
+    {
+        readonly get => __VlanTci;
+        set => __VlanTci = value;
+    }
 
     /// <summary><c>tp_vlan_tpid</c> (<c>__u16</c>, offset 18); ucode field <c>vlan_tpid</c>.</summary>
-    public ushort VlanTpid { get; set; }
+    public ushort VlanTpid
+    {
+        readonly get => __VlanTpid;
+        set => __VlanTpid = value;
+    }
 
     /// <summary>Creates the struct from its field values; omitted fields are zero.</summary>
     public TpacketAuxdata(uint Status = default, uint Length = default, uint SnapLength = default, ushort MacOffset = default, ushort NetworkOffset = default, ushort VlanTci = default, ushort VlanTpid = default)
     {
+        this = default;
         this.Status = Status;
         this.Length = Length;
         this.SnapLength = SnapLength;
@@ -949,89 +978,41 @@ public partial record struct TpacketAuxdata : global::UcSocket.ISpecStruct<Tpack
         this.VlanTpid = VlanTpid;
     }
 
-    /// <summary>Reads the C layout; a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
+    /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
     public static TpacketAuxdata Read(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length < 20)
-        {
-            global::System.Span<byte> padded = stackalloc byte[20];
-            padded.Clear();
-            source.CopyTo(padded);
-            return ReadCore(padded);
-        }
-        return ReadCore(source);
+        if (source.Length >= 20) return global::System.Runtime.InteropServices.MemoryMarshal.Read<TpacketAuxdata>(source);
+        var value = default(TpacketAuxdata);
+        source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<TpacketAuxdata>(ref value)));
+        return value;
     }
 
-    private static TpacketAuxdata ReadCore(global::System.ReadOnlySpan<byte> s)
-    {
-        var v = new TpacketAuxdata();
-        unchecked
-        {
-            v.Status = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(0));
-            v.Length = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(4));
-            v.SnapLength = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(8));
-            v.MacOffset = global::System.Runtime.InteropServices.MemoryMarshal.Read<ushort>(s.Slice(12));
-            v.NetworkOffset = global::System.Runtime.InteropServices.MemoryMarshal.Read<ushort>(s.Slice(14));
-            v.VlanTci = global::System.Runtime.InteropServices.MemoryMarshal.Read<ushort>(s.Slice(16));
-            v.VlanTpid = global::System.Runtime.InteropServices.MemoryMarshal.Read<ushort>(s.Slice(18));
-        }
-        return v;
-    }
-
-    /// <summary>Writes the C layout (padding zeroed) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
-    public bool TryWrite(global::System.Span<byte> destination, out string? error)
+    /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
         if (destination.Length < 20)
         {
             error = "struct tpacket_auxdata needs 20 bytes, the buffer has " + destination.Length;
             return false;
         }
-        var d = destination.Slice(0, 20);
-        d.Clear();
-        unchecked
-        {
-
-            {
-                var value = this.Status;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(0), in value);
-            }
-
-            {
-                var value = this.Length;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(4), in value);
-            }
-
-            {
-                var value = this.SnapLength;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(8), in value);
-            }
-
-            {
-                var value = this.MacOffset;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(12), in value);
-            }
-
-            {
-                var value = this.NetworkOffset;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(14), in value);
-            }
-
-            {
-                var value = this.VlanTci;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(16), in value);
-            }
-
-            {
-                var value = this.VlanTpid;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(18), in value);
-            }
-        }
+        global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
     }
 
+    /// <summary>True when both values hold the same C bytes.</summary>
+    public readonly bool Equals(TpacketAuxdata other) => global::System.MemoryExtensions.SequenceEqual(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<TpacketAuxdata>(in this)), global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<TpacketAuxdata>(in other)));
+
+    /// <summary>A hash of the C bytes.</summary>
+    public override readonly int GetHashCode()
+    {
+        var hash = new global::System.HashCode();
+        hash.AddBytes(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<TpacketAuxdata>(in this)));
+        return hash.ToHashCode();
+    }
+
     /// <summary>The ucode-style form: a dictionary keyed by ucode field names.</summary>
-    public global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
+    public readonly global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
     {
         var d = new global::System.Collections.Generic.Dictionary<string, object?>(7);
         d["status"] = this.Status;
@@ -1046,7 +1027,7 @@ public partial record struct TpacketAuxdata : global::UcSocket.ISpecStruct<Tpack
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
     [global::System.Runtime.CompilerServices.CompilerGenerated]
-    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    private readonly bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("Status = ").Append((object?)this.Status);
         builder.Append(", Length = ").Append((object?)this.Length);
@@ -1063,7 +1044,7 @@ public partial record struct TpacketAuxdata : global::UcSocket.ISpecStruct<Tpack
     {
         result = default;
         if (!global::UcSocket.Marshalling.SpecFields.CheckKeys(values, "struct tpacket_auxdata", s_fieldNames, out error)) return false;
-        var v = new TpacketAuxdata();
+        var v = default(TpacketAuxdata);
 
         {
             if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "status", 0L, 4294967295L, out var x, out error)) return false;
@@ -1106,6 +1087,8 @@ public partial record struct TpacketAuxdata : global::UcSocket.ISpecStruct<Tpack
 }
 
 /// <summary>C <c>struct fanout_args</c>: 8 bytes, aligned to 4. A fanout group to join (PACKET_FANOUT); the kernel reads only id and type_flags when given 4 bytes, and returns only those.</summary>
+/// <remarks>The value's memory is the C struct: its private fields sit at the members' offsets, so reading and writing it is one copy.</remarks>
+[global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Explicit, Size = 8)]
 public partial record struct FanoutArgs : global::UcSocket.ISpecStruct<FanoutArgs>
 {
     /// <summary>Size of <c>struct fanout_args</c> in bytes.</summary>
@@ -1116,82 +1099,78 @@ public partial record struct FanoutArgs : global::UcSocket.ISpecStruct<FanoutArg
 
     private static readonly string[] s_fieldNames = { "id", "type_flags", "max_num_members" };
 
+    [global::System.Runtime.InteropServices.FieldOffset(0)]
+    private ushort __Id;
+    [global::System.Runtime.InteropServices.FieldOffset(2)]
+    private ushort __TypeFlags;
+    [global::System.Runtime.InteropServices.FieldOffset(4)]
+    private uint __MaxMembers;
+
     /// <summary><c>id</c> (<c>__u16</c>, offset 0); ucode field <c>id</c>.</summary>
-    public ushort Id { get; set; }
+    public ushort Id
+    {
+        readonly get => __Id;
+        set => __Id = value;
+    }
 
     /// <summary><c>type_flags</c> (<c>__u16</c>, offset 2); ucode field <c>type_flags</c>.</summary>
-    public ushort TypeFlags { get; set; }
+    public ushort TypeFlags
+    {
+        readonly get => __TypeFlags;
+        set => __TypeFlags = value;
+    }
 
     /// <summary><c>max_num_members</c> (<c>__u32</c>, offset 4); ucode field <c>max_num_members</c>.</summary>
-    public uint MaxMembers { get; set; }
+    public uint MaxMembers
+    {
+        readonly get => __MaxMembers;
+        set => __MaxMembers = value;
+    }
 
     /// <summary>Creates the struct from its field values; omitted fields are zero.</summary>
     public FanoutArgs(ushort Id = default, ushort TypeFlags = default, uint MaxMembers = default)
     {
+        this = default;
         this.Id = Id;
         this.TypeFlags = TypeFlags;
         this.MaxMembers = MaxMembers;
     }
 
-    /// <summary>Reads the C layout; a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
+    /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
     public static FanoutArgs Read(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length < 8)
-        {
-            global::System.Span<byte> padded = stackalloc byte[8];
-            padded.Clear();
-            source.CopyTo(padded);
-            return ReadCore(padded);
-        }
-        return ReadCore(source);
+        if (source.Length >= 8) return global::System.Runtime.InteropServices.MemoryMarshal.Read<FanoutArgs>(source);
+        var value = default(FanoutArgs);
+        source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<FanoutArgs>(ref value)));
+        return value;
     }
 
-    private static FanoutArgs ReadCore(global::System.ReadOnlySpan<byte> s)
-    {
-        var v = new FanoutArgs();
-        unchecked
-        {
-            v.Id = global::System.Runtime.InteropServices.MemoryMarshal.Read<ushort>(s.Slice(0));
-            v.TypeFlags = global::System.Runtime.InteropServices.MemoryMarshal.Read<ushort>(s.Slice(2));
-            v.MaxMembers = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(4));
-        }
-        return v;
-    }
-
-    /// <summary>Writes the C layout (padding zeroed) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
-    public bool TryWrite(global::System.Span<byte> destination, out string? error)
+    /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
         if (destination.Length < 8)
         {
             error = "struct fanout_args needs 8 bytes, the buffer has " + destination.Length;
             return false;
         }
-        var d = destination.Slice(0, 8);
-        d.Clear();
-        unchecked
-        {
-
-            {
-                var value = this.Id;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(0), in value);
-            }
-
-            {
-                var value = this.TypeFlags;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(2), in value);
-            }
-
-            {
-                var value = this.MaxMembers;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(4), in value);
-            }
-        }
+        global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
     }
 
+    /// <summary>True when both values hold the same C bytes.</summary>
+    public readonly bool Equals(FanoutArgs other) => global::System.MemoryExtensions.SequenceEqual(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<FanoutArgs>(in this)), global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<FanoutArgs>(in other)));
+
+    /// <summary>A hash of the C bytes.</summary>
+    public override readonly int GetHashCode()
+    {
+        var hash = new global::System.HashCode();
+        hash.AddBytes(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<FanoutArgs>(in this)));
+        return hash.ToHashCode();
+    }
+
     /// <summary>The ucode-style form: a dictionary keyed by ucode field names.</summary>
-    public global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
+    public readonly global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
     {
         var d = new global::System.Collections.Generic.Dictionary<string, object?>(3);
         d["id"] = this.Id;
@@ -1202,7 +1181,7 @@ public partial record struct FanoutArgs : global::UcSocket.ISpecStruct<FanoutArg
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
     [global::System.Runtime.CompilerServices.CompilerGenerated]
-    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    private readonly bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("Id = ").Append((object?)this.Id);
         builder.Append(", TypeFlags = ").Append((object?)this.TypeFlags);
@@ -1215,7 +1194,7 @@ public partial record struct FanoutArgs : global::UcSocket.ISpecStruct<FanoutArg
     {
         result = default;
         if (!global::UcSocket.Marshalling.SpecFields.CheckKeys(values, "struct fanout_args", s_fieldNames, out error)) return false;
-        var v = new FanoutArgs();
+        var v = default(FanoutArgs);
 
         {
             if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "id", 0L, 65535L, out var x, out error)) return false;
@@ -1238,6 +1217,8 @@ public partial record struct FanoutArgs : global::UcSocket.ISpecStruct<FanoutArg
 }
 
 /// <summary>C <c>struct tpacket_hdr</c>: 32 bytes, aligned to 8. The header of a TPACKET_V1 ring frame.</summary>
+/// <remarks>The value's memory is the C struct: its private fields sit at the members' offsets, so reading and writing it is one copy.</remarks>
+[global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Explicit, Size = 32)]
 public partial record struct TpacketHdr : global::UcSocket.ISpecStruct<TpacketHdr>
 {
     /// <summary>Size of <c>struct tpacket_hdr</c> in bytes.</summary>
@@ -1248,30 +1229,74 @@ public partial record struct TpacketHdr : global::UcSocket.ISpecStruct<TpacketHd
 
     private static readonly string[] s_fieldNames = { "status", "len", "snaplen", "mac", "net", "sec", "usec" };
 
+    [global::System.Runtime.InteropServices.FieldOffset(0)]
+    private ulong __Status;
+    [global::System.Runtime.InteropServices.FieldOffset(8)]
+    private uint __Length;
+    [global::System.Runtime.InteropServices.FieldOffset(12)]
+    private uint __SnapLength;
+    [global::System.Runtime.InteropServices.FieldOffset(16)]
+    private ushort __MacOffset;
+    [global::System.Runtime.InteropServices.FieldOffset(18)]
+    private ushort __NetworkOffset;
+    [global::System.Runtime.InteropServices.FieldOffset(20)]
+    private uint __Seconds;
+    [global::System.Runtime.InteropServices.FieldOffset(24)]
+    private uint __Microseconds;
+
     /// <summary><c>tp_status</c> (<c>unsigned long</c>, offset 0); ucode field <c>status</c>.</summary>
-    public ulong Status { get; set; }
+    public ulong Status
+    {
+        readonly get => __Status;
+        set => __Status = value;
+    }
 
     /// <summary><c>tp_len</c> (<c>unsigned int</c>, offset 8); ucode field <c>len</c>.</summary>
-    public uint Length { get; set; }
+    public uint Length
+    {
+        readonly get => __Length;
+        set => __Length = value;
+    }
 
     /// <summary><c>tp_snaplen</c> (<c>unsigned int</c>, offset 12); ucode field <c>snaplen</c>.</summary>
-    public uint SnapLength { get; set; }
+    public uint SnapLength
+    {
+        readonly get => __SnapLength;
+        set => __SnapLength = value;
+    }
 
     /// <summary><c>tp_mac</c> (<c>unsigned short</c>, offset 16); ucode field <c>mac</c>.</summary>
-    public ushort MacOffset { get; set; }
+    public ushort MacOffset
+    {
+        readonly get => __MacOffset;
+        set => __MacOffset = value;
+    }
 
     /// <summary><c>tp_net</c> (<c>unsigned short</c>, offset 18); ucode field <c>net</c>.</summary>
-    public ushort NetworkOffset { get; set; }
+    public ushort NetworkOffset
+    {
+        readonly get => __NetworkOffset;
+        set => __NetworkOffset = value;
+    }
 
     /// <summary><c>tp_sec</c> (<c>unsigned int</c>, offset 20); ucode field <c>sec</c>.</summary>
-    public uint Seconds { get; set; }
+    public uint Seconds
+    {
+        readonly get => __Seconds;
+        set => __Seconds = value;
+    }
 
     /// <summary><c>tp_usec</c> (<c>unsigned int</c>, offset 24); ucode field <c>usec</c>.</summary>
-    public uint Microseconds { get; set; }
+    public uint Microseconds
+    {
+        readonly get => __Microseconds;
+        set => __Microseconds = value;
+    }
 
     /// <summary>Creates the struct from its field values; omitted fields are zero.</summary>
     public TpacketHdr(ulong Status = default, uint Length = default, uint SnapLength = default, ushort MacOffset = default, ushort NetworkOffset = default, uint Seconds = default, uint Microseconds = default)
     {
+        this = default;
         this.Status = Status;
         this.Length = Length;
         this.SnapLength = SnapLength;
@@ -1281,89 +1306,41 @@ public partial record struct TpacketHdr : global::UcSocket.ISpecStruct<TpacketHd
         this.Microseconds = Microseconds;
     }
 
-    /// <summary>Reads the C layout; a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
+    /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
     public static TpacketHdr Read(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length < 32)
-        {
-            global::System.Span<byte> padded = stackalloc byte[32];
-            padded.Clear();
-            source.CopyTo(padded);
-            return ReadCore(padded);
-        }
-        return ReadCore(source);
+        if (source.Length >= 32) return global::System.Runtime.InteropServices.MemoryMarshal.Read<TpacketHdr>(source);
+        var value = default(TpacketHdr);
+        source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<TpacketHdr>(ref value)));
+        return value;
     }
 
-    private static TpacketHdr ReadCore(global::System.ReadOnlySpan<byte> s)
-    {
-        var v = new TpacketHdr();
-        unchecked
-        {
-            v.Status = global::System.Runtime.InteropServices.MemoryMarshal.Read<ulong>(s.Slice(0));
-            v.Length = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(8));
-            v.SnapLength = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(12));
-            v.MacOffset = global::System.Runtime.InteropServices.MemoryMarshal.Read<ushort>(s.Slice(16));
-            v.NetworkOffset = global::System.Runtime.InteropServices.MemoryMarshal.Read<ushort>(s.Slice(18));
-            v.Seconds = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(20));
-            v.Microseconds = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(24));
-        }
-        return v;
-    }
-
-    /// <summary>Writes the C layout (padding zeroed) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
-    public bool TryWrite(global::System.Span<byte> destination, out string? error)
+    /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
         if (destination.Length < 32)
         {
             error = "struct tpacket_hdr needs 32 bytes, the buffer has " + destination.Length;
             return false;
         }
-        var d = destination.Slice(0, 32);
-        d.Clear();
-        unchecked
-        {
-
-            {
-                var value = this.Status;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(0), in value);
-            }
-
-            {
-                var value = this.Length;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(8), in value);
-            }
-
-            {
-                var value = this.SnapLength;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(12), in value);
-            }
-
-            {
-                var value = this.MacOffset;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(16), in value);
-            }
-
-            {
-                var value = this.NetworkOffset;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(18), in value);
-            }
-
-            {
-                var value = this.Seconds;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(20), in value);
-            }
-
-            {
-                var value = this.Microseconds;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(24), in value);
-            }
-        }
+        global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
     }
 
+    /// <summary>True when both values hold the same C bytes.</summary>
+    public readonly bool Equals(TpacketHdr other) => global::System.MemoryExtensions.SequenceEqual(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<TpacketHdr>(in this)), global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<TpacketHdr>(in other)));
+
+    /// <summary>A hash of the C bytes.</summary>
+    public override readonly int GetHashCode()
+    {
+        var hash = new global::System.HashCode();
+        hash.AddBytes(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<TpacketHdr>(in this)));
+        return hash.ToHashCode();
+    }
+
     /// <summary>The ucode-style form: a dictionary keyed by ucode field names.</summary>
-    public global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
+    public readonly global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
     {
         var d = new global::System.Collections.Generic.Dictionary<string, object?>(7);
         d["status"] = this.Status;
@@ -1378,7 +1355,7 @@ public partial record struct TpacketHdr : global::UcSocket.ISpecStruct<TpacketHd
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
     [global::System.Runtime.CompilerServices.CompilerGenerated]
-    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    private readonly bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("Status = ").Append((object?)this.Status);
         builder.Append(", Length = ").Append((object?)this.Length);
@@ -1395,7 +1372,7 @@ public partial record struct TpacketHdr : global::UcSocket.ISpecStruct<TpacketHd
     {
         result = default;
         if (!global::UcSocket.Marshalling.SpecFields.CheckKeys(values, "struct tpacket_hdr", s_fieldNames, out error)) return false;
-        var v = new TpacketHdr();
+        var v = default(TpacketHdr);
 
         {
             if (!global::UcSocket.Marshalling.SpecFields.TryUnsigned(values, "status", ulong.MaxValue, out var x, out error)) return false;
@@ -1438,6 +1415,8 @@ public partial record struct TpacketHdr : global::UcSocket.ISpecStruct<TpacketHd
 }
 
 /// <summary>C <c>struct tpacket2_hdr</c>: 32 bytes, aligned to 4. The header of a TPACKET_V2 ring frame.</summary>
+/// <remarks>The value's memory is the C struct: its private fields sit at the members' offsets, so reading and writing it is one copy.</remarks>
+[global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Explicit, Size = 32)]
 public partial record struct Tpacket2Hdr : global::UcSocket.ISpecStruct<Tpacket2Hdr>
 {
     /// <summary>Size of <c>struct tpacket2_hdr</c> in bytes.</summary>
@@ -1446,153 +1425,135 @@ public partial record struct Tpacket2Hdr : global::UcSocket.ISpecStruct<Tpacket2
     /// <summary>The C type name.</summary>
     public static string CTypeName => "struct tpacket2_hdr";
 
-    private static readonly string[] s_fieldNames = { "status", "len", "snaplen", "mac", "net", "sec", "nsec", "vlan_tci", "vlan_tpid", "padding" };
+    private static readonly string[] s_fieldNames = { "status", "len", "snaplen", "mac", "net", "sec", "nsec", "vlan_tci", "vlan_tpid" };
+
+    [global::System.Runtime.InteropServices.FieldOffset(0)]
+    private uint __Status;
+    [global::System.Runtime.InteropServices.FieldOffset(4)]
+    private uint __Length;
+    [global::System.Runtime.InteropServices.FieldOffset(8)]
+    private uint __SnapLength;
+    [global::System.Runtime.InteropServices.FieldOffset(12)]
+    private ushort __MacOffset;
+    [global::System.Runtime.InteropServices.FieldOffset(14)]
+    private ushort __NetworkOffset;
+    [global::System.Runtime.InteropServices.FieldOffset(16)]
+    private uint __Seconds;
+    [global::System.Runtime.InteropServices.FieldOffset(20)]
+    private uint __Nanoseconds;
+    [global::System.Runtime.InteropServices.FieldOffset(24)]
+    private ushort __VlanTci;
+    [global::System.Runtime.InteropServices.FieldOffset(26)]
+    private ushort __VlanTpid;
+    [global::System.Runtime.InteropServices.FieldOffset(28)]
+    private PaddingArray __Padding;
 
     /// <summary><c>tp_status</c> (<c>__u32</c>, offset 0); ucode field <c>status</c>.</summary>
-    public uint Status { get; set; }
+    public uint Status
+    {
+        readonly get => __Status;
+        set => __Status = value;
+    }
 
     /// <summary><c>tp_len</c> (<c>__u32</c>, offset 4); ucode field <c>len</c>.</summary>
-    public uint Length { get; set; }
+    public uint Length
+    {
+        readonly get => __Length;
+        set => __Length = value;
+    }
 
     /// <summary><c>tp_snaplen</c> (<c>__u32</c>, offset 8); ucode field <c>snaplen</c>.</summary>
-    public uint SnapLength { get; set; }
+    public uint SnapLength
+    {
+        readonly get => __SnapLength;
+        set => __SnapLength = value;
+    }
 
     /// <summary><c>tp_mac</c> (<c>__u16</c>, offset 12); ucode field <c>mac</c>.</summary>
-    public ushort MacOffset { get; set; }
+    public ushort MacOffset
+    {
+        readonly get => __MacOffset;
+        set => __MacOffset = value;
+    }
 
     /// <summary><c>tp_net</c> (<c>__u16</c>, offset 14); ucode field <c>net</c>.</summary>
-    public ushort NetworkOffset { get; set; }
+    public ushort NetworkOffset
+    {
+        readonly get => __NetworkOffset;
+        set => __NetworkOffset = value;
+    }
 
     /// <summary><c>tp_sec</c> (<c>__u32</c>, offset 16); ucode field <c>sec</c>.</summary>
-    public uint Seconds { get; set; }
+    public uint Seconds
+    {
+        readonly get => __Seconds;
+        set => __Seconds = value;
+    }
 
     /// <summary><c>tp_nsec</c> (<c>__u32</c>, offset 20); ucode field <c>nsec</c>.</summary>
-    public uint Nanoseconds { get; set; }
+    public uint Nanoseconds
+    {
+        readonly get => __Nanoseconds;
+        set => __Nanoseconds = value;
+    }
 
     /// <summary><c>tp_vlan_tci</c> (<c>__u16</c>, offset 24); ucode field <c>vlan_tci</c>.</summary>
-    public ushort VlanTci { get; set; }
+    public ushort VlanTci
+    {
+        readonly get => __VlanTci;
+        set => __VlanTci = value;
+    }
 
     /// <summary><c>tp_vlan_tpid</c> (<c>__u16</c>, offset 26); ucode field <c>vlan_tpid</c>.</summary>
-    public ushort VlanTpid { get; set; }
+    public ushort VlanTpid
+    {
+        readonly get => __VlanTpid;
+        set => __VlanTpid = value;
+    }
 
-    /// <summary><c>tp_padding</c> (<c>__u8[4]</c>, offset 28); ucode field <c>padding</c>.</summary>
-    public PaddingArray Padding { get; set; }
-
-    /// <summary>Inline storage for <c>tp_padding[4]</c>.</summary>
     [global::System.Runtime.CompilerServices.InlineArray(4)]
-    public struct PaddingArray
+    private struct PaddingArray
     {
         private byte _element0;
     }
 
-    /// <summary>Reads the C layout; a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
+    /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
     public static Tpacket2Hdr Read(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length < 32)
-        {
-            global::System.Span<byte> padded = stackalloc byte[32];
-            padded.Clear();
-            source.CopyTo(padded);
-            return ReadCore(padded);
-        }
-        return ReadCore(source);
+        if (source.Length >= 32) return global::System.Runtime.InteropServices.MemoryMarshal.Read<Tpacket2Hdr>(source);
+        var value = default(Tpacket2Hdr);
+        source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<Tpacket2Hdr>(ref value)));
+        return value;
     }
 
-    private static Tpacket2Hdr ReadCore(global::System.ReadOnlySpan<byte> s)
-    {
-        var v = new Tpacket2Hdr();
-        unchecked
-        {
-            v.Status = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(0));
-            v.Length = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(4));
-            v.SnapLength = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(8));
-            v.MacOffset = global::System.Runtime.InteropServices.MemoryMarshal.Read<ushort>(s.Slice(12));
-            v.NetworkOffset = global::System.Runtime.InteropServices.MemoryMarshal.Read<ushort>(s.Slice(14));
-            v.Seconds = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(16));
-            v.Nanoseconds = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(20));
-            v.VlanTci = global::System.Runtime.InteropServices.MemoryMarshal.Read<ushort>(s.Slice(24));
-            v.VlanTpid = global::System.Runtime.InteropServices.MemoryMarshal.Read<ushort>(s.Slice(26));
-
-            {
-                var array = default(PaddingArray);
-                s.Slice(28, 4).CopyTo(((global::System.Span<byte>)array));
-                v.Padding = array;
-            }
-        }
-        return v;
-    }
-
-    /// <summary>Writes the C layout (padding zeroed) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
-    public bool TryWrite(global::System.Span<byte> destination, out string? error)
+    /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
         if (destination.Length < 32)
         {
             error = "struct tpacket2_hdr needs 32 bytes, the buffer has " + destination.Length;
             return false;
         }
-        var d = destination.Slice(0, 32);
-        d.Clear();
-        unchecked
-        {
-
-            {
-                var value = this.Status;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(0), in value);
-            }
-
-            {
-                var value = this.Length;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(4), in value);
-            }
-
-            {
-                var value = this.SnapLength;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(8), in value);
-            }
-
-            {
-                var value = this.MacOffset;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(12), in value);
-            }
-
-            {
-                var value = this.NetworkOffset;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(14), in value);
-            }
-
-            {
-                var value = this.Seconds;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(16), in value);
-            }
-
-            {
-                var value = this.Nanoseconds;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(20), in value);
-            }
-
-            {
-                var value = this.VlanTci;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(24), in value);
-            }
-
-            {
-                var value = this.VlanTpid;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(26), in value);
-            }
-
-            {
-                var array = this.Padding;
-                ((global::System.Span<byte>)array).CopyTo(d.Slice(28, 4));
-            }
-        }
+        global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
     }
 
-    /// <summary>The ucode-style form: a dictionary keyed by ucode field names.</summary>
-    public global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
+    /// <summary>True when both values hold the same C bytes.</summary>
+    public readonly bool Equals(Tpacket2Hdr other) => global::System.MemoryExtensions.SequenceEqual(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<Tpacket2Hdr>(in this)), global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<Tpacket2Hdr>(in other)));
+
+    /// <summary>A hash of the C bytes.</summary>
+    public override readonly int GetHashCode()
     {
-        var d = new global::System.Collections.Generic.Dictionary<string, object?>(10);
+        var hash = new global::System.HashCode();
+        hash.AddBytes(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<Tpacket2Hdr>(in this)));
+        return hash.ToHashCode();
+    }
+
+    /// <summary>The ucode-style form: a dictionary keyed by ucode field names.</summary>
+    public readonly global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
+    {
+        var d = new global::System.Collections.Generic.Dictionary<string, object?>(9);
         d["status"] = this.Status;
         d["len"] = this.Length;
         d["snaplen"] = this.SnapLength;
@@ -1602,17 +1563,12 @@ public partial record struct Tpacket2Hdr : global::UcSocket.ISpecStruct<Tpacket2
         d["nsec"] = this.Nanoseconds;
         d["vlan_tci"] = this.VlanTci;
         d["vlan_tpid"] = this.VlanTpid;
-
-        {
-            var array = this.Padding;
-            d["padding"] = ((global::System.Span<byte>)array).Slice(0, 4).ToArray();
-        }
         return d;
     }
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
     [global::System.Runtime.CompilerServices.CompilerGenerated]
-    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    private readonly bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("Status = ").Append((object?)this.Status);
         builder.Append(", Length = ").Append((object?)this.Length);
@@ -1623,14 +1579,6 @@ public partial record struct Tpacket2Hdr : global::UcSocket.ISpecStruct<Tpacket2
         builder.Append(", Nanoseconds = ").Append((object?)this.Nanoseconds);
         builder.Append(", VlanTci = ").Append((object?)this.VlanTci);
         builder.Append(", VlanTpid = ").Append((object?)this.VlanTpid);
-
-        {
-            var array = this.Padding;
-            var items = ((global::System.ReadOnlySpan<byte>)array).Slice(0, 4);
-            builder.Append(", Padding = [");
-            for (int i = 0; i < items.Length; i++) builder.Append(i == 0 ? "" : ", ").Append((object?)items[i]);
-            builder.Append(']');
-        }
         return true;
     }
 
@@ -1639,7 +1587,7 @@ public partial record struct Tpacket2Hdr : global::UcSocket.ISpecStruct<Tpacket2
     {
         result = default;
         if (!global::UcSocket.Marshalling.SpecFields.CheckKeys(values, "struct tpacket2_hdr", s_fieldNames, out error)) return false;
-        var v = new Tpacket2Hdr();
+        var v = default(Tpacket2Hdr);
 
         {
             if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "status", 0L, 4294967295L, out var x, out error)) return false;
@@ -1685,12 +1633,6 @@ public partial record struct Tpacket2Hdr : global::UcSocket.ISpecStruct<Tpacket2
             if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "vlan_tpid", 0L, 65535L, out var x, out error)) return false;
             v.VlanTpid = unchecked((ushort)x);
         }
-
-        {
-            var array = default(PaddingArray);
-            if (!global::UcSocket.Marshalling.SpecFields.TryBytes(values, "padding", ((global::System.Span<byte>)array), out int used, out error)) return false;
-            v.Padding = array;
-        }
         result = v;
         error = null;
         return true;
@@ -1698,6 +1640,8 @@ public partial record struct Tpacket2Hdr : global::UcSocket.ISpecStruct<Tpacket2
 }
 
 /// <summary>C <c>struct tpacket_hdr_variant1</c>: 12 bytes, aligned to 4. The TPACKET_V3 frame header's variant part (hv1).</summary>
+/// <remarks>The value's memory is the C struct: its private fields sit at the members' offsets, so reading and writing it is one copy.</remarks>
+[global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Explicit, Size = 12)]
 public partial record struct TpacketHdrVariant1 : global::UcSocket.ISpecStruct<TpacketHdrVariant1>
 {
     /// <summary>Size of <c>struct tpacket_hdr_variant1</c> in bytes.</summary>
@@ -1706,111 +1650,97 @@ public partial record struct TpacketHdrVariant1 : global::UcSocket.ISpecStruct<T
     /// <summary>The C type name.</summary>
     public static string CTypeName => "struct tpacket_hdr_variant1";
 
-    private static readonly string[] s_fieldNames = { "rxhash", "vlan_tci", "vlan_tpid", "padding" };
+    private static readonly string[] s_fieldNames = { "rxhash", "vlan_tci", "vlan_tpid" };
+
+    [global::System.Runtime.InteropServices.FieldOffset(0)]
+    private uint __RxHash;
+    [global::System.Runtime.InteropServices.FieldOffset(4)]
+    private uint __VlanTci;
+    [global::System.Runtime.InteropServices.FieldOffset(8)]
+    private ushort __VlanTpid;
+    [global::System.Runtime.InteropServices.FieldOffset(10)]
+    private ushort __Padding;
 
     /// <summary><c>tp_rxhash</c> (<c>__u32</c>, offset 0); ucode field <c>rxhash</c>.</summary>
-    public uint RxHash { get; set; }
+    public uint RxHash
+    {
+        readonly get => __RxHash;
+        set => __RxHash = value;
+    }
 
     /// <summary><c>tp_vlan_tci</c> (<c>__u32</c>, offset 4); ucode field <c>vlan_tci</c>.</summary>
-    public uint VlanTci { get; set; }
+    public uint VlanTci
+    {
+        readonly get => __VlanTci;
+        set => __VlanTci = value;
+    }
 
     /// <summary><c>tp_vlan_tpid</c> (<c>__u16</c>, offset 8); ucode field <c>vlan_tpid</c>.</summary>
-    public ushort VlanTpid { get; set; }
-
-    /// <summary><c>tp_padding</c> (<c>__u16</c>, offset 10); ucode field <c>padding</c>.</summary>
-    public ushort Padding { get; set; }
+    public ushort VlanTpid
+    {
+        readonly get => __VlanTpid;
+        set => __VlanTpid = value;
+    }
 
     /// <summary>Creates the struct from its field values; omitted fields are zero.</summary>
-    public TpacketHdrVariant1(uint RxHash = default, uint VlanTci = default, ushort VlanTpid = default, ushort Padding = default)
+    public TpacketHdrVariant1(uint RxHash = default, uint VlanTci = default, ushort VlanTpid = default)
     {
+        this = default;
         this.RxHash = RxHash;
         this.VlanTci = VlanTci;
         this.VlanTpid = VlanTpid;
-        this.Padding = Padding;
     }
 
-    /// <summary>Reads the C layout; a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
+    /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
     public static TpacketHdrVariant1 Read(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length < 12)
-        {
-            global::System.Span<byte> padded = stackalloc byte[12];
-            padded.Clear();
-            source.CopyTo(padded);
-            return ReadCore(padded);
-        }
-        return ReadCore(source);
+        if (source.Length >= 12) return global::System.Runtime.InteropServices.MemoryMarshal.Read<TpacketHdrVariant1>(source);
+        var value = default(TpacketHdrVariant1);
+        source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<TpacketHdrVariant1>(ref value)));
+        return value;
     }
 
-    private static TpacketHdrVariant1 ReadCore(global::System.ReadOnlySpan<byte> s)
-    {
-        var v = new TpacketHdrVariant1();
-        unchecked
-        {
-            v.RxHash = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(0));
-            v.VlanTci = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(4));
-            v.VlanTpid = global::System.Runtime.InteropServices.MemoryMarshal.Read<ushort>(s.Slice(8));
-            v.Padding = global::System.Runtime.InteropServices.MemoryMarshal.Read<ushort>(s.Slice(10));
-        }
-        return v;
-    }
-
-    /// <summary>Writes the C layout (padding zeroed) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
-    public bool TryWrite(global::System.Span<byte> destination, out string? error)
+    /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
         if (destination.Length < 12)
         {
             error = "struct tpacket_hdr_variant1 needs 12 bytes, the buffer has " + destination.Length;
             return false;
         }
-        var d = destination.Slice(0, 12);
-        d.Clear();
-        unchecked
-        {
-
-            {
-                var value = this.RxHash;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(0), in value);
-            }
-
-            {
-                var value = this.VlanTci;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(4), in value);
-            }
-
-            {
-                var value = this.VlanTpid;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(8), in value);
-            }
-
-            {
-                var value = this.Padding;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(10), in value);
-            }
-        }
+        global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
     }
 
-    /// <summary>The ucode-style form: a dictionary keyed by ucode field names.</summary>
-    public global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
+    /// <summary>True when both values hold the same C bytes.</summary>
+    public readonly bool Equals(TpacketHdrVariant1 other) => global::System.MemoryExtensions.SequenceEqual(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<TpacketHdrVariant1>(in this)), global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<TpacketHdrVariant1>(in other)));
+
+    /// <summary>A hash of the C bytes.</summary>
+    public override readonly int GetHashCode()
     {
-        var d = new global::System.Collections.Generic.Dictionary<string, object?>(4);
+        var hash = new global::System.HashCode();
+        hash.AddBytes(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<TpacketHdrVariant1>(in this)));
+        return hash.ToHashCode();
+    }
+
+    /// <summary>The ucode-style form: a dictionary keyed by ucode field names.</summary>
+    public readonly global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
+    {
+        var d = new global::System.Collections.Generic.Dictionary<string, object?>(3);
         d["rxhash"] = this.RxHash;
         d["vlan_tci"] = this.VlanTci;
         d["vlan_tpid"] = this.VlanTpid;
-        d["padding"] = this.Padding;
         return d;
     }
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
     [global::System.Runtime.CompilerServices.CompilerGenerated]
-    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    private readonly bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("RxHash = ").Append((object?)this.RxHash);
         builder.Append(", VlanTci = ").Append((object?)this.VlanTci);
         builder.Append(", VlanTpid = ").Append((object?)this.VlanTpid);
-        builder.Append(", Padding = ").Append((object?)this.Padding);
         return true;
     }
 
@@ -1819,7 +1749,7 @@ public partial record struct TpacketHdrVariant1 : global::UcSocket.ISpecStruct<T
     {
         result = default;
         if (!global::UcSocket.Marshalling.SpecFields.CheckKeys(values, "struct tpacket_hdr_variant1", s_fieldNames, out error)) return false;
-        var v = new TpacketHdrVariant1();
+        var v = default(TpacketHdrVariant1);
 
         {
             if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "rxhash", 0L, 4294967295L, out var x, out error)) return false;
@@ -1835,11 +1765,6 @@ public partial record struct TpacketHdrVariant1 : global::UcSocket.ISpecStruct<T
             if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "vlan_tpid", 0L, 65535L, out var x, out error)) return false;
             v.VlanTpid = unchecked((ushort)x);
         }
-
-        {
-            if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "padding", 0L, 65535L, out var x, out error)) return false;
-            v.Padding = unchecked((ushort)x);
-        }
         result = v;
         error = null;
         return true;
@@ -1847,6 +1772,8 @@ public partial record struct TpacketHdrVariant1 : global::UcSocket.ISpecStruct<T
 }
 
 /// <summary>C <c>struct tpacket3_hdr</c>: 48 bytes, aligned to 4. The header of a TPACKET_V3 ring frame.</summary>
+/// <remarks>The value's memory is the C struct: its private fields sit at the members' offsets, so reading and writing it is one copy.</remarks>
+[global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Explicit, Size = 48)]
 public partial record struct Tpacket3Hdr : global::UcSocket.ISpecStruct<Tpacket3Hdr>
 {
     /// <summary>Size of <c>struct tpacket3_hdr</c> in bytes.</summary>
@@ -1855,153 +1782,135 @@ public partial record struct Tpacket3Hdr : global::UcSocket.ISpecStruct<Tpacket3
     /// <summary>The C type name.</summary>
     public static string CTypeName => "struct tpacket3_hdr";
 
-    private static readonly string[] s_fieldNames = { "next_offset", "sec", "nsec", "snaplen", "len", "status", "mac", "net", "hv1", "padding" };
+    private static readonly string[] s_fieldNames = { "next_offset", "sec", "nsec", "snaplen", "len", "status", "mac", "net", "hv1" };
+
+    [global::System.Runtime.InteropServices.FieldOffset(0)]
+    private uint __NextOffset;
+    [global::System.Runtime.InteropServices.FieldOffset(4)]
+    private uint __Seconds;
+    [global::System.Runtime.InteropServices.FieldOffset(8)]
+    private uint __Nanoseconds;
+    [global::System.Runtime.InteropServices.FieldOffset(12)]
+    private uint __SnapLength;
+    [global::System.Runtime.InteropServices.FieldOffset(16)]
+    private uint __Length;
+    [global::System.Runtime.InteropServices.FieldOffset(20)]
+    private uint __Status;
+    [global::System.Runtime.InteropServices.FieldOffset(24)]
+    private ushort __MacOffset;
+    [global::System.Runtime.InteropServices.FieldOffset(26)]
+    private ushort __NetworkOffset;
+    [global::System.Runtime.InteropServices.FieldOffset(28)]
+    private TpacketHdrVariant1 __Variant1;
+    [global::System.Runtime.InteropServices.FieldOffset(40)]
+    private PaddingArray __Padding;
 
     /// <summary><c>tp_next_offset</c> (<c>__u32</c>, offset 0); ucode field <c>next_offset</c>.</summary>
-    public uint NextOffset { get; set; }
+    public uint NextOffset
+    {
+        readonly get => __NextOffset;
+        set => __NextOffset = value;
+    }
 
     /// <summary><c>tp_sec</c> (<c>__u32</c>, offset 4); ucode field <c>sec</c>.</summary>
-    public uint Seconds { get; set; }
+    public uint Seconds
+    {
+        readonly get => __Seconds;
+        set => __Seconds = value;
+    }
 
     /// <summary><c>tp_nsec</c> (<c>__u32</c>, offset 8); ucode field <c>nsec</c>.</summary>
-    public uint Nanoseconds { get; set; }
+    public uint Nanoseconds
+    {
+        readonly get => __Nanoseconds;
+        set => __Nanoseconds = value;
+    }
 
     /// <summary><c>tp_snaplen</c> (<c>__u32</c>, offset 12); ucode field <c>snaplen</c>.</summary>
-    public uint SnapLength { get; set; }
+    public uint SnapLength
+    {
+        readonly get => __SnapLength;
+        set => __SnapLength = value;
+    }
 
     /// <summary><c>tp_len</c> (<c>__u32</c>, offset 16); ucode field <c>len</c>.</summary>
-    public uint Length { get; set; }
+    public uint Length
+    {
+        readonly get => __Length;
+        set => __Length = value;
+    }
 
     /// <summary><c>tp_status</c> (<c>__u32</c>, offset 20); ucode field <c>status</c>.</summary>
-    public uint Status { get; set; }
+    public uint Status
+    {
+        readonly get => __Status;
+        set => __Status = value;
+    }
 
     /// <summary><c>tp_mac</c> (<c>__u16</c>, offset 24); ucode field <c>mac</c>.</summary>
-    public ushort MacOffset { get; set; }
+    public ushort MacOffset
+    {
+        readonly get => __MacOffset;
+        set => __MacOffset = value;
+    }
 
     /// <summary><c>tp_net</c> (<c>__u16</c>, offset 26); ucode field <c>net</c>.</summary>
-    public ushort NetworkOffset { get; set; }
+    public ushort NetworkOffset
+    {
+        readonly get => __NetworkOffset;
+        set => __NetworkOffset = value;
+    }
 
     /// <summary><c>hv1</c> (<c>struct tpacket_hdr_variant1</c>, offset 28); ucode field <c>hv1</c>.</summary>
-    public TpacketHdrVariant1 Variant1 { get; set; }
+    public TpacketHdrVariant1 Variant1
+    {
+        readonly get => __Variant1;
+        set => __Variant1 = value;
+    }
 
-    /// <summary><c>tp_padding</c> (<c>__u8[8]</c>, offset 40); ucode field <c>padding</c>.</summary>
-    public PaddingArray Padding { get; set; }
-
-    /// <summary>Inline storage for <c>tp_padding[8]</c>.</summary>
     [global::System.Runtime.CompilerServices.InlineArray(8)]
-    public struct PaddingArray
+    private struct PaddingArray
     {
         private byte _element0;
     }
 
-    /// <summary>Reads the C layout; a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
+    /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
     public static Tpacket3Hdr Read(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length < 48)
-        {
-            global::System.Span<byte> padded = stackalloc byte[48];
-            padded.Clear();
-            source.CopyTo(padded);
-            return ReadCore(padded);
-        }
-        return ReadCore(source);
+        if (source.Length >= 48) return global::System.Runtime.InteropServices.MemoryMarshal.Read<Tpacket3Hdr>(source);
+        var value = default(Tpacket3Hdr);
+        source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<Tpacket3Hdr>(ref value)));
+        return value;
     }
 
-    private static Tpacket3Hdr ReadCore(global::System.ReadOnlySpan<byte> s)
-    {
-        var v = new Tpacket3Hdr();
-        unchecked
-        {
-            v.NextOffset = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(0));
-            v.Seconds = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(4));
-            v.Nanoseconds = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(8));
-            v.SnapLength = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(12));
-            v.Length = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(16));
-            v.Status = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(20));
-            v.MacOffset = global::System.Runtime.InteropServices.MemoryMarshal.Read<ushort>(s.Slice(24));
-            v.NetworkOffset = global::System.Runtime.InteropServices.MemoryMarshal.Read<ushort>(s.Slice(26));
-            v.Variant1 = TpacketHdrVariant1.Read(s.Slice(28).Slice(0, 12));
-
-            {
-                var array = default(PaddingArray);
-                s.Slice(40, 8).CopyTo(((global::System.Span<byte>)array));
-                v.Padding = array;
-            }
-        }
-        return v;
-    }
-
-    /// <summary>Writes the C layout (padding zeroed) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
-    public bool TryWrite(global::System.Span<byte> destination, out string? error)
+    /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
         if (destination.Length < 48)
         {
             error = "struct tpacket3_hdr needs 48 bytes, the buffer has " + destination.Length;
             return false;
         }
-        var d = destination.Slice(0, 48);
-        d.Clear();
-        unchecked
-        {
-
-            {
-                var value = this.NextOffset;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(0), in value);
-            }
-
-            {
-                var value = this.Seconds;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(4), in value);
-            }
-
-            {
-                var value = this.Nanoseconds;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(8), in value);
-            }
-
-            {
-                var value = this.SnapLength;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(12), in value);
-            }
-
-            {
-                var value = this.Length;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(16), in value);
-            }
-
-            {
-                var value = this.Status;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(20), in value);
-            }
-
-            {
-                var value = this.MacOffset;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(24), in value);
-            }
-
-            {
-                var value = this.NetworkOffset;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(26), in value);
-            }
-
-            {
-                var value = this.Variant1;
-                if (!value.TryWrite(d.Slice(28), out error)) return false;
-            }
-
-            {
-                var array = this.Padding;
-                ((global::System.Span<byte>)array).CopyTo(d.Slice(40, 8));
-            }
-        }
+        global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
     }
 
-    /// <summary>The ucode-style form: a dictionary keyed by ucode field names.</summary>
-    public global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
+    /// <summary>True when both values hold the same C bytes.</summary>
+    public readonly bool Equals(Tpacket3Hdr other) => global::System.MemoryExtensions.SequenceEqual(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<Tpacket3Hdr>(in this)), global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<Tpacket3Hdr>(in other)));
+
+    /// <summary>A hash of the C bytes.</summary>
+    public override readonly int GetHashCode()
     {
-        var d = new global::System.Collections.Generic.Dictionary<string, object?>(10);
+        var hash = new global::System.HashCode();
+        hash.AddBytes(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<Tpacket3Hdr>(in this)));
+        return hash.ToHashCode();
+    }
+
+    /// <summary>The ucode-style form: a dictionary keyed by ucode field names.</summary>
+    public readonly global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
+    {
+        var d = new global::System.Collections.Generic.Dictionary<string, object?>(9);
         d["next_offset"] = this.NextOffset;
         d["sec"] = this.Seconds;
         d["nsec"] = this.Nanoseconds;
@@ -2011,17 +1920,12 @@ public partial record struct Tpacket3Hdr : global::UcSocket.ISpecStruct<Tpacket3
         d["mac"] = this.MacOffset;
         d["net"] = this.NetworkOffset;
         d["hv1"] = this.Variant1.ToDictionary();
-
-        {
-            var array = this.Padding;
-            d["padding"] = ((global::System.Span<byte>)array).Slice(0, 8).ToArray();
-        }
         return d;
     }
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
     [global::System.Runtime.CompilerServices.CompilerGenerated]
-    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    private readonly bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("NextOffset = ").Append((object?)this.NextOffset);
         builder.Append(", Seconds = ").Append((object?)this.Seconds);
@@ -2032,14 +1936,6 @@ public partial record struct Tpacket3Hdr : global::UcSocket.ISpecStruct<Tpacket3
         builder.Append(", MacOffset = ").Append((object?)this.MacOffset);
         builder.Append(", NetworkOffset = ").Append((object?)this.NetworkOffset);
         builder.Append(", Variant1 = ").Append((object?)this.Variant1);
-
-        {
-            var array = this.Padding;
-            var items = ((global::System.ReadOnlySpan<byte>)array).Slice(0, 8);
-            builder.Append(", Padding = [");
-            for (int i = 0; i < items.Length; i++) builder.Append(i == 0 ? "" : ", ").Append((object?)items[i]);
-            builder.Append(']');
-        }
         return true;
     }
 
@@ -2048,7 +1944,7 @@ public partial record struct Tpacket3Hdr : global::UcSocket.ISpecStruct<Tpacket3
     {
         result = default;
         if (!global::UcSocket.Marshalling.SpecFields.CheckKeys(values, "struct tpacket3_hdr", s_fieldNames, out error)) return false;
-        var v = new Tpacket3Hdr();
+        var v = default(Tpacket3Hdr);
 
         {
             if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "next_offset", 0L, 4294967295L, out var x, out error)) return false;
@@ -2094,12 +1990,6 @@ public partial record struct Tpacket3Hdr : global::UcSocket.ISpecStruct<Tpacket3
             if (!global::UcSocket.Marshalling.SpecFields.TryStruct<TpacketHdrVariant1>(values, "hv1", out var x, out error)) return false;
             v.Variant1 = x;
         }
-
-        {
-            var array = default(PaddingArray);
-            if (!global::UcSocket.Marshalling.SpecFields.TryBytes(values, "padding", ((global::System.Span<byte>)array), out int used, out error)) return false;
-            v.Padding = array;
-        }
         result = v;
         error = null;
         return true;
@@ -2107,6 +1997,8 @@ public partial record struct Tpacket3Hdr : global::UcSocket.ISpecStruct<Tpacket3
 }
 
 /// <summary>C <c>struct tpacket_bd_ts</c>: 8 bytes, aligned to 4. A TPACKET_V3 block timestamp (the kernel fills the nanosecond member of its union).</summary>
+/// <remarks>The value's memory is the C struct: its private fields sit at the members' offsets, so reading and writing it is one copy.</remarks>
+[global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Explicit, Size = 8)]
 public partial record struct TpacketBdTs : global::UcSocket.ISpecStruct<TpacketBdTs>
 {
     /// <summary>Size of <c>struct tpacket_bd_ts</c> in bytes.</summary>
@@ -2117,72 +2009,68 @@ public partial record struct TpacketBdTs : global::UcSocket.ISpecStruct<TpacketB
 
     private static readonly string[] s_fieldNames = { "sec", "nsec" };
 
+    [global::System.Runtime.InteropServices.FieldOffset(0)]
+    private uint __Seconds;
+    [global::System.Runtime.InteropServices.FieldOffset(4)]
+    private uint __Nanoseconds;
+
     /// <summary><c>ts_sec</c> (<c>unsigned int</c>, offset 0); ucode field <c>sec</c>.</summary>
-    public uint Seconds { get; set; }
+    public uint Seconds
+    {
+        readonly get => __Seconds;
+        set => __Seconds = value;
+    }
 
     /// <summary><c>ts_nsec</c> (<c>unsigned int</c>, offset 4); ucode field <c>nsec</c>.</summary>
-    public uint Nanoseconds { get; set; }
+    public uint Nanoseconds
+    {
+        readonly get => __Nanoseconds;
+        set => __Nanoseconds = value;
+    }
 
     /// <summary>Creates the struct from its field values; omitted fields are zero.</summary>
     public TpacketBdTs(uint Seconds = default, uint Nanoseconds = default)
     {
+        this = default;
         this.Seconds = Seconds;
         this.Nanoseconds = Nanoseconds;
     }
 
-    /// <summary>Reads the C layout; a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
+    /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
     public static TpacketBdTs Read(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length < 8)
-        {
-            global::System.Span<byte> padded = stackalloc byte[8];
-            padded.Clear();
-            source.CopyTo(padded);
-            return ReadCore(padded);
-        }
-        return ReadCore(source);
+        if (source.Length >= 8) return global::System.Runtime.InteropServices.MemoryMarshal.Read<TpacketBdTs>(source);
+        var value = default(TpacketBdTs);
+        source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<TpacketBdTs>(ref value)));
+        return value;
     }
 
-    private static TpacketBdTs ReadCore(global::System.ReadOnlySpan<byte> s)
-    {
-        var v = new TpacketBdTs();
-        unchecked
-        {
-            v.Seconds = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(0));
-            v.Nanoseconds = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(4));
-        }
-        return v;
-    }
-
-    /// <summary>Writes the C layout (padding zeroed) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
-    public bool TryWrite(global::System.Span<byte> destination, out string? error)
+    /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
         if (destination.Length < 8)
         {
             error = "struct tpacket_bd_ts needs 8 bytes, the buffer has " + destination.Length;
             return false;
         }
-        var d = destination.Slice(0, 8);
-        d.Clear();
-        unchecked
-        {
-
-            {
-                var value = this.Seconds;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(0), in value);
-            }
-
-            {
-                var value = this.Nanoseconds;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(4), in value);
-            }
-        }
+        global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
     }
 
+    /// <summary>True when both values hold the same C bytes.</summary>
+    public readonly bool Equals(TpacketBdTs other) => global::System.MemoryExtensions.SequenceEqual(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<TpacketBdTs>(in this)), global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<TpacketBdTs>(in other)));
+
+    /// <summary>A hash of the C bytes.</summary>
+    public override readonly int GetHashCode()
+    {
+        var hash = new global::System.HashCode();
+        hash.AddBytes(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<TpacketBdTs>(in this)));
+        return hash.ToHashCode();
+    }
+
     /// <summary>The ucode-style form: a dictionary keyed by ucode field names.</summary>
-    public global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
+    public readonly global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
     {
         var d = new global::System.Collections.Generic.Dictionary<string, object?>(2);
         d["sec"] = this.Seconds;
@@ -2192,7 +2080,7 @@ public partial record struct TpacketBdTs : global::UcSocket.ISpecStruct<TpacketB
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
     [global::System.Runtime.CompilerServices.CompilerGenerated]
-    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    private readonly bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("Seconds = ").Append((object?)this.Seconds);
         builder.Append(", Nanoseconds = ").Append((object?)this.Nanoseconds);
@@ -2204,7 +2092,7 @@ public partial record struct TpacketBdTs : global::UcSocket.ISpecStruct<TpacketB
     {
         result = default;
         if (!global::UcSocket.Marshalling.SpecFields.CheckKeys(values, "struct tpacket_bd_ts", s_fieldNames, out error)) return false;
-        var v = new TpacketBdTs();
+        var v = default(TpacketBdTs);
 
         {
             if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "sec", 0L, 4294967295L, out var x, out error)) return false;
@@ -2222,6 +2110,8 @@ public partial record struct TpacketBdTs : global::UcSocket.ISpecStruct<TpacketB
 }
 
 /// <summary>C <c>struct tpacket_hdr_v1</c>: 40 bytes, aligned to 8. The header of a TPACKET_V3 ring block (at offset 8 of the block, after version and offset_to_priv).</summary>
+/// <remarks>The value's memory is the C struct: its private fields sit at the members' offsets, so reading and writing it is one copy.</remarks>
+[global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Explicit, Size = 40)]
 public partial record struct TpacketHdrV1 : global::UcSocket.ISpecStruct<TpacketHdrV1>
 {
     /// <summary>Size of <c>struct tpacket_hdr_v1</c> in bytes.</summary>
@@ -2232,30 +2122,74 @@ public partial record struct TpacketHdrV1 : global::UcSocket.ISpecStruct<Tpacket
 
     private static readonly string[] s_fieldNames = { "block_status", "num_pkts", "offset_to_first_pkt", "blk_len", "seq_num", "ts_first_pkt", "ts_last_pkt" };
 
+    [global::System.Runtime.InteropServices.FieldOffset(0)]
+    private uint __BlockStatus;
+    [global::System.Runtime.InteropServices.FieldOffset(4)]
+    private uint __PacketCount;
+    [global::System.Runtime.InteropServices.FieldOffset(8)]
+    private uint __OffsetToFirstPacket;
+    [global::System.Runtime.InteropServices.FieldOffset(12)]
+    private uint __BlockLength;
+    [global::System.Runtime.InteropServices.FieldOffset(16)]
+    private ulong __SequenceNumber;
+    [global::System.Runtime.InteropServices.FieldOffset(24)]
+    private TpacketBdTs __FirstPacketTime;
+    [global::System.Runtime.InteropServices.FieldOffset(32)]
+    private TpacketBdTs __LastPacketTime;
+
     /// <summary><c>block_status</c> (<c>__u32</c>, offset 0); ucode field <c>block_status</c>.</summary>
-    public uint BlockStatus { get; set; }
+    public uint BlockStatus
+    {
+        readonly get => __BlockStatus;
+        set => __BlockStatus = value;
+    }
 
     /// <summary><c>num_pkts</c> (<c>__u32</c>, offset 4); ucode field <c>num_pkts</c>.</summary>
-    public uint PacketCount { get; set; }
+    public uint PacketCount
+    {
+        readonly get => __PacketCount;
+        set => __PacketCount = value;
+    }
 
     /// <summary><c>offset_to_first_pkt</c> (<c>__u32</c>, offset 8); ucode field <c>offset_to_first_pkt</c>.</summary>
-    public uint OffsetToFirstPacket { get; set; }
+    public uint OffsetToFirstPacket
+    {
+        readonly get => __OffsetToFirstPacket;
+        set => __OffsetToFirstPacket = value;
+    }
 
     /// <summary><c>blk_len</c> (<c>__u32</c>, offset 12); ucode field <c>blk_len</c>.</summary>
-    public uint BlockLength { get; set; }
+    public uint BlockLength
+    {
+        readonly get => __BlockLength;
+        set => __BlockLength = value;
+    }
 
     /// <summary><c>seq_num</c> (<c>__aligned_u64</c>, offset 16); ucode field <c>seq_num</c>.</summary>
-    public ulong SequenceNumber { get; set; }
+    public ulong SequenceNumber
+    {
+        readonly get => __SequenceNumber;
+        set => __SequenceNumber = value;
+    }
 
     /// <summary><c>ts_first_pkt</c> (<c>struct tpacket_bd_ts</c>, offset 24); ucode field <c>ts_first_pkt</c>.</summary>
-    public TpacketBdTs FirstPacketTime { get; set; }
+    public TpacketBdTs FirstPacketTime
+    {
+        readonly get => __FirstPacketTime;
+        set => __FirstPacketTime = value;
+    }
 
     /// <summary><c>ts_last_pkt</c> (<c>struct tpacket_bd_ts</c>, offset 32); ucode field <c>ts_last_pkt</c>.</summary>
-    public TpacketBdTs LastPacketTime { get; set; }
+    public TpacketBdTs LastPacketTime
+    {
+        readonly get => __LastPacketTime;
+        set => __LastPacketTime = value;
+    }
 
     /// <summary>Creates the struct from its field values; omitted fields are zero.</summary>
     public TpacketHdrV1(uint BlockStatus = default, uint PacketCount = default, uint OffsetToFirstPacket = default, uint BlockLength = default, ulong SequenceNumber = default, TpacketBdTs FirstPacketTime = default, TpacketBdTs LastPacketTime = default)
     {
+        this = default;
         this.BlockStatus = BlockStatus;
         this.PacketCount = PacketCount;
         this.OffsetToFirstPacket = OffsetToFirstPacket;
@@ -2265,89 +2199,41 @@ public partial record struct TpacketHdrV1 : global::UcSocket.ISpecStruct<Tpacket
         this.LastPacketTime = LastPacketTime;
     }
 
-    /// <summary>Reads the C layout; a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
+    /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
     public static TpacketHdrV1 Read(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length < 40)
-        {
-            global::System.Span<byte> padded = stackalloc byte[40];
-            padded.Clear();
-            source.CopyTo(padded);
-            return ReadCore(padded);
-        }
-        return ReadCore(source);
+        if (source.Length >= 40) return global::System.Runtime.InteropServices.MemoryMarshal.Read<TpacketHdrV1>(source);
+        var value = default(TpacketHdrV1);
+        source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<TpacketHdrV1>(ref value)));
+        return value;
     }
 
-    private static TpacketHdrV1 ReadCore(global::System.ReadOnlySpan<byte> s)
-    {
-        var v = new TpacketHdrV1();
-        unchecked
-        {
-            v.BlockStatus = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(0));
-            v.PacketCount = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(4));
-            v.OffsetToFirstPacket = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(8));
-            v.BlockLength = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(12));
-            v.SequenceNumber = global::System.Runtime.InteropServices.MemoryMarshal.Read<ulong>(s.Slice(16));
-            v.FirstPacketTime = TpacketBdTs.Read(s.Slice(24).Slice(0, 8));
-            v.LastPacketTime = TpacketBdTs.Read(s.Slice(32).Slice(0, 8));
-        }
-        return v;
-    }
-
-    /// <summary>Writes the C layout (padding zeroed) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
-    public bool TryWrite(global::System.Span<byte> destination, out string? error)
+    /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
         if (destination.Length < 40)
         {
             error = "struct tpacket_hdr_v1 needs 40 bytes, the buffer has " + destination.Length;
             return false;
         }
-        var d = destination.Slice(0, 40);
-        d.Clear();
-        unchecked
-        {
-
-            {
-                var value = this.BlockStatus;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(0), in value);
-            }
-
-            {
-                var value = this.PacketCount;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(4), in value);
-            }
-
-            {
-                var value = this.OffsetToFirstPacket;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(8), in value);
-            }
-
-            {
-                var value = this.BlockLength;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(12), in value);
-            }
-
-            {
-                var value = this.SequenceNumber;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(16), in value);
-            }
-
-            {
-                var value = this.FirstPacketTime;
-                if (!value.TryWrite(d.Slice(24), out error)) return false;
-            }
-
-            {
-                var value = this.LastPacketTime;
-                if (!value.TryWrite(d.Slice(32), out error)) return false;
-            }
-        }
+        global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
     }
 
+    /// <summary>True when both values hold the same C bytes.</summary>
+    public readonly bool Equals(TpacketHdrV1 other) => global::System.MemoryExtensions.SequenceEqual(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<TpacketHdrV1>(in this)), global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<TpacketHdrV1>(in other)));
+
+    /// <summary>A hash of the C bytes.</summary>
+    public override readonly int GetHashCode()
+    {
+        var hash = new global::System.HashCode();
+        hash.AddBytes(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<TpacketHdrV1>(in this)));
+        return hash.ToHashCode();
+    }
+
     /// <summary>The ucode-style form: a dictionary keyed by ucode field names.</summary>
-    public global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
+    public readonly global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
     {
         var d = new global::System.Collections.Generic.Dictionary<string, object?>(7);
         d["block_status"] = this.BlockStatus;
@@ -2362,7 +2248,7 @@ public partial record struct TpacketHdrV1 : global::UcSocket.ISpecStruct<Tpacket
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
     [global::System.Runtime.CompilerServices.CompilerGenerated]
-    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    private readonly bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("BlockStatus = ").Append((object?)this.BlockStatus);
         builder.Append(", PacketCount = ").Append((object?)this.PacketCount);
@@ -2379,7 +2265,7 @@ public partial record struct TpacketHdrV1 : global::UcSocket.ISpecStruct<Tpacket
     {
         result = default;
         if (!global::UcSocket.Marshalling.SpecFields.CheckKeys(values, "struct tpacket_hdr_v1", s_fieldNames, out error)) return false;
-        var v = new TpacketHdrV1();
+        var v = default(TpacketHdrV1);
 
         {
             if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "block_status", 0L, 4294967295L, out var x, out error)) return false;

@@ -6,6 +6,8 @@
 namespace UcSocket;
 
 /// <summary>C <c>struct linger</c>: 8 bytes, aligned to 4. Lingering on close (SO_LINGER).</summary>
+/// <remarks>The value's memory is the C struct: its private fields sit at the members' offsets, so reading and writing it is one copy.</remarks>
+[global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Explicit, Size = 8)]
 public partial record struct Linger : global::UcSocket.ISpecStruct<Linger>
 {
     /// <summary>Size of <c>struct linger</c> in bytes.</summary>
@@ -16,72 +18,68 @@ public partial record struct Linger : global::UcSocket.ISpecStruct<Linger>
 
     private static readonly string[] s_fieldNames = { "onoff", "linger" };
 
+    [global::System.Runtime.InteropServices.FieldOffset(0)]
+    private int __OnOff;
+    [global::System.Runtime.InteropServices.FieldOffset(4)]
+    private int __Seconds;
+
     /// <summary><c>l_onoff</c> (<c>int</c>, offset 0); ucode field <c>onoff</c>.</summary>
-    public int OnOff { get; set; }
+    public int OnOff
+    {
+        readonly get => __OnOff;
+        set => __OnOff = value;
+    }
 
     /// <summary><c>l_linger</c> (<c>int</c>, offset 4); ucode field <c>linger</c>.</summary>
-    public int Seconds { get; set; }
+    public int Seconds
+    {
+        readonly get => __Seconds;
+        set => __Seconds = value;
+    }
 
     /// <summary>Creates the struct from its field values; omitted fields are zero.</summary>
     public Linger(int OnOff = default, int Seconds = default)
     {
+        this = default;
         this.OnOff = OnOff;
         this.Seconds = Seconds;
     }
 
-    /// <summary>Reads the C layout; a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
+    /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
     public static Linger Read(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length < 8)
-        {
-            global::System.Span<byte> padded = stackalloc byte[8];
-            padded.Clear();
-            source.CopyTo(padded);
-            return ReadCore(padded);
-        }
-        return ReadCore(source);
+        if (source.Length >= 8) return global::System.Runtime.InteropServices.MemoryMarshal.Read<Linger>(source);
+        var value = default(Linger);
+        source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<Linger>(ref value)));
+        return value;
     }
 
-    private static Linger ReadCore(global::System.ReadOnlySpan<byte> s)
-    {
-        var v = new Linger();
-        unchecked
-        {
-            v.OnOff = global::System.Runtime.InteropServices.MemoryMarshal.Read<int>(s.Slice(0));
-            v.Seconds = global::System.Runtime.InteropServices.MemoryMarshal.Read<int>(s.Slice(4));
-        }
-        return v;
-    }
-
-    /// <summary>Writes the C layout (padding zeroed) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
-    public bool TryWrite(global::System.Span<byte> destination, out string? error)
+    /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
         if (destination.Length < 8)
         {
             error = "struct linger needs 8 bytes, the buffer has " + destination.Length;
             return false;
         }
-        var d = destination.Slice(0, 8);
-        d.Clear();
-        unchecked
-        {
-
-            {
-                var value = this.OnOff;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(0), in value);
-            }
-
-            {
-                var value = this.Seconds;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(4), in value);
-            }
-        }
+        global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
     }
 
+    /// <summary>True when both values hold the same C bytes.</summary>
+    public readonly bool Equals(Linger other) => global::System.MemoryExtensions.SequenceEqual(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<Linger>(in this)), global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<Linger>(in other)));
+
+    /// <summary>A hash of the C bytes.</summary>
+    public override readonly int GetHashCode()
+    {
+        var hash = new global::System.HashCode();
+        hash.AddBytes(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<Linger>(in this)));
+        return hash.ToHashCode();
+    }
+
     /// <summary>The ucode-style form: a dictionary keyed by ucode field names.</summary>
-    public global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
+    public readonly global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
     {
         var d = new global::System.Collections.Generic.Dictionary<string, object?>(2);
         d["onoff"] = this.OnOff;
@@ -91,7 +89,7 @@ public partial record struct Linger : global::UcSocket.ISpecStruct<Linger>
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
     [global::System.Runtime.CompilerServices.CompilerGenerated]
-    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    private readonly bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("OnOff = ").Append((object?)this.OnOff);
         builder.Append(", Seconds = ").Append((object?)this.Seconds);
@@ -103,7 +101,7 @@ public partial record struct Linger : global::UcSocket.ISpecStruct<Linger>
     {
         result = default;
         if (!global::UcSocket.Marshalling.SpecFields.CheckKeys(values, "struct linger", s_fieldNames, out error)) return false;
-        var v = new Linger();
+        var v = default(Linger);
 
         {
             if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "onoff", -2147483648L, 2147483647L, out var x, out error)) return false;
@@ -121,6 +119,8 @@ public partial record struct Linger : global::UcSocket.ISpecStruct<Linger>
 }
 
 /// <summary>C <c>struct timeval</c>: 16 bytes, aligned to 8. Seconds and microseconds (SO_RCVTIMEO, SO_SNDTIMEO, SO_TIMESTAMP).</summary>
+/// <remarks>The value's memory is the C struct: its private fields sit at the members' offsets, so reading and writing it is one copy.</remarks>
+[global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Explicit, Size = 16)]
 public partial record struct Timeval : global::UcSocket.ISpecStruct<Timeval>
 {
     /// <summary>Size of <c>struct timeval</c> in bytes.</summary>
@@ -131,72 +131,68 @@ public partial record struct Timeval : global::UcSocket.ISpecStruct<Timeval>
 
     private static readonly string[] s_fieldNames = { "sec", "usec" };
 
+    [global::System.Runtime.InteropServices.FieldOffset(0)]
+    private long __Seconds;
+    [global::System.Runtime.InteropServices.FieldOffset(8)]
+    private long __Microseconds;
+
     /// <summary><c>tv_sec</c> (<c>time_t</c>, offset 0); ucode field <c>sec</c>.</summary>
-    public long Seconds { get; set; }
+    public long Seconds
+    {
+        readonly get => __Seconds;
+        set => __Seconds = value;
+    }
 
     /// <summary><c>tv_usec</c> (<c>suseconds_t</c>, offset 8); ucode field <c>usec</c>.</summary>
-    public long Microseconds { get; set; }
+    public long Microseconds
+    {
+        readonly get => __Microseconds;
+        set => __Microseconds = value;
+    }
 
     /// <summary>Creates the struct from its field values; omitted fields are zero.</summary>
     public Timeval(long Seconds = default, long Microseconds = default)
     {
+        this = default;
         this.Seconds = Seconds;
         this.Microseconds = Microseconds;
     }
 
-    /// <summary>Reads the C layout; a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
+    /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
     public static Timeval Read(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length < 16)
-        {
-            global::System.Span<byte> padded = stackalloc byte[16];
-            padded.Clear();
-            source.CopyTo(padded);
-            return ReadCore(padded);
-        }
-        return ReadCore(source);
+        if (source.Length >= 16) return global::System.Runtime.InteropServices.MemoryMarshal.Read<Timeval>(source);
+        var value = default(Timeval);
+        source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<Timeval>(ref value)));
+        return value;
     }
 
-    private static Timeval ReadCore(global::System.ReadOnlySpan<byte> s)
-    {
-        var v = new Timeval();
-        unchecked
-        {
-            v.Seconds = global::System.Runtime.InteropServices.MemoryMarshal.Read<long>(s.Slice(0));
-            v.Microseconds = global::System.Runtime.InteropServices.MemoryMarshal.Read<long>(s.Slice(8));
-        }
-        return v;
-    }
-
-    /// <summary>Writes the C layout (padding zeroed) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
-    public bool TryWrite(global::System.Span<byte> destination, out string? error)
+    /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
         if (destination.Length < 16)
         {
             error = "struct timeval needs 16 bytes, the buffer has " + destination.Length;
             return false;
         }
-        var d = destination.Slice(0, 16);
-        d.Clear();
-        unchecked
-        {
-
-            {
-                var value = this.Seconds;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(0), in value);
-            }
-
-            {
-                var value = this.Microseconds;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(8), in value);
-            }
-        }
+        global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
     }
 
+    /// <summary>True when both values hold the same C bytes.</summary>
+    public readonly bool Equals(Timeval other) => global::System.MemoryExtensions.SequenceEqual(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<Timeval>(in this)), global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<Timeval>(in other)));
+
+    /// <summary>A hash of the C bytes.</summary>
+    public override readonly int GetHashCode()
+    {
+        var hash = new global::System.HashCode();
+        hash.AddBytes(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<Timeval>(in this)));
+        return hash.ToHashCode();
+    }
+
     /// <summary>The ucode-style form: a dictionary keyed by ucode field names.</summary>
-    public global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
+    public readonly global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
     {
         var d = new global::System.Collections.Generic.Dictionary<string, object?>(2);
         d["sec"] = this.Seconds;
@@ -206,7 +202,7 @@ public partial record struct Timeval : global::UcSocket.ISpecStruct<Timeval>
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
     [global::System.Runtime.CompilerServices.CompilerGenerated]
-    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    private readonly bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("Seconds = ").Append((object?)this.Seconds);
         builder.Append(", Microseconds = ").Append((object?)this.Microseconds);
@@ -218,7 +214,7 @@ public partial record struct Timeval : global::UcSocket.ISpecStruct<Timeval>
     {
         result = default;
         if (!global::UcSocket.Marshalling.SpecFields.CheckKeys(values, "struct timeval", s_fieldNames, out error)) return false;
-        var v = new Timeval();
+        var v = default(Timeval);
 
         {
             if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "sec", long.MinValue, long.MaxValue, out var x, out error)) return false;
@@ -236,6 +232,8 @@ public partial record struct Timeval : global::UcSocket.ISpecStruct<Timeval>
 }
 
 /// <summary>C <c>struct timespec</c>: 16 bytes, aligned to 8. Seconds and nanoseconds (SO_TIMESTAMPNS, SO_TIMESTAMPING).</summary>
+/// <remarks>The value's memory is the C struct: its private fields sit at the members' offsets, so reading and writing it is one copy.</remarks>
+[global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Explicit, Size = 16)]
 public partial record struct Timespec : global::UcSocket.ISpecStruct<Timespec>
 {
     /// <summary>Size of <c>struct timespec</c> in bytes.</summary>
@@ -246,72 +244,68 @@ public partial record struct Timespec : global::UcSocket.ISpecStruct<Timespec>
 
     private static readonly string[] s_fieldNames = { "sec", "nsec" };
 
+    [global::System.Runtime.InteropServices.FieldOffset(0)]
+    private long __Seconds;
+    [global::System.Runtime.InteropServices.FieldOffset(8)]
+    private long __Nanoseconds;
+
     /// <summary><c>tv_sec</c> (<c>time_t</c>, offset 0); ucode field <c>sec</c>.</summary>
-    public long Seconds { get; set; }
+    public long Seconds
+    {
+        readonly get => __Seconds;
+        set => __Seconds = value;
+    }
 
     /// <summary><c>tv_nsec</c> (<c>long</c>, offset 8); ucode field <c>nsec</c>.</summary>
-    public long Nanoseconds { get; set; }
+    public long Nanoseconds
+    {
+        readonly get => __Nanoseconds;
+        set => __Nanoseconds = value;
+    }
 
     /// <summary>Creates the struct from its field values; omitted fields are zero.</summary>
     public Timespec(long Seconds = default, long Nanoseconds = default)
     {
+        this = default;
         this.Seconds = Seconds;
         this.Nanoseconds = Nanoseconds;
     }
 
-    /// <summary>Reads the C layout; a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
+    /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
     public static Timespec Read(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length < 16)
-        {
-            global::System.Span<byte> padded = stackalloc byte[16];
-            padded.Clear();
-            source.CopyTo(padded);
-            return ReadCore(padded);
-        }
-        return ReadCore(source);
+        if (source.Length >= 16) return global::System.Runtime.InteropServices.MemoryMarshal.Read<Timespec>(source);
+        var value = default(Timespec);
+        source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<Timespec>(ref value)));
+        return value;
     }
 
-    private static Timespec ReadCore(global::System.ReadOnlySpan<byte> s)
-    {
-        var v = new Timespec();
-        unchecked
-        {
-            v.Seconds = global::System.Runtime.InteropServices.MemoryMarshal.Read<long>(s.Slice(0));
-            v.Nanoseconds = global::System.Runtime.InteropServices.MemoryMarshal.Read<long>(s.Slice(8));
-        }
-        return v;
-    }
-
-    /// <summary>Writes the C layout (padding zeroed) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
-    public bool TryWrite(global::System.Span<byte> destination, out string? error)
+    /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
         if (destination.Length < 16)
         {
             error = "struct timespec needs 16 bytes, the buffer has " + destination.Length;
             return false;
         }
-        var d = destination.Slice(0, 16);
-        d.Clear();
-        unchecked
-        {
-
-            {
-                var value = this.Seconds;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(0), in value);
-            }
-
-            {
-                var value = this.Nanoseconds;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(8), in value);
-            }
-        }
+        global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
     }
 
+    /// <summary>True when both values hold the same C bytes.</summary>
+    public readonly bool Equals(Timespec other) => global::System.MemoryExtensions.SequenceEqual(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<Timespec>(in this)), global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<Timespec>(in other)));
+
+    /// <summary>A hash of the C bytes.</summary>
+    public override readonly int GetHashCode()
+    {
+        var hash = new global::System.HashCode();
+        hash.AddBytes(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<Timespec>(in this)));
+        return hash.ToHashCode();
+    }
+
     /// <summary>The ucode-style form: a dictionary keyed by ucode field names.</summary>
-    public global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
+    public readonly global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
     {
         var d = new global::System.Collections.Generic.Dictionary<string, object?>(2);
         d["sec"] = this.Seconds;
@@ -321,7 +315,7 @@ public partial record struct Timespec : global::UcSocket.ISpecStruct<Timespec>
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
     [global::System.Runtime.CompilerServices.CompilerGenerated]
-    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    private readonly bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("Seconds = ").Append((object?)this.Seconds);
         builder.Append(", Nanoseconds = ").Append((object?)this.Nanoseconds);
@@ -333,7 +327,7 @@ public partial record struct Timespec : global::UcSocket.ISpecStruct<Timespec>
     {
         result = default;
         if (!global::UcSocket.Marshalling.SpecFields.CheckKeys(values, "struct timespec", s_fieldNames, out error)) return false;
-        var v = new Timespec();
+        var v = default(Timespec);
 
         {
             if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "sec", long.MinValue, long.MaxValue, out var x, out error)) return false;
@@ -351,6 +345,8 @@ public partial record struct Timespec : global::UcSocket.ISpecStruct<Timespec>
 }
 
 /// <summary>C <c>struct __kernel_sock_timeval</c>: 16 bytes, aligned to 8. Seconds and microseconds, 64-bit on every architecture (SO_RCVTIMEO_NEW, SO_SNDTIMEO_NEW, SO_TIMESTAMP_NEW).</summary>
+/// <remarks>The value's memory is the C struct: its private fields sit at the members' offsets, so reading and writing it is one copy.</remarks>
+[global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Explicit, Size = 16)]
 public partial record struct KernelSockTimeval : global::UcSocket.ISpecStruct<KernelSockTimeval>
 {
     /// <summary>Size of <c>struct __kernel_sock_timeval</c> in bytes.</summary>
@@ -361,72 +357,68 @@ public partial record struct KernelSockTimeval : global::UcSocket.ISpecStruct<Ke
 
     private static readonly string[] s_fieldNames = { "sec", "usec" };
 
+    [global::System.Runtime.InteropServices.FieldOffset(0)]
+    private long __Seconds;
+    [global::System.Runtime.InteropServices.FieldOffset(8)]
+    private long __Microseconds;
+
     /// <summary><c>tv_sec</c> (<c>__s64</c>, offset 0); ucode field <c>sec</c>.</summary>
-    public long Seconds { get; set; }
+    public long Seconds
+    {
+        readonly get => __Seconds;
+        set => __Seconds = value;
+    }
 
     /// <summary><c>tv_usec</c> (<c>__s64</c>, offset 8); ucode field <c>usec</c>.</summary>
-    public long Microseconds { get; set; }
+    public long Microseconds
+    {
+        readonly get => __Microseconds;
+        set => __Microseconds = value;
+    }
 
     /// <summary>Creates the struct from its field values; omitted fields are zero.</summary>
     public KernelSockTimeval(long Seconds = default, long Microseconds = default)
     {
+        this = default;
         this.Seconds = Seconds;
         this.Microseconds = Microseconds;
     }
 
-    /// <summary>Reads the C layout; a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
+    /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
     public static KernelSockTimeval Read(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length < 16)
-        {
-            global::System.Span<byte> padded = stackalloc byte[16];
-            padded.Clear();
-            source.CopyTo(padded);
-            return ReadCore(padded);
-        }
-        return ReadCore(source);
+        if (source.Length >= 16) return global::System.Runtime.InteropServices.MemoryMarshal.Read<KernelSockTimeval>(source);
+        var value = default(KernelSockTimeval);
+        source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<KernelSockTimeval>(ref value)));
+        return value;
     }
 
-    private static KernelSockTimeval ReadCore(global::System.ReadOnlySpan<byte> s)
-    {
-        var v = new KernelSockTimeval();
-        unchecked
-        {
-            v.Seconds = global::System.Runtime.InteropServices.MemoryMarshal.Read<long>(s.Slice(0));
-            v.Microseconds = global::System.Runtime.InteropServices.MemoryMarshal.Read<long>(s.Slice(8));
-        }
-        return v;
-    }
-
-    /// <summary>Writes the C layout (padding zeroed) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
-    public bool TryWrite(global::System.Span<byte> destination, out string? error)
+    /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
         if (destination.Length < 16)
         {
             error = "struct __kernel_sock_timeval needs 16 bytes, the buffer has " + destination.Length;
             return false;
         }
-        var d = destination.Slice(0, 16);
-        d.Clear();
-        unchecked
-        {
-
-            {
-                var value = this.Seconds;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(0), in value);
-            }
-
-            {
-                var value = this.Microseconds;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(8), in value);
-            }
-        }
+        global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
     }
 
+    /// <summary>True when both values hold the same C bytes.</summary>
+    public readonly bool Equals(KernelSockTimeval other) => global::System.MemoryExtensions.SequenceEqual(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<KernelSockTimeval>(in this)), global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<KernelSockTimeval>(in other)));
+
+    /// <summary>A hash of the C bytes.</summary>
+    public override readonly int GetHashCode()
+    {
+        var hash = new global::System.HashCode();
+        hash.AddBytes(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<KernelSockTimeval>(in this)));
+        return hash.ToHashCode();
+    }
+
     /// <summary>The ucode-style form: a dictionary keyed by ucode field names.</summary>
-    public global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
+    public readonly global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
     {
         var d = new global::System.Collections.Generic.Dictionary<string, object?>(2);
         d["sec"] = this.Seconds;
@@ -436,7 +428,7 @@ public partial record struct KernelSockTimeval : global::UcSocket.ISpecStruct<Ke
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
     [global::System.Runtime.CompilerServices.CompilerGenerated]
-    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    private readonly bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("Seconds = ").Append((object?)this.Seconds);
         builder.Append(", Microseconds = ").Append((object?)this.Microseconds);
@@ -448,7 +440,7 @@ public partial record struct KernelSockTimeval : global::UcSocket.ISpecStruct<Ke
     {
         result = default;
         if (!global::UcSocket.Marshalling.SpecFields.CheckKeys(values, "struct __kernel_sock_timeval", s_fieldNames, out error)) return false;
-        var v = new KernelSockTimeval();
+        var v = default(KernelSockTimeval);
 
         {
             if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "sec", long.MinValue, long.MaxValue, out var x, out error)) return false;
@@ -466,6 +458,8 @@ public partial record struct KernelSockTimeval : global::UcSocket.ISpecStruct<Ke
 }
 
 /// <summary>C <c>struct __kernel_timespec</c>: 16 bytes, aligned to 8. Seconds and nanoseconds, 64-bit on every architecture (SO_TIMESTAMPNS_NEW, SO_TIMESTAMPING_NEW).</summary>
+/// <remarks>The value's memory is the C struct: its private fields sit at the members' offsets, so reading and writing it is one copy.</remarks>
+[global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Explicit, Size = 16)]
 public partial record struct KernelTimespec : global::UcSocket.ISpecStruct<KernelTimespec>
 {
     /// <summary>Size of <c>struct __kernel_timespec</c> in bytes.</summary>
@@ -476,72 +470,68 @@ public partial record struct KernelTimespec : global::UcSocket.ISpecStruct<Kerne
 
     private static readonly string[] s_fieldNames = { "sec", "nsec" };
 
+    [global::System.Runtime.InteropServices.FieldOffset(0)]
+    private long __Seconds;
+    [global::System.Runtime.InteropServices.FieldOffset(8)]
+    private long __Nanoseconds;
+
     /// <summary><c>tv_sec</c> (<c>__s64</c>, offset 0); ucode field <c>sec</c>.</summary>
-    public long Seconds { get; set; }
+    public long Seconds
+    {
+        readonly get => __Seconds;
+        set => __Seconds = value;
+    }
 
     /// <summary><c>tv_nsec</c> (<c>long long</c>, offset 8); ucode field <c>nsec</c>.</summary>
-    public long Nanoseconds { get; set; }
+    public long Nanoseconds
+    {
+        readonly get => __Nanoseconds;
+        set => __Nanoseconds = value;
+    }
 
     /// <summary>Creates the struct from its field values; omitted fields are zero.</summary>
     public KernelTimespec(long Seconds = default, long Nanoseconds = default)
     {
+        this = default;
         this.Seconds = Seconds;
         this.Nanoseconds = Nanoseconds;
     }
 
-    /// <summary>Reads the C layout; a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
+    /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
     public static KernelTimespec Read(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length < 16)
-        {
-            global::System.Span<byte> padded = stackalloc byte[16];
-            padded.Clear();
-            source.CopyTo(padded);
-            return ReadCore(padded);
-        }
-        return ReadCore(source);
+        if (source.Length >= 16) return global::System.Runtime.InteropServices.MemoryMarshal.Read<KernelTimespec>(source);
+        var value = default(KernelTimespec);
+        source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<KernelTimespec>(ref value)));
+        return value;
     }
 
-    private static KernelTimespec ReadCore(global::System.ReadOnlySpan<byte> s)
-    {
-        var v = new KernelTimespec();
-        unchecked
-        {
-            v.Seconds = global::System.Runtime.InteropServices.MemoryMarshal.Read<long>(s.Slice(0));
-            v.Nanoseconds = global::System.Runtime.InteropServices.MemoryMarshal.Read<long>(s.Slice(8));
-        }
-        return v;
-    }
-
-    /// <summary>Writes the C layout (padding zeroed) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
-    public bool TryWrite(global::System.Span<byte> destination, out string? error)
+    /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
         if (destination.Length < 16)
         {
             error = "struct __kernel_timespec needs 16 bytes, the buffer has " + destination.Length;
             return false;
         }
-        var d = destination.Slice(0, 16);
-        d.Clear();
-        unchecked
-        {
-
-            {
-                var value = this.Seconds;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(0), in value);
-            }
-
-            {
-                var value = this.Nanoseconds;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(8), in value);
-            }
-        }
+        global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
     }
 
+    /// <summary>True when both values hold the same C bytes.</summary>
+    public readonly bool Equals(KernelTimespec other) => global::System.MemoryExtensions.SequenceEqual(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<KernelTimespec>(in this)), global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<KernelTimespec>(in other)));
+
+    /// <summary>A hash of the C bytes.</summary>
+    public override readonly int GetHashCode()
+    {
+        var hash = new global::System.HashCode();
+        hash.AddBytes(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<KernelTimespec>(in this)));
+        return hash.ToHashCode();
+    }
+
     /// <summary>The ucode-style form: a dictionary keyed by ucode field names.</summary>
-    public global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
+    public readonly global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
     {
         var d = new global::System.Collections.Generic.Dictionary<string, object?>(2);
         d["sec"] = this.Seconds;
@@ -551,7 +541,7 @@ public partial record struct KernelTimespec : global::UcSocket.ISpecStruct<Kerne
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
     [global::System.Runtime.CompilerServices.CompilerGenerated]
-    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    private readonly bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("Seconds = ").Append((object?)this.Seconds);
         builder.Append(", Nanoseconds = ").Append((object?)this.Nanoseconds);
@@ -563,7 +553,7 @@ public partial record struct KernelTimespec : global::UcSocket.ISpecStruct<Kerne
     {
         result = default;
         if (!global::UcSocket.Marshalling.SpecFields.CheckKeys(values, "struct __kernel_timespec", s_fieldNames, out error)) return false;
-        var v = new KernelTimespec();
+        var v = default(KernelTimespec);
 
         {
             if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "sec", long.MinValue, long.MaxValue, out var x, out error)) return false;
@@ -581,6 +571,8 @@ public partial record struct KernelTimespec : global::UcSocket.ISpecStruct<Kerne
 }
 
 /// <summary>C <c>struct ucred</c>: 12 bytes, aligned to 4. Process credentials (SO_PEERCRED, SCM_CREDENTIALS).</summary>
+/// <remarks>The value's memory is the C struct: its private fields sit at the members' offsets, so reading and writing it is one copy.</remarks>
+[global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Explicit, Size = 12)]
 public partial record struct Ucred : global::UcSocket.ISpecStruct<Ucred>
 {
     /// <summary>Size of <c>struct ucred</c> in bytes.</summary>
@@ -591,82 +583,78 @@ public partial record struct Ucred : global::UcSocket.ISpecStruct<Ucred>
 
     private static readonly string[] s_fieldNames = { "pid", "uid", "gid" };
 
+    [global::System.Runtime.InteropServices.FieldOffset(0)]
+    private int __Pid;
+    [global::System.Runtime.InteropServices.FieldOffset(4)]
+    private uint __Uid;
+    [global::System.Runtime.InteropServices.FieldOffset(8)]
+    private uint __Gid;
+
     /// <summary><c>pid</c> (<c>pid_t</c>, offset 0); ucode field <c>pid</c>.</summary>
-    public int Pid { get; set; }
+    public int Pid
+    {
+        readonly get => __Pid;
+        set => __Pid = value;
+    }
 
     /// <summary><c>uid</c> (<c>uid_t</c>, offset 4); ucode field <c>uid</c>.</summary>
-    public uint Uid { get; set; }
+    public uint Uid
+    {
+        readonly get => __Uid;
+        set => __Uid = value;
+    }
 
     /// <summary><c>gid</c> (<c>gid_t</c>, offset 8); ucode field <c>gid</c>.</summary>
-    public uint Gid { get; set; }
+    public uint Gid
+    {
+        readonly get => __Gid;
+        set => __Gid = value;
+    }
 
     /// <summary>Creates the struct from its field values; omitted fields are zero.</summary>
     public Ucred(int Pid = default, uint Uid = default, uint Gid = default)
     {
+        this = default;
         this.Pid = Pid;
         this.Uid = Uid;
         this.Gid = Gid;
     }
 
-    /// <summary>Reads the C layout; a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
+    /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
     public static Ucred Read(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length < 12)
-        {
-            global::System.Span<byte> padded = stackalloc byte[12];
-            padded.Clear();
-            source.CopyTo(padded);
-            return ReadCore(padded);
-        }
-        return ReadCore(source);
+        if (source.Length >= 12) return global::System.Runtime.InteropServices.MemoryMarshal.Read<Ucred>(source);
+        var value = default(Ucred);
+        source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<Ucred>(ref value)));
+        return value;
     }
 
-    private static Ucred ReadCore(global::System.ReadOnlySpan<byte> s)
-    {
-        var v = new Ucred();
-        unchecked
-        {
-            v.Pid = global::System.Runtime.InteropServices.MemoryMarshal.Read<int>(s.Slice(0));
-            v.Uid = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(4));
-            v.Gid = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(8));
-        }
-        return v;
-    }
-
-    /// <summary>Writes the C layout (padding zeroed) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
-    public bool TryWrite(global::System.Span<byte> destination, out string? error)
+    /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
         if (destination.Length < 12)
         {
             error = "struct ucred needs 12 bytes, the buffer has " + destination.Length;
             return false;
         }
-        var d = destination.Slice(0, 12);
-        d.Clear();
-        unchecked
-        {
-
-            {
-                var value = this.Pid;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(0), in value);
-            }
-
-            {
-                var value = this.Uid;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(4), in value);
-            }
-
-            {
-                var value = this.Gid;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(8), in value);
-            }
-        }
+        global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
     }
 
+    /// <summary>True when both values hold the same C bytes.</summary>
+    public readonly bool Equals(Ucred other) => global::System.MemoryExtensions.SequenceEqual(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<Ucred>(in this)), global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<Ucred>(in other)));
+
+    /// <summary>A hash of the C bytes.</summary>
+    public override readonly int GetHashCode()
+    {
+        var hash = new global::System.HashCode();
+        hash.AddBytes(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<Ucred>(in this)));
+        return hash.ToHashCode();
+    }
+
     /// <summary>The ucode-style form: a dictionary keyed by ucode field names.</summary>
-    public global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
+    public readonly global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
     {
         var d = new global::System.Collections.Generic.Dictionary<string, object?>(3);
         d["pid"] = this.Pid;
@@ -677,7 +665,7 @@ public partial record struct Ucred : global::UcSocket.ISpecStruct<Ucred>
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
     [global::System.Runtime.CompilerServices.CompilerGenerated]
-    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    private readonly bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("Pid = ").Append((object?)this.Pid);
         builder.Append(", Uid = ").Append((object?)this.Uid);
@@ -690,7 +678,7 @@ public partial record struct Ucred : global::UcSocket.ISpecStruct<Ucred>
     {
         result = default;
         if (!global::UcSocket.Marshalling.SpecFields.CheckKeys(values, "struct ucred", s_fieldNames, out error)) return false;
-        var v = new Ucred();
+        var v = default(Ucred);
 
         {
             if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "pid", -2147483648L, 2147483647L, out var x, out error)) return false;
@@ -713,6 +701,8 @@ public partial record struct Ucred : global::UcSocket.ISpecStruct<Ucred>
 }
 
 /// <summary>C <c>struct so_timestamping</c>: 8 bytes, aligned to 4. SO_TIMESTAMPING flags (SOF_TIMESTAMPING_*) and the PTP virtual clock they bind to.</summary>
+/// <remarks>The value's memory is the C struct: its private fields sit at the members' offsets, so reading and writing it is one copy.</remarks>
+[global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Explicit, Size = 8)]
 public partial record struct SoTimestamping : global::UcSocket.ISpecStruct<SoTimestamping>
 {
     /// <summary>Size of <c>struct so_timestamping</c> in bytes.</summary>
@@ -723,72 +713,68 @@ public partial record struct SoTimestamping : global::UcSocket.ISpecStruct<SoTim
 
     private static readonly string[] s_fieldNames = { "flags", "bind_phc" };
 
+    [global::System.Runtime.InteropServices.FieldOffset(0)]
+    private int __Flags;
+    [global::System.Runtime.InteropServices.FieldOffset(4)]
+    private int __BindPhc;
+
     /// <summary><c>flags</c> (<c>int</c>, offset 0); ucode field <c>flags</c>.</summary>
-    public int Flags { get; set; }
+    public int Flags
+    {
+        readonly get => __Flags;
+        set => __Flags = value;
+    }
 
     /// <summary><c>bind_phc</c> (<c>int</c>, offset 4); ucode field <c>bind_phc</c>.</summary>
-    public int BindPhc { get; set; }
+    public int BindPhc
+    {
+        readonly get => __BindPhc;
+        set => __BindPhc = value;
+    }
 
     /// <summary>Creates the struct from its field values; omitted fields are zero.</summary>
     public SoTimestamping(int Flags = default, int BindPhc = default)
     {
+        this = default;
         this.Flags = Flags;
         this.BindPhc = BindPhc;
     }
 
-    /// <summary>Reads the C layout; a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
+    /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
     public static SoTimestamping Read(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length < 8)
-        {
-            global::System.Span<byte> padded = stackalloc byte[8];
-            padded.Clear();
-            source.CopyTo(padded);
-            return ReadCore(padded);
-        }
-        return ReadCore(source);
+        if (source.Length >= 8) return global::System.Runtime.InteropServices.MemoryMarshal.Read<SoTimestamping>(source);
+        var value = default(SoTimestamping);
+        source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<SoTimestamping>(ref value)));
+        return value;
     }
 
-    private static SoTimestamping ReadCore(global::System.ReadOnlySpan<byte> s)
-    {
-        var v = new SoTimestamping();
-        unchecked
-        {
-            v.Flags = global::System.Runtime.InteropServices.MemoryMarshal.Read<int>(s.Slice(0));
-            v.BindPhc = global::System.Runtime.InteropServices.MemoryMarshal.Read<int>(s.Slice(4));
-        }
-        return v;
-    }
-
-    /// <summary>Writes the C layout (padding zeroed) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
-    public bool TryWrite(global::System.Span<byte> destination, out string? error)
+    /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
         if (destination.Length < 8)
         {
             error = "struct so_timestamping needs 8 bytes, the buffer has " + destination.Length;
             return false;
         }
-        var d = destination.Slice(0, 8);
-        d.Clear();
-        unchecked
-        {
-
-            {
-                var value = this.Flags;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(0), in value);
-            }
-
-            {
-                var value = this.BindPhc;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(4), in value);
-            }
-        }
+        global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
     }
 
+    /// <summary>True when both values hold the same C bytes.</summary>
+    public readonly bool Equals(SoTimestamping other) => global::System.MemoryExtensions.SequenceEqual(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<SoTimestamping>(in this)), global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<SoTimestamping>(in other)));
+
+    /// <summary>A hash of the C bytes.</summary>
+    public override readonly int GetHashCode()
+    {
+        var hash = new global::System.HashCode();
+        hash.AddBytes(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<SoTimestamping>(in this)));
+        return hash.ToHashCode();
+    }
+
     /// <summary>The ucode-style form: a dictionary keyed by ucode field names.</summary>
-    public global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
+    public readonly global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
     {
         var d = new global::System.Collections.Generic.Dictionary<string, object?>(2);
         d["flags"] = this.Flags;
@@ -798,7 +784,7 @@ public partial record struct SoTimestamping : global::UcSocket.ISpecStruct<SoTim
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
     [global::System.Runtime.CompilerServices.CompilerGenerated]
-    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    private readonly bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("Flags = ").Append((object?)this.Flags);
         builder.Append(", BindPhc = ").Append((object?)this.BindPhc);
@@ -810,7 +796,7 @@ public partial record struct SoTimestamping : global::UcSocket.ISpecStruct<SoTim
     {
         result = default;
         if (!global::UcSocket.Marshalling.SpecFields.CheckKeys(values, "struct so_timestamping", s_fieldNames, out error)) return false;
-        var v = new SoTimestamping();
+        var v = default(SoTimestamping);
 
         {
             if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "flags", -2147483648L, 2147483647L, out var x, out error)) return false;
@@ -828,6 +814,8 @@ public partial record struct SoTimestamping : global::UcSocket.ISpecStruct<SoTim
 }
 
 /// <summary>C <c>struct scm_timestamping</c>: 48 bytes, aligned to 8. Timestamps of SCM_TIMESTAMPING: ts[0] software, ts[1] unused, ts[2] raw hardware.</summary>
+/// <remarks>The value's memory is the C struct: its private fields sit at the members' offsets, so reading and writing it is one copy.</remarks>
+[global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Explicit, Size = 48)]
 public partial record struct ScmTimestamping : global::UcSocket.ISpecStruct<ScmTimestamping>
 {
     /// <summary>Size of <c>struct scm_timestamping</c> in bytes.</summary>
@@ -838,8 +826,15 @@ public partial record struct ScmTimestamping : global::UcSocket.ISpecStruct<ScmT
 
     private static readonly string[] s_fieldNames = { "ts" };
 
+    [global::System.Runtime.InteropServices.FieldOffset(0)]
+    private TimestampsArray __Timestamps;
+
     /// <summary><c>ts</c> (<c>struct timespec[3]</c>, offset 0); ucode field <c>ts</c>.</summary>
-    public TimestampsArray Timestamps { get; set; }
+    public TimestampsArray Timestamps
+    {
+        readonly get => __Timestamps;
+        set => __Timestamps = value;
+    }
 
     /// <summary>Inline storage for <c>ts[3]</c>.</summary>
     [global::System.Runtime.CompilerServices.InlineArray(3)]
@@ -851,61 +846,45 @@ public partial record struct ScmTimestamping : global::UcSocket.ISpecStruct<ScmT
     /// <summary>Creates the struct from its field values; omitted fields are zero.</summary>
     public ScmTimestamping(TimestampsArray Timestamps = default)
     {
+        this = default;
         this.Timestamps = Timestamps;
     }
 
-    /// <summary>Reads the C layout; a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
+    /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
     public static ScmTimestamping Read(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length < 48)
-        {
-            global::System.Span<byte> padded = stackalloc byte[48];
-            padded.Clear();
-            source.CopyTo(padded);
-            return ReadCore(padded);
-        }
-        return ReadCore(source);
+        if (source.Length >= 48) return global::System.Runtime.InteropServices.MemoryMarshal.Read<ScmTimestamping>(source);
+        var value = default(ScmTimestamping);
+        source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<ScmTimestamping>(ref value)));
+        return value;
     }
 
-    private static ScmTimestamping ReadCore(global::System.ReadOnlySpan<byte> s)
-    {
-        var v = new ScmTimestamping();
-        unchecked
-        {
-
-            {
-                var array = default(TimestampsArray);
-                for (int i = 0; i < 3; i++) array[i] = Timespec.Read(s.Slice(0 + i * 16).Slice(0, 16));
-                v.Timestamps = array;
-            }
-        }
-        return v;
-    }
-
-    /// <summary>Writes the C layout (padding zeroed) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
-    public bool TryWrite(global::System.Span<byte> destination, out string? error)
+    /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
         if (destination.Length < 48)
         {
             error = "struct scm_timestamping needs 48 bytes, the buffer has " + destination.Length;
             return false;
         }
-        var d = destination.Slice(0, 48);
-        d.Clear();
-        unchecked
-        {
-
-            {
-                var array = this.Timestamps;
-                for (int i = 0; i < 3; i++) { var e = array[i]; if (!e.TryWrite(d.Slice(0 + i * 16), out error)) return false; }
-            }
-        }
+        global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
     }
 
+    /// <summary>True when both values hold the same C bytes.</summary>
+    public readonly bool Equals(ScmTimestamping other) => global::System.MemoryExtensions.SequenceEqual(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<ScmTimestamping>(in this)), global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<ScmTimestamping>(in other)));
+
+    /// <summary>A hash of the C bytes.</summary>
+    public override readonly int GetHashCode()
+    {
+        var hash = new global::System.HashCode();
+        hash.AddBytes(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<ScmTimestamping>(in this)));
+        return hash.ToHashCode();
+    }
+
     /// <summary>The ucode-style form: a dictionary keyed by ucode field names.</summary>
-    public global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
+    public readonly global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
     {
         var d = new global::System.Collections.Generic.Dictionary<string, object?>(1);
 
@@ -920,7 +899,7 @@ public partial record struct ScmTimestamping : global::UcSocket.ISpecStruct<ScmT
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
     [global::System.Runtime.CompilerServices.CompilerGenerated]
-    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    private readonly bool PrintMembers(global::System.Text.StringBuilder builder)
     {
 
         {
@@ -938,7 +917,7 @@ public partial record struct ScmTimestamping : global::UcSocket.ISpecStruct<ScmT
     {
         result = default;
         if (!global::UcSocket.Marshalling.SpecFields.CheckKeys(values, "struct scm_timestamping", s_fieldNames, out error)) return false;
-        var v = new ScmTimestamping();
+        var v = default(ScmTimestamping);
 
         {
             var array = default(TimestampsArray);
@@ -952,6 +931,8 @@ public partial record struct ScmTimestamping : global::UcSocket.ISpecStruct<ScmT
 }
 
 /// <summary>C <c>struct scm_timestamping64</c>: 48 bytes, aligned to 8. Timestamps of SCM_TIMESTAMPING with SO_TIMESTAMPING_NEW: ts[0] software, ts[1] unused, ts[2] raw hardware.</summary>
+/// <remarks>The value's memory is the C struct: its private fields sit at the members' offsets, so reading and writing it is one copy.</remarks>
+[global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Explicit, Size = 48)]
 public partial record struct ScmTimestamping64 : global::UcSocket.ISpecStruct<ScmTimestamping64>
 {
     /// <summary>Size of <c>struct scm_timestamping64</c> in bytes.</summary>
@@ -962,8 +943,15 @@ public partial record struct ScmTimestamping64 : global::UcSocket.ISpecStruct<Sc
 
     private static readonly string[] s_fieldNames = { "ts" };
 
+    [global::System.Runtime.InteropServices.FieldOffset(0)]
+    private TimestampsArray __Timestamps;
+
     /// <summary><c>ts</c> (<c>struct __kernel_timespec[3]</c>, offset 0); ucode field <c>ts</c>.</summary>
-    public TimestampsArray Timestamps { get; set; }
+    public TimestampsArray Timestamps
+    {
+        readonly get => __Timestamps;
+        set => __Timestamps = value;
+    }
 
     /// <summary>Inline storage for <c>ts[3]</c>.</summary>
     [global::System.Runtime.CompilerServices.InlineArray(3)]
@@ -975,61 +963,45 @@ public partial record struct ScmTimestamping64 : global::UcSocket.ISpecStruct<Sc
     /// <summary>Creates the struct from its field values; omitted fields are zero.</summary>
     public ScmTimestamping64(TimestampsArray Timestamps = default)
     {
+        this = default;
         this.Timestamps = Timestamps;
     }
 
-    /// <summary>Reads the C layout; a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
+    /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
     public static ScmTimestamping64 Read(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length < 48)
-        {
-            global::System.Span<byte> padded = stackalloc byte[48];
-            padded.Clear();
-            source.CopyTo(padded);
-            return ReadCore(padded);
-        }
-        return ReadCore(source);
+        if (source.Length >= 48) return global::System.Runtime.InteropServices.MemoryMarshal.Read<ScmTimestamping64>(source);
+        var value = default(ScmTimestamping64);
+        source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<ScmTimestamping64>(ref value)));
+        return value;
     }
 
-    private static ScmTimestamping64 ReadCore(global::System.ReadOnlySpan<byte> s)
-    {
-        var v = new ScmTimestamping64();
-        unchecked
-        {
-
-            {
-                var array = default(TimestampsArray);
-                for (int i = 0; i < 3; i++) array[i] = KernelTimespec.Read(s.Slice(0 + i * 16).Slice(0, 16));
-                v.Timestamps = array;
-            }
-        }
-        return v;
-    }
-
-    /// <summary>Writes the C layout (padding zeroed) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
-    public bool TryWrite(global::System.Span<byte> destination, out string? error)
+    /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
         if (destination.Length < 48)
         {
             error = "struct scm_timestamping64 needs 48 bytes, the buffer has " + destination.Length;
             return false;
         }
-        var d = destination.Slice(0, 48);
-        d.Clear();
-        unchecked
-        {
-
-            {
-                var array = this.Timestamps;
-                for (int i = 0; i < 3; i++) { var e = array[i]; if (!e.TryWrite(d.Slice(0 + i * 16), out error)) return false; }
-            }
-        }
+        global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
     }
 
+    /// <summary>True when both values hold the same C bytes.</summary>
+    public readonly bool Equals(ScmTimestamping64 other) => global::System.MemoryExtensions.SequenceEqual(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<ScmTimestamping64>(in this)), global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<ScmTimestamping64>(in other)));
+
+    /// <summary>A hash of the C bytes.</summary>
+    public override readonly int GetHashCode()
+    {
+        var hash = new global::System.HashCode();
+        hash.AddBytes(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<ScmTimestamping64>(in this)));
+        return hash.ToHashCode();
+    }
+
     /// <summary>The ucode-style form: a dictionary keyed by ucode field names.</summary>
-    public global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
+    public readonly global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
     {
         var d = new global::System.Collections.Generic.Dictionary<string, object?>(1);
 
@@ -1044,7 +1016,7 @@ public partial record struct ScmTimestamping64 : global::UcSocket.ISpecStruct<Sc
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
     [global::System.Runtime.CompilerServices.CompilerGenerated]
-    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    private readonly bool PrintMembers(global::System.Text.StringBuilder builder)
     {
 
         {
@@ -1062,7 +1034,7 @@ public partial record struct ScmTimestamping64 : global::UcSocket.ISpecStruct<Sc
     {
         result = default;
         if (!global::UcSocket.Marshalling.SpecFields.CheckKeys(values, "struct scm_timestamping64", s_fieldNames, out error)) return false;
-        var v = new ScmTimestamping64();
+        var v = default(ScmTimestamping64);
 
         {
             var array = default(TimestampsArray);
@@ -1076,6 +1048,8 @@ public partial record struct ScmTimestamping64 : global::UcSocket.ISpecStruct<Sc
 }
 
 /// <summary>C <c>struct scm_ts_pktinfo</c>: 16 bytes, aligned to 4. The interface and length of a hardware-timestamped packet (SCM_TIMESTAMPING_PKTINFO).</summary>
+/// <remarks>The value's memory is the C struct: its private fields sit at the members' offsets, so reading and writing it is one copy.</remarks>
+[global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Explicit, Size = 16)]
 public partial record struct ScmTsPktinfo : global::UcSocket.ISpecStruct<ScmTsPktinfo>
 {
     /// <summary>Size of <c>struct scm_ts_pktinfo</c> in bytes.</summary>
@@ -1084,122 +1058,91 @@ public partial record struct ScmTsPktinfo : global::UcSocket.ISpecStruct<ScmTsPk
     /// <summary>The C type name.</summary>
     public static string CTypeName => "struct scm_ts_pktinfo";
 
-    private static readonly string[] s_fieldNames = { "interface", "length", "reserved" };
+    private static readonly string[] s_fieldNames = { "interface", "length" };
+
+    [global::System.Runtime.InteropServices.FieldOffset(0)]
+    private uint __Interface;
+    [global::System.Runtime.InteropServices.FieldOffset(4)]
+    private uint __Length;
+    [global::System.Runtime.InteropServices.FieldOffset(8)]
+    private ReservedArray __Reserved;
 
     /// <summary><c>if_index</c> (<c>__u32</c>, offset 0); ucode field <c>interface</c>.</summary>
-    public uint Interface { get; set; }
+    public uint Interface
+    {
+        readonly get => __Interface;
+        set => __Interface = value;
+    }
 
     /// <summary><c>pkt_length</c> (<c>__u32</c>, offset 4); ucode field <c>length</c>.</summary>
-    public uint Length { get; set; }
+    public uint Length
+    {
+        readonly get => __Length;
+        set => __Length = value;
+    }
 
-    /// <summary><c>reserved</c> (<c>__u32[2]</c>, offset 8); ucode field <c>reserved</c>.</summary>
-    public ReservedArray Reserved { get; set; }
-
-    /// <summary>Inline storage for <c>reserved[2]</c>.</summary>
     [global::System.Runtime.CompilerServices.InlineArray(2)]
-    public struct ReservedArray
+    private struct ReservedArray
     {
         private uint _element0;
     }
 
     /// <summary>Creates the struct from its field values; omitted fields are zero.</summary>
-    public ScmTsPktinfo(uint Interface = default, uint Length = default, ReservedArray Reserved = default)
+    public ScmTsPktinfo(uint Interface = default, uint Length = default)
     {
+        this = default;
         this.Interface = Interface;
         this.Length = Length;
-        this.Reserved = Reserved;
     }
 
-    /// <summary>Reads the C layout; a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
+    /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
     public static ScmTsPktinfo Read(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length < 16)
-        {
-            global::System.Span<byte> padded = stackalloc byte[16];
-            padded.Clear();
-            source.CopyTo(padded);
-            return ReadCore(padded);
-        }
-        return ReadCore(source);
+        if (source.Length >= 16) return global::System.Runtime.InteropServices.MemoryMarshal.Read<ScmTsPktinfo>(source);
+        var value = default(ScmTsPktinfo);
+        source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<ScmTsPktinfo>(ref value)));
+        return value;
     }
 
-    private static ScmTsPktinfo ReadCore(global::System.ReadOnlySpan<byte> s)
-    {
-        var v = new ScmTsPktinfo();
-        unchecked
-        {
-            v.Interface = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(0));
-            v.Length = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(4));
-
-            {
-                var array = default(ReservedArray);
-                for (int i = 0; i < 2; i++) array[i] = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(8 + i * 4));
-                v.Reserved = array;
-            }
-        }
-        return v;
-    }
-
-    /// <summary>Writes the C layout (padding zeroed) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
-    public bool TryWrite(global::System.Span<byte> destination, out string? error)
+    /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
         if (destination.Length < 16)
         {
             error = "struct scm_ts_pktinfo needs 16 bytes, the buffer has " + destination.Length;
             return false;
         }
-        var d = destination.Slice(0, 16);
-        d.Clear();
-        unchecked
-        {
-
-            {
-                var value = this.Interface;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(0), in value);
-            }
-
-            {
-                var value = this.Length;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(4), in value);
-            }
-
-            {
-                var array = this.Reserved;
-                for (int i = 0; i < 2; i++) { var e = array[i]; global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(8 + i * 4), in e); }
-            }
-        }
+        global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
     }
 
-    /// <summary>The ucode-style form: a dictionary keyed by ucode field names.</summary>
-    public global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
+    /// <summary>True when both values hold the same C bytes.</summary>
+    public readonly bool Equals(ScmTsPktinfo other) => global::System.MemoryExtensions.SequenceEqual(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<ScmTsPktinfo>(in this)), global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<ScmTsPktinfo>(in other)));
+
+    /// <summary>A hash of the C bytes.</summary>
+    public override readonly int GetHashCode()
     {
-        var d = new global::System.Collections.Generic.Dictionary<string, object?>(3);
+        var hash = new global::System.HashCode();
+        hash.AddBytes(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<ScmTsPktinfo>(in this)));
+        return hash.ToHashCode();
+    }
+
+    /// <summary>The ucode-style form: a dictionary keyed by ucode field names.</summary>
+    public readonly global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
+    {
+        var d = new global::System.Collections.Generic.Dictionary<string, object?>(2);
         d["interface"] = this.Interface;
         d["length"] = this.Length;
-
-        {
-            var array = this.Reserved;
-            d["reserved"] = ((global::System.ReadOnlySpan<uint>)array).ToArray();
-        }
         return d;
     }
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
     [global::System.Runtime.CompilerServices.CompilerGenerated]
-    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    private readonly bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("Interface = ").Append((object?)this.Interface);
         builder.Append(", Length = ").Append((object?)this.Length);
-
-        {
-            var array = this.Reserved;
-            var items = ((global::System.ReadOnlySpan<uint>)array).Slice(0, 2);
-            builder.Append(", Reserved = [");
-            for (int i = 0; i < items.Length; i++) builder.Append(i == 0 ? "" : ", ").Append((object?)items[i]);
-            builder.Append(']');
-        }
         return true;
     }
 
@@ -1208,7 +1151,7 @@ public partial record struct ScmTsPktinfo : global::UcSocket.ISpecStruct<ScmTsPk
     {
         result = default;
         if (!global::UcSocket.Marshalling.SpecFields.CheckKeys(values, "struct scm_ts_pktinfo", s_fieldNames, out error)) return false;
-        var v = new ScmTsPktinfo();
+        var v = default(ScmTsPktinfo);
 
         {
             if (!global::UcSocket.Marshalling.SpecFields.TryInterfaceIndex(values, "interface", 0L, 4294967295L, out var x, out error)) return false;
@@ -1219,14 +1162,6 @@ public partial record struct ScmTsPktinfo : global::UcSocket.ISpecStruct<ScmTsPk
             if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "length", 0L, 4294967295L, out var x, out error)) return false;
             v.Length = unchecked((uint)x);
         }
-
-        {
-            var array = default(ReservedArray);
-            global::System.Span<long> items = stackalloc long[2];
-            if (!global::UcSocket.Marshalling.SpecFields.TryIntegers(values, "reserved", 0L, 4294967295L, items, out error)) return false;
-            for (int i = 0; i < 2; i++) array[i] = unchecked((uint)items[i]);
-            v.Reserved = array;
-        }
         result = v;
         error = null;
         return true;
@@ -1234,6 +1169,8 @@ public partial record struct ScmTsPktinfo : global::UcSocket.ISpecStruct<ScmTsPk
 }
 
 /// <summary>C <c>struct sock_txtime</c>: 8 bytes, aligned to 4. The clock and flags of SO_TXTIME.</summary>
+/// <remarks>The value's memory is the C struct: its private fields sit at the members' offsets, so reading and writing it is one copy.</remarks>
+[global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Explicit, Size = 8)]
 public partial record struct SockTxtime : global::UcSocket.ISpecStruct<SockTxtime>
 {
     /// <summary>Size of <c>struct sock_txtime</c> in bytes.</summary>
@@ -1244,72 +1181,68 @@ public partial record struct SockTxtime : global::UcSocket.ISpecStruct<SockTxtim
 
     private static readonly string[] s_fieldNames = { "clockid", "flags" };
 
+    [global::System.Runtime.InteropServices.FieldOffset(0)]
+    private int __ClockId;
+    [global::System.Runtime.InteropServices.FieldOffset(4)]
+    private uint __Flags;
+
     /// <summary><c>clockid</c> (<c>int</c>, offset 0); ucode field <c>clockid</c>.</summary>
-    public int ClockId { get; set; }
+    public int ClockId
+    {
+        readonly get => __ClockId;
+        set => __ClockId = value;
+    }
 
     /// <summary><c>flags</c> (<c>__u32</c>, offset 4); ucode field <c>flags</c>.</summary>
-    public uint Flags { get; set; }
+    public uint Flags
+    {
+        readonly get => __Flags;
+        set => __Flags = value;
+    }
 
     /// <summary>Creates the struct from its field values; omitted fields are zero.</summary>
     public SockTxtime(int ClockId = default, uint Flags = default)
     {
+        this = default;
         this.ClockId = ClockId;
         this.Flags = Flags;
     }
 
-    /// <summary>Reads the C layout; a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
+    /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
     public static SockTxtime Read(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length < 8)
-        {
-            global::System.Span<byte> padded = stackalloc byte[8];
-            padded.Clear();
-            source.CopyTo(padded);
-            return ReadCore(padded);
-        }
-        return ReadCore(source);
+        if (source.Length >= 8) return global::System.Runtime.InteropServices.MemoryMarshal.Read<SockTxtime>(source);
+        var value = default(SockTxtime);
+        source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<SockTxtime>(ref value)));
+        return value;
     }
 
-    private static SockTxtime ReadCore(global::System.ReadOnlySpan<byte> s)
-    {
-        var v = new SockTxtime();
-        unchecked
-        {
-            v.ClockId = global::System.Runtime.InteropServices.MemoryMarshal.Read<int>(s.Slice(0));
-            v.Flags = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(4));
-        }
-        return v;
-    }
-
-    /// <summary>Writes the C layout (padding zeroed) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
-    public bool TryWrite(global::System.Span<byte> destination, out string? error)
+    /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
         if (destination.Length < 8)
         {
             error = "struct sock_txtime needs 8 bytes, the buffer has " + destination.Length;
             return false;
         }
-        var d = destination.Slice(0, 8);
-        d.Clear();
-        unchecked
-        {
-
-            {
-                var value = this.ClockId;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(0), in value);
-            }
-
-            {
-                var value = this.Flags;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(4), in value);
-            }
-        }
+        global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
     }
 
+    /// <summary>True when both values hold the same C bytes.</summary>
+    public readonly bool Equals(SockTxtime other) => global::System.MemoryExtensions.SequenceEqual(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<SockTxtime>(in this)), global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<SockTxtime>(in other)));
+
+    /// <summary>A hash of the C bytes.</summary>
+    public override readonly int GetHashCode()
+    {
+        var hash = new global::System.HashCode();
+        hash.AddBytes(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<SockTxtime>(in this)));
+        return hash.ToHashCode();
+    }
+
     /// <summary>The ucode-style form: a dictionary keyed by ucode field names.</summary>
-    public global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
+    public readonly global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
     {
         var d = new global::System.Collections.Generic.Dictionary<string, object?>(2);
         d["clockid"] = this.ClockId;
@@ -1319,7 +1252,7 @@ public partial record struct SockTxtime : global::UcSocket.ISpecStruct<SockTxtim
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
     [global::System.Runtime.CompilerServices.CompilerGenerated]
-    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    private readonly bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("ClockId = ").Append((object?)this.ClockId);
         builder.Append(", Flags = ").Append((object?)this.Flags);
@@ -1331,7 +1264,7 @@ public partial record struct SockTxtime : global::UcSocket.ISpecStruct<SockTxtim
     {
         result = default;
         if (!global::UcSocket.Marshalling.SpecFields.CheckKeys(values, "struct sock_txtime", s_fieldNames, out error)) return false;
-        var v = new SockTxtime();
+        var v = default(SockTxtime);
 
         {
             if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "clockid", -2147483648L, 2147483647L, out var x, out error)) return false;
@@ -1349,6 +1282,8 @@ public partial record struct SockTxtime : global::UcSocket.ISpecStruct<SockTxtim
 }
 
 /// <summary>C <c>struct sock_filter</c>: 8 bytes, aligned to 4. One classic BPF instruction of a socket filter (SO_ATTACH_FILTER, SO_ATTACH_REUSEPORT_CBPF).</summary>
+/// <remarks>The value's memory is the C struct: its private fields sit at the members' offsets, so reading and writing it is one copy.</remarks>
+[global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Explicit, Size = 8)]
 public partial record struct SockFilter : global::UcSocket.ISpecStruct<SockFilter>
 {
     /// <summary>Size of <c>struct sock_filter</c> in bytes.</summary>
@@ -1359,92 +1294,88 @@ public partial record struct SockFilter : global::UcSocket.ISpecStruct<SockFilte
 
     private static readonly string[] s_fieldNames = { "code", "jt", "jf", "k" };
 
+    [global::System.Runtime.InteropServices.FieldOffset(0)]
+    private ushort __Code;
+    [global::System.Runtime.InteropServices.FieldOffset(2)]
+    private byte __JumpTrue;
+    [global::System.Runtime.InteropServices.FieldOffset(3)]
+    private byte __JumpFalse;
+    [global::System.Runtime.InteropServices.FieldOffset(4)]
+    private uint __K;
+
     /// <summary><c>code</c> (<c>__u16</c>, offset 0); ucode field <c>code</c>.</summary>
-    public ushort Code { get; set; }
+    public ushort Code
+    {
+        readonly get => __Code;
+        set => __Code = value;
+    }
 
     /// <summary><c>jt</c> (<c>__u8</c>, offset 2); ucode field <c>jt</c>.</summary>
-    public byte JumpTrue { get; set; }
+    public byte JumpTrue
+    {
+        readonly get => __JumpTrue;
+        set => __JumpTrue = value;
+    }
 
     /// <summary><c>jf</c> (<c>__u8</c>, offset 3); ucode field <c>jf</c>.</summary>
-    public byte JumpFalse { get; set; }
+    public byte JumpFalse
+    {
+        readonly get => __JumpFalse;
+        set => __JumpFalse = value;
+    }
 
     /// <summary><c>k</c> (<c>__u32</c>, offset 4); ucode field <c>k</c>.</summary>
-    public uint K { get; set; }
+    public uint K
+    {
+        readonly get => __K;
+        set => __K = value;
+    }
 
     /// <summary>Creates the struct from its field values; omitted fields are zero.</summary>
     public SockFilter(ushort Code = default, byte JumpTrue = default, byte JumpFalse = default, uint K = default)
     {
+        this = default;
         this.Code = Code;
         this.JumpTrue = JumpTrue;
         this.JumpFalse = JumpFalse;
         this.K = K;
     }
 
-    /// <summary>Reads the C layout; a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
+    /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
     public static SockFilter Read(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length < 8)
-        {
-            global::System.Span<byte> padded = stackalloc byte[8];
-            padded.Clear();
-            source.CopyTo(padded);
-            return ReadCore(padded);
-        }
-        return ReadCore(source);
+        if (source.Length >= 8) return global::System.Runtime.InteropServices.MemoryMarshal.Read<SockFilter>(source);
+        var value = default(SockFilter);
+        source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<SockFilter>(ref value)));
+        return value;
     }
 
-    private static SockFilter ReadCore(global::System.ReadOnlySpan<byte> s)
-    {
-        var v = new SockFilter();
-        unchecked
-        {
-            v.Code = global::System.Runtime.InteropServices.MemoryMarshal.Read<ushort>(s.Slice(0));
-            v.JumpTrue = s.Slice(2)[0];
-            v.JumpFalse = s.Slice(3)[0];
-            v.K = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(4));
-        }
-        return v;
-    }
-
-    /// <summary>Writes the C layout (padding zeroed) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
-    public bool TryWrite(global::System.Span<byte> destination, out string? error)
+    /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
         if (destination.Length < 8)
         {
             error = "struct sock_filter needs 8 bytes, the buffer has " + destination.Length;
             return false;
         }
-        var d = destination.Slice(0, 8);
-        d.Clear();
-        unchecked
-        {
-
-            {
-                var value = this.Code;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(0), in value);
-            }
-
-            {
-                var value = this.JumpTrue;
-                d.Slice(2)[0] = (byte)value;
-            }
-
-            {
-                var value = this.JumpFalse;
-                d.Slice(3)[0] = (byte)value;
-            }
-
-            {
-                var value = this.K;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(4), in value);
-            }
-        }
+        global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
     }
 
+    /// <summary>True when both values hold the same C bytes.</summary>
+    public readonly bool Equals(SockFilter other) => global::System.MemoryExtensions.SequenceEqual(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<SockFilter>(in this)), global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<SockFilter>(in other)));
+
+    /// <summary>A hash of the C bytes.</summary>
+    public override readonly int GetHashCode()
+    {
+        var hash = new global::System.HashCode();
+        hash.AddBytes(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<SockFilter>(in this)));
+        return hash.ToHashCode();
+    }
+
     /// <summary>The ucode-style form: a dictionary keyed by ucode field names.</summary>
-    public global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
+    public readonly global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
     {
         var d = new global::System.Collections.Generic.Dictionary<string, object?>(4);
         d["code"] = this.Code;
@@ -1456,7 +1387,7 @@ public partial record struct SockFilter : global::UcSocket.ISpecStruct<SockFilte
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
     [global::System.Runtime.CompilerServices.CompilerGenerated]
-    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    private readonly bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("Code = ").Append((object?)this.Code);
         builder.Append(", JumpTrue = ").Append((object?)this.JumpTrue);
@@ -1470,7 +1401,7 @@ public partial record struct SockFilter : global::UcSocket.ISpecStruct<SockFilte
     {
         result = default;
         if (!global::UcSocket.Marshalling.SpecFields.CheckKeys(values, "struct sock_filter", s_fieldNames, out error)) return false;
-        var v = new SockFilter();
+        var v = default(SockFilter);
 
         {
             if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "code", 0L, 65535L, out var x, out error)) return false;

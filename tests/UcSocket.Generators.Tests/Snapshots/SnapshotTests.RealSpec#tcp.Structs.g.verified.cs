@@ -6,6 +6,8 @@
 namespace UcSocket;
 
 /// <summary>C <c>struct tcp_info</c>: 280 bytes, aligned to 8. TCP connection information (TCP_INFO), as Linux 6.18 returns it (280 bytes). Members marked since are newer than the build machine's headers; an older kernel returns a shorter struct and the rest reads as zero. Later kernels turn the last two __u16 members into the bitfields tcpi_ecn_mode:2, tcpi_accecn_opt_seen:2, tcpi_accecn_fail_mode:4 and tcpi_options2:24.</summary>
+/// <remarks>The value's memory is the C struct: its private fields sit at the members' offsets, so reading and writing it is one copy.</remarks>
+[global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Explicit, Size = 280)]
 public partial record struct TcpInfo : global::UcSocket.ISpecStruct<TcpInfo>
 {
     /// <summary>Size of <c>struct tcp_info</c> in bytes.</summary>
@@ -16,685 +18,684 @@ public partial record struct TcpInfo : global::UcSocket.ISpecStruct<TcpInfo>
 
     private static readonly string[] s_fieldNames = { "state", "ca_state", "retransmits", "probes", "backoff", "options", "snd_wscale", "rcv_wscale", "delivery_rate_app_limited", "fastopen_client_fail", "rto", "ato", "snd_mss", "rcv_mss", "unacked", "sacked", "lost", "retrans", "fackets", "last_data_sent", "last_ack_sent", "last_data_recv", "last_ack_recv", "pmtu", "rcv_ssthresh", "rtt", "rttvar", "snd_ssthresh", "snd_cwnd", "advmss", "reordering", "rcv_rtt", "rcv_space", "total_retrans", "pacing_rate", "max_pacing_rate", "bytes_acked", "bytes_received", "segs_out", "segs_in", "notsent_bytes", "min_rtt", "data_segs_in", "data_segs_out", "delivery_rate", "busy_time", "rwnd_limited", "sndbuf_limited", "delivered", "delivered_ce", "bytes_sent", "bytes_retrans", "dsack_dups", "reord_seen", "rcv_ooopack", "snd_wnd", "rcv_wnd", "rehash", "total_rto", "total_rto_recoveries", "total_rto_time", "received_ce", "delivered_e1_bytes", "delivered_e0_bytes", "delivered_ce_bytes", "received_e1_bytes", "received_e0_bytes", "received_ce_bytes", "accecn_fail_mode", "accecn_opt_seen" };
 
+    [global::System.Runtime.InteropServices.FieldOffset(0)]
+    private byte __State;
+    [global::System.Runtime.InteropServices.FieldOffset(1)]
+    private byte __CaState;
+    [global::System.Runtime.InteropServices.FieldOffset(2)]
+    private byte __Retransmits;
+    [global::System.Runtime.InteropServices.FieldOffset(3)]
+    private byte __Probes;
+    [global::System.Runtime.InteropServices.FieldOffset(4)]
+    private byte __Backoff;
+    [global::System.Runtime.InteropServices.FieldOffset(5)]
+    private byte __Options;
+    [global::System.Runtime.InteropServices.FieldOffset(6)]
+    private byte __bits6_8;
+    [global::System.Runtime.InteropServices.FieldOffset(7)]
+    private byte __bits7_8;
+    [global::System.Runtime.InteropServices.FieldOffset(8)]
+    private uint __Rto;
+    [global::System.Runtime.InteropServices.FieldOffset(12)]
+    private uint __Ato;
+    [global::System.Runtime.InteropServices.FieldOffset(16)]
+    private uint __SndMss;
+    [global::System.Runtime.InteropServices.FieldOffset(20)]
+    private uint __RcvMss;
+    [global::System.Runtime.InteropServices.FieldOffset(24)]
+    private uint __Unacked;
+    [global::System.Runtime.InteropServices.FieldOffset(28)]
+    private uint __Sacked;
+    [global::System.Runtime.InteropServices.FieldOffset(32)]
+    private uint __Lost;
+    [global::System.Runtime.InteropServices.FieldOffset(36)]
+    private uint __Retrans;
+    [global::System.Runtime.InteropServices.FieldOffset(40)]
+    private uint __Fackets;
+    [global::System.Runtime.InteropServices.FieldOffset(44)]
+    private uint __LastDataSent;
+    [global::System.Runtime.InteropServices.FieldOffset(48)]
+    private uint __LastAckSent;
+    [global::System.Runtime.InteropServices.FieldOffset(52)]
+    private uint __LastDataRecv;
+    [global::System.Runtime.InteropServices.FieldOffset(56)]
+    private uint __LastAckRecv;
+    [global::System.Runtime.InteropServices.FieldOffset(60)]
+    private uint __Pmtu;
+    [global::System.Runtime.InteropServices.FieldOffset(64)]
+    private uint __RcvSsthresh;
+    [global::System.Runtime.InteropServices.FieldOffset(68)]
+    private uint __Rtt;
+    [global::System.Runtime.InteropServices.FieldOffset(72)]
+    private uint __Rttvar;
+    [global::System.Runtime.InteropServices.FieldOffset(76)]
+    private uint __SndSsthresh;
+    [global::System.Runtime.InteropServices.FieldOffset(80)]
+    private uint __SndCwnd;
+    [global::System.Runtime.InteropServices.FieldOffset(84)]
+    private uint __Advmss;
+    [global::System.Runtime.InteropServices.FieldOffset(88)]
+    private uint __Reordering;
+    [global::System.Runtime.InteropServices.FieldOffset(92)]
+    private uint __RcvRtt;
+    [global::System.Runtime.InteropServices.FieldOffset(96)]
+    private uint __RcvSpace;
+    [global::System.Runtime.InteropServices.FieldOffset(100)]
+    private uint __TotalRetrans;
+    [global::System.Runtime.InteropServices.FieldOffset(104)]
+    private ulong __PacingRate;
+    [global::System.Runtime.InteropServices.FieldOffset(112)]
+    private ulong __MaxPacingRate;
+    [global::System.Runtime.InteropServices.FieldOffset(120)]
+    private ulong __BytesAcked;
+    [global::System.Runtime.InteropServices.FieldOffset(128)]
+    private ulong __BytesReceived;
+    [global::System.Runtime.InteropServices.FieldOffset(136)]
+    private uint __SegsOut;
+    [global::System.Runtime.InteropServices.FieldOffset(140)]
+    private uint __SegsIn;
+    [global::System.Runtime.InteropServices.FieldOffset(144)]
+    private uint __NotsentBytes;
+    [global::System.Runtime.InteropServices.FieldOffset(148)]
+    private uint __MinRtt;
+    [global::System.Runtime.InteropServices.FieldOffset(152)]
+    private uint __DataSegsIn;
+    [global::System.Runtime.InteropServices.FieldOffset(156)]
+    private uint __DataSegsOut;
+    [global::System.Runtime.InteropServices.FieldOffset(160)]
+    private ulong __DeliveryRate;
+    [global::System.Runtime.InteropServices.FieldOffset(168)]
+    private ulong __BusyTime;
+    [global::System.Runtime.InteropServices.FieldOffset(176)]
+    private ulong __RwndLimited;
+    [global::System.Runtime.InteropServices.FieldOffset(184)]
+    private ulong __SndbufLimited;
+    [global::System.Runtime.InteropServices.FieldOffset(192)]
+    private uint __Delivered;
+    [global::System.Runtime.InteropServices.FieldOffset(196)]
+    private uint __DeliveredCe;
+    [global::System.Runtime.InteropServices.FieldOffset(200)]
+    private ulong __BytesSent;
+    [global::System.Runtime.InteropServices.FieldOffset(208)]
+    private ulong __BytesRetrans;
+    [global::System.Runtime.InteropServices.FieldOffset(216)]
+    private uint __DsackDups;
+    [global::System.Runtime.InteropServices.FieldOffset(220)]
+    private uint __ReordSeen;
+    [global::System.Runtime.InteropServices.FieldOffset(224)]
+    private uint __RcvOoopack;
+    [global::System.Runtime.InteropServices.FieldOffset(228)]
+    private uint __SndWnd;
+    [global::System.Runtime.InteropServices.FieldOffset(232)]
+    private uint __RcvWnd;
+    [global::System.Runtime.InteropServices.FieldOffset(236)]
+    private uint __Rehash;
+    [global::System.Runtime.InteropServices.FieldOffset(240)]
+    private ushort __TotalRto;
+    [global::System.Runtime.InteropServices.FieldOffset(242)]
+    private ushort __TotalRtoRecoveries;
+    [global::System.Runtime.InteropServices.FieldOffset(244)]
+    private uint __TotalRtoTime;
+    [global::System.Runtime.InteropServices.FieldOffset(248)]
+    private uint __ReceivedCe;
+    [global::System.Runtime.InteropServices.FieldOffset(252)]
+    private uint __DeliveredE1Bytes;
+    [global::System.Runtime.InteropServices.FieldOffset(256)]
+    private uint __DeliveredE0Bytes;
+    [global::System.Runtime.InteropServices.FieldOffset(260)]
+    private uint __DeliveredCeBytes;
+    [global::System.Runtime.InteropServices.FieldOffset(264)]
+    private uint __ReceivedE1Bytes;
+    [global::System.Runtime.InteropServices.FieldOffset(268)]
+    private uint __ReceivedE0Bytes;
+    [global::System.Runtime.InteropServices.FieldOffset(272)]
+    private uint __ReceivedCeBytes;
+    [global::System.Runtime.InteropServices.FieldOffset(276)]
+    private ushort __AccEcnFailMode;
+    [global::System.Runtime.InteropServices.FieldOffset(278)]
+    private ushort __AccEcnOptionSeen;
+
     /// <summary><c>tcpi_state</c> (<c>__u8</c>, offset 0); ucode field <c>state</c>.</summary>
-    public byte State { get; set; }
+    public byte State
+    {
+        readonly get => __State;
+        set => __State = value;
+    }
 
     /// <summary><c>tcpi_ca_state</c> (<c>__u8</c>, offset 1); ucode field <c>ca_state</c>.</summary>
-    public byte CaState { get; set; }
+    public byte CaState
+    {
+        readonly get => __CaState;
+        set => __CaState = value;
+    }
 
     /// <summary><c>tcpi_retransmits</c> (<c>__u8</c>, offset 2); ucode field <c>retransmits</c>.</summary>
-    public byte Retransmits { get; set; }
+    public byte Retransmits
+    {
+        readonly get => __Retransmits;
+        set => __Retransmits = value;
+    }
 
     /// <summary><c>tcpi_probes</c> (<c>__u8</c>, offset 3); ucode field <c>probes</c>.</summary>
-    public byte Probes { get; set; }
+    public byte Probes
+    {
+        readonly get => __Probes;
+        set => __Probes = value;
+    }
 
     /// <summary><c>tcpi_backoff</c> (<c>__u8</c>, offset 4); ucode field <c>backoff</c>.</summary>
-    public byte Backoff { get; set; }
+    public byte Backoff
+    {
+        readonly get => __Backoff;
+        set => __Backoff = value;
+    }
 
     /// <summary><c>tcpi_options</c> (<c>__u8</c>, offset 5); ucode field <c>options</c>.</summary>
-    public byte Options { get; set; }
+    public byte Options
+    {
+        readonly get => __Options;
+        set => __Options = value;
+    }
 
     /// <summary><c>tcpi_snd_wscale</c> (<c>__u8</c>, bits 0..3 of the 1-byte unit at offset 6); ucode field <c>snd_wscale</c>.</summary>
-    public byte SndWscale { get; set; }
+    public byte SndWscale
+    {
+        readonly get => unchecked((byte)((ulong)__bits6_8 & 0xFUL));
+        set
+        {
+            ulong unit = unchecked(((ulong)__bits6_8 & ~0xFUL) | ((ulong)value & 0xFUL));
+            __bits6_8 = unchecked((byte)unit);
+        }
+    }
 
     /// <summary><c>tcpi_rcv_wscale</c> (<c>__u8</c>, bits 4..7 of the 1-byte unit at offset 6); ucode field <c>rcv_wscale</c>.</summary>
-    public byte RcvWscale { get; set; }
+    public byte RcvWscale
+    {
+        readonly get => unchecked((byte)(((ulong)__bits6_8 >> 4) & 0xFUL));
+        set
+        {
+            ulong unit = unchecked(((ulong)__bits6_8 & ~(0xFUL << 4)) | (((ulong)value & 0xFUL) << 4));
+            __bits6_8 = unchecked((byte)unit);
+        }
+    }
 
     /// <summary><c>tcpi_delivery_rate_app_limited</c> (<c>__u8</c>, bits 0..0 of the 1-byte unit at offset 7); ucode field <c>delivery_rate_app_limited</c>.</summary>
-    public byte DeliveryRateAppLimited { get; set; }
+    public byte DeliveryRateAppLimited
+    {
+        readonly get => unchecked((byte)((ulong)__bits7_8 & 0x1UL));
+        set
+        {
+            ulong unit = unchecked(((ulong)__bits7_8 & ~0x1UL) | ((ulong)value & 0x1UL));
+            __bits7_8 = unchecked((byte)unit);
+        }
+    }
 
     /// <summary><c>tcpi_fastopen_client_fail</c> (<c>__u8</c>, bits 1..2 of the 1-byte unit at offset 7); ucode field <c>fastopen_client_fail</c>.</summary>
-    public byte FastopenClientFail { get; set; }
+    public byte FastopenClientFail
+    {
+        readonly get => unchecked((byte)(((ulong)__bits7_8 >> 1) & 0x3UL));
+        set
+        {
+            ulong unit = unchecked(((ulong)__bits7_8 & ~(0x3UL << 1)) | (((ulong)value & 0x3UL) << 1));
+            __bits7_8 = unchecked((byte)unit);
+        }
+    }
 
     /// <summary><c>tcpi_rto</c> (<c>__u32</c>, offset 8); ucode field <c>rto</c>.</summary>
-    public uint Rto { get; set; }
+    public uint Rto
+    {
+        readonly get => __Rto;
+        set => __Rto = value;
+    }
 
     /// <summary><c>tcpi_ato</c> (<c>__u32</c>, offset 12); ucode field <c>ato</c>.</summary>
-    public uint Ato { get; set; }
+    public uint Ato
+    {
+        readonly get => __Ato;
+        set => __Ato = value;
+    }
 
     /// <summary><c>tcpi_snd_mss</c> (<c>__u32</c>, offset 16); ucode field <c>snd_mss</c>.</summary>
-    public uint SndMss { get; set; }
+    public uint SndMss
+    {
+        readonly get => __SndMss;
+        set => __SndMss = value;
+    }
 
     /// <summary><c>tcpi_rcv_mss</c> (<c>__u32</c>, offset 20); ucode field <c>rcv_mss</c>.</summary>
-    public uint RcvMss { get; set; }
+    public uint RcvMss
+    {
+        readonly get => __RcvMss;
+        set => __RcvMss = value;
+    }
 
     /// <summary><c>tcpi_unacked</c> (<c>__u32</c>, offset 24); ucode field <c>unacked</c>.</summary>
-    public uint Unacked { get; set; }
+    public uint Unacked
+    {
+        readonly get => __Unacked;
+        set => __Unacked = value;
+    }
 
     /// <summary><c>tcpi_sacked</c> (<c>__u32</c>, offset 28); ucode field <c>sacked</c>.</summary>
-    public uint Sacked { get; set; }
+    public uint Sacked
+    {
+        readonly get => __Sacked;
+        set => __Sacked = value;
+    }
 
     /// <summary><c>tcpi_lost</c> (<c>__u32</c>, offset 32); ucode field <c>lost</c>.</summary>
-    public uint Lost { get; set; }
+    public uint Lost
+    {
+        readonly get => __Lost;
+        set => __Lost = value;
+    }
 
     /// <summary><c>tcpi_retrans</c> (<c>__u32</c>, offset 36); ucode field <c>retrans</c>.</summary>
-    public uint Retrans { get; set; }
+    public uint Retrans
+    {
+        readonly get => __Retrans;
+        set => __Retrans = value;
+    }
 
     /// <summary><c>tcpi_fackets</c> (<c>__u32</c>, offset 40); ucode field <c>fackets</c>.</summary>
-    public uint Fackets { get; set; }
+    public uint Fackets
+    {
+        readonly get => __Fackets;
+        set => __Fackets = value;
+    }
 
     /// <summary><c>tcpi_last_data_sent</c> (<c>__u32</c>, offset 44); ucode field <c>last_data_sent</c>.</summary>
-    public uint LastDataSent { get; set; }
+    public uint LastDataSent
+    {
+        readonly get => __LastDataSent;
+        set => __LastDataSent = value;
+    }
 
     /// <summary><c>tcpi_last_ack_sent</c> (<c>__u32</c>, offset 48); ucode field <c>last_ack_sent</c>.</summary>
-    public uint LastAckSent { get; set; }
+    public uint LastAckSent
+    {
+        readonly get => __LastAckSent;
+        set => __LastAckSent = value;
+    }
 
     /// <summary><c>tcpi_last_data_recv</c> (<c>__u32</c>, offset 52); ucode field <c>last_data_recv</c>.</summary>
-    public uint LastDataRecv { get; set; }
+    public uint LastDataRecv
+    {
+        readonly get => __LastDataRecv;
+        set => __LastDataRecv = value;
+    }
 
     /// <summary><c>tcpi_last_ack_recv</c> (<c>__u32</c>, offset 56); ucode field <c>last_ack_recv</c>.</summary>
-    public uint LastAckRecv { get; set; }
+    public uint LastAckRecv
+    {
+        readonly get => __LastAckRecv;
+        set => __LastAckRecv = value;
+    }
 
     /// <summary><c>tcpi_pmtu</c> (<c>__u32</c>, offset 60); ucode field <c>pmtu</c>.</summary>
-    public uint Pmtu { get; set; }
+    public uint Pmtu
+    {
+        readonly get => __Pmtu;
+        set => __Pmtu = value;
+    }
 
     /// <summary><c>tcpi_rcv_ssthresh</c> (<c>__u32</c>, offset 64); ucode field <c>rcv_ssthresh</c>.</summary>
-    public uint RcvSsthresh { get; set; }
+    public uint RcvSsthresh
+    {
+        readonly get => __RcvSsthresh;
+        set => __RcvSsthresh = value;
+    }
 
     /// <summary><c>tcpi_rtt</c> (<c>__u32</c>, offset 68); ucode field <c>rtt</c>.</summary>
-    public uint Rtt { get; set; }
+    public uint Rtt
+    {
+        readonly get => __Rtt;
+        set => __Rtt = value;
+    }
 
     /// <summary><c>tcpi_rttvar</c> (<c>__u32</c>, offset 72); ucode field <c>rttvar</c>.</summary>
-    public uint Rttvar { get; set; }
+    public uint Rttvar
+    {
+        readonly get => __Rttvar;
+        set => __Rttvar = value;
+    }
 
     /// <summary><c>tcpi_snd_ssthresh</c> (<c>__u32</c>, offset 76); ucode field <c>snd_ssthresh</c>.</summary>
-    public uint SndSsthresh { get; set; }
+    public uint SndSsthresh
+    {
+        readonly get => __SndSsthresh;
+        set => __SndSsthresh = value;
+    }
 
     /// <summary><c>tcpi_snd_cwnd</c> (<c>__u32</c>, offset 80); ucode field <c>snd_cwnd</c>.</summary>
-    public uint SndCwnd { get; set; }
+    public uint SndCwnd
+    {
+        readonly get => __SndCwnd;
+        set => __SndCwnd = value;
+    }
 
     /// <summary><c>tcpi_advmss</c> (<c>__u32</c>, offset 84); ucode field <c>advmss</c>.</summary>
-    public uint Advmss { get; set; }
+    public uint Advmss
+    {
+        readonly get => __Advmss;
+        set => __Advmss = value;
+    }
 
     /// <summary><c>tcpi_reordering</c> (<c>__u32</c>, offset 88); ucode field <c>reordering</c>.</summary>
-    public uint Reordering { get; set; }
+    public uint Reordering
+    {
+        readonly get => __Reordering;
+        set => __Reordering = value;
+    }
 
     /// <summary><c>tcpi_rcv_rtt</c> (<c>__u32</c>, offset 92); ucode field <c>rcv_rtt</c>.</summary>
-    public uint RcvRtt { get; set; }
+    public uint RcvRtt
+    {
+        readonly get => __RcvRtt;
+        set => __RcvRtt = value;
+    }
 
     /// <summary><c>tcpi_rcv_space</c> (<c>__u32</c>, offset 96); ucode field <c>rcv_space</c>.</summary>
-    public uint RcvSpace { get; set; }
+    public uint RcvSpace
+    {
+        readonly get => __RcvSpace;
+        set => __RcvSpace = value;
+    }
 
     /// <summary><c>tcpi_total_retrans</c> (<c>__u32</c>, offset 100); ucode field <c>total_retrans</c>.</summary>
-    public uint TotalRetrans { get; set; }
+    public uint TotalRetrans
+    {
+        readonly get => __TotalRetrans;
+        set => __TotalRetrans = value;
+    }
 
     /// <summary><c>tcpi_pacing_rate</c> (<c>__u64</c>, offset 104); ucode field <c>pacing_rate</c>.</summary>
-    public ulong PacingRate { get; set; }
+    public ulong PacingRate
+    {
+        readonly get => __PacingRate;
+        set => __PacingRate = value;
+    }
 
     /// <summary><c>tcpi_max_pacing_rate</c> (<c>__u64</c>, offset 112); ucode field <c>max_pacing_rate</c>.</summary>
-    public ulong MaxPacingRate { get; set; }
+    public ulong MaxPacingRate
+    {
+        readonly get => __MaxPacingRate;
+        set => __MaxPacingRate = value;
+    }
 
     /// <summary><c>tcpi_bytes_acked</c> (<c>__u64</c>, offset 120); ucode field <c>bytes_acked</c>.</summary>
-    public ulong BytesAcked { get; set; }
+    public ulong BytesAcked
+    {
+        readonly get => __BytesAcked;
+        set => __BytesAcked = value;
+    }
 
     /// <summary><c>tcpi_bytes_received</c> (<c>__u64</c>, offset 128); ucode field <c>bytes_received</c>.</summary>
-    public ulong BytesReceived { get; set; }
+    public ulong BytesReceived
+    {
+        readonly get => __BytesReceived;
+        set => __BytesReceived = value;
+    }
 
     /// <summary><c>tcpi_segs_out</c> (<c>__u32</c>, offset 136); ucode field <c>segs_out</c>.</summary>
-    public uint SegsOut { get; set; }
+    public uint SegsOut
+    {
+        readonly get => __SegsOut;
+        set => __SegsOut = value;
+    }
 
     /// <summary><c>tcpi_segs_in</c> (<c>__u32</c>, offset 140); ucode field <c>segs_in</c>.</summary>
-    public uint SegsIn { get; set; }
+    public uint SegsIn
+    {
+        readonly get => __SegsIn;
+        set => __SegsIn = value;
+    }
 
     /// <summary><c>tcpi_notsent_bytes</c> (<c>__u32</c>, offset 144); ucode field <c>notsent_bytes</c>.</summary>
-    public uint NotsentBytes { get; set; }
+    public uint NotsentBytes
+    {
+        readonly get => __NotsentBytes;
+        set => __NotsentBytes = value;
+    }
 
     /// <summary><c>tcpi_min_rtt</c> (<c>__u32</c>, offset 148); ucode field <c>min_rtt</c>.</summary>
-    public uint MinRtt { get; set; }
+    public uint MinRtt
+    {
+        readonly get => __MinRtt;
+        set => __MinRtt = value;
+    }
 
     /// <summary><c>tcpi_data_segs_in</c> (<c>__u32</c>, offset 152); ucode field <c>data_segs_in</c>.</summary>
-    public uint DataSegsIn { get; set; }
+    public uint DataSegsIn
+    {
+        readonly get => __DataSegsIn;
+        set => __DataSegsIn = value;
+    }
 
     /// <summary><c>tcpi_data_segs_out</c> (<c>__u32</c>, offset 156); ucode field <c>data_segs_out</c>.</summary>
-    public uint DataSegsOut { get; set; }
+    public uint DataSegsOut
+    {
+        readonly get => __DataSegsOut;
+        set => __DataSegsOut = value;
+    }
 
     /// <summary><c>tcpi_delivery_rate</c> (<c>__u64</c>, offset 160); ucode field <c>delivery_rate</c>.</summary>
-    public ulong DeliveryRate { get; set; }
+    public ulong DeliveryRate
+    {
+        readonly get => __DeliveryRate;
+        set => __DeliveryRate = value;
+    }
 
     /// <summary><c>tcpi_busy_time</c> (<c>__u64</c>, offset 168); ucode field <c>busy_time</c>.</summary>
-    public ulong BusyTime { get; set; }
+    public ulong BusyTime
+    {
+        readonly get => __BusyTime;
+        set => __BusyTime = value;
+    }
 
     /// <summary><c>tcpi_rwnd_limited</c> (<c>__u64</c>, offset 176); ucode field <c>rwnd_limited</c>.</summary>
-    public ulong RwndLimited { get; set; }
+    public ulong RwndLimited
+    {
+        readonly get => __RwndLimited;
+        set => __RwndLimited = value;
+    }
 
     /// <summary><c>tcpi_sndbuf_limited</c> (<c>__u64</c>, offset 184); ucode field <c>sndbuf_limited</c>.</summary>
-    public ulong SndbufLimited { get; set; }
+    public ulong SndbufLimited
+    {
+        readonly get => __SndbufLimited;
+        set => __SndbufLimited = value;
+    }
 
     /// <summary><c>tcpi_delivered</c> (<c>__u32</c>, offset 192); ucode field <c>delivered</c>.</summary>
-    public uint Delivered { get; set; }
+    public uint Delivered
+    {
+        readonly get => __Delivered;
+        set => __Delivered = value;
+    }
 
     /// <summary><c>tcpi_delivered_ce</c> (<c>__u32</c>, offset 196); ucode field <c>delivered_ce</c>.</summary>
-    public uint DeliveredCe { get; set; }
+    public uint DeliveredCe
+    {
+        readonly get => __DeliveredCe;
+        set => __DeliveredCe = value;
+    }
 
     /// <summary><c>tcpi_bytes_sent</c> (<c>__u64</c>, offset 200); ucode field <c>bytes_sent</c>.</summary>
-    public ulong BytesSent { get; set; }
+    public ulong BytesSent
+    {
+        readonly get => __BytesSent;
+        set => __BytesSent = value;
+    }
 
     /// <summary><c>tcpi_bytes_retrans</c> (<c>__u64</c>, offset 208); ucode field <c>bytes_retrans</c>.</summary>
-    public ulong BytesRetrans { get; set; }
+    public ulong BytesRetrans
+    {
+        readonly get => __BytesRetrans;
+        set => __BytesRetrans = value;
+    }
 
     /// <summary><c>tcpi_dsack_dups</c> (<c>__u32</c>, offset 216); ucode field <c>dsack_dups</c>.</summary>
-    public uint DsackDups { get; set; }
+    public uint DsackDups
+    {
+        readonly get => __DsackDups;
+        set => __DsackDups = value;
+    }
 
     /// <summary><c>tcpi_reord_seen</c> (<c>__u32</c>, offset 220); ucode field <c>reord_seen</c>.</summary>
-    public uint ReordSeen { get; set; }
+    public uint ReordSeen
+    {
+        readonly get => __ReordSeen;
+        set => __ReordSeen = value;
+    }
 
     /// <summary><c>tcpi_rcv_ooopack</c> (<c>__u32</c>, offset 224); ucode field <c>rcv_ooopack</c>.</summary>
-    public uint RcvOoopack { get; set; }
+    public uint RcvOoopack
+    {
+        readonly get => __RcvOoopack;
+        set => __RcvOoopack = value;
+    }
 
     /// <summary><c>tcpi_snd_wnd</c> (<c>__u32</c>, offset 228); ucode field <c>snd_wnd</c>.</summary>
-    public uint SndWnd { get; set; }
+    public uint SndWnd
+    {
+        readonly get => __SndWnd;
+        set => __SndWnd = value;
+    }
 
     /// <summary><c>tcpi_rcv_wnd</c> (<c>__u32</c>, offset 232); ucode field <c>rcv_wnd</c>.</summary>
-    public uint RcvWnd { get; set; }
+    public uint RcvWnd
+    {
+        readonly get => __RcvWnd;
+        set => __RcvWnd = value;
+    }
 
     /// <summary><c>tcpi_rehash</c> (<c>__u32</c>, offset 236); ucode field <c>rehash</c>.</summary>
-    public uint Rehash { get; set; }
+    public uint Rehash
+    {
+        readonly get => __Rehash;
+        set => __Rehash = value;
+    }
 
     /// <summary><c>tcpi_total_rto</c> (<c>__u16</c>, offset 240); ucode field <c>total_rto</c>.</summary>
-    public ushort TotalRto { get; set; }
+    public ushort TotalRto
+    {
+        readonly get => __TotalRto;
+        set => __TotalRto = value;
+    }
 
     /// <summary><c>tcpi_total_rto_recoveries</c> (<c>__u16</c>, offset 242); ucode field <c>total_rto_recoveries</c>.</summary>
-    public ushort TotalRtoRecoveries { get; set; }
+    public ushort TotalRtoRecoveries
+    {
+        readonly get => __TotalRtoRecoveries;
+        set => __TotalRtoRecoveries = value;
+    }
 
     /// <summary><c>tcpi_total_rto_time</c> (<c>__u32</c>, offset 244); ucode field <c>total_rto_time</c>.</summary>
-    public uint TotalRtoTime { get; set; }
+    public uint TotalRtoTime
+    {
+        readonly get => __TotalRtoTime;
+        set => __TotalRtoTime = value;
+    }
 
     /// <summary><c>tcpi_received_ce</c> (<c>__u32</c>, offset 248); ucode field <c>received_ce</c>.</summary>
-    public uint ReceivedCe { get; set; }
+    public uint ReceivedCe
+    {
+        readonly get => __ReceivedCe;
+        set => __ReceivedCe = value;
+    }
 
     /// <summary><c>tcpi_delivered_e1_bytes</c> (<c>__u32</c>, offset 252); ucode field <c>delivered_e1_bytes</c>.</summary>
-    public uint DeliveredE1Bytes { get; set; }
+    public uint DeliveredE1Bytes
+    {
+        readonly get => __DeliveredE1Bytes;
+        set => __DeliveredE1Bytes = value;
+    }
 
     /// <summary><c>tcpi_delivered_e0_bytes</c> (<c>__u32</c>, offset 256); ucode field <c>delivered_e0_bytes</c>.</summary>
-    public uint DeliveredE0Bytes { get; set; }
+    public uint DeliveredE0Bytes
+    {
+        readonly get => __DeliveredE0Bytes;
+        set => __DeliveredE0Bytes = value;
+    }
 
     /// <summary><c>tcpi_delivered_ce_bytes</c> (<c>__u32</c>, offset 260); ucode field <c>delivered_ce_bytes</c>.</summary>
-    public uint DeliveredCeBytes { get; set; }
+    public uint DeliveredCeBytes
+    {
+        readonly get => __DeliveredCeBytes;
+        set => __DeliveredCeBytes = value;
+    }
 
     /// <summary><c>tcpi_received_e1_bytes</c> (<c>__u32</c>, offset 264); ucode field <c>received_e1_bytes</c>.</summary>
-    public uint ReceivedE1Bytes { get; set; }
+    public uint ReceivedE1Bytes
+    {
+        readonly get => __ReceivedE1Bytes;
+        set => __ReceivedE1Bytes = value;
+    }
 
     /// <summary><c>tcpi_received_e0_bytes</c> (<c>__u32</c>, offset 268); ucode field <c>received_e0_bytes</c>.</summary>
-    public uint ReceivedE0Bytes { get; set; }
+    public uint ReceivedE0Bytes
+    {
+        readonly get => __ReceivedE0Bytes;
+        set => __ReceivedE0Bytes = value;
+    }
 
     /// <summary><c>tcpi_received_ce_bytes</c> (<c>__u32</c>, offset 272); ucode field <c>received_ce_bytes</c>.</summary>
-    public uint ReceivedCeBytes { get; set; }
+    public uint ReceivedCeBytes
+    {
+        readonly get => __ReceivedCeBytes;
+        set => __ReceivedCeBytes = value;
+    }
 
     /// <summary><c>tcpi_accecn_fail_mode</c> (<c>__u16</c>, offset 276); ucode field <c>accecn_fail_mode</c>.</summary>
-    public ushort AccEcnFailMode { get; set; }
+    public ushort AccEcnFailMode
+    {
+        readonly get => __AccEcnFailMode;
+        set => __AccEcnFailMode = value;
+    }
 
     /// <summary><c>tcpi_accecn_opt_seen</c> (<c>__u16</c>, offset 278); ucode field <c>accecn_opt_seen</c>.</summary>
-    public ushort AccEcnOptionSeen { get; set; }
+    public ushort AccEcnOptionSeen
+    {
+        readonly get => __AccEcnOptionSeen;
+        set => __AccEcnOptionSeen = value;
+    }
 
-    /// <summary>Reads the C layout; a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
+    /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
     public static TcpInfo Read(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length < 280)
-        {
-            global::System.Span<byte> padded = stackalloc byte[280];
-            padded.Clear();
-            source.CopyTo(padded);
-            return ReadCore(padded);
-        }
-        return ReadCore(source);
+        if (source.Length >= 280) return global::System.Runtime.InteropServices.MemoryMarshal.Read<TcpInfo>(source);
+        var value = default(TcpInfo);
+        source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<TcpInfo>(ref value)));
+        return value;
     }
 
-    private static TcpInfo ReadCore(global::System.ReadOnlySpan<byte> s)
-    {
-        var v = new TcpInfo();
-        unchecked
-        {
-            v.State = s.Slice(0)[0];
-            v.CaState = s.Slice(1)[0];
-            v.Retransmits = s.Slice(2)[0];
-            v.Probes = s.Slice(3)[0];
-            v.Backoff = s.Slice(4)[0];
-            v.Options = s.Slice(5)[0];
-            v.SndWscale = (byte)(((ulong)s.Slice(6)[0] >> 0) & 0xFUL);
-            v.RcvWscale = (byte)(((ulong)s.Slice(6)[0] >> 4) & 0xFUL);
-            v.DeliveryRateAppLimited = (byte)(((ulong)s.Slice(7)[0] >> 0) & 0x1UL);
-            v.FastopenClientFail = (byte)(((ulong)s.Slice(7)[0] >> 1) & 0x3UL);
-            v.Rto = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(8));
-            v.Ato = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(12));
-            v.SndMss = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(16));
-            v.RcvMss = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(20));
-            v.Unacked = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(24));
-            v.Sacked = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(28));
-            v.Lost = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(32));
-            v.Retrans = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(36));
-            v.Fackets = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(40));
-            v.LastDataSent = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(44));
-            v.LastAckSent = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(48));
-            v.LastDataRecv = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(52));
-            v.LastAckRecv = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(56));
-            v.Pmtu = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(60));
-            v.RcvSsthresh = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(64));
-            v.Rtt = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(68));
-            v.Rttvar = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(72));
-            v.SndSsthresh = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(76));
-            v.SndCwnd = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(80));
-            v.Advmss = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(84));
-            v.Reordering = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(88));
-            v.RcvRtt = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(92));
-            v.RcvSpace = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(96));
-            v.TotalRetrans = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(100));
-            v.PacingRate = global::System.Runtime.InteropServices.MemoryMarshal.Read<ulong>(s.Slice(104));
-            v.MaxPacingRate = global::System.Runtime.InteropServices.MemoryMarshal.Read<ulong>(s.Slice(112));
-            v.BytesAcked = global::System.Runtime.InteropServices.MemoryMarshal.Read<ulong>(s.Slice(120));
-            v.BytesReceived = global::System.Runtime.InteropServices.MemoryMarshal.Read<ulong>(s.Slice(128));
-            v.SegsOut = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(136));
-            v.SegsIn = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(140));
-            v.NotsentBytes = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(144));
-            v.MinRtt = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(148));
-            v.DataSegsIn = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(152));
-            v.DataSegsOut = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(156));
-            v.DeliveryRate = global::System.Runtime.InteropServices.MemoryMarshal.Read<ulong>(s.Slice(160));
-            v.BusyTime = global::System.Runtime.InteropServices.MemoryMarshal.Read<ulong>(s.Slice(168));
-            v.RwndLimited = global::System.Runtime.InteropServices.MemoryMarshal.Read<ulong>(s.Slice(176));
-            v.SndbufLimited = global::System.Runtime.InteropServices.MemoryMarshal.Read<ulong>(s.Slice(184));
-            v.Delivered = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(192));
-            v.DeliveredCe = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(196));
-            v.BytesSent = global::System.Runtime.InteropServices.MemoryMarshal.Read<ulong>(s.Slice(200));
-            v.BytesRetrans = global::System.Runtime.InteropServices.MemoryMarshal.Read<ulong>(s.Slice(208));
-            v.DsackDups = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(216));
-            v.ReordSeen = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(220));
-            v.RcvOoopack = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(224));
-            v.SndWnd = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(228));
-            v.RcvWnd = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(232));
-            v.Rehash = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(236));
-            v.TotalRto = global::System.Runtime.InteropServices.MemoryMarshal.Read<ushort>(s.Slice(240));
-            v.TotalRtoRecoveries = global::System.Runtime.InteropServices.MemoryMarshal.Read<ushort>(s.Slice(242));
-            v.TotalRtoTime = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(244));
-            v.ReceivedCe = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(248));
-            v.DeliveredE1Bytes = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(252));
-            v.DeliveredE0Bytes = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(256));
-            v.DeliveredCeBytes = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(260));
-            v.ReceivedE1Bytes = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(264));
-            v.ReceivedE0Bytes = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(268));
-            v.ReceivedCeBytes = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(272));
-            v.AccEcnFailMode = global::System.Runtime.InteropServices.MemoryMarshal.Read<ushort>(s.Slice(276));
-            v.AccEcnOptionSeen = global::System.Runtime.InteropServices.MemoryMarshal.Read<ushort>(s.Slice(278));
-        }
-        return v;
-    }
-
-    /// <summary>Writes the C layout (padding zeroed) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
-    public bool TryWrite(global::System.Span<byte> destination, out string? error)
+    /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
         if (destination.Length < 280)
         {
             error = "struct tcp_info needs 280 bytes, the buffer has " + destination.Length;
             return false;
         }
-        var d = destination.Slice(0, 280);
-        d.Clear();
-        unchecked
-        {
-
-            {
-                var value = this.State;
-                d.Slice(0)[0] = (byte)value;
-            }
-
-            {
-                var value = this.CaState;
-                d.Slice(1)[0] = (byte)value;
-            }
-
-            {
-                var value = this.Retransmits;
-                d.Slice(2)[0] = (byte)value;
-            }
-
-            {
-                var value = this.Probes;
-                d.Slice(3)[0] = (byte)value;
-            }
-
-            {
-                var value = this.Backoff;
-                d.Slice(4)[0] = (byte)value;
-            }
-
-            {
-                var value = this.Options;
-                d.Slice(5)[0] = (byte)value;
-            }
-
-            {
-                ulong unit = (ulong)d.Slice(6)[0];
-                unit = (unit & ~(0xFUL << 0)) | (((ulong)this.SndWscale & 0xFUL) << 0);
-                var value = (byte)unit;
-                d.Slice(6)[0] = (byte)value;
-            }
-
-            {
-                ulong unit = (ulong)d.Slice(6)[0];
-                unit = (unit & ~(0xFUL << 4)) | (((ulong)this.RcvWscale & 0xFUL) << 4);
-                var value = (byte)unit;
-                d.Slice(6)[0] = (byte)value;
-            }
-
-            {
-                ulong unit = (ulong)d.Slice(7)[0];
-                unit = (unit & ~(0x1UL << 0)) | (((ulong)this.DeliveryRateAppLimited & 0x1UL) << 0);
-                var value = (byte)unit;
-                d.Slice(7)[0] = (byte)value;
-            }
-
-            {
-                ulong unit = (ulong)d.Slice(7)[0];
-                unit = (unit & ~(0x3UL << 1)) | (((ulong)this.FastopenClientFail & 0x3UL) << 1);
-                var value = (byte)unit;
-                d.Slice(7)[0] = (byte)value;
-            }
-
-            {
-                var value = this.Rto;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(8), in value);
-            }
-
-            {
-                var value = this.Ato;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(12), in value);
-            }
-
-            {
-                var value = this.SndMss;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(16), in value);
-            }
-
-            {
-                var value = this.RcvMss;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(20), in value);
-            }
-
-            {
-                var value = this.Unacked;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(24), in value);
-            }
-
-            {
-                var value = this.Sacked;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(28), in value);
-            }
-
-            {
-                var value = this.Lost;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(32), in value);
-            }
-
-            {
-                var value = this.Retrans;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(36), in value);
-            }
-
-            {
-                var value = this.Fackets;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(40), in value);
-            }
-
-            {
-                var value = this.LastDataSent;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(44), in value);
-            }
-
-            {
-                var value = this.LastAckSent;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(48), in value);
-            }
-
-            {
-                var value = this.LastDataRecv;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(52), in value);
-            }
-
-            {
-                var value = this.LastAckRecv;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(56), in value);
-            }
-
-            {
-                var value = this.Pmtu;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(60), in value);
-            }
-
-            {
-                var value = this.RcvSsthresh;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(64), in value);
-            }
-
-            {
-                var value = this.Rtt;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(68), in value);
-            }
-
-            {
-                var value = this.Rttvar;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(72), in value);
-            }
-
-            {
-                var value = this.SndSsthresh;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(76), in value);
-            }
-
-            {
-                var value = this.SndCwnd;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(80), in value);
-            }
-
-            {
-                var value = this.Advmss;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(84), in value);
-            }
-
-            {
-                var value = this.Reordering;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(88), in value);
-            }
-
-            {
-                var value = this.RcvRtt;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(92), in value);
-            }
-
-            {
-                var value = this.RcvSpace;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(96), in value);
-            }
-
-            {
-                var value = this.TotalRetrans;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(100), in value);
-            }
-
-            {
-                var value = this.PacingRate;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(104), in value);
-            }
-
-            {
-                var value = this.MaxPacingRate;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(112), in value);
-            }
-
-            {
-                var value = this.BytesAcked;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(120), in value);
-            }
-
-            {
-                var value = this.BytesReceived;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(128), in value);
-            }
-
-            {
-                var value = this.SegsOut;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(136), in value);
-            }
-
-            {
-                var value = this.SegsIn;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(140), in value);
-            }
-
-            {
-                var value = this.NotsentBytes;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(144), in value);
-            }
-
-            {
-                var value = this.MinRtt;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(148), in value);
-            }
-
-            {
-                var value = this.DataSegsIn;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(152), in value);
-            }
-
-            {
-                var value = this.DataSegsOut;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(156), in value);
-            }
-
-            {
-                var value = this.DeliveryRate;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(160), in value);
-            }
-
-            {
-                var value = this.BusyTime;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(168), in value);
-            }
-
-            {
-                var value = this.RwndLimited;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(176), in value);
-            }
-
-            {
-                var value = this.SndbufLimited;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(184), in value);
-            }
-
-            {
-                var value = this.Delivered;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(192), in value);
-            }
-
-            {
-                var value = this.DeliveredCe;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(196), in value);
-            }
-
-            {
-                var value = this.BytesSent;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(200), in value);
-            }
-
-            {
-                var value = this.BytesRetrans;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(208), in value);
-            }
-
-            {
-                var value = this.DsackDups;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(216), in value);
-            }
-
-            {
-                var value = this.ReordSeen;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(220), in value);
-            }
-
-            {
-                var value = this.RcvOoopack;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(224), in value);
-            }
-
-            {
-                var value = this.SndWnd;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(228), in value);
-            }
-
-            {
-                var value = this.RcvWnd;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(232), in value);
-            }
-
-            {
-                var value = this.Rehash;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(236), in value);
-            }
-
-            {
-                var value = this.TotalRto;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(240), in value);
-            }
-
-            {
-                var value = this.TotalRtoRecoveries;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(242), in value);
-            }
-
-            {
-                var value = this.TotalRtoTime;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(244), in value);
-            }
-
-            {
-                var value = this.ReceivedCe;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(248), in value);
-            }
-
-            {
-                var value = this.DeliveredE1Bytes;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(252), in value);
-            }
-
-            {
-                var value = this.DeliveredE0Bytes;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(256), in value);
-            }
-
-            {
-                var value = this.DeliveredCeBytes;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(260), in value);
-            }
-
-            {
-                var value = this.ReceivedE1Bytes;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(264), in value);
-            }
-
-            {
-                var value = this.ReceivedE0Bytes;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(268), in value);
-            }
-
-            {
-                var value = this.ReceivedCeBytes;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(272), in value);
-            }
-
-            {
-                var value = this.AccEcnFailMode;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(276), in value);
-            }
-
-            {
-                var value = this.AccEcnOptionSeen;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(278), in value);
-            }
-        }
+        global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
     }
 
+    /// <summary>True when both values hold the same C bytes.</summary>
+    public readonly bool Equals(TcpInfo other) => global::System.MemoryExtensions.SequenceEqual(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<TcpInfo>(in this)), global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<TcpInfo>(in other)));
+
+    /// <summary>A hash of the C bytes.</summary>
+    public override readonly int GetHashCode()
+    {
+        var hash = new global::System.HashCode();
+        hash.AddBytes(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<TcpInfo>(in this)));
+        return hash.ToHashCode();
+    }
+
     /// <summary>The ucode-style form: a dictionary keyed by ucode field names.</summary>
-    public global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
+    public readonly global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
     {
         var d = new global::System.Collections.Generic.Dictionary<string, object?>(70);
         d["state"] = this.State;
@@ -772,7 +773,7 @@ public partial record struct TcpInfo : global::UcSocket.ISpecStruct<TcpInfo>
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
     [global::System.Runtime.CompilerServices.CompilerGenerated]
-    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    private readonly bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("State = ").Append((object?)this.State);
         builder.Append(", CaState = ").Append((object?)this.CaState);
@@ -852,7 +853,7 @@ public partial record struct TcpInfo : global::UcSocket.ISpecStruct<TcpInfo>
     {
         result = default;
         if (!global::UcSocket.Marshalling.SpecFields.CheckKeys(values, "struct tcp_info", s_fieldNames, out error)) return false;
-        var v = new TcpInfo();
+        var v = default(TcpInfo);
 
         {
             if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "state", 0L, 255L, out var x, out error)) return false;
@@ -1210,6 +1211,8 @@ public partial record struct TcpInfo : global::UcSocket.ISpecStruct<TcpInfo>
 }
 
 /// <summary>C <c>struct __kernel_sockaddr_storage</c>: 128 bytes, aligned to 8. The kernel's sockaddr_storage (linux/socket.h): a family and room for any address. In C the members share a union with a pointer, which aligns the struct to 8.</summary>
+/// <remarks>The value's memory is the C struct: its private fields sit at the members' offsets, so reading and writing it is one copy.</remarks>
+[global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Explicit, Size = 128)]
 public partial record struct KernelSockaddrStorage : global::UcSocket.ISpecStruct<KernelSockaddrStorage>
 {
     /// <summary>Size of <c>struct __kernel_sockaddr_storage</c> in bytes.</summary>
@@ -1220,11 +1223,24 @@ public partial record struct KernelSockaddrStorage : global::UcSocket.ISpecStruc
 
     private static readonly string[] s_fieldNames = { "family", "data" };
 
+    [global::System.Runtime.InteropServices.FieldOffset(0)]
+    private ushort __Family;
+    [global::System.Runtime.InteropServices.FieldOffset(2)]
+    private DataArray __Data;
+
     /// <summary><c>ss_family</c> (<c>__kernel_sa_family_t</c>, offset 0); ucode field <c>family</c>.</summary>
-    public ushort Family { get; set; }
+    public ushort Family
+    {
+        readonly get => __Family;
+        set => __Family = value;
+    }
 
     /// <summary><c>__data</c> (<c>char[126]</c>, offset 2); ucode field <c>data</c>.</summary>
-    public DataArray Data { get; set; }
+    public DataArray Data
+    {
+        readonly get => __Data;
+        set => __Data = value;
+    }
 
     /// <summary>Inline storage for <c>__data[126]</c>.</summary>
     [global::System.Runtime.CompilerServices.InlineArray(126)]
@@ -1236,68 +1252,46 @@ public partial record struct KernelSockaddrStorage : global::UcSocket.ISpecStruc
     /// <summary>Creates the struct from its field values; omitted fields are zero.</summary>
     public KernelSockaddrStorage(ushort Family = default, DataArray Data = default)
     {
+        this = default;
         this.Family = Family;
         this.Data = Data;
     }
 
-    /// <summary>Reads the C layout; a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
+    /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
     public static KernelSockaddrStorage Read(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length < 128)
-        {
-            global::System.Span<byte> padded = stackalloc byte[128];
-            padded.Clear();
-            source.CopyTo(padded);
-            return ReadCore(padded);
-        }
-        return ReadCore(source);
+        if (source.Length >= 128) return global::System.Runtime.InteropServices.MemoryMarshal.Read<KernelSockaddrStorage>(source);
+        var value = default(KernelSockaddrStorage);
+        source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<KernelSockaddrStorage>(ref value)));
+        return value;
     }
 
-    private static KernelSockaddrStorage ReadCore(global::System.ReadOnlySpan<byte> s)
-    {
-        var v = new KernelSockaddrStorage();
-        unchecked
-        {
-            v.Family = global::System.Runtime.InteropServices.MemoryMarshal.Read<ushort>(s.Slice(0));
-
-            {
-                var array = default(DataArray);
-                s.Slice(2, 126).CopyTo(((global::System.Span<byte>)array));
-                v.Data = array;
-            }
-        }
-        return v;
-    }
-
-    /// <summary>Writes the C layout (padding zeroed) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
-    public bool TryWrite(global::System.Span<byte> destination, out string? error)
+    /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
         if (destination.Length < 128)
         {
             error = "struct __kernel_sockaddr_storage needs 128 bytes, the buffer has " + destination.Length;
             return false;
         }
-        var d = destination.Slice(0, 128);
-        d.Clear();
-        unchecked
-        {
-
-            {
-                var value = this.Family;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(0), in value);
-            }
-
-            {
-                var array = this.Data;
-                ((global::System.Span<byte>)array).CopyTo(d.Slice(2, 126));
-            }
-        }
+        global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
     }
 
+    /// <summary>True when both values hold the same C bytes.</summary>
+    public readonly bool Equals(KernelSockaddrStorage other) => global::System.MemoryExtensions.SequenceEqual(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<KernelSockaddrStorage>(in this)), global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<KernelSockaddrStorage>(in other)));
+
+    /// <summary>A hash of the C bytes.</summary>
+    public override readonly int GetHashCode()
+    {
+        var hash = new global::System.HashCode();
+        hash.AddBytes(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<KernelSockaddrStorage>(in this)));
+        return hash.ToHashCode();
+    }
+
     /// <summary>The ucode-style form: a dictionary keyed by ucode field names.</summary>
-    public global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
+    public readonly global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
     {
         var d = new global::System.Collections.Generic.Dictionary<string, object?>(2);
         d["family"] = this.Family;
@@ -1311,7 +1305,7 @@ public partial record struct KernelSockaddrStorage : global::UcSocket.ISpecStruc
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
     [global::System.Runtime.CompilerServices.CompilerGenerated]
-    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    private readonly bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("Family = ").Append((object?)this.Family);
 
@@ -1330,7 +1324,7 @@ public partial record struct KernelSockaddrStorage : global::UcSocket.ISpecStruc
     {
         result = default;
         if (!global::UcSocket.Marshalling.SpecFields.CheckKeys(values, "struct __kernel_sockaddr_storage", s_fieldNames, out error)) return false;
-        var v = new KernelSockaddrStorage();
+        var v = default(KernelSockaddrStorage);
 
         {
             if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "family", 0L, 65535L, out var x, out error)) return false;
@@ -1349,6 +1343,8 @@ public partial record struct KernelSockaddrStorage : global::UcSocket.ISpecStruc
 }
 
 /// <summary>C <c>struct tcp_md5sig</c>: 216 bytes, aligned to 8. An RFC 2385 MD5 signature key for a peer address (TCP_MD5SIG, TCP_MD5SIG_EXT); a zero key length removes the key.</summary>
+/// <remarks>The value's memory is the C struct: its private fields sit at the members' offsets, so reading and writing it is one copy.</remarks>
+[global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Explicit, Size = 216)]
 public partial record struct TcpMd5sig : global::UcSocket.ISpecStruct<TcpMd5sig>
 {
     /// <summary>Size of <c>struct tcp_md5sig</c> in bytes.</summary>
@@ -1359,23 +1355,60 @@ public partial record struct TcpMd5sig : global::UcSocket.ISpecStruct<TcpMd5sig>
 
     private static readonly string[] s_fieldNames = { "addr", "flags", "prefixlen", "keylen", "ifindex", "key" };
 
-    /// <summary><c>tcpm_addr</c> (<c>struct __kernel_sockaddr_storage</c>, offset 0); ucode field <c>addr</c>.</summary>
-    public global::UcSocket.SocketAddress? Address { get; set; }
+    [global::System.Runtime.InteropServices.FieldOffset(0)]
+    private KernelSockaddrStorage __Address;
+    [global::System.Runtime.InteropServices.FieldOffset(128)]
+    private byte __Flags;
+    [global::System.Runtime.InteropServices.FieldOffset(129)]
+    private byte __PrefixLength;
+    [global::System.Runtime.InteropServices.FieldOffset(130)]
+    private ushort __KeyLength;
+    [global::System.Runtime.InteropServices.FieldOffset(132)]
+    private int __InterfaceIndex;
+    [global::System.Runtime.InteropServices.FieldOffset(136)]
+    private KeyArray __Key;
+
+    /// <summary><c>tcpm_addr</c> (<c>struct __kernel_sockaddr_storage</c>, offset 0); ucode field <c>addr</c>. Setting an address its family codec cannot encode throws <see cref="global::System.ArgumentException"/> naming the field.</summary>
+    public global::UcSocket.SocketAddress? Address
+    {
+        readonly get => global::UcSocket.Marshalling.SpecFields.ReadSockaddr(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<KernelSockaddrStorage>(in __Address)), 128);
+        set => global::UcSocket.Marshalling.SpecFields.WriteSockaddr(value, global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<KernelSockaddrStorage>(ref __Address)), "addr");
+    }
 
     /// <summary><c>tcpm_flags</c> (<c>__u8</c>, offset 128); ucode field <c>flags</c>.</summary>
-    public byte Flags { get; set; }
+    public byte Flags
+    {
+        readonly get => __Flags;
+        set => __Flags = value;
+    }
 
     /// <summary><c>tcpm_prefixlen</c> (<c>__u8</c>, offset 129); ucode field <c>prefixlen</c>.</summary>
-    public byte PrefixLength { get; set; }
+    public byte PrefixLength
+    {
+        readonly get => __PrefixLength;
+        set => __PrefixLength = value;
+    }
 
     /// <summary><c>tcpm_keylen</c> (<c>__u16</c>, offset 130); ucode field <c>keylen</c>.</summary>
-    public ushort KeyLength { get; set; }
+    public ushort KeyLength
+    {
+        readonly get => __KeyLength;
+        set => __KeyLength = value;
+    }
 
     /// <summary><c>tcpm_ifindex</c> (<c>int</c>, offset 132); ucode field <c>ifindex</c>.</summary>
-    public int InterfaceIndex { get; set; }
+    public int InterfaceIndex
+    {
+        readonly get => __InterfaceIndex;
+        set => __InterfaceIndex = value;
+    }
 
     /// <summary><c>tcpm_key</c> (<c>__u8[80]</c>, offset 136); ucode field <c>key</c>.</summary>
-    public KeyArray Key { get; set; }
+    public KeyArray Key
+    {
+        readonly get => __Key;
+        set => __Key = value;
+    }
 
     /// <summary>Inline storage for <c>tcpm_key[80]</c>.</summary>
     [global::System.Runtime.CompilerServices.InlineArray(80)]
@@ -1387,6 +1420,7 @@ public partial record struct TcpMd5sig : global::UcSocket.ISpecStruct<TcpMd5sig>
     /// <summary>Creates the struct from its field values; omitted fields are zero.</summary>
     public TcpMd5sig(global::UcSocket.SocketAddress? Address = default, byte Flags = default, byte PrefixLength = default, ushort KeyLength = default, int InterfaceIndex = default, KeyArray Key = default)
     {
+        this = default;
         this.Address = Address;
         this.Flags = Flags;
         this.PrefixLength = PrefixLength;
@@ -1395,84 +1429,43 @@ public partial record struct TcpMd5sig : global::UcSocket.ISpecStruct<TcpMd5sig>
         this.Key = Key;
     }
 
-    /// <summary>Reads the C layout; a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
+    /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
     public static TcpMd5sig Read(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length < 216)
-        {
-            global::System.Span<byte> padded = stackalloc byte[216];
-            padded.Clear();
-            source.CopyTo(padded);
-            return ReadCore(padded, source.Length);
-        }
-        return ReadCore(source, 216);
+        if (source.Length >= 216) return global::System.Runtime.InteropServices.MemoryMarshal.Read<TcpMd5sig>(source);
+        var value = default(TcpMd5sig);
+        source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<TcpMd5sig>(ref value)));
+        int received = source.Length;
+        global::UcSocket.Marshalling.SpecFields.ClearPartialSockaddr(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<KernelSockaddrStorage>(ref value.__Address)), received - 0);
+        return value;
     }
 
-    private static TcpMd5sig ReadCore(global::System.ReadOnlySpan<byte> s, int available)
-    {
-        var v = new TcpMd5sig();
-        unchecked
-        {
-            v.Address = global::UcSocket.Marshalling.SpecFields.ReadSockaddr(s.Slice(0, 128), available - 0);
-            v.Flags = s.Slice(128)[0];
-            v.PrefixLength = s.Slice(129)[0];
-            v.KeyLength = global::System.Runtime.InteropServices.MemoryMarshal.Read<ushort>(s.Slice(130));
-            v.InterfaceIndex = global::System.Runtime.InteropServices.MemoryMarshal.Read<int>(s.Slice(132));
-
-            {
-                var array = default(KeyArray);
-                s.Slice(136, 80).CopyTo(((global::System.Span<byte>)array));
-                v.Key = array;
-            }
-        }
-        return v;
-    }
-
-    /// <summary>Writes the C layout (padding zeroed) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
-    public bool TryWrite(global::System.Span<byte> destination, out string? error)
+    /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
         if (destination.Length < 216)
         {
             error = "struct tcp_md5sig needs 216 bytes, the buffer has " + destination.Length;
             return false;
         }
-        var d = destination.Slice(0, 216);
-        d.Clear();
-        unchecked
-        {
-            if (!global::UcSocket.Marshalling.SpecFields.TryWriteSockaddr(this.Address, d.Slice(0, 128), "addr", out error)) return false;
-
-            {
-                var value = this.Flags;
-                d.Slice(128)[0] = (byte)value;
-            }
-
-            {
-                var value = this.PrefixLength;
-                d.Slice(129)[0] = (byte)value;
-            }
-
-            {
-                var value = this.KeyLength;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(130), in value);
-            }
-
-            {
-                var value = this.InterfaceIndex;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(132), in value);
-            }
-
-            {
-                var array = this.Key;
-                ((global::System.Span<byte>)array).CopyTo(d.Slice(136, 80));
-            }
-        }
+        global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
     }
 
+    /// <summary>True when both values hold the same C bytes.</summary>
+    public readonly bool Equals(TcpMd5sig other) => global::System.MemoryExtensions.SequenceEqual(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<TcpMd5sig>(in this)), global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<TcpMd5sig>(in other)));
+
+    /// <summary>A hash of the C bytes.</summary>
+    public override readonly int GetHashCode()
+    {
+        var hash = new global::System.HashCode();
+        hash.AddBytes(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<TcpMd5sig>(in this)));
+        return hash.ToHashCode();
+    }
+
     /// <summary>The ucode-style form: a dictionary keyed by ucode field names.</summary>
-    public global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
+    public readonly global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
     {
         var d = new global::System.Collections.Generic.Dictionary<string, object?>(6);
         d["addr"] = this.Address?.ToDictionary();
@@ -1490,7 +1483,7 @@ public partial record struct TcpMd5sig : global::UcSocket.ISpecStruct<TcpMd5sig>
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
     [global::System.Runtime.CompilerServices.CompilerGenerated]
-    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    private readonly bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("Address = ").Append((object?)this.Address);
         builder.Append(", Flags = ").Append((object?)this.Flags);
@@ -1513,11 +1506,11 @@ public partial record struct TcpMd5sig : global::UcSocket.ISpecStruct<TcpMd5sig>
     {
         result = default;
         if (!global::UcSocket.Marshalling.SpecFields.CheckKeys(values, "struct tcp_md5sig", s_fieldNames, out error)) return false;
-        var v = new TcpMd5sig();
+        var v = default(TcpMd5sig);
 
         {
             if (!global::UcSocket.Marshalling.SpecFields.TrySockaddr(values, "addr", out var x, out error)) return false;
-            v.Address = x;
+            if (!global::UcSocket.Marshalling.SpecFields.TryWriteSockaddr(x, global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<KernelSockaddrStorage>(ref v.__Address)), "addr", out error)) return false;
         }
 
         {
@@ -1553,6 +1546,8 @@ public partial record struct TcpMd5sig : global::UcSocket.ISpecStruct<TcpMd5sig>
 }
 
 /// <summary>C <c>struct tcp_repair_opt</c>: 8 bytes, aligned to 4. One TCP option to restore in repair mode (TCP_REPAIR_OPTIONS); opt_code is a TCPOPT_* kind.</summary>
+/// <remarks>The value's memory is the C struct: its private fields sit at the members' offsets, so reading and writing it is one copy.</remarks>
+[global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Explicit, Size = 8)]
 public partial record struct TcpRepairOpt : global::UcSocket.ISpecStruct<TcpRepairOpt>
 {
     /// <summary>Size of <c>struct tcp_repair_opt</c> in bytes.</summary>
@@ -1563,72 +1558,68 @@ public partial record struct TcpRepairOpt : global::UcSocket.ISpecStruct<TcpRepa
 
     private static readonly string[] s_fieldNames = { "opt_code", "opt_val" };
 
+    [global::System.Runtime.InteropServices.FieldOffset(0)]
+    private uint __Code;
+    [global::System.Runtime.InteropServices.FieldOffset(4)]
+    private uint __Value;
+
     /// <summary><c>opt_code</c> (<c>__u32</c>, offset 0); ucode field <c>opt_code</c>.</summary>
-    public uint Code { get; set; }
+    public uint Code
+    {
+        readonly get => __Code;
+        set => __Code = value;
+    }
 
     /// <summary><c>opt_val</c> (<c>__u32</c>, offset 4); ucode field <c>opt_val</c>.</summary>
-    public uint Value { get; set; }
+    public uint Value
+    {
+        readonly get => __Value;
+        set => __Value = value;
+    }
 
     /// <summary>Creates the struct from its field values; omitted fields are zero.</summary>
     public TcpRepairOpt(uint Code = default, uint Value = default)
     {
+        this = default;
         this.Code = Code;
         this.Value = Value;
     }
 
-    /// <summary>Reads the C layout; a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
+    /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
     public static TcpRepairOpt Read(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length < 8)
-        {
-            global::System.Span<byte> padded = stackalloc byte[8];
-            padded.Clear();
-            source.CopyTo(padded);
-            return ReadCore(padded);
-        }
-        return ReadCore(source);
+        if (source.Length >= 8) return global::System.Runtime.InteropServices.MemoryMarshal.Read<TcpRepairOpt>(source);
+        var value = default(TcpRepairOpt);
+        source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<TcpRepairOpt>(ref value)));
+        return value;
     }
 
-    private static TcpRepairOpt ReadCore(global::System.ReadOnlySpan<byte> s)
-    {
-        var v = new TcpRepairOpt();
-        unchecked
-        {
-            v.Code = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(0));
-            v.Value = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(4));
-        }
-        return v;
-    }
-
-    /// <summary>Writes the C layout (padding zeroed) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
-    public bool TryWrite(global::System.Span<byte> destination, out string? error)
+    /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
         if (destination.Length < 8)
         {
             error = "struct tcp_repair_opt needs 8 bytes, the buffer has " + destination.Length;
             return false;
         }
-        var d = destination.Slice(0, 8);
-        d.Clear();
-        unchecked
-        {
-
-            {
-                var value = this.Code;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(0), in value);
-            }
-
-            {
-                var value = this.Value;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(4), in value);
-            }
-        }
+        global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
     }
 
+    /// <summary>True when both values hold the same C bytes.</summary>
+    public readonly bool Equals(TcpRepairOpt other) => global::System.MemoryExtensions.SequenceEqual(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<TcpRepairOpt>(in this)), global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<TcpRepairOpt>(in other)));
+
+    /// <summary>A hash of the C bytes.</summary>
+    public override readonly int GetHashCode()
+    {
+        var hash = new global::System.HashCode();
+        hash.AddBytes(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<TcpRepairOpt>(in this)));
+        return hash.ToHashCode();
+    }
+
     /// <summary>The ucode-style form: a dictionary keyed by ucode field names.</summary>
-    public global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
+    public readonly global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
     {
         var d = new global::System.Collections.Generic.Dictionary<string, object?>(2);
         d["opt_code"] = this.Code;
@@ -1638,7 +1629,7 @@ public partial record struct TcpRepairOpt : global::UcSocket.ISpecStruct<TcpRepa
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
     [global::System.Runtime.CompilerServices.CompilerGenerated]
-    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    private readonly bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("Code = ").Append((object?)this.Code);
         builder.Append(", Value = ").Append((object?)this.Value);
@@ -1650,7 +1641,7 @@ public partial record struct TcpRepairOpt : global::UcSocket.ISpecStruct<TcpRepa
     {
         result = default;
         if (!global::UcSocket.Marshalling.SpecFields.CheckKeys(values, "struct tcp_repair_opt", s_fieldNames, out error)) return false;
-        var v = new TcpRepairOpt();
+        var v = default(TcpRepairOpt);
 
         {
             if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "opt_code", 0L, 4294967295L, out var x, out error)) return false;
@@ -1668,6 +1659,8 @@ public partial record struct TcpRepairOpt : global::UcSocket.ISpecStruct<TcpRepa
 }
 
 /// <summary>C <c>struct tcp_repair_window</c>: 20 bytes, aligned to 4. The window parameters of a connection in repair mode (TCP_REPAIR_WINDOW).</summary>
+/// <remarks>The value's memory is the C struct: its private fields sit at the members' offsets, so reading and writing it is one copy.</remarks>
+[global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Explicit, Size = 20)]
 public partial record struct TcpRepairWindow : global::UcSocket.ISpecStruct<TcpRepairWindow>
 {
     /// <summary>Size of <c>struct tcp_repair_window</c> in bytes.</summary>
@@ -1678,24 +1671,56 @@ public partial record struct TcpRepairWindow : global::UcSocket.ISpecStruct<TcpR
 
     private static readonly string[] s_fieldNames = { "snd_wl1", "snd_wnd", "max_window", "rcv_wnd", "rcv_wup" };
 
+    [global::System.Runtime.InteropServices.FieldOffset(0)]
+    private uint __SndWl1;
+    [global::System.Runtime.InteropServices.FieldOffset(4)]
+    private uint __SndWnd;
+    [global::System.Runtime.InteropServices.FieldOffset(8)]
+    private uint __MaxWindow;
+    [global::System.Runtime.InteropServices.FieldOffset(12)]
+    private uint __RcvWnd;
+    [global::System.Runtime.InteropServices.FieldOffset(16)]
+    private uint __RcvWup;
+
     /// <summary><c>snd_wl1</c> (<c>__u32</c>, offset 0); ucode field <c>snd_wl1</c>.</summary>
-    public uint SndWl1 { get; set; }
+    public uint SndWl1
+    {
+        readonly get => __SndWl1;
+        set => __SndWl1 = value;
+    }
 
     /// <summary><c>snd_wnd</c> (<c>__u32</c>, offset 4); ucode field <c>snd_wnd</c>.</summary>
-    public uint SndWnd { get; set; }
+    public uint SndWnd
+    {
+        readonly get => __SndWnd;
+        set => __SndWnd = value;
+    }
 
     /// <summary><c>max_window</c> (<c>__u32</c>, offset 8); ucode field <c>max_window</c>.</summary>
-    public uint MaxWindow { get; set; }
+    public uint MaxWindow
+    {
+        readonly get => __MaxWindow;
+        set => __MaxWindow = value;
+    }
 
     /// <summary><c>rcv_wnd</c> (<c>__u32</c>, offset 12); ucode field <c>rcv_wnd</c>.</summary>
-    public uint RcvWnd { get; set; }
+    public uint RcvWnd
+    {
+        readonly get => __RcvWnd;
+        set => __RcvWnd = value;
+    }
 
     /// <summary><c>rcv_wup</c> (<c>__u32</c>, offset 16); ucode field <c>rcv_wup</c>.</summary>
-    public uint RcvWup { get; set; }
+    public uint RcvWup
+    {
+        readonly get => __RcvWup;
+        set => __RcvWup = value;
+    }
 
     /// <summary>Creates the struct from its field values; omitted fields are zero.</summary>
     public TcpRepairWindow(uint SndWl1 = default, uint SndWnd = default, uint MaxWindow = default, uint RcvWnd = default, uint RcvWup = default)
     {
+        this = default;
         this.SndWl1 = SndWl1;
         this.SndWnd = SndWnd;
         this.MaxWindow = MaxWindow;
@@ -1703,77 +1728,41 @@ public partial record struct TcpRepairWindow : global::UcSocket.ISpecStruct<TcpR
         this.RcvWup = RcvWup;
     }
 
-    /// <summary>Reads the C layout; a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
+    /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
     public static TcpRepairWindow Read(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length < 20)
-        {
-            global::System.Span<byte> padded = stackalloc byte[20];
-            padded.Clear();
-            source.CopyTo(padded);
-            return ReadCore(padded);
-        }
-        return ReadCore(source);
+        if (source.Length >= 20) return global::System.Runtime.InteropServices.MemoryMarshal.Read<TcpRepairWindow>(source);
+        var value = default(TcpRepairWindow);
+        source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<TcpRepairWindow>(ref value)));
+        return value;
     }
 
-    private static TcpRepairWindow ReadCore(global::System.ReadOnlySpan<byte> s)
-    {
-        var v = new TcpRepairWindow();
-        unchecked
-        {
-            v.SndWl1 = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(0));
-            v.SndWnd = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(4));
-            v.MaxWindow = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(8));
-            v.RcvWnd = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(12));
-            v.RcvWup = global::System.Runtime.InteropServices.MemoryMarshal.Read<uint>(s.Slice(16));
-        }
-        return v;
-    }
-
-    /// <summary>Writes the C layout (padding zeroed) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
-    public bool TryWrite(global::System.Span<byte> destination, out string? error)
+    /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
         if (destination.Length < 20)
         {
             error = "struct tcp_repair_window needs 20 bytes, the buffer has " + destination.Length;
             return false;
         }
-        var d = destination.Slice(0, 20);
-        d.Clear();
-        unchecked
-        {
-
-            {
-                var value = this.SndWl1;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(0), in value);
-            }
-
-            {
-                var value = this.SndWnd;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(4), in value);
-            }
-
-            {
-                var value = this.MaxWindow;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(8), in value);
-            }
-
-            {
-                var value = this.RcvWnd;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(12), in value);
-            }
-
-            {
-                var value = this.RcvWup;
-                global::System.Runtime.InteropServices.MemoryMarshal.Write(d.Slice(16), in value);
-            }
-        }
+        global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
     }
 
+    /// <summary>True when both values hold the same C bytes.</summary>
+    public readonly bool Equals(TcpRepairWindow other) => global::System.MemoryExtensions.SequenceEqual(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<TcpRepairWindow>(in this)), global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<TcpRepairWindow>(in other)));
+
+    /// <summary>A hash of the C bytes.</summary>
+    public override readonly int GetHashCode()
+    {
+        var hash = new global::System.HashCode();
+        hash.AddBytes(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<TcpRepairWindow>(in this)));
+        return hash.ToHashCode();
+    }
+
     /// <summary>The ucode-style form: a dictionary keyed by ucode field names.</summary>
-    public global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
+    public readonly global::System.Collections.Generic.Dictionary<string, object?> ToDictionary()
     {
         var d = new global::System.Collections.Generic.Dictionary<string, object?>(5);
         d["snd_wl1"] = this.SndWl1;
@@ -1786,7 +1775,7 @@ public partial record struct TcpRepairWindow : global::UcSocket.ISpecStruct<TcpR
 
     /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
     [global::System.Runtime.CompilerServices.CompilerGenerated]
-    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    private readonly bool PrintMembers(global::System.Text.StringBuilder builder)
     {
         builder.Append("SndWl1 = ").Append((object?)this.SndWl1);
         builder.Append(", SndWnd = ").Append((object?)this.SndWnd);
@@ -1801,7 +1790,7 @@ public partial record struct TcpRepairWindow : global::UcSocket.ISpecStruct<TcpR
     {
         result = default;
         if (!global::UcSocket.Marshalling.SpecFields.CheckKeys(values, "struct tcp_repair_window", s_fieldNames, out error)) return false;
-        var v = new TcpRepairWindow();
+        var v = default(TcpRepairWindow);
 
         {
             if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "snd_wl1", 0L, 4294967295L, out var x, out error)) return false;
