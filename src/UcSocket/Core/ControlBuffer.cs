@@ -124,6 +124,17 @@ public sealed class ControlBuffer : IDisposable
             Errors.Set(ErrorInfo.Invalid($"{type.Name}: descriptors are sent with SendMsg(data, ancillary), which keeps them open until sent"));
             return false;
         }
+        if (!RuntimeHelpers.IsReferenceOrContainsReferences<T>() && type.IsRaw)
+        {
+            // Header and payload stored as they are, only the alignment padding after the payload zeroed.
+            int length = Unsafe.SizeOf<T>();
+            if (!TryReserve(length, out var message, clear: false)) return false;
+            CmsgLayout.WriteHeader(message, CmsgLayout.Len(length), type.Level, type.Type);
+            Unsafe.WriteUnaligned(ref message[CmsgLayout.HeaderSize], value);
+            message[(CmsgLayout.HeaderSize + length)..].Clear();
+            Errors.Clear();
+            return true;
+        }
         int size = type.Codec.GetSize(value);
         if (!TryReserve(size, out var destination)) return false;
         if (!type.Codec.TryWrite(value, destination.Slice(CmsgLayout.HeaderSize, size), out int written, out var text) || written != size)
@@ -137,7 +148,10 @@ public sealed class ControlBuffer : IDisposable
     }
 
     /// <summary>Finds room for a message with a payload of <paramref name="payloadLength"/> bytes and commits it.</summary>
-    private bool TryReserve(int payloadLength, out Span<byte> destination)
+    /// <param name="payloadLength">The payload's length.</param>
+    /// <param name="destination">The message's room, header and alignment padding included.</param>
+    /// <param name="clear">False when the caller writes every byte of the room itself.</param>
+    private bool TryReserve(int payloadLength, out Span<byte> destination, bool clear = true)
     {
         destination = default;
         int offset = CmsgLayout.Align(Length);
@@ -149,7 +163,7 @@ public sealed class ControlBuffer : IDisposable
             return false;
         }
         destination = _buffer.AsSpan(offset, (int)space);
-        destination.Clear(); // padding goes out as zeros
+        if (clear) destination.Clear(); // padding goes out as zeros
         Length = offset + (int)space;
         return true;
     }
@@ -347,6 +361,12 @@ public readonly ref struct ControlMessageView
         ArgumentNullException.ThrowIfNull(type);
         value = default!;
         if (type.Level != Level || type.Type != Type) return false;
+        if (!RuntimeHelpers.IsReferenceOrContainsReferences<T>() && type.IsRaw && Payload.Length == Unsafe.SizeOf<T>())
+        {
+            // A whole payload that is the value's memory: read in place, one copy.
+            value = Unsafe.ReadUnaligned<T>(ref MemoryMarshal.GetReference(Payload));
+            return true;
+        }
         if (type.CarriesDescriptors)
         {
             if (_owner?.ReceivedDescriptorsAt(_descriptorIndex) is not { } fds) return false;

@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System;
+using System.Runtime.CompilerServices;
 using UcSocket.Marshalling;
 
 namespace UcSocket;
@@ -46,8 +47,18 @@ public abstract class ControlMessageType
 public sealed class ControlMessageType<T> : ControlMessageType
 {
     /// <summary>Creates the descriptor (generated code does this).</summary>
-    public ControlMessageType(string name, int level, int type, ValueCodec<T> codec) : base(name, level, type) =>
+    public ControlMessageType(string name, int level, int type, ValueCodec<T> codec) : base(name, level, type)
+    {
         Codec = codec ?? throw new ArgumentNullException(nameof(codec));
+        IsRaw = !RuntimeHelpers.IsReferenceOrContainsReferences<T>() && codec.IsRawValue && !codec.IsVariableSize
+            && codec.ReadBufferSize == Unsafe.SizeOf<T>() && codec.GetSize(default!) == Unsafe.SizeOf<T>();
+    }
+
+    /// <summary>
+    /// Set once here: the payload is a <typeparamref name="T"/>'s memory (a host-order integer, a struct laid out as
+    /// C), so <see cref="ControlBuffer"/> writes and reads it as one copy, without the codec.
+    /// </summary>
+    internal readonly bool IsRaw;
 
     /// <summary>The payload codec.</summary>
     public ValueCodec<T> Codec { get; }

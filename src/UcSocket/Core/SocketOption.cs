@@ -1,4 +1,7 @@
 using System;
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using UcSocket.Marshalling;
 using UcSocket.Native;
 
@@ -104,7 +107,22 @@ public abstract class TypedSocketOption<TGet, TSet> : SocketOption
     {
         _get = get;
         _set = set;
+        RawGet = get is not null && IsRaw(get);
+        RawSet = set is not null && IsRaw(set);
     }
+
+    /// <summary>
+    /// Set once here: getsockopt's bytes are a <typeparamref name="TGet"/>'s memory (a host-order integer, a struct
+    /// laid out as C), so the typed read goes straight into the value.
+    /// </summary>
+    internal readonly bool RawGet;
+
+    /// <summary>Set once here: a <typeparamref name="TSet"/>'s memory is what setsockopt takes.</summary>
+    internal readonly bool RawSet;
+
+    private static bool IsRaw<T>(ValueCodec<T> codec) =>
+        !RuntimeHelpers.IsReferenceOrContainsReferences<T>() && codec.IsRawValue && !codec.IsVariableSize
+        && codec.ReadBufferSize == Unsafe.SizeOf<T>() && codec.GetSize(default!) == Unsafe.SizeOf<T>();
 
     /// <inheritdoc/>
     public override bool CanGet => _get is not null;
@@ -154,8 +172,69 @@ public abstract class TypedSocketOption<TGet, TSet> : SocketOption
             error = WriteOnlyError;
             return false;
         }
-        if (!OptionIO.TryGet(fd, Level, Option, _get, out var typed, out error)) return false;
+        if (!TryGet(fd, out var typed, out error)) return false;
         value = _get.ToUcode(typed);
+        return true;
+    }
+
+    /// <summary>
+    /// getsockopt as a <typeparamref name="TGet"/>: for a value whose memory is the option's bytes
+    /// (<see cref="RawGet"/>), straight into the value, else through the codec. The option must be readable.
+    /// </summary>
+    internal bool TryGet(int fd, [MaybeNullWhen(false)] out TGet value, out ErrorInfo error)
+    {
+        // A JIT-time constant and a field read: for plain values the codec path compiles away.
+        if (RuntimeHelpers.IsReferenceOrContainsReferences<TGet>() || !RawGet)
+            return OptionIO.TryGet(fd, Level, Option, _get!, out value, out error);
+        // The value starts as zeros, which options that read an input from the buffer get (PACKET_HDRLEN).
+        value = default!;
+        var bytes = MemoryMarshal.CreateSpan(ref Unsafe.As<TGet, byte>(ref value), Unsafe.SizeOf<TGet>());
+        long rc = SocketSyscalls.GetSockOpt(fd, Level, Option, bytes, out int returned);
+        if (rc < 0)
+        {
+            value = default!;
+            error = new ErrorInfo((int)-rc, "getsockopt()");
+            return false;
+        }
+        error = default;
+        return returned >= bytes.Length || DecodeShort(ref value, returned, out error);
+    }
+
+    /// <summary>
+    /// A read shorter than the value (an older kernel's struct, an option answering in one byte) decodes through the
+    /// codec: structs read as zero-padded (an address cut short as none), integers by the width the kernel returned.
+    /// </summary>
+    private bool DecodeShort(ref TGet value, int returned, out ErrorInfo error)
+    {
+        TGet received = value;
+        var bytes = MemoryMarshal.CreateReadOnlySpan(ref Unsafe.As<TGet, byte>(ref received), Math.Max(returned, 0));
+        if (!_get!.TryReadReceived(bytes, out var decoded, out var text))
+        {
+            value = default!;
+            error = ErrorInfo.Invalid(text ?? $"Unable to decode {_get.Description}");
+            return false;
+        }
+        value = decoded;
+        error = default;
+        return true;
+    }
+
+    /// <summary>
+    /// setsockopt from a <typeparamref name="TSet"/>: for a value whose memory is the option's bytes
+    /// (<see cref="RawSet"/>), the value itself, else through the codec. The option must be writable.
+    /// </summary>
+    internal bool TrySet(int fd, in TSet value, out ErrorInfo error)
+    {
+        if (RuntimeHelpers.IsReferenceOrContainsReferences<TSet>() || !RawSet)
+            return OptionIO.TrySet(fd, Level, Option, _set!, value, out error);
+        long rc = SocketSyscalls.SetSockOpt(fd, Level, Option,
+            MemoryMarshal.CreateReadOnlySpan(ref Unsafe.As<TSet, byte>(ref Unsafe.AsRef(in value)), Unsafe.SizeOf<TSet>()));
+        if (rc < 0)
+        {
+            error = new ErrorInfo((int)-rc, "setsockopt()");
+            return false;
+        }
+        error = default;
         return true;
     }
 
@@ -171,7 +250,7 @@ public abstract class TypedSocketOption<TGet, TSet> : SocketOption
             error = ErrorInfo.Invalid(text ?? "Unable to convert value");
             return false;
         }
-        return OptionIO.TrySet(fd, Level, Option, _set, typed, out error);
+        return TrySet(fd, typed, out error);
     }
 }
 

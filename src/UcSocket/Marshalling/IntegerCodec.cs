@@ -45,6 +45,9 @@ internal sealed class IntegerCodec<T> : ValueCodec<T> where T : unmanaged, IBina
 
     public override int ReadBufferSize => Size;
 
+    // Network-order integers are swapped on the way; the others are the kernel's bytes.
+    internal override bool IsRawValue => _layout != IntegerLayout.BigEndian;
+
     private static int Size => System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
 
     public override bool TryRead(ReadOnlySpan<byte> source, out T value, [NotNullWhen(false)] out string? error)

@@ -24,6 +24,9 @@ public sealed class StructCodec<T> : ValueCodec<T> where T : unmanaged, ISpecStr
     /// <inheritdoc/>
     public override int ReadBufferSize => T.NativeSize;
 
+    // Generated structs are laid out as the C struct (the header check compares them with the C compiler).
+    internal override bool IsRawValue => System.Runtime.CompilerServices.Unsafe.SizeOf<T>() == T.NativeSize;
+
     /// <inheritdoc/>
     public override bool TryRead(ReadOnlySpan<byte> source, out T value, [NotNullWhen(false)] out string? error)
     {

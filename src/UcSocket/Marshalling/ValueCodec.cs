@@ -19,6 +19,13 @@ public abstract class ValueCodec<T>
     public virtual bool IsVariableSize => false;
 
     /// <summary>
+    /// True when a value's memory is exactly its C bytes both ways (host-order integers, structs laid out as C):
+    /// the typed option and control-message paths then hand the value itself to the kernel and read the kernel's
+    /// bytes straight into it, one copy, without calling the codec. Decoding a short read still goes through it.
+    /// </summary>
+    internal virtual bool IsRawValue => false;
+
+    /// <summary>
     /// Decodes bytes. Descriptors in them (SCM_RIGHTS, SO_PEERPIDFD) are read as numbers the result does not own:
     /// decoding bytes never takes ownership of anything.
     /// </summary>

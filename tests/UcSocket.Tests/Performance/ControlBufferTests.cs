@@ -48,6 +48,28 @@ public class ControlBufferTests
     }
 
     [Fact]
+    public void AValueAddedInOneCopyLeavesNoOldBytesInItsPadding()
+    {
+        var c = new ControlBuffer(64);
+        Assert.True(c.TryAddValue(SOL_SOCKET, SO_MARK, -1L)); // eight 0xFF bytes where the next payload's padding goes
+        c.Clear();
+        Assert.True(c.TryAdd(Cmsg.IpTtl, 42));
+        var bytes = c.AsSpan();
+        Assert.Equal(24, bytes.Length);
+        Assert.Equal(20UL, MemoryMarshal.Read<ulong>(bytes));
+        Assert.Equal(new byte[] { 42, 0, 0, 0, 0, 0, 0, 0 }, bytes[16..24].ToArray());
+        Assert.True(c.TryGet(Cmsg.IpTtl, out int ttl));
+        Assert.Equal(42, ttl);
+
+        var stamp = new Timeval(Seconds: 1_700_000_000, Microseconds: 123_456);
+        Assert.True(c.TryAdd(Cmsg.SoTimestamp, stamp));
+        Assert.True(c.TryGet(Cmsg.SoTimestamp, out var back));
+        Assert.Equal(stamp, back);
+        Assert.Equal(1_700_000_000L, MemoryMarshal.Read<long>(c.AsSpan()[40..]));
+        Assert.Equal(123_456L, MemoryMarshal.Read<long>(c.AsSpan()[48..]));
+    }
+
+    [Fact]
     public void AddingPastTheCapacityFailsAndChangesNothing()
     {
         var c = new ControlBuffer(40);
