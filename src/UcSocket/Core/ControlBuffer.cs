@@ -89,9 +89,10 @@ public sealed class ControlBuffer : IDisposable
     /// </summary>
     public bool TryAdd(int level, int type, ReadOnlySpan<byte> payload)
     {
-        if (!TryReserve(payload.Length, out var destination)) return false;
-        payload.CopyTo(destination[CmsgLayout.HeaderSize..]);
+        if (!TryReserve(payload.Length, out var destination, clear: false)) return false;
         CmsgLayout.WriteHeader(destination, CmsgLayout.Len(payload.Length), level, type);
+        payload.CopyTo(destination[CmsgLayout.HeaderSize..]);
+        destination[(CmsgLayout.HeaderSize + payload.Length)..].Clear(); // the alignment padding goes out as zeros
         Errors.Clear();
         return true;
     }
@@ -307,7 +308,9 @@ public sealed class ControlBuffer : IDisposable
         public bool MoveNext()
         {
             if (!CmsgLayout.TryNext(_control, ref _offset, out int level, out int type, out var payload, out bool reachesEnd)) return false;
-            int descriptorIndex = ReceivedDescriptors.Carries(level, type) ? _descriptorMessages++ : -1;
+            // Only a buffer that received descriptors has any to hand out: the registry lookup is skipped otherwise
+            // (ReceivedDescriptorsAt gives nothing for any index then).
+            int descriptorIndex = _owner._received is not null && ReceivedDescriptors.Carries(level, type) ? _descriptorMessages++ : -1;
             _current = new ControlMessageView(_owner, level, type, payload, descriptorIndex, _owner.IsTruncated && reachesEnd);
             return true;
         }
