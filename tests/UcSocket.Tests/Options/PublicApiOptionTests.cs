@@ -95,7 +95,7 @@ public class PublicApiOptionTests
     {
         using var s = Create(AF_INET, SOCK_DGRAM)!;
         Assert.Null(s.SetOpt(SOL_SOCKET, SO_RCVTIMEO, Dict(("sec", 0), ("usec", 1000000))));
-        Assert.Equal(Raw.EDOM, s.Error(true));
+        Assert.Equal(Errno.EDOM, s.Error(true));
         Assert.Equal("setsockopt(): Numerical argument out of domain", s.Error());
     }
 
@@ -172,7 +172,7 @@ public class PublicApiOptionTests
     {
         using var s = Create(AF_INET, SOCK_DGRAM)!;
         Assert.Null(s.SetOpt(SOL_SOCKET, SO_BINDTODEVICE, "nosuchif0"));
-        Assert.Equal(Raw.ENODEV, s.Error(true));
+        Assert.Equal(Errno.ENODEV, s.Error(true));
         Assert.Equal("setsockopt(): No such device", s.Error());
     }
 
@@ -188,7 +188,7 @@ public class PublicApiOptionTests
         Assert.True(Raw.IgmpHasGroup("lo", group));
 
         Assert.Null(s.SetOpt(IPPROTO_IP, IP_ADD_MEMBERSHIP, join));
-        Assert.Equal(Raw.EADDRINUSE, s.Error(true));
+        Assert.Equal(Errno.EADDRINUSE, s.Error(true));
         Assert.Equal("setsockopt(): Address already in use", s.Error());
 
         Assert.Equal(true, s.SetOpt(IPPROTO_IP, IP_DROP_MEMBERSHIP, join));
@@ -205,7 +205,7 @@ public class PublicApiOptionTests
         Assert.Equal(true, s.SetOpt(SockOpt.IpAddMembership, mreq));
         Assert.True(Raw.IgmpHasGroup("lo", group));
         Assert.Null(s.SetOpt(SockOpt.IpAddMembership, mreq));
-        Assert.Equal(Raw.EADDRINUSE, s.Error(true));
+        Assert.Equal(Errno.EADDRINUSE, s.Error(true));
         Assert.Equal(true, s.SetOpt(SockOpt.IpDropMembership, mreq));
         Assert.False(Raw.IgmpHasGroup("lo", group));
     }

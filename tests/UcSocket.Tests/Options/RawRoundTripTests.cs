@@ -95,7 +95,7 @@ public class RawRoundTripTests
         // sock_set_timeout: tv_usec outside [0, 1000000) is EDOM.
         using var s = Create(AF_INET, SOCK_DGRAM)!;
         var bytes = Raw.Encode(SockOpt.SoRcvtimeo, new Timeval(Seconds: 0, Microseconds: 1000000));
-        Assert.Equal(Raw.EDOM, Raw.SetSockOpt(s.FileNo(), SOL_SOCKET, SO_RCVTIMEO, bytes));
+        Assert.Equal(Errno.EDOM, Raw.SetSockOpt(s.FileNo(), SOL_SOCKET, SO_RCVTIMEO, bytes));
     }
 
     // ---- SO_REUSEADDR: int used as a boolean ----
@@ -151,7 +151,7 @@ public class RawRoundTripTests
         Assert.True(SockOpt.SoType.TryDecodeUcode(raw, out var value, out _));
         Assert.Equal(type, value);
         // socket(7) lists SO_TYPE as get-only: the kernel has no setter for it.
-        Assert.Equal(Raw.ENOPROTOOPT, Raw.SetSockOpt(s.FileNo(), SOL_SOCKET, SO_TYPE, BitConverter.GetBytes(type)));
+        Assert.Equal(Errno.ENOPROTOOPT, Raw.SetSockOpt(s.FileNo(), SOL_SOCKET, SO_TYPE, BitConverter.GetBytes(type)));
         Assert.False(SockOpt.SoType.CanSet);
     }
 
@@ -229,14 +229,14 @@ public class RawRoundTripTests
         Assert.Equal(0, Raw.SetSockOpt(s.FileNo(), IPPROTO_IP, IP_ADD_MEMBERSHIP, join));
         Assert.True(Raw.IgmpHasGroup("lo", group));
         // ip(7): joining a group the socket is already a member of fails with EADDRINUSE.
-        Assert.Equal(Raw.EADDRINUSE, Raw.SetSockOpt(s.FileNo(), IPPROTO_IP, IP_ADD_MEMBERSHIP, join));
+        Assert.Equal(Errno.EADDRINUSE, Raw.SetSockOpt(s.FileNo(), IPPROTO_IP, IP_ADD_MEMBERSHIP, join));
 
         var drop = Raw.Encode(SockOpt.IpDropMembership, new IpMreqn(Multiaddr: Parse4(group), Ifindex: Raw.LoopbackIndex));
         Assert.Equal(join, drop);
         Assert.Equal(0, Raw.SetSockOpt(s.FileNo(), IPPROTO_IP, IP_DROP_MEMBERSHIP, drop));
         Assert.False(Raw.IgmpHasGroup("lo", group));
         // Not a member any more: the kernel says EADDRNOTAVAIL.
-        Assert.Equal(Raw.EADDRNOTAVAIL, Raw.SetSockOpt(s.FileNo(), IPPROTO_IP, IP_DROP_MEMBERSHIP, drop));
+        Assert.Equal(Errno.EADDRNOTAVAIL, Raw.SetSockOpt(s.FileNo(), IPPROTO_IP, IP_DROP_MEMBERSHIP, drop));
     }
 
     [Fact]
@@ -248,7 +248,7 @@ public class RawRoundTripTests
         Assert.Equal(12, join.Length);
         Assert.Equal(0, Raw.SetSockOpt(s.FileNo(), IPPROTO_IP, IP_ADD_MEMBERSHIP, join));
         Assert.True(Raw.IgmpHasGroup("lo", group));
-        Assert.Equal(Raw.EADDRINUSE, Raw.SetSockOpt(s.FileNo(), IPPROTO_IP, IP_ADD_MEMBERSHIP, join));
+        Assert.Equal(Errno.EADDRINUSE, Raw.SetSockOpt(s.FileNo(), IPPROTO_IP, IP_ADD_MEMBERSHIP, join));
         Assert.Equal(0, Raw.SetSockOpt(s.FileNo(), IPPROTO_IP, IP_DROP_MEMBERSHIP, join));
     }
 
@@ -257,7 +257,7 @@ public class RawRoundTripTests
     {
         Assert.False(SockOpt.IpAddMembership.CanGet);
         Assert.False(SockOpt.IpAddMembership.TryDecodeUcode(new byte[12], out _, out var error));
-        Assert.Equal(Raw.EOPNOTSUPP, error.Code);
+        Assert.Equal(Errno.EOPNOTSUPP, error.Code);
         Assert.Equal("Socket option is write only", error.Context);
     }
 
@@ -286,7 +286,7 @@ public class RawRoundTripTests
     {
         using var s = Create(AF_INET, SOCK_DGRAM)!;
         var set = Raw.Encode(SockOpt.IpMulticastIf, new IpMreqn(Ifindex: 0x7FFF0000));
-        Assert.Equal(Raw.EADDRNOTAVAIL, Raw.SetSockOpt(s.FileNo(), IPPROTO_IP, IP_MULTICAST_IF, set));
+        Assert.Equal(Errno.EADDRNOTAVAIL, Raw.SetSockOpt(s.FileNo(), IPPROTO_IP, IP_MULTICAST_IF, set));
     }
 
     // ---- IPV6_MULTICAST_IF: interface index ----

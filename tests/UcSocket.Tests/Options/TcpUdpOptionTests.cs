@@ -7,6 +7,7 @@ using System.Threading;
 using UcSocket.Marshalling;
 using Xunit;
 using static UcSocket.Sockets;
+using static UcSocket.Tests.Errno;
 
 namespace UcSocket.Tests.Options;
 
@@ -18,7 +19,6 @@ namespace UcSocket.Tests.Options;
 /// </summary>
 public class TcpUdpOptionTests
 {
-    private const int EPERM = 1; // asm-generic/errno-base.h
 
     // ---- struct tcp_info: the running kernel's whole struct ----
 
@@ -325,7 +325,7 @@ public class TcpUdpOptionTests
     {
         using var udp = Create(AF_INET, SOCK_DGRAM)!;
         Assert.Null(udp.SetOpt(SockOpt.UdpliteSendCscov, 20));
-        Assert.Equal(Raw.ENOPROTOOPT, udp.Error(true));
+        Assert.Equal(Errno.ENOPROTOOPT, udp.Error(true));
     }
 
     // ---- TCP states and BPF's copy of them ----

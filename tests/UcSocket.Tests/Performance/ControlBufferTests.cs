@@ -9,6 +9,10 @@ using static UcSocket.Sockets;
 
 namespace UcSocket.Tests.Performance;
 
+/// <summary>
+/// <see cref="ControlBuffer"/>, the allocation-free control-message buffer: its layout, its capacity, sending and
+/// receiving through it, and ownership of the descriptors it receives.
+/// </summary>
 public class ControlBufferTests
 {
     [Fact]

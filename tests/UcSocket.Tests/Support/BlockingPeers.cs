@@ -25,7 +25,7 @@ internal sealed class SynDroppingListener : IDisposable
         var filler = Create(AF_INET, SOCK_STREAM | SOCK_NONBLOCK)!;
         _fillers.Add(filler);
         Assert.Null(filler.Connect(Address));
-        Assert.Equal(Handle.Errno.EINPROGRESS, filler.Error(true));
+        Assert.Equal(Errno.EINPROGRESS, filler.Error(true));
         // For a listener, TCP_INFO gives the accept queue's length as tcpi_unacked and its limit as tcpi_sacked
         // (tcp_get_info): wait until the queue holds more than the limit.
         var watch = System.Diagnostics.Stopwatch.StartNew();
@@ -70,7 +70,7 @@ internal sealed class FullUnixListener : IDisposable
             _fillers.Add(filler);
             if (filler.Connect(Address) is null)
             {
-                Assert.Equal(Handle.Errno.EAGAIN, filler.Error(true)); // full: a blocking connect would wait here
+                Assert.Equal(Errno.EAGAIN, filler.Error(true)); // full: a blocking connect would wait here
                 return;
             }
         }
@@ -103,7 +103,7 @@ internal static class BlockingPeers
         {
             if (full.Send(chunk, MSG_DONTWAIT) is null)
             {
-                Assert.Equal(Handle.Errno.EAGAIN, full.Error(true));
+                Assert.Equal(Errno.EAGAIN, full.Error(true));
                 return (full, peer);
             }
         }
