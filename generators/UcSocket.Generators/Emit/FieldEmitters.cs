@@ -11,7 +11,7 @@ namespace UcSocket.Generators.Emit;
 /// <remarks>
 /// Storage members are private and named so that no spec name can take them: <c>__{Property}</c> (a property never
 /// starts with two underscores), bitfield units <c>__bits{offset}_{width}</c> and the storage type of an address
-/// array <c>__sockaddrs_{Property}</c> (a lower-case letter after the underscores, where a property has an upper-case
+/// array <c>__sockaddrs_{Property}</c>, like the struct's helpers <c>__readPadded</c> and <c>__tooSmall</c> (a lower-case letter after the underscores, where a property has an upper-case
 /// one or another underscore).
 /// </remarks>
 internal abstract class FieldEmitter

@@ -100,12 +100,18 @@ internal static class StructEmitter
         w.Line();
     }
 
+    private const string Inline = "[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]";
+
+    // Read and TryWrite are a length check and one copy, inlined at the caller; the rare paths (a shorter source, a
+    // buffer too small) are methods of their own, named with two underscores as the storage is, so no member clashes.
     private static void EmitRead(CodeWriter w, StructLayout s, List<FieldEmitter> fields)
     {
         var t = s.TypeName;
         w.Line("/// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>");
-        w.Open($"public static {t} Read(global::System.ReadOnlySpan<byte> source)");
-        w.Line($"if (source.Length >= {s.Size}) return {Memory}.Read<{t}>(source);");
+        w.Line(Inline);
+        w.Line($"public static {t} Read(global::System.ReadOnlySpan<byte> source) => source.Length >= {s.Size} ? {Memory}.Read<{t}>(source) : __readPadded(source);");
+        w.Line();
+        w.Open($"private static {t} __readPadded(global::System.ReadOnlySpan<byte> source)");
         w.Line($"var value = default({t});");
         w.Line($"source.CopyTo({Memory}.AsBytes(new global::System.Span<{t}>(ref value)));");
         if (fields.Any(f => f is SockaddrEmitter or SockaddrArrayEmitter))
@@ -121,14 +127,17 @@ internal static class StructEmitter
     private static void EmitWrite(CodeWriter w, StructLayout s)
     {
         w.Line("/// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref=\"NativeSize\"/> bytes of <paramref name=\"destination\"/>.</summary>");
+        w.Line(Inline);
         w.Open("public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)");
-        w.Open($"if (destination.Length < {s.Size})");
-        w.Line($"error = \"{CodeWriter.Escape(s.CTypeName)} needs {s.Size} bytes, the buffer has \" + destination.Length;");
-        w.Line("return false;");
-        w.Close();
+        w.Line($"if (destination.Length < {s.Size}) return __tooSmall(destination.Length, out error);");
         w.Line($"{Memory}.Write(destination, in this);");
         w.Line("error = null;");
         w.Line("return true;");
+        w.Close();
+        w.Line();
+        w.Open("private static bool __tooSmall(int length, out string? error)");
+        w.Line($"error = \"{CodeWriter.Escape(s.CTypeName)} needs {s.Size} bytes, the buffer has \" + length;");
+        w.Line("return false;");
         w.Close();
         w.Line();
     }

@@ -66,25 +66,30 @@ public partial record struct SockaddrTestnl : global::UcSocket.ISpecStruct<Socka
     }
 
     /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
-    public static SockaddrTestnl Read(global::System.ReadOnlySpan<byte> source)
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public static SockaddrTestnl Read(global::System.ReadOnlySpan<byte> source) => source.Length >= 12 ? global::System.Runtime.InteropServices.MemoryMarshal.Read<SockaddrTestnl>(source) : __readPadded(source);
+
+    private static SockaddrTestnl __readPadded(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length >= 12) return global::System.Runtime.InteropServices.MemoryMarshal.Read<SockaddrTestnl>(source);
         var value = default(SockaddrTestnl);
         source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<SockaddrTestnl>(ref value)));
         return value;
     }
 
     /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
-        if (destination.Length < 12)
-        {
-            error = "struct sockaddr_testnl needs 12 bytes, the buffer has " + destination.Length;
-            return false;
-        }
+        if (destination.Length < 12) return __tooSmall(destination.Length, out error);
         global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
+    }
+
+    private static bool __tooSmall(int length, out string? error)
+    {
+        error = "struct sockaddr_testnl needs 12 bytes, the buffer has " + length;
+        return false;
     }
 
     /// <summary>True when both values hold the same C bytes.</summary>
@@ -240,25 +245,30 @@ public partial record struct SockaddrTestvm : global::UcSocket.ISpecStruct<Socka
     }
 
     /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
-    public static SockaddrTestvm Read(global::System.ReadOnlySpan<byte> source)
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public static SockaddrTestvm Read(global::System.ReadOnlySpan<byte> source) => source.Length >= 16 ? global::System.Runtime.InteropServices.MemoryMarshal.Read<SockaddrTestvm>(source) : __readPadded(source);
+
+    private static SockaddrTestvm __readPadded(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length >= 16) return global::System.Runtime.InteropServices.MemoryMarshal.Read<SockaddrTestvm>(source);
         var value = default(SockaddrTestvm);
         source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<SockaddrTestvm>(ref value)));
         return value;
     }
 
     /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
-        if (destination.Length < 16)
-        {
-            error = "struct sockaddr_testvm needs 16 bytes, the buffer has " + destination.Length;
-            return false;
-        }
+        if (destination.Length < 16) return __tooSmall(destination.Length, out error);
         global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
+    }
+
+    private static bool __tooSmall(int length, out string? error)
+    {
+        error = "struct sockaddr_testvm needs 16 bytes, the buffer has " + length;
+        return false;
     }
 
     /// <summary>True when both values hold the same C bytes.</summary>
@@ -403,25 +413,30 @@ public partial record struct SockaddrTestnarrow : global::UcSocket.ISpecStruct<S
     }
 
     /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
-    public static SockaddrTestnarrow Read(global::System.ReadOnlySpan<byte> source)
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public static SockaddrTestnarrow Read(global::System.ReadOnlySpan<byte> source) => source.Length >= 6 ? global::System.Runtime.InteropServices.MemoryMarshal.Read<SockaddrTestnarrow>(source) : __readPadded(source);
+
+    private static SockaddrTestnarrow __readPadded(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length >= 6) return global::System.Runtime.InteropServices.MemoryMarshal.Read<SockaddrTestnarrow>(source);
         var value = default(SockaddrTestnarrow);
         source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<SockaddrTestnarrow>(ref value)));
         return value;
     }
 
     /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
-        if (destination.Length < 6)
-        {
-            error = "struct sockaddr_testnarrow needs 6 bytes, the buffer has " + destination.Length;
-            return false;
-        }
+        if (destination.Length < 6) return __tooSmall(destination.Length, out error);
         global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
+    }
+
+    private static bool __tooSmall(int length, out string? error)
+    {
+        error = "struct sockaddr_testnarrow needs 6 bytes, the buffer has " + length;
+        return false;
     }
 
     /// <summary>True when both values hold the same C bytes.</summary>

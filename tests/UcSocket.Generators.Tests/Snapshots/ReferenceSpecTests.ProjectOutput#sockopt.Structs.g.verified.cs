@@ -36,25 +36,30 @@ public partial record struct IcmpFilter : global::UcSocket.ISpecStruct<IcmpFilte
     }
 
     /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
-    public static IcmpFilter Read(global::System.ReadOnlySpan<byte> source)
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public static IcmpFilter Read(global::System.ReadOnlySpan<byte> source) => source.Length >= 4 ? global::System.Runtime.InteropServices.MemoryMarshal.Read<IcmpFilter>(source) : __readPadded(source);
+
+    private static IcmpFilter __readPadded(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length >= 4) return global::System.Runtime.InteropServices.MemoryMarshal.Read<IcmpFilter>(source);
         var value = default(IcmpFilter);
         source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<IcmpFilter>(ref value)));
         return value;
     }
 
     /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
-        if (destination.Length < 4)
-        {
-            error = "struct icmp_filter needs 4 bytes, the buffer has " + destination.Length;
-            return false;
-        }
+        if (destination.Length < 4) return __tooSmall(destination.Length, out error);
         global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
+    }
+
+    private static bool __tooSmall(int length, out string? error)
+    {
+        error = "struct icmp_filter needs 4 bytes, the buffer has " + length;
+        return false;
     }
 
     /// <summary>True when both values hold the same C bytes.</summary>
@@ -142,25 +147,30 @@ public partial record struct FilterWait : global::UcSocket.ISpecStruct<FilterWai
     }
 
     /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
-    public static FilterWait Read(global::System.ReadOnlySpan<byte> source)
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public static FilterWait Read(global::System.ReadOnlySpan<byte> source) => source.Length >= 24 ? global::System.Runtime.InteropServices.MemoryMarshal.Read<FilterWait>(source) : __readPadded(source);
+
+    private static FilterWait __readPadded(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length >= 24) return global::System.Runtime.InteropServices.MemoryMarshal.Read<FilterWait>(source);
         var value = default(FilterWait);
         source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<FilterWait>(ref value)));
         return value;
     }
 
     /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
-        if (destination.Length < 24)
-        {
-            error = "struct filter_wait needs 24 bytes, the buffer has " + destination.Length;
-            return false;
-        }
+        if (destination.Length < 24) return __tooSmall(destination.Length, out error);
         global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
+    }
+
+    private static bool __tooSmall(int length, out string? error)
+    {
+        error = "struct filter_wait needs 24 bytes, the buffer has " + length;
+        return false;
     }
 
     /// <summary>True when both values hold the same C bytes.</summary>

@@ -106,25 +106,30 @@ public partial record struct EveryInteger : global::UcSocket.ISpecStruct<EveryIn
     }
 
     /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
-    public static EveryInteger Read(global::System.ReadOnlySpan<byte> source)
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public static EveryInteger Read(global::System.ReadOnlySpan<byte> source) => source.Length >= 32 ? global::System.Runtime.InteropServices.MemoryMarshal.Read<EveryInteger>(source) : __readPadded(source);
+
+    private static EveryInteger __readPadded(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length >= 32) return global::System.Runtime.InteropServices.MemoryMarshal.Read<EveryInteger>(source);
         var value = default(EveryInteger);
         source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<EveryInteger>(ref value)));
         return value;
     }
 
     /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
-        if (destination.Length < 32)
-        {
-            error = "struct every_int_s needs 32 bytes, the buffer has " + destination.Length;
-            return false;
-        }
+        if (destination.Length < 32) return __tooSmall(destination.Length, out error);
         global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
+    }
+
+    private static bool __tooSmall(int length, out string? error)
+    {
+        error = "struct every_int_s needs 32 bytes, the buffer has " + length;
+        return false;
     }
 
     /// <summary>True when both values hold the same C bytes.</summary>
@@ -333,25 +338,30 @@ public partial record struct Bitfields : global::UcSocket.ISpecStruct<Bitfields>
     }
 
     /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
-    public static Bitfields Read(global::System.ReadOnlySpan<byte> source)
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public static Bitfields Read(global::System.ReadOnlySpan<byte> source) => source.Length >= 16 ? global::System.Runtime.InteropServices.MemoryMarshal.Read<Bitfields>(source) : __readPadded(source);
+
+    private static Bitfields __readPadded(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length >= 16) return global::System.Runtime.InteropServices.MemoryMarshal.Read<Bitfields>(source);
         var value = default(Bitfields);
         source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<Bitfields>(ref value)));
         return value;
     }
 
     /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
-        if (destination.Length < 16)
-        {
-            error = "struct bitfields needs 16 bytes, the buffer has " + destination.Length;
-            return false;
-        }
+        if (destination.Length < 16) return __tooSmall(destination.Length, out error);
         global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
+    }
+
+    private static bool __tooSmall(int length, out string? error)
+    {
+        error = "struct bitfields needs 16 bytes, the buffer has " + length;
+        return false;
     }
 
     /// <summary>True when both values hold the same C bytes.</summary>
@@ -511,25 +521,30 @@ public partial record struct BigEndian : global::UcSocket.ISpecStruct<BigEndian>
     }
 
     /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
-    public static BigEndian Read(global::System.ReadOnlySpan<byte> source)
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public static BigEndian Read(global::System.ReadOnlySpan<byte> source) => source.Length >= 24 ? global::System.Runtime.InteropServices.MemoryMarshal.Read<BigEndian>(source) : __readPadded(source);
+
+    private static BigEndian __readPadded(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length >= 24) return global::System.Runtime.InteropServices.MemoryMarshal.Read<BigEndian>(source);
         var value = default(BigEndian);
         source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<BigEndian>(ref value)));
         return value;
     }
 
     /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
-        if (destination.Length < 24)
-        {
-            error = "struct big_endian needs 24 bytes, the buffer has " + destination.Length;
-            return false;
-        }
+        if (destination.Length < 24) return __tooSmall(destination.Length, out error);
         global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
+    }
+
+    private static bool __tooSmall(int length, out string? error)
+    {
+        error = "struct big_endian needs 24 bytes, the buffer has " + length;
+        return false;
     }
 
     /// <summary>True when both values hold the same C bytes.</summary>
@@ -692,25 +707,30 @@ public partial record struct Addresses : global::UcSocket.ISpecStruct<Addresses>
     }
 
     /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
-    public static Addresses Read(global::System.ReadOnlySpan<byte> source)
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public static Addresses Read(global::System.ReadOnlySpan<byte> source) => source.Length >= 40 ? global::System.Runtime.InteropServices.MemoryMarshal.Read<Addresses>(source) : __readPadded(source);
+
+    private static Addresses __readPadded(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length >= 40) return global::System.Runtime.InteropServices.MemoryMarshal.Read<Addresses>(source);
         var value = default(Addresses);
         source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<Addresses>(ref value)));
         return value;
     }
 
     /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
-        if (destination.Length < 40)
-        {
-            error = "struct addresses needs 40 bytes, the buffer has " + destination.Length;
-            return false;
-        }
+        if (destination.Length < 40) return __tooSmall(destination.Length, out error);
         global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
+    }
+
+    private static bool __tooSmall(int length, out string? error)
+    {
+        error = "struct addresses needs 40 bytes, the buffer has " + length;
+        return false;
     }
 
     /// <summary>True when both values hold the same C bytes.</summary>
@@ -972,25 +992,30 @@ public partial record struct Arrays : global::UcSocket.ISpecStruct<Arrays>
     }
 
     /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
-    public static Arrays Read(global::System.ReadOnlySpan<byte> source)
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public static Arrays Read(global::System.ReadOnlySpan<byte> source) => source.Length >= 196 ? global::System.Runtime.InteropServices.MemoryMarshal.Read<Arrays>(source) : __readPadded(source);
+
+    private static Arrays __readPadded(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length >= 196) return global::System.Runtime.InteropServices.MemoryMarshal.Read<Arrays>(source);
         var value = default(Arrays);
         source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<Arrays>(ref value)));
         return value;
     }
 
     /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
-        if (destination.Length < 196)
-        {
-            error = "struct arrays needs 196 bytes, the buffer has " + destination.Length;
-            return false;
-        }
+        if (destination.Length < 196) return __tooSmall(destination.Length, out error);
         global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
+    }
+
+    private static bool __tooSmall(int length, out string? error)
+    {
+        error = "struct arrays needs 196 bytes, the buffer has " + length;
+        return false;
     }
 
     /// <summary>True when both values hold the same C bytes.</summary>
@@ -1252,25 +1277,30 @@ public partial record struct SockaddrStorage : global::UcSocket.ISpecStruct<Sock
     }
 
     /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
-    public static SockaddrStorage Read(global::System.ReadOnlySpan<byte> source)
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public static SockaddrStorage Read(global::System.ReadOnlySpan<byte> source) => source.Length >= 128 ? global::System.Runtime.InteropServices.MemoryMarshal.Read<SockaddrStorage>(source) : __readPadded(source);
+
+    private static SockaddrStorage __readPadded(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length >= 128) return global::System.Runtime.InteropServices.MemoryMarshal.Read<SockaddrStorage>(source);
         var value = default(SockaddrStorage);
         source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<SockaddrStorage>(ref value)));
         return value;
     }
 
     /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
-        if (destination.Length < 128)
-        {
-            error = "struct sockaddr_storage needs 128 bytes, the buffer has " + destination.Length;
-            return false;
-        }
+        if (destination.Length < 128) return __tooSmall(destination.Length, out error);
         global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
+    }
+
+    private static bool __tooSmall(int length, out string? error)
+    {
+        error = "struct sockaddr_storage needs 128 bytes, the buffer has " + length;
+        return false;
     }
 
     /// <summary>True when both values hold the same C bytes.</summary>
@@ -1375,9 +1405,11 @@ public partial record struct Nested : global::UcSocket.ISpecStruct<Nested>
     }
 
     /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
-    public static Nested Read(global::System.ReadOnlySpan<byte> source)
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public static Nested Read(global::System.ReadOnlySpan<byte> source) => source.Length >= 168 ? global::System.Runtime.InteropServices.MemoryMarshal.Read<Nested>(source) : __readPadded(source);
+
+    private static Nested __readPadded(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length >= 168) return global::System.Runtime.InteropServices.MemoryMarshal.Read<Nested>(source);
         var value = default(Nested);
         source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<Nested>(ref value)));
         int received = source.Length;
@@ -1386,16 +1418,19 @@ public partial record struct Nested : global::UcSocket.ISpecStruct<Nested>
     }
 
     /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
-        if (destination.Length < 168)
-        {
-            error = "struct nested needs 168 bytes, the buffer has " + destination.Length;
-            return false;
-        }
+        if (destination.Length < 168) return __tooSmall(destination.Length, out error);
         global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
+    }
+
+    private static bool __tooSmall(int length, out string? error)
+    {
+        error = "struct nested needs 168 bytes, the buffer has " + length;
+        return false;
     }
 
     /// <summary>True when both values hold the same C bytes.</summary>
@@ -1507,25 +1542,30 @@ public partial record struct PackedS : global::UcSocket.ISpecStruct<PackedS>
     }
 
     /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
-    public static PackedS Read(global::System.ReadOnlySpan<byte> source)
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public static PackedS Read(global::System.ReadOnlySpan<byte> source) => source.Length >= 7 ? global::System.Runtime.InteropServices.MemoryMarshal.Read<PackedS>(source) : __readPadded(source);
+
+    private static PackedS __readPadded(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length >= 7) return global::System.Runtime.InteropServices.MemoryMarshal.Read<PackedS>(source);
         var value = default(PackedS);
         source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<PackedS>(ref value)));
         return value;
     }
 
     /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
-        if (destination.Length < 7)
-        {
-            error = "struct packed_s needs 7 bytes, the buffer has " + destination.Length;
-            return false;
-        }
+        if (destination.Length < 7) return __tooSmall(destination.Length, out error);
         global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
+    }
+
+    private static bool __tooSmall(int length, out string? error)
+    {
+        error = "struct packed_s needs 7 bytes, the buffer has " + length;
+        return false;
     }
 
     /// <summary>True when both values hold the same C bytes.</summary>
@@ -1645,25 +1685,30 @@ public partial record struct SockaddrTest4 : global::UcSocket.ISpecStruct<Sockad
     }
 
     /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
-    public static SockaddrTest4 Read(global::System.ReadOnlySpan<byte> source)
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public static SockaddrTest4 Read(global::System.ReadOnlySpan<byte> source) => source.Length >= 16 ? global::System.Runtime.InteropServices.MemoryMarshal.Read<SockaddrTest4>(source) : __readPadded(source);
+
+    private static SockaddrTest4 __readPadded(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length >= 16) return global::System.Runtime.InteropServices.MemoryMarshal.Read<SockaddrTest4>(source);
         var value = default(SockaddrTest4);
         source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<SockaddrTest4>(ref value)));
         return value;
     }
 
     /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
-        if (destination.Length < 16)
-        {
-            error = "struct sockaddr_test4 needs 16 bytes, the buffer has " + destination.Length;
-            return false;
-        }
+        if (destination.Length < 16) return __tooSmall(destination.Length, out error);
         global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
+    }
+
+    private static bool __tooSmall(int length, out string? error)
+    {
+        error = "struct sockaddr_test4 needs 16 bytes, the buffer has " + length;
+        return false;
     }
 
     /// <summary>True when both values hold the same C bytes.</summary>
@@ -1795,25 +1840,30 @@ public partial record struct SockaddrTest6 : global::UcSocket.ISpecStruct<Sockad
     }
 
     /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
-    public static SockaddrTest6 Read(global::System.ReadOnlySpan<byte> source)
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public static SockaddrTest6 Read(global::System.ReadOnlySpan<byte> source) => source.Length >= 28 ? global::System.Runtime.InteropServices.MemoryMarshal.Read<SockaddrTest6>(source) : __readPadded(source);
+
+    private static SockaddrTest6 __readPadded(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length >= 28) return global::System.Runtime.InteropServices.MemoryMarshal.Read<SockaddrTest6>(source);
         var value = default(SockaddrTest6);
         source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<SockaddrTest6>(ref value)));
         return value;
     }
 
     /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
-        if (destination.Length < 28)
-        {
-            error = "struct sockaddr_test6 needs 28 bytes, the buffer has " + destination.Length;
-            return false;
-        }
+        if (destination.Length < 28) return __tooSmall(destination.Length, out error);
         global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
+    }
+
+    private static bool __tooSmall(int length, out string? error)
+    {
+        error = "struct sockaddr_test6 needs 28 bytes, the buffer has " + length;
+        return false;
     }
 
     /// <summary>True when both values hold the same C bytes.</summary>
@@ -1936,25 +1986,30 @@ public partial record struct SockaddrTestun : global::UcSocket.ISpecStruct<Socka
     }
 
     /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
-    public static SockaddrTestun Read(global::System.ReadOnlySpan<byte> source)
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public static SockaddrTestun Read(global::System.ReadOnlySpan<byte> source) => source.Length >= 110 ? global::System.Runtime.InteropServices.MemoryMarshal.Read<SockaddrTestun>(source) : __readPadded(source);
+
+    private static SockaddrTestun __readPadded(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length >= 110) return global::System.Runtime.InteropServices.MemoryMarshal.Read<SockaddrTestun>(source);
         var value = default(SockaddrTestun);
         source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<SockaddrTestun>(ref value)));
         return value;
     }
 
     /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
-        if (destination.Length < 110)
-        {
-            error = "struct sockaddr_testun needs 110 bytes, the buffer has " + destination.Length;
-            return false;
-        }
+        if (destination.Length < 110) return __tooSmall(destination.Length, out error);
         global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
+    }
+
+    private static bool __tooSmall(int length, out string? error)
+    {
+        error = "struct sockaddr_testun needs 110 bytes, the buffer has " + length;
+        return false;
     }
 
     /// <summary>True when both values hold the same C bytes.</summary>
@@ -2116,25 +2171,30 @@ public partial record struct SockaddrTestll : global::UcSocket.ISpecStruct<Socka
     }
 
     /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
-    public static SockaddrTestll Read(global::System.ReadOnlySpan<byte> source)
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public static SockaddrTestll Read(global::System.ReadOnlySpan<byte> source) => source.Length >= 20 ? global::System.Runtime.InteropServices.MemoryMarshal.Read<SockaddrTestll>(source) : __readPadded(source);
+
+    private static SockaddrTestll __readPadded(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length >= 20) return global::System.Runtime.InteropServices.MemoryMarshal.Read<SockaddrTestll>(source);
         var value = default(SockaddrTestll);
         source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<SockaddrTestll>(ref value)));
         return value;
     }
 
     /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
-        if (destination.Length < 20)
-        {
-            error = "struct sockaddr_testll needs 20 bytes, the buffer has " + destination.Length;
-            return false;
-        }
+        if (destination.Length < 20) return __tooSmall(destination.Length, out error);
         global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
+    }
+
+    private static bool __tooSmall(int length, out string? error)
+    {
+        error = "struct sockaddr_testll needs 20 bytes, the buffer has " + length;
+        return false;
     }
 
     /// <summary>True when both values hold the same C bytes.</summary>

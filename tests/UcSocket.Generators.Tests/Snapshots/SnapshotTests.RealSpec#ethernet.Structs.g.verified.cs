@@ -70,25 +70,30 @@ public partial record struct EthernetHeader : global::UcSocket.ISpecStruct<Ether
     }
 
     /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
-    public static EthernetHeader Read(global::System.ReadOnlySpan<byte> source)
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public static EthernetHeader Read(global::System.ReadOnlySpan<byte> source) => source.Length >= 14 ? global::System.Runtime.InteropServices.MemoryMarshal.Read<EthernetHeader>(source) : __readPadded(source);
+
+    private static EthernetHeader __readPadded(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length >= 14) return global::System.Runtime.InteropServices.MemoryMarshal.Read<EthernetHeader>(source);
         var value = default(EthernetHeader);
         source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<EthernetHeader>(ref value)));
         return value;
     }
 
     /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
-        if (destination.Length < 14)
-        {
-            error = "struct ethhdr needs 14 bytes, the buffer has " + destination.Length;
-            return false;
-        }
+        if (destination.Length < 14) return __tooSmall(destination.Length, out error);
         global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
+    }
+
+    private static bool __tooSmall(int length, out string? error)
+    {
+        error = "struct ethhdr needs 14 bytes, the buffer has " + length;
+        return false;
     }
 
     /// <summary>True when both values hold the same C bytes.</summary>
@@ -240,25 +245,30 @@ public partial record struct ArpHeader : global::UcSocket.ISpecStruct<ArpHeader>
     }
 
     /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
-    public static ArpHeader Read(global::System.ReadOnlySpan<byte> source)
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public static ArpHeader Read(global::System.ReadOnlySpan<byte> source) => source.Length >= 8 ? global::System.Runtime.InteropServices.MemoryMarshal.Read<ArpHeader>(source) : __readPadded(source);
+
+    private static ArpHeader __readPadded(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length >= 8) return global::System.Runtime.InteropServices.MemoryMarshal.Read<ArpHeader>(source);
         var value = default(ArpHeader);
         source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<ArpHeader>(ref value)));
         return value;
     }
 
     /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
-        if (destination.Length < 8)
-        {
-            error = "struct arphdr needs 8 bytes, the buffer has " + destination.Length;
-            return false;
-        }
+        if (destination.Length < 8) return __tooSmall(destination.Length, out error);
         global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
+    }
+
+    private static bool __tooSmall(int length, out string? error)
+    {
+        error = "struct arphdr needs 8 bytes, the buffer has " + length;
+        return false;
     }
 
     /// <summary>True when both values hold the same C bytes.</summary>

@@ -56,25 +56,30 @@ public partial record struct IpMreqn : global::UcSocket.ISpecStruct<IpMreqn>
     }
 
     /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
-    public static IpMreqn Read(global::System.ReadOnlySpan<byte> source)
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public static IpMreqn Read(global::System.ReadOnlySpan<byte> source) => source.Length >= 12 ? global::System.Runtime.InteropServices.MemoryMarshal.Read<IpMreqn>(source) : __readPadded(source);
+
+    private static IpMreqn __readPadded(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length >= 12) return global::System.Runtime.InteropServices.MemoryMarshal.Read<IpMreqn>(source);
         var value = default(IpMreqn);
         source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<IpMreqn>(ref value)));
         return value;
     }
 
     /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
-        if (destination.Length < 12)
-        {
-            error = "struct ip_mreqn needs 12 bytes, the buffer has " + destination.Length;
-            return false;
-        }
+        if (destination.Length < 12) return __tooSmall(destination.Length, out error);
         global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
+    }
+
+    private static bool __tooSmall(int length, out string? error)
+    {
+        error = "struct ip_mreqn needs 12 bytes, the buffer has " + length;
+        return false;
     }
 
     /// <summary>True when both values hold the same C bytes.</summary>
@@ -176,25 +181,30 @@ public partial record struct IpMreq : global::UcSocket.ISpecStruct<IpMreq>
     }
 
     /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
-    public static IpMreq Read(global::System.ReadOnlySpan<byte> source)
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public static IpMreq Read(global::System.ReadOnlySpan<byte> source) => source.Length >= 8 ? global::System.Runtime.InteropServices.MemoryMarshal.Read<IpMreq>(source) : __readPadded(source);
+
+    private static IpMreq __readPadded(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length >= 8) return global::System.Runtime.InteropServices.MemoryMarshal.Read<IpMreq>(source);
         var value = default(IpMreq);
         source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<IpMreq>(ref value)));
         return value;
     }
 
     /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
-        if (destination.Length < 8)
-        {
-            error = "struct ip_mreq needs 8 bytes, the buffer has " + destination.Length;
-            return false;
-        }
+        if (destination.Length < 8) return __tooSmall(destination.Length, out error);
         global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
+    }
+
+    private static bool __tooSmall(int length, out string? error)
+    {
+        error = "struct ip_mreq needs 8 bytes, the buffer has " + length;
+        return false;
     }
 
     /// <summary>True when both values hold the same C bytes.</summary>
@@ -299,25 +309,30 @@ public partial record struct IpMreqSource : global::UcSocket.ISpecStruct<IpMreqS
     }
 
     /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
-    public static IpMreqSource Read(global::System.ReadOnlySpan<byte> source)
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public static IpMreqSource Read(global::System.ReadOnlySpan<byte> source) => source.Length >= 12 ? global::System.Runtime.InteropServices.MemoryMarshal.Read<IpMreqSource>(source) : __readPadded(source);
+
+    private static IpMreqSource __readPadded(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length >= 12) return global::System.Runtime.InteropServices.MemoryMarshal.Read<IpMreqSource>(source);
         var value = default(IpMreqSource);
         source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<IpMreqSource>(ref value)));
         return value;
     }
 
     /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
-        if (destination.Length < 12)
-        {
-            error = "struct ip_mreq_source needs 12 bytes, the buffer has " + destination.Length;
-            return false;
-        }
+        if (destination.Length < 12) return __tooSmall(destination.Length, out error);
         global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
+    }
+
+    private static bool __tooSmall(int length, out string? error)
+    {
+        error = "struct ip_mreq_source needs 12 bytes, the buffer has " + length;
+        return false;
     }
 
     /// <summary>True when both values hold the same C bytes.</summary>
@@ -456,25 +471,30 @@ public partial record struct IpMsfilter : global::UcSocket.ISpecStruct<IpMsfilte
     }
 
     /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
-    public static IpMsfilter Read(global::System.ReadOnlySpan<byte> source)
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public static IpMsfilter Read(global::System.ReadOnlySpan<byte> source) => source.Length >= 20 ? global::System.Runtime.InteropServices.MemoryMarshal.Read<IpMsfilter>(source) : __readPadded(source);
+
+    private static IpMsfilter __readPadded(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length >= 20) return global::System.Runtime.InteropServices.MemoryMarshal.Read<IpMsfilter>(source);
         var value = default(IpMsfilter);
         source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<IpMsfilter>(ref value)));
         return value;
     }
 
     /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
-        if (destination.Length < 20)
-        {
-            error = "struct ip_msfilter needs 20 bytes, the buffer has " + destination.Length;
-            return false;
-        }
+        if (destination.Length < 20) return __tooSmall(destination.Length, out error);
         global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
+    }
+
+    private static bool __tooSmall(int length, out string? error)
+    {
+        error = "struct ip_msfilter needs 20 bytes, the buffer has " + length;
+        return false;
     }
 
     /// <summary>True when both values hold the same C bytes.</summary>
@@ -621,25 +641,30 @@ public partial record struct InPktinfo : global::UcSocket.ISpecStruct<InPktinfo>
     }
 
     /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
-    public static InPktinfo Read(global::System.ReadOnlySpan<byte> source)
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public static InPktinfo Read(global::System.ReadOnlySpan<byte> source) => source.Length >= 12 ? global::System.Runtime.InteropServices.MemoryMarshal.Read<InPktinfo>(source) : __readPadded(source);
+
+    private static InPktinfo __readPadded(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length >= 12) return global::System.Runtime.InteropServices.MemoryMarshal.Read<InPktinfo>(source);
         var value = default(InPktinfo);
         source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<InPktinfo>(ref value)));
         return value;
     }
 
     /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
-        if (destination.Length < 12)
-        {
-            error = "struct in_pktinfo needs 12 bytes, the buffer has " + destination.Length;
-            return false;
-        }
+        if (destination.Length < 12) return __tooSmall(destination.Length, out error);
         global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
+    }
+
+    private static bool __tooSmall(int length, out string? error)
+    {
+        error = "struct in_pktinfo needs 12 bytes, the buffer has " + length;
+        return false;
     }
 
     /// <summary>True when both values hold the same C bytes.</summary>
@@ -741,25 +766,30 @@ public partial record struct SockaddrStorage : global::UcSocket.ISpecStruct<Sock
     }
 
     /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
-    public static SockaddrStorage Read(global::System.ReadOnlySpan<byte> source)
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public static SockaddrStorage Read(global::System.ReadOnlySpan<byte> source) => source.Length >= 128 ? global::System.Runtime.InteropServices.MemoryMarshal.Read<SockaddrStorage>(source) : __readPadded(source);
+
+    private static SockaddrStorage __readPadded(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length >= 128) return global::System.Runtime.InteropServices.MemoryMarshal.Read<SockaddrStorage>(source);
         var value = default(SockaddrStorage);
         source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<SockaddrStorage>(ref value)));
         return value;
     }
 
     /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
-        if (destination.Length < 128)
-        {
-            error = "struct sockaddr_storage needs 128 bytes, the buffer has " + destination.Length;
-            return false;
-        }
+        if (destination.Length < 128) return __tooSmall(destination.Length, out error);
         global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
+    }
+
+    private static bool __tooSmall(int length, out string? error)
+    {
+        error = "struct sockaddr_storage needs 128 bytes, the buffer has " + length;
+        return false;
     }
 
     /// <summary>True when both values hold the same C bytes.</summary>
@@ -847,9 +877,11 @@ public partial record struct GroupReq : global::UcSocket.ISpecStruct<GroupReq>
     }
 
     /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
-    public static GroupReq Read(global::System.ReadOnlySpan<byte> source)
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public static GroupReq Read(global::System.ReadOnlySpan<byte> source) => source.Length >= 136 ? global::System.Runtime.InteropServices.MemoryMarshal.Read<GroupReq>(source) : __readPadded(source);
+
+    private static GroupReq __readPadded(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length >= 136) return global::System.Runtime.InteropServices.MemoryMarshal.Read<GroupReq>(source);
         var value = default(GroupReq);
         source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<GroupReq>(ref value)));
         int received = source.Length;
@@ -858,16 +890,19 @@ public partial record struct GroupReq : global::UcSocket.ISpecStruct<GroupReq>
     }
 
     /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
-        if (destination.Length < 136)
-        {
-            error = "struct group_req needs 136 bytes, the buffer has " + destination.Length;
-            return false;
-        }
+        if (destination.Length < 136) return __tooSmall(destination.Length, out error);
         global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
+    }
+
+    private static bool __tooSmall(int length, out string? error)
+    {
+        error = "struct group_req needs 136 bytes, the buffer has " + length;
+        return false;
     }
 
     /// <summary>True when both values hold the same C bytes.</summary>
@@ -972,9 +1007,11 @@ public partial record struct GroupSourceReq : global::UcSocket.ISpecStruct<Group
     }
 
     /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
-    public static GroupSourceReq Read(global::System.ReadOnlySpan<byte> source)
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public static GroupSourceReq Read(global::System.ReadOnlySpan<byte> source) => source.Length >= 264 ? global::System.Runtime.InteropServices.MemoryMarshal.Read<GroupSourceReq>(source) : __readPadded(source);
+
+    private static GroupSourceReq __readPadded(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length >= 264) return global::System.Runtime.InteropServices.MemoryMarshal.Read<GroupSourceReq>(source);
         var value = default(GroupSourceReq);
         source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<GroupSourceReq>(ref value)));
         int received = source.Length;
@@ -984,16 +1021,19 @@ public partial record struct GroupSourceReq : global::UcSocket.ISpecStruct<Group
     }
 
     /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
-        if (destination.Length < 264)
-        {
-            error = "struct group_source_req needs 264 bytes, the buffer has " + destination.Length;
-            return false;
-        }
+        if (destination.Length < 264) return __tooSmall(destination.Length, out error);
         global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
+    }
+
+    private static bool __tooSmall(int length, out string? error)
+    {
+        error = "struct group_source_req needs 264 bytes, the buffer has " + length;
+        return false;
     }
 
     /// <summary>True when both values hold the same C bytes.</summary>
@@ -1146,9 +1186,11 @@ public partial record struct GroupFilter : global::UcSocket.ISpecStruct<GroupFil
     }
 
     /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
-    public static GroupFilter Read(global::System.ReadOnlySpan<byte> source)
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public static GroupFilter Read(global::System.ReadOnlySpan<byte> source) => source.Length >= 272 ? global::System.Runtime.InteropServices.MemoryMarshal.Read<GroupFilter>(source) : __readPadded(source);
+
+    private static GroupFilter __readPadded(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length >= 272) return global::System.Runtime.InteropServices.MemoryMarshal.Read<GroupFilter>(source);
         var value = default(GroupFilter);
         source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<GroupFilter>(ref value)));
         int received = source.Length;
@@ -1158,16 +1200,19 @@ public partial record struct GroupFilter : global::UcSocket.ISpecStruct<GroupFil
     }
 
     /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
-        if (destination.Length < 272)
-        {
-            error = "struct group_filter needs 272 bytes, the buffer has " + destination.Length;
-            return false;
-        }
+        if (destination.Length < 272) return __tooSmall(destination.Length, out error);
         global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
+    }
+
+    private static bool __tooSmall(int length, out string? error)
+    {
+        error = "struct group_filter needs 272 bytes, the buffer has " + length;
+        return false;
     }
 
     /// <summary>True when both values hold the same C bytes.</summary>
@@ -1360,9 +1405,11 @@ public partial record struct SockExtendedErr : global::UcSocket.ISpecStruct<Sock
     }
 
     /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
-    public static SockExtendedErr Read(global::System.ReadOnlySpan<byte> source)
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public static SockExtendedErr Read(global::System.ReadOnlySpan<byte> source) => source.Length >= 44 ? global::System.Runtime.InteropServices.MemoryMarshal.Read<SockExtendedErr>(source) : __readPadded(source);
+
+    private static SockExtendedErr __readPadded(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length >= 44) return global::System.Runtime.InteropServices.MemoryMarshal.Read<SockExtendedErr>(source);
         var value = default(SockExtendedErr);
         source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<SockExtendedErr>(ref value)));
         int received = source.Length;
@@ -1371,16 +1418,19 @@ public partial record struct SockExtendedErr : global::UcSocket.ISpecStruct<Sock
     }
 
     /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
-        if (destination.Length < 44)
-        {
-            error = "struct sock_extended_err needs 44 bytes, the buffer has " + destination.Length;
-            return false;
-        }
+        if (destination.Length < 44) return __tooSmall(destination.Length, out error);
         global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
+    }
+
+    private static bool __tooSmall(int length, out string? error)
+    {
+        error = "struct sock_extended_err needs 44 bytes, the buffer has " + length;
+        return false;
     }
 
     /// <summary>True when both values hold the same C bytes.</summary>

@@ -46,25 +46,30 @@ public partial record struct Ipv6Mreq : global::UcSocket.ISpecStruct<Ipv6Mreq>
     }
 
     /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
-    public static Ipv6Mreq Read(global::System.ReadOnlySpan<byte> source)
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public static Ipv6Mreq Read(global::System.ReadOnlySpan<byte> source) => source.Length >= 20 ? global::System.Runtime.InteropServices.MemoryMarshal.Read<Ipv6Mreq>(source) : __readPadded(source);
+
+    private static Ipv6Mreq __readPadded(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length >= 20) return global::System.Runtime.InteropServices.MemoryMarshal.Read<Ipv6Mreq>(source);
         var value = default(Ipv6Mreq);
         source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<Ipv6Mreq>(ref value)));
         return value;
     }
 
     /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
-        if (destination.Length < 20)
-        {
-            error = "struct ipv6_mreq needs 20 bytes, the buffer has " + destination.Length;
-            return false;
-        }
+        if (destination.Length < 20) return __tooSmall(destination.Length, out error);
         global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
+    }
+
+    private static bool __tooSmall(int length, out string? error)
+    {
+        error = "struct ipv6_mreq needs 20 bytes, the buffer has " + length;
+        return false;
     }
 
     /// <summary>True when both values hold the same C bytes.</summary>
@@ -159,25 +164,30 @@ public partial record struct In6Pktinfo : global::UcSocket.ISpecStruct<In6Pktinf
     }
 
     /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
-    public static In6Pktinfo Read(global::System.ReadOnlySpan<byte> source)
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public static In6Pktinfo Read(global::System.ReadOnlySpan<byte> source) => source.Length >= 20 ? global::System.Runtime.InteropServices.MemoryMarshal.Read<In6Pktinfo>(source) : __readPadded(source);
+
+    private static In6Pktinfo __readPadded(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length >= 20) return global::System.Runtime.InteropServices.MemoryMarshal.Read<In6Pktinfo>(source);
         var value = default(In6Pktinfo);
         source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<In6Pktinfo>(ref value)));
         return value;
     }
 
     /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
-        if (destination.Length < 20)
-        {
-            error = "struct in6_pktinfo needs 20 bytes, the buffer has " + destination.Length;
-            return false;
-        }
+        if (destination.Length < 20) return __tooSmall(destination.Length, out error);
         global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
+    }
+
+    private static bool __tooSmall(int length, out string? error)
+    {
+        error = "struct in6_pktinfo needs 20 bytes, the buffer has " + length;
+        return false;
     }
 
     /// <summary>True when both values hold the same C bytes.</summary>
@@ -324,25 +334,30 @@ public partial record struct In6FlowlabelReq : global::UcSocket.ISpecStruct<In6F
     }
 
     /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
-    public static In6FlowlabelReq Read(global::System.ReadOnlySpan<byte> source)
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public static In6FlowlabelReq Read(global::System.ReadOnlySpan<byte> source) => source.Length >= 32 ? global::System.Runtime.InteropServices.MemoryMarshal.Read<In6FlowlabelReq>(source) : __readPadded(source);
+
+    private static In6FlowlabelReq __readPadded(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length >= 32) return global::System.Runtime.InteropServices.MemoryMarshal.Read<In6FlowlabelReq>(source);
         var value = default(In6FlowlabelReq);
         source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<In6FlowlabelReq>(ref value)));
         return value;
     }
 
     /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
-        if (destination.Length < 32)
-        {
-            error = "struct in6_flowlabel_req needs 32 bytes, the buffer has " + destination.Length;
-            return false;
-        }
+        if (destination.Length < 32) return __tooSmall(destination.Length, out error);
         global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
+    }
+
+    private static bool __tooSmall(int length, out string? error)
+    {
+        error = "struct in6_flowlabel_req needs 32 bytes, the buffer has " + length;
+        return false;
     }
 
     /// <summary>True when both values hold the same C bytes.</summary>
@@ -472,9 +487,11 @@ public partial record struct Ip6Mtuinfo : global::UcSocket.ISpecStruct<Ip6Mtuinf
     }
 
     /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
-    public static Ip6Mtuinfo Read(global::System.ReadOnlySpan<byte> source)
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public static Ip6Mtuinfo Read(global::System.ReadOnlySpan<byte> source) => source.Length >= 32 ? global::System.Runtime.InteropServices.MemoryMarshal.Read<Ip6Mtuinfo>(source) : __readPadded(source);
+
+    private static Ip6Mtuinfo __readPadded(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length >= 32) return global::System.Runtime.InteropServices.MemoryMarshal.Read<Ip6Mtuinfo>(source);
         var value = default(Ip6Mtuinfo);
         source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<Ip6Mtuinfo>(ref value)));
         int received = source.Length;
@@ -483,16 +500,19 @@ public partial record struct Ip6Mtuinfo : global::UcSocket.ISpecStruct<Ip6Mtuinf
     }
 
     /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
-        if (destination.Length < 32)
-        {
-            error = "struct ip6_mtuinfo needs 32 bytes, the buffer has " + destination.Length;
-            return false;
-        }
+        if (destination.Length < 32) return __tooSmall(destination.Length, out error);
         global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
+    }
+
+    private static bool __tooSmall(int length, out string? error)
+    {
+        error = "struct ip6_mtuinfo needs 32 bytes, the buffer has " + length;
+        return false;
     }
 
     /// <summary>True when both values hold the same C bytes.</summary>

@@ -36,25 +36,30 @@ public partial record struct NetlinkPacketInfo : global::UcSocket.ISpecStruct<Ne
     }
 
     /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
-    public static NetlinkPacketInfo Read(global::System.ReadOnlySpan<byte> source)
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public static NetlinkPacketInfo Read(global::System.ReadOnlySpan<byte> source) => source.Length >= 4 ? global::System.Runtime.InteropServices.MemoryMarshal.Read<NetlinkPacketInfo>(source) : __readPadded(source);
+
+    private static NetlinkPacketInfo __readPadded(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length >= 4) return global::System.Runtime.InteropServices.MemoryMarshal.Read<NetlinkPacketInfo>(source);
         var value = default(NetlinkPacketInfo);
         source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<NetlinkPacketInfo>(ref value)));
         return value;
     }
 
     /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
-        if (destination.Length < 4)
-        {
-            error = "struct nl_pktinfo needs 4 bytes, the buffer has " + destination.Length;
-            return false;
-        }
+        if (destination.Length < 4) return __tooSmall(destination.Length, out error);
         global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
+    }
+
+    private static bool __tooSmall(int length, out string? error)
+    {
+        error = "struct nl_pktinfo needs 4 bytes, the buffer has " + length;
+        return false;
     }
 
     /// <summary>True when both values hold the same C bytes.</summary>
@@ -162,25 +167,30 @@ public partial record struct NetlinkRingRequest : global::UcSocket.ISpecStruct<N
     }
 
     /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
-    public static NetlinkRingRequest Read(global::System.ReadOnlySpan<byte> source)
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public static NetlinkRingRequest Read(global::System.ReadOnlySpan<byte> source) => source.Length >= 16 ? global::System.Runtime.InteropServices.MemoryMarshal.Read<NetlinkRingRequest>(source) : __readPadded(source);
+
+    private static NetlinkRingRequest __readPadded(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length >= 16) return global::System.Runtime.InteropServices.MemoryMarshal.Read<NetlinkRingRequest>(source);
         var value = default(NetlinkRingRequest);
         source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<NetlinkRingRequest>(ref value)));
         return value;
     }
 
     /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
-        if (destination.Length < 16)
-        {
-            error = "struct nl_mmap_req needs 16 bytes, the buffer has " + destination.Length;
-            return false;
-        }
+        if (destination.Length < 16) return __tooSmall(destination.Length, out error);
         global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
+    }
+
+    private static bool __tooSmall(int length, out string? error)
+    {
+        error = "struct nl_mmap_req needs 16 bytes, the buffer has " + length;
+        return false;
     }
 
     /// <summary>True when both values hold the same C bytes.</summary>
@@ -319,25 +329,30 @@ public partial record struct NetlinkMessageHeader : global::UcSocket.ISpecStruct
     }
 
     /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
-    public static NetlinkMessageHeader Read(global::System.ReadOnlySpan<byte> source)
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public static NetlinkMessageHeader Read(global::System.ReadOnlySpan<byte> source) => source.Length >= 16 ? global::System.Runtime.InteropServices.MemoryMarshal.Read<NetlinkMessageHeader>(source) : __readPadded(source);
+
+    private static NetlinkMessageHeader __readPadded(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length >= 16) return global::System.Runtime.InteropServices.MemoryMarshal.Read<NetlinkMessageHeader>(source);
         var value = default(NetlinkMessageHeader);
         source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<NetlinkMessageHeader>(ref value)));
         return value;
     }
 
     /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
-        if (destination.Length < 16)
-        {
-            error = "struct nlmsghdr needs 16 bytes, the buffer has " + destination.Length;
-            return false;
-        }
+        if (destination.Length < 16) return __tooSmall(destination.Length, out error);
         global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
+    }
+
+    private static bool __tooSmall(int length, out string? error)
+    {
+        error = "struct nlmsghdr needs 16 bytes, the buffer has " + length;
+        return false;
     }
 
     /// <summary>True when both values hold the same C bytes.</summary>
@@ -453,25 +468,30 @@ public partial record struct NetlinkError : global::UcSocket.ISpecStruct<Netlink
     }
 
     /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
-    public static NetlinkError Read(global::System.ReadOnlySpan<byte> source)
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public static NetlinkError Read(global::System.ReadOnlySpan<byte> source) => source.Length >= 20 ? global::System.Runtime.InteropServices.MemoryMarshal.Read<NetlinkError>(source) : __readPadded(source);
+
+    private static NetlinkError __readPadded(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length >= 20) return global::System.Runtime.InteropServices.MemoryMarshal.Read<NetlinkError>(source);
         var value = default(NetlinkError);
         source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<NetlinkError>(ref value)));
         return value;
     }
 
     /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
-        if (destination.Length < 20)
-        {
-            error = "struct nlmsgerr needs 20 bytes, the buffer has " + destination.Length;
-            return false;
-        }
+        if (destination.Length < 20) return __tooSmall(destination.Length, out error);
         global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
+    }
+
+    private static bool __tooSmall(int length, out string? error)
+    {
+        error = "struct nlmsgerr needs 20 bytes, the buffer has " + length;
+        return false;
     }
 
     /// <summary>True when both values hold the same C bytes.</summary>
@@ -566,25 +586,30 @@ public partial record struct NetlinkAttribute : global::UcSocket.ISpecStruct<Net
     }
 
     /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
-    public static NetlinkAttribute Read(global::System.ReadOnlySpan<byte> source)
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public static NetlinkAttribute Read(global::System.ReadOnlySpan<byte> source) => source.Length >= 4 ? global::System.Runtime.InteropServices.MemoryMarshal.Read<NetlinkAttribute>(source) : __readPadded(source);
+
+    private static NetlinkAttribute __readPadded(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length >= 4) return global::System.Runtime.InteropServices.MemoryMarshal.Read<NetlinkAttribute>(source);
         var value = default(NetlinkAttribute);
         source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<NetlinkAttribute>(ref value)));
         return value;
     }
 
     /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
-        if (destination.Length < 4)
-        {
-            error = "struct nlattr needs 4 bytes, the buffer has " + destination.Length;
-            return false;
-        }
+        if (destination.Length < 4) return __tooSmall(destination.Length, out error);
         global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
+    }
+
+    private static bool __tooSmall(int length, out string? error)
+    {
+        error = "struct nlattr needs 4 bytes, the buffer has " + length;
+        return false;
     }
 
     /// <summary>True when both values hold the same C bytes.</summary>

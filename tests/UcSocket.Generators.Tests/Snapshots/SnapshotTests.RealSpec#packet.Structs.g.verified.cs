@@ -73,25 +73,30 @@ public partial record struct PacketMreq : global::UcSocket.ISpecStruct<PacketMre
     }
 
     /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
-    public static PacketMreq Read(global::System.ReadOnlySpan<byte> source)
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public static PacketMreq Read(global::System.ReadOnlySpan<byte> source) => source.Length >= 16 ? global::System.Runtime.InteropServices.MemoryMarshal.Read<PacketMreq>(source) : __readPadded(source);
+
+    private static PacketMreq __readPadded(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length >= 16) return global::System.Runtime.InteropServices.MemoryMarshal.Read<PacketMreq>(source);
         var value = default(PacketMreq);
         source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<PacketMreq>(ref value)));
         return value;
     }
 
     /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
-        if (destination.Length < 16)
-        {
-            error = "struct packet_mreq needs 16 bytes, the buffer has " + destination.Length;
-            return false;
-        }
+        if (destination.Length < 16) return __tooSmall(destination.Length, out error);
         global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
+    }
+
+    private static bool __tooSmall(int length, out string? error)
+    {
+        error = "struct packet_mreq needs 16 bytes, the buffer has " + length;
+        return false;
     }
 
     /// <summary>True when both values hold the same C bytes.</summary>
@@ -231,25 +236,30 @@ public partial record struct TpacketReq : global::UcSocket.ISpecStruct<TpacketRe
     }
 
     /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
-    public static TpacketReq Read(global::System.ReadOnlySpan<byte> source)
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public static TpacketReq Read(global::System.ReadOnlySpan<byte> source) => source.Length >= 16 ? global::System.Runtime.InteropServices.MemoryMarshal.Read<TpacketReq>(source) : __readPadded(source);
+
+    private static TpacketReq __readPadded(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length >= 16) return global::System.Runtime.InteropServices.MemoryMarshal.Read<TpacketReq>(source);
         var value = default(TpacketReq);
         source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<TpacketReq>(ref value)));
         return value;
     }
 
     /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
-        if (destination.Length < 16)
-        {
-            error = "struct tpacket_req needs 16 bytes, the buffer has " + destination.Length;
-            return false;
-        }
+        if (destination.Length < 16) return __tooSmall(destination.Length, out error);
         global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
+    }
+
+    private static bool __tooSmall(int length, out string? error)
+    {
+        error = "struct tpacket_req needs 16 bytes, the buffer has " + length;
+        return false;
     }
 
     /// <summary>True when both values hold the same C bytes.</summary>
@@ -408,25 +418,30 @@ public partial record struct TpacketReq3 : global::UcSocket.ISpecStruct<TpacketR
     }
 
     /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
-    public static TpacketReq3 Read(global::System.ReadOnlySpan<byte> source)
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public static TpacketReq3 Read(global::System.ReadOnlySpan<byte> source) => source.Length >= 28 ? global::System.Runtime.InteropServices.MemoryMarshal.Read<TpacketReq3>(source) : __readPadded(source);
+
+    private static TpacketReq3 __readPadded(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length >= 28) return global::System.Runtime.InteropServices.MemoryMarshal.Read<TpacketReq3>(source);
         var value = default(TpacketReq3);
         source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<TpacketReq3>(ref value)));
         return value;
     }
 
     /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
-        if (destination.Length < 28)
-        {
-            error = "struct tpacket_req3 needs 28 bytes, the buffer has " + destination.Length;
-            return false;
-        }
+        if (destination.Length < 28) return __tooSmall(destination.Length, out error);
         global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
+    }
+
+    private static bool __tooSmall(int length, out string? error)
+    {
+        error = "struct tpacket_req3 needs 28 bytes, the buffer has " + length;
+        return false;
     }
 
     /// <summary>True when both values hold the same C bytes.</summary>
@@ -556,25 +571,30 @@ public partial record struct TpacketStats : global::UcSocket.ISpecStruct<Tpacket
     }
 
     /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
-    public static TpacketStats Read(global::System.ReadOnlySpan<byte> source)
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public static TpacketStats Read(global::System.ReadOnlySpan<byte> source) => source.Length >= 8 ? global::System.Runtime.InteropServices.MemoryMarshal.Read<TpacketStats>(source) : __readPadded(source);
+
+    private static TpacketStats __readPadded(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length >= 8) return global::System.Runtime.InteropServices.MemoryMarshal.Read<TpacketStats>(source);
         var value = default(TpacketStats);
         source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<TpacketStats>(ref value)));
         return value;
     }
 
     /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
-        if (destination.Length < 8)
-        {
-            error = "struct tpacket_stats needs 8 bytes, the buffer has " + destination.Length;
-            return false;
-        }
+        if (destination.Length < 8) return __tooSmall(destination.Length, out error);
         global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
+    }
+
+    private static bool __tooSmall(int length, out string? error)
+    {
+        error = "struct tpacket_stats needs 8 bytes, the buffer has " + length;
+        return false;
     }
 
     /// <summary>True when both values hold the same C bytes.</summary>
@@ -679,25 +699,30 @@ public partial record struct TpacketStatsV3 : global::UcSocket.ISpecStruct<Tpack
     }
 
     /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
-    public static TpacketStatsV3 Read(global::System.ReadOnlySpan<byte> source)
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public static TpacketStatsV3 Read(global::System.ReadOnlySpan<byte> source) => source.Length >= 12 ? global::System.Runtime.InteropServices.MemoryMarshal.Read<TpacketStatsV3>(source) : __readPadded(source);
+
+    private static TpacketStatsV3 __readPadded(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length >= 12) return global::System.Runtime.InteropServices.MemoryMarshal.Read<TpacketStatsV3>(source);
         var value = default(TpacketStatsV3);
         source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<TpacketStatsV3>(ref value)));
         return value;
     }
 
     /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
-        if (destination.Length < 12)
-        {
-            error = "struct tpacket_stats_v3 needs 12 bytes, the buffer has " + destination.Length;
-            return false;
-        }
+        if (destination.Length < 12) return __tooSmall(destination.Length, out error);
         global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
+    }
+
+    private static bool __tooSmall(int length, out string? error)
+    {
+        error = "struct tpacket_stats_v3 needs 12 bytes, the buffer has " + length;
+        return false;
     }
 
     /// <summary>True when both values hold the same C bytes.</summary>
@@ -809,25 +834,30 @@ public partial record struct TpacketRolloverStats : global::UcSocket.ISpecStruct
     }
 
     /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
-    public static TpacketRolloverStats Read(global::System.ReadOnlySpan<byte> source)
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public static TpacketRolloverStats Read(global::System.ReadOnlySpan<byte> source) => source.Length >= 24 ? global::System.Runtime.InteropServices.MemoryMarshal.Read<TpacketRolloverStats>(source) : __readPadded(source);
+
+    private static TpacketRolloverStats __readPadded(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length >= 24) return global::System.Runtime.InteropServices.MemoryMarshal.Read<TpacketRolloverStats>(source);
         var value = default(TpacketRolloverStats);
         source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<TpacketRolloverStats>(ref value)));
         return value;
     }
 
     /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
-        if (destination.Length < 24)
-        {
-            error = "struct tpacket_rollover_stats needs 24 bytes, the buffer has " + destination.Length;
-            return false;
-        }
+        if (destination.Length < 24) return __tooSmall(destination.Length, out error);
         global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
+    }
+
+    private static bool __tooSmall(int length, out string? error)
+    {
+        error = "struct tpacket_rollover_stats needs 24 bytes, the buffer has " + length;
+        return false;
     }
 
     /// <summary>True when both values hold the same C bytes.</summary>
@@ -979,25 +1009,30 @@ public partial record struct TpacketAuxdata : global::UcSocket.ISpecStruct<Tpack
     }
 
     /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
-    public static TpacketAuxdata Read(global::System.ReadOnlySpan<byte> source)
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public static TpacketAuxdata Read(global::System.ReadOnlySpan<byte> source) => source.Length >= 20 ? global::System.Runtime.InteropServices.MemoryMarshal.Read<TpacketAuxdata>(source) : __readPadded(source);
+
+    private static TpacketAuxdata __readPadded(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length >= 20) return global::System.Runtime.InteropServices.MemoryMarshal.Read<TpacketAuxdata>(source);
         var value = default(TpacketAuxdata);
         source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<TpacketAuxdata>(ref value)));
         return value;
     }
 
     /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
-        if (destination.Length < 20)
-        {
-            error = "struct tpacket_auxdata needs 20 bytes, the buffer has " + destination.Length;
-            return false;
-        }
+        if (destination.Length < 20) return __tooSmall(destination.Length, out error);
         global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
+    }
+
+    private static bool __tooSmall(int length, out string? error)
+    {
+        error = "struct tpacket_auxdata needs 20 bytes, the buffer has " + length;
+        return false;
     }
 
     /// <summary>True when both values hold the same C bytes.</summary>
@@ -1137,25 +1172,30 @@ public partial record struct FanoutArgs : global::UcSocket.ISpecStruct<FanoutArg
     }
 
     /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
-    public static FanoutArgs Read(global::System.ReadOnlySpan<byte> source)
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public static FanoutArgs Read(global::System.ReadOnlySpan<byte> source) => source.Length >= 8 ? global::System.Runtime.InteropServices.MemoryMarshal.Read<FanoutArgs>(source) : __readPadded(source);
+
+    private static FanoutArgs __readPadded(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length >= 8) return global::System.Runtime.InteropServices.MemoryMarshal.Read<FanoutArgs>(source);
         var value = default(FanoutArgs);
         source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<FanoutArgs>(ref value)));
         return value;
     }
 
     /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
-        if (destination.Length < 8)
-        {
-            error = "struct fanout_args needs 8 bytes, the buffer has " + destination.Length;
-            return false;
-        }
+        if (destination.Length < 8) return __tooSmall(destination.Length, out error);
         global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
+    }
+
+    private static bool __tooSmall(int length, out string? error)
+    {
+        error = "struct fanout_args needs 8 bytes, the buffer has " + length;
+        return false;
     }
 
     /// <summary>True when both values hold the same C bytes.</summary>
@@ -1307,25 +1347,30 @@ public partial record struct TpacketHdr : global::UcSocket.ISpecStruct<TpacketHd
     }
 
     /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
-    public static TpacketHdr Read(global::System.ReadOnlySpan<byte> source)
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public static TpacketHdr Read(global::System.ReadOnlySpan<byte> source) => source.Length >= 32 ? global::System.Runtime.InteropServices.MemoryMarshal.Read<TpacketHdr>(source) : __readPadded(source);
+
+    private static TpacketHdr __readPadded(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length >= 32) return global::System.Runtime.InteropServices.MemoryMarshal.Read<TpacketHdr>(source);
         var value = default(TpacketHdr);
         source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<TpacketHdr>(ref value)));
         return value;
     }
 
     /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
-        if (destination.Length < 32)
-        {
-            error = "struct tpacket_hdr needs 32 bytes, the buffer has " + destination.Length;
-            return false;
-        }
+        if (destination.Length < 32) return __tooSmall(destination.Length, out error);
         global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
+    }
+
+    private static bool __tooSmall(int length, out string? error)
+    {
+        error = "struct tpacket_hdr needs 32 bytes, the buffer has " + length;
+        return false;
     }
 
     /// <summary>True when both values hold the same C bytes.</summary>
@@ -1518,25 +1563,30 @@ public partial record struct Tpacket2Hdr : global::UcSocket.ISpecStruct<Tpacket2
     }
 
     /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
-    public static Tpacket2Hdr Read(global::System.ReadOnlySpan<byte> source)
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public static Tpacket2Hdr Read(global::System.ReadOnlySpan<byte> source) => source.Length >= 32 ? global::System.Runtime.InteropServices.MemoryMarshal.Read<Tpacket2Hdr>(source) : __readPadded(source);
+
+    private static Tpacket2Hdr __readPadded(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length >= 32) return global::System.Runtime.InteropServices.MemoryMarshal.Read<Tpacket2Hdr>(source);
         var value = default(Tpacket2Hdr);
         source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<Tpacket2Hdr>(ref value)));
         return value;
     }
 
     /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
-        if (destination.Length < 32)
-        {
-            error = "struct tpacket2_hdr needs 32 bytes, the buffer has " + destination.Length;
-            return false;
-        }
+        if (destination.Length < 32) return __tooSmall(destination.Length, out error);
         global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
+    }
+
+    private static bool __tooSmall(int length, out string? error)
+    {
+        error = "struct tpacket2_hdr needs 32 bytes, the buffer has " + length;
+        return false;
     }
 
     /// <summary>True when both values hold the same C bytes.</summary>
@@ -1692,25 +1742,30 @@ public partial record struct TpacketHdrVariant1 : global::UcSocket.ISpecStruct<T
     }
 
     /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
-    public static TpacketHdrVariant1 Read(global::System.ReadOnlySpan<byte> source)
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public static TpacketHdrVariant1 Read(global::System.ReadOnlySpan<byte> source) => source.Length >= 12 ? global::System.Runtime.InteropServices.MemoryMarshal.Read<TpacketHdrVariant1>(source) : __readPadded(source);
+
+    private static TpacketHdrVariant1 __readPadded(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length >= 12) return global::System.Runtime.InteropServices.MemoryMarshal.Read<TpacketHdrVariant1>(source);
         var value = default(TpacketHdrVariant1);
         source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<TpacketHdrVariant1>(ref value)));
         return value;
     }
 
     /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
-        if (destination.Length < 12)
-        {
-            error = "struct tpacket_hdr_variant1 needs 12 bytes, the buffer has " + destination.Length;
-            return false;
-        }
+        if (destination.Length < 12) return __tooSmall(destination.Length, out error);
         global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
+    }
+
+    private static bool __tooSmall(int length, out string? error)
+    {
+        error = "struct tpacket_hdr_variant1 needs 12 bytes, the buffer has " + length;
+        return false;
     }
 
     /// <summary>True when both values hold the same C bytes.</summary>
@@ -1875,25 +1930,30 @@ public partial record struct Tpacket3Hdr : global::UcSocket.ISpecStruct<Tpacket3
     }
 
     /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
-    public static Tpacket3Hdr Read(global::System.ReadOnlySpan<byte> source)
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public static Tpacket3Hdr Read(global::System.ReadOnlySpan<byte> source) => source.Length >= 48 ? global::System.Runtime.InteropServices.MemoryMarshal.Read<Tpacket3Hdr>(source) : __readPadded(source);
+
+    private static Tpacket3Hdr __readPadded(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length >= 48) return global::System.Runtime.InteropServices.MemoryMarshal.Read<Tpacket3Hdr>(source);
         var value = default(Tpacket3Hdr);
         source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<Tpacket3Hdr>(ref value)));
         return value;
     }
 
     /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
-        if (destination.Length < 48)
-        {
-            error = "struct tpacket3_hdr needs 48 bytes, the buffer has " + destination.Length;
-            return false;
-        }
+        if (destination.Length < 48) return __tooSmall(destination.Length, out error);
         global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
+    }
+
+    private static bool __tooSmall(int length, out string? error)
+    {
+        error = "struct tpacket3_hdr needs 48 bytes, the buffer has " + length;
+        return false;
     }
 
     /// <summary>True when both values hold the same C bytes.</summary>
@@ -2037,25 +2097,30 @@ public partial record struct TpacketBdTs : global::UcSocket.ISpecStruct<TpacketB
     }
 
     /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
-    public static TpacketBdTs Read(global::System.ReadOnlySpan<byte> source)
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public static TpacketBdTs Read(global::System.ReadOnlySpan<byte> source) => source.Length >= 8 ? global::System.Runtime.InteropServices.MemoryMarshal.Read<TpacketBdTs>(source) : __readPadded(source);
+
+    private static TpacketBdTs __readPadded(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length >= 8) return global::System.Runtime.InteropServices.MemoryMarshal.Read<TpacketBdTs>(source);
         var value = default(TpacketBdTs);
         source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<TpacketBdTs>(ref value)));
         return value;
     }
 
     /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
-        if (destination.Length < 8)
-        {
-            error = "struct tpacket_bd_ts needs 8 bytes, the buffer has " + destination.Length;
-            return false;
-        }
+        if (destination.Length < 8) return __tooSmall(destination.Length, out error);
         global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
+    }
+
+    private static bool __tooSmall(int length, out string? error)
+    {
+        error = "struct tpacket_bd_ts needs 8 bytes, the buffer has " + length;
+        return false;
     }
 
     /// <summary>True when both values hold the same C bytes.</summary>
@@ -2200,25 +2265,30 @@ public partial record struct TpacketHdrV1 : global::UcSocket.ISpecStruct<Tpacket
     }
 
     /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
-    public static TpacketHdrV1 Read(global::System.ReadOnlySpan<byte> source)
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public static TpacketHdrV1 Read(global::System.ReadOnlySpan<byte> source) => source.Length >= 40 ? global::System.Runtime.InteropServices.MemoryMarshal.Read<TpacketHdrV1>(source) : __readPadded(source);
+
+    private static TpacketHdrV1 __readPadded(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length >= 40) return global::System.Runtime.InteropServices.MemoryMarshal.Read<TpacketHdrV1>(source);
         var value = default(TpacketHdrV1);
         source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<TpacketHdrV1>(ref value)));
         return value;
     }
 
     /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
-        if (destination.Length < 40)
-        {
-            error = "struct tpacket_hdr_v1 needs 40 bytes, the buffer has " + destination.Length;
-            return false;
-        }
+        if (destination.Length < 40) return __tooSmall(destination.Length, out error);
         global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
+    }
+
+    private static bool __tooSmall(int length, out string? error)
+    {
+        error = "struct tpacket_hdr_v1 needs 40 bytes, the buffer has " + length;
+        return false;
     }
 
     /// <summary>True when both values hold the same C bytes.</summary>

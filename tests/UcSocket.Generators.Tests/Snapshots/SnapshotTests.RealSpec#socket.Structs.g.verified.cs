@@ -46,25 +46,30 @@ public partial record struct Linger : global::UcSocket.ISpecStruct<Linger>
     }
 
     /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
-    public static Linger Read(global::System.ReadOnlySpan<byte> source)
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public static Linger Read(global::System.ReadOnlySpan<byte> source) => source.Length >= 8 ? global::System.Runtime.InteropServices.MemoryMarshal.Read<Linger>(source) : __readPadded(source);
+
+    private static Linger __readPadded(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length >= 8) return global::System.Runtime.InteropServices.MemoryMarshal.Read<Linger>(source);
         var value = default(Linger);
         source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<Linger>(ref value)));
         return value;
     }
 
     /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
-        if (destination.Length < 8)
-        {
-            error = "struct linger needs 8 bytes, the buffer has " + destination.Length;
-            return false;
-        }
+        if (destination.Length < 8) return __tooSmall(destination.Length, out error);
         global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
+    }
+
+    private static bool __tooSmall(int length, out string? error)
+    {
+        error = "struct linger needs 8 bytes, the buffer has " + length;
+        return false;
     }
 
     /// <summary>True when both values hold the same C bytes.</summary>
@@ -159,25 +164,30 @@ public partial record struct Timeval : global::UcSocket.ISpecStruct<Timeval>
     }
 
     /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
-    public static Timeval Read(global::System.ReadOnlySpan<byte> source)
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public static Timeval Read(global::System.ReadOnlySpan<byte> source) => source.Length >= 16 ? global::System.Runtime.InteropServices.MemoryMarshal.Read<Timeval>(source) : __readPadded(source);
+
+    private static Timeval __readPadded(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length >= 16) return global::System.Runtime.InteropServices.MemoryMarshal.Read<Timeval>(source);
         var value = default(Timeval);
         source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<Timeval>(ref value)));
         return value;
     }
 
     /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
-        if (destination.Length < 16)
-        {
-            error = "struct timeval needs 16 bytes, the buffer has " + destination.Length;
-            return false;
-        }
+        if (destination.Length < 16) return __tooSmall(destination.Length, out error);
         global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
+    }
+
+    private static bool __tooSmall(int length, out string? error)
+    {
+        error = "struct timeval needs 16 bytes, the buffer has " + length;
+        return false;
     }
 
     /// <summary>True when both values hold the same C bytes.</summary>
@@ -272,25 +282,30 @@ public partial record struct Timespec : global::UcSocket.ISpecStruct<Timespec>
     }
 
     /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
-    public static Timespec Read(global::System.ReadOnlySpan<byte> source)
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public static Timespec Read(global::System.ReadOnlySpan<byte> source) => source.Length >= 16 ? global::System.Runtime.InteropServices.MemoryMarshal.Read<Timespec>(source) : __readPadded(source);
+
+    private static Timespec __readPadded(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length >= 16) return global::System.Runtime.InteropServices.MemoryMarshal.Read<Timespec>(source);
         var value = default(Timespec);
         source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<Timespec>(ref value)));
         return value;
     }
 
     /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
-        if (destination.Length < 16)
-        {
-            error = "struct timespec needs 16 bytes, the buffer has " + destination.Length;
-            return false;
-        }
+        if (destination.Length < 16) return __tooSmall(destination.Length, out error);
         global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
+    }
+
+    private static bool __tooSmall(int length, out string? error)
+    {
+        error = "struct timespec needs 16 bytes, the buffer has " + length;
+        return false;
     }
 
     /// <summary>True when both values hold the same C bytes.</summary>
@@ -385,25 +400,30 @@ public partial record struct KernelSockTimeval : global::UcSocket.ISpecStruct<Ke
     }
 
     /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
-    public static KernelSockTimeval Read(global::System.ReadOnlySpan<byte> source)
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public static KernelSockTimeval Read(global::System.ReadOnlySpan<byte> source) => source.Length >= 16 ? global::System.Runtime.InteropServices.MemoryMarshal.Read<KernelSockTimeval>(source) : __readPadded(source);
+
+    private static KernelSockTimeval __readPadded(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length >= 16) return global::System.Runtime.InteropServices.MemoryMarshal.Read<KernelSockTimeval>(source);
         var value = default(KernelSockTimeval);
         source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<KernelSockTimeval>(ref value)));
         return value;
     }
 
     /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
-        if (destination.Length < 16)
-        {
-            error = "struct __kernel_sock_timeval needs 16 bytes, the buffer has " + destination.Length;
-            return false;
-        }
+        if (destination.Length < 16) return __tooSmall(destination.Length, out error);
         global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
+    }
+
+    private static bool __tooSmall(int length, out string? error)
+    {
+        error = "struct __kernel_sock_timeval needs 16 bytes, the buffer has " + length;
+        return false;
     }
 
     /// <summary>True when both values hold the same C bytes.</summary>
@@ -498,25 +518,30 @@ public partial record struct KernelTimespec : global::UcSocket.ISpecStruct<Kerne
     }
 
     /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
-    public static KernelTimespec Read(global::System.ReadOnlySpan<byte> source)
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public static KernelTimespec Read(global::System.ReadOnlySpan<byte> source) => source.Length >= 16 ? global::System.Runtime.InteropServices.MemoryMarshal.Read<KernelTimespec>(source) : __readPadded(source);
+
+    private static KernelTimespec __readPadded(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length >= 16) return global::System.Runtime.InteropServices.MemoryMarshal.Read<KernelTimespec>(source);
         var value = default(KernelTimespec);
         source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<KernelTimespec>(ref value)));
         return value;
     }
 
     /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
-        if (destination.Length < 16)
-        {
-            error = "struct __kernel_timespec needs 16 bytes, the buffer has " + destination.Length;
-            return false;
-        }
+        if (destination.Length < 16) return __tooSmall(destination.Length, out error);
         global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
+    }
+
+    private static bool __tooSmall(int length, out string? error)
+    {
+        error = "struct __kernel_timespec needs 16 bytes, the buffer has " + length;
+        return false;
     }
 
     /// <summary>True when both values hold the same C bytes.</summary>
@@ -621,25 +646,30 @@ public partial record struct Ucred : global::UcSocket.ISpecStruct<Ucred>
     }
 
     /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
-    public static Ucred Read(global::System.ReadOnlySpan<byte> source)
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public static Ucred Read(global::System.ReadOnlySpan<byte> source) => source.Length >= 12 ? global::System.Runtime.InteropServices.MemoryMarshal.Read<Ucred>(source) : __readPadded(source);
+
+    private static Ucred __readPadded(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length >= 12) return global::System.Runtime.InteropServices.MemoryMarshal.Read<Ucred>(source);
         var value = default(Ucred);
         source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<Ucred>(ref value)));
         return value;
     }
 
     /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
-        if (destination.Length < 12)
-        {
-            error = "struct ucred needs 12 bytes, the buffer has " + destination.Length;
-            return false;
-        }
+        if (destination.Length < 12) return __tooSmall(destination.Length, out error);
         global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
+    }
+
+    private static bool __tooSmall(int length, out string? error)
+    {
+        error = "struct ucred needs 12 bytes, the buffer has " + length;
+        return false;
     }
 
     /// <summary>True when both values hold the same C bytes.</summary>
@@ -741,25 +771,30 @@ public partial record struct SoTimestamping : global::UcSocket.ISpecStruct<SoTim
     }
 
     /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
-    public static SoTimestamping Read(global::System.ReadOnlySpan<byte> source)
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public static SoTimestamping Read(global::System.ReadOnlySpan<byte> source) => source.Length >= 8 ? global::System.Runtime.InteropServices.MemoryMarshal.Read<SoTimestamping>(source) : __readPadded(source);
+
+    private static SoTimestamping __readPadded(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length >= 8) return global::System.Runtime.InteropServices.MemoryMarshal.Read<SoTimestamping>(source);
         var value = default(SoTimestamping);
         source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<SoTimestamping>(ref value)));
         return value;
     }
 
     /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
-        if (destination.Length < 8)
-        {
-            error = "struct so_timestamping needs 8 bytes, the buffer has " + destination.Length;
-            return false;
-        }
+        if (destination.Length < 8) return __tooSmall(destination.Length, out error);
         global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
+    }
+
+    private static bool __tooSmall(int length, out string? error)
+    {
+        error = "struct so_timestamping needs 8 bytes, the buffer has " + length;
+        return false;
     }
 
     /// <summary>True when both values hold the same C bytes.</summary>
@@ -851,25 +886,30 @@ public partial record struct ScmTimestamping : global::UcSocket.ISpecStruct<ScmT
     }
 
     /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
-    public static ScmTimestamping Read(global::System.ReadOnlySpan<byte> source)
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public static ScmTimestamping Read(global::System.ReadOnlySpan<byte> source) => source.Length >= 48 ? global::System.Runtime.InteropServices.MemoryMarshal.Read<ScmTimestamping>(source) : __readPadded(source);
+
+    private static ScmTimestamping __readPadded(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length >= 48) return global::System.Runtime.InteropServices.MemoryMarshal.Read<ScmTimestamping>(source);
         var value = default(ScmTimestamping);
         source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<ScmTimestamping>(ref value)));
         return value;
     }
 
     /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
-        if (destination.Length < 48)
-        {
-            error = "struct scm_timestamping needs 48 bytes, the buffer has " + destination.Length;
-            return false;
-        }
+        if (destination.Length < 48) return __tooSmall(destination.Length, out error);
         global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
+    }
+
+    private static bool __tooSmall(int length, out string? error)
+    {
+        error = "struct scm_timestamping needs 48 bytes, the buffer has " + length;
+        return false;
     }
 
     /// <summary>True when both values hold the same C bytes.</summary>
@@ -968,25 +1008,30 @@ public partial record struct ScmTimestamping64 : global::UcSocket.ISpecStruct<Sc
     }
 
     /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
-    public static ScmTimestamping64 Read(global::System.ReadOnlySpan<byte> source)
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public static ScmTimestamping64 Read(global::System.ReadOnlySpan<byte> source) => source.Length >= 48 ? global::System.Runtime.InteropServices.MemoryMarshal.Read<ScmTimestamping64>(source) : __readPadded(source);
+
+    private static ScmTimestamping64 __readPadded(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length >= 48) return global::System.Runtime.InteropServices.MemoryMarshal.Read<ScmTimestamping64>(source);
         var value = default(ScmTimestamping64);
         source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<ScmTimestamping64>(ref value)));
         return value;
     }
 
     /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
-        if (destination.Length < 48)
-        {
-            error = "struct scm_timestamping64 needs 48 bytes, the buffer has " + destination.Length;
-            return false;
-        }
+        if (destination.Length < 48) return __tooSmall(destination.Length, out error);
         global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
+    }
+
+    private static bool __tooSmall(int length, out string? error)
+    {
+        error = "struct scm_timestamping64 needs 48 bytes, the buffer has " + length;
+        return false;
     }
 
     /// <summary>True when both values hold the same C bytes.</summary>
@@ -1096,25 +1141,30 @@ public partial record struct ScmTsPktinfo : global::UcSocket.ISpecStruct<ScmTsPk
     }
 
     /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
-    public static ScmTsPktinfo Read(global::System.ReadOnlySpan<byte> source)
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public static ScmTsPktinfo Read(global::System.ReadOnlySpan<byte> source) => source.Length >= 16 ? global::System.Runtime.InteropServices.MemoryMarshal.Read<ScmTsPktinfo>(source) : __readPadded(source);
+
+    private static ScmTsPktinfo __readPadded(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length >= 16) return global::System.Runtime.InteropServices.MemoryMarshal.Read<ScmTsPktinfo>(source);
         var value = default(ScmTsPktinfo);
         source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<ScmTsPktinfo>(ref value)));
         return value;
     }
 
     /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
-        if (destination.Length < 16)
-        {
-            error = "struct scm_ts_pktinfo needs 16 bytes, the buffer has " + destination.Length;
-            return false;
-        }
+        if (destination.Length < 16) return __tooSmall(destination.Length, out error);
         global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
+    }
+
+    private static bool __tooSmall(int length, out string? error)
+    {
+        error = "struct scm_ts_pktinfo needs 16 bytes, the buffer has " + length;
+        return false;
     }
 
     /// <summary>True when both values hold the same C bytes.</summary>
@@ -1209,25 +1259,30 @@ public partial record struct SockTxtime : global::UcSocket.ISpecStruct<SockTxtim
     }
 
     /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
-    public static SockTxtime Read(global::System.ReadOnlySpan<byte> source)
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public static SockTxtime Read(global::System.ReadOnlySpan<byte> source) => source.Length >= 8 ? global::System.Runtime.InteropServices.MemoryMarshal.Read<SockTxtime>(source) : __readPadded(source);
+
+    private static SockTxtime __readPadded(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length >= 8) return global::System.Runtime.InteropServices.MemoryMarshal.Read<SockTxtime>(source);
         var value = default(SockTxtime);
         source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<SockTxtime>(ref value)));
         return value;
     }
 
     /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
-        if (destination.Length < 8)
-        {
-            error = "struct sock_txtime needs 8 bytes, the buffer has " + destination.Length;
-            return false;
-        }
+        if (destination.Length < 8) return __tooSmall(destination.Length, out error);
         global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
+    }
+
+    private static bool __tooSmall(int length, out string? error)
+    {
+        error = "struct sock_txtime needs 8 bytes, the buffer has " + length;
+        return false;
     }
 
     /// <summary>True when both values hold the same C bytes.</summary>
@@ -1342,25 +1397,30 @@ public partial record struct SockFilter : global::UcSocket.ISpecStruct<SockFilte
     }
 
     /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
-    public static SockFilter Read(global::System.ReadOnlySpan<byte> source)
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public static SockFilter Read(global::System.ReadOnlySpan<byte> source) => source.Length >= 8 ? global::System.Runtime.InteropServices.MemoryMarshal.Read<SockFilter>(source) : __readPadded(source);
+
+    private static SockFilter __readPadded(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length >= 8) return global::System.Runtime.InteropServices.MemoryMarshal.Read<SockFilter>(source);
         var value = default(SockFilter);
         source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<SockFilter>(ref value)));
         return value;
     }
 
     /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
-        if (destination.Length < 8)
-        {
-            error = "struct sock_filter needs 8 bytes, the buffer has " + destination.Length;
-            return false;
-        }
+        if (destination.Length < 8) return __tooSmall(destination.Length, out error);
         global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
+    }
+
+    private static bool __tooSmall(int length, out string? error)
+    {
+        error = "struct sock_filter needs 8 bytes, the buffer has " + length;
+        return false;
     }
 
     /// <summary>True when both values hold the same C bytes.</summary>

@@ -662,25 +662,30 @@ public partial record struct TcpInfo : global::UcSocket.ISpecStruct<TcpInfo>
     }
 
     /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
-    public static TcpInfo Read(global::System.ReadOnlySpan<byte> source)
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public static TcpInfo Read(global::System.ReadOnlySpan<byte> source) => source.Length >= 280 ? global::System.Runtime.InteropServices.MemoryMarshal.Read<TcpInfo>(source) : __readPadded(source);
+
+    private static TcpInfo __readPadded(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length >= 280) return global::System.Runtime.InteropServices.MemoryMarshal.Read<TcpInfo>(source);
         var value = default(TcpInfo);
         source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<TcpInfo>(ref value)));
         return value;
     }
 
     /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
-        if (destination.Length < 280)
-        {
-            error = "struct tcp_info needs 280 bytes, the buffer has " + destination.Length;
-            return false;
-        }
+        if (destination.Length < 280) return __tooSmall(destination.Length, out error);
         global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
+    }
+
+    private static bool __tooSmall(int length, out string? error)
+    {
+        error = "struct tcp_info needs 280 bytes, the buffer has " + length;
+        return false;
     }
 
     /// <summary>True when both values hold the same C bytes.</summary>
@@ -1258,25 +1263,30 @@ public partial record struct KernelSockaddrStorage : global::UcSocket.ISpecStruc
     }
 
     /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
-    public static KernelSockaddrStorage Read(global::System.ReadOnlySpan<byte> source)
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public static KernelSockaddrStorage Read(global::System.ReadOnlySpan<byte> source) => source.Length >= 128 ? global::System.Runtime.InteropServices.MemoryMarshal.Read<KernelSockaddrStorage>(source) : __readPadded(source);
+
+    private static KernelSockaddrStorage __readPadded(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length >= 128) return global::System.Runtime.InteropServices.MemoryMarshal.Read<KernelSockaddrStorage>(source);
         var value = default(KernelSockaddrStorage);
         source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<KernelSockaddrStorage>(ref value)));
         return value;
     }
 
     /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
-        if (destination.Length < 128)
-        {
-            error = "struct __kernel_sockaddr_storage needs 128 bytes, the buffer has " + destination.Length;
-            return false;
-        }
+        if (destination.Length < 128) return __tooSmall(destination.Length, out error);
         global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
+    }
+
+    private static bool __tooSmall(int length, out string? error)
+    {
+        error = "struct __kernel_sockaddr_storage needs 128 bytes, the buffer has " + length;
+        return false;
     }
 
     /// <summary>True when both values hold the same C bytes.</summary>
@@ -1430,9 +1440,11 @@ public partial record struct TcpMd5sig : global::UcSocket.ISpecStruct<TcpMd5sig>
     }
 
     /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
-    public static TcpMd5sig Read(global::System.ReadOnlySpan<byte> source)
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public static TcpMd5sig Read(global::System.ReadOnlySpan<byte> source) => source.Length >= 216 ? global::System.Runtime.InteropServices.MemoryMarshal.Read<TcpMd5sig>(source) : __readPadded(source);
+
+    private static TcpMd5sig __readPadded(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length >= 216) return global::System.Runtime.InteropServices.MemoryMarshal.Read<TcpMd5sig>(source);
         var value = default(TcpMd5sig);
         source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<TcpMd5sig>(ref value)));
         int received = source.Length;
@@ -1441,16 +1453,19 @@ public partial record struct TcpMd5sig : global::UcSocket.ISpecStruct<TcpMd5sig>
     }
 
     /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
-        if (destination.Length < 216)
-        {
-            error = "struct tcp_md5sig needs 216 bytes, the buffer has " + destination.Length;
-            return false;
-        }
+        if (destination.Length < 216) return __tooSmall(destination.Length, out error);
         global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
+    }
+
+    private static bool __tooSmall(int length, out string? error)
+    {
+        error = "struct tcp_md5sig needs 216 bytes, the buffer has " + length;
+        return false;
     }
 
     /// <summary>True when both values hold the same C bytes.</summary>
@@ -1586,25 +1601,30 @@ public partial record struct TcpRepairOpt : global::UcSocket.ISpecStruct<TcpRepa
     }
 
     /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
-    public static TcpRepairOpt Read(global::System.ReadOnlySpan<byte> source)
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public static TcpRepairOpt Read(global::System.ReadOnlySpan<byte> source) => source.Length >= 8 ? global::System.Runtime.InteropServices.MemoryMarshal.Read<TcpRepairOpt>(source) : __readPadded(source);
+
+    private static TcpRepairOpt __readPadded(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length >= 8) return global::System.Runtime.InteropServices.MemoryMarshal.Read<TcpRepairOpt>(source);
         var value = default(TcpRepairOpt);
         source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<TcpRepairOpt>(ref value)));
         return value;
     }
 
     /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
-        if (destination.Length < 8)
-        {
-            error = "struct tcp_repair_opt needs 8 bytes, the buffer has " + destination.Length;
-            return false;
-        }
+        if (destination.Length < 8) return __tooSmall(destination.Length, out error);
         global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
+    }
+
+    private static bool __tooSmall(int length, out string? error)
+    {
+        error = "struct tcp_repair_opt needs 8 bytes, the buffer has " + length;
+        return false;
     }
 
     /// <summary>True when both values hold the same C bytes.</summary>
@@ -1729,25 +1749,30 @@ public partial record struct TcpRepairWindow : global::UcSocket.ISpecStruct<TcpR
     }
 
     /// <summary>Reads the C layout (one copy); a shorter source (an older kernel's struct) reads as if zero-padded.</summary>
-    public static TcpRepairWindow Read(global::System.ReadOnlySpan<byte> source)
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public static TcpRepairWindow Read(global::System.ReadOnlySpan<byte> source) => source.Length >= 20 ? global::System.Runtime.InteropServices.MemoryMarshal.Read<TcpRepairWindow>(source) : __readPadded(source);
+
+    private static TcpRepairWindow __readPadded(global::System.ReadOnlySpan<byte> source)
     {
-        if (source.Length >= 20) return global::System.Runtime.InteropServices.MemoryMarshal.Read<TcpRepairWindow>(source);
         var value = default(TcpRepairWindow);
         source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<TcpRepairWindow>(ref value)));
         return value;
     }
 
     /// <summary>Writes the C layout (one copy of the value's memory) into the first <see cref="NativeSize"/> bytes of <paramref name="destination"/>.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public readonly bool TryWrite(global::System.Span<byte> destination, out string? error)
     {
-        if (destination.Length < 20)
-        {
-            error = "struct tcp_repair_window needs 20 bytes, the buffer has " + destination.Length;
-            return false;
-        }
+        if (destination.Length < 20) return __tooSmall(destination.Length, out error);
         global::System.Runtime.InteropServices.MemoryMarshal.Write(destination, in this);
         error = null;
         return true;
+    }
+
+    private static bool __tooSmall(int length, out string? error)
+    {
+        error = "struct tcp_repair_window needs 20 bytes, the buffer has " + length;
+        return false;
     }
 
     /// <summary>True when both values hold the same C bytes.</summary>
