@@ -42,9 +42,9 @@ public class TypedOptionDispatchTests
     {
         using var s = Create(AF_INET, SOCK_STREAM)!;
         // bool is an int on the wire: 1 when set.
-        Assert.Equal(true, s.SetOpt(SockOpt.SoKeepalive, true));
+        Assert.Equal(true, s.SetOpt(SockOpt.SoKeepAlive, true));
         Assert.Equal(new byte[] { 1, 0, 0, 0 }, Raw.Get(s.FileNo(), SOL_SOCKET, SO_KEEPALIVE, 4));
-        Assert.Equal(true, s.GetOpt(SockOpt.SoKeepalive));
+        Assert.Equal(true, s.GetOpt(SockOpt.SoKeepAlive));
         // A string (variable size) keeps the codec's growing buffer: the name is whatever the kernel's default is.
         Raw.Set(s.FileNo(), IPPROTO_TCP, TCP_CONGESTION, "reno\0"u8);
         Assert.Equal("reno", s.GetOpt(SockOpt.TcpCongestion));
@@ -57,11 +57,11 @@ public class TypedOptionDispatchTests
         using var s = Create(AF_UNIX, SOCK_DGRAM)!;
         Assert.Null(s.GetOpt(SockOpt.TcpInfo));
         Expect.Error(s, "getsockopt()", Errno.EOPNOTSUPP);
-        Assert.Equal(true, s.SetOpt(SockOpt.SoRcvbuf, 65536));
+        Assert.Equal(true, s.SetOpt(SockOpt.SoRcvBuf, 65536));
         Expect.NoError(s);
-        Assert.Null(s.SetOpt(SockOpt.TcpNodelay, true));
+        Assert.Null(s.SetOpt(SockOpt.TcpNoDelay, true));
         Expect.Error(s, "setsockopt()", Errno.EOPNOTSUPP);
-        Assert.True(s.GetOpt(SockOpt.SoRcvbuf) >= 65536);
+        Assert.True(s.GetOpt(SockOpt.SoRcvBuf) >= 65536);
         Expect.NoError(s);
 
         s.Close();

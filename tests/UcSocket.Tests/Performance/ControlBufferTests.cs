@@ -100,7 +100,7 @@ public class ControlBufferTests
     {
         using var receiver = Udp.Bound();
         using var sender = Udp.Bound();
-        Assert.True(receiver.SetOpt(SockOpt.IpRecvttl, true));
+        Assert.True(receiver.SetOpt(SockOpt.IpRecvTtl, true));
         var to = RawSocketAddress.From(receiver.SockName())!;
         Assert.Equal(AF_INET, to.Family);
         Assert.Equal(receiver.SockName()!.Port, to.Port);

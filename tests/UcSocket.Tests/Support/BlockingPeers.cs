@@ -97,7 +97,7 @@ internal static class BlockingPeers
     public static (SocketHandle Full, SocketHandle Peer) FullSendBuffer()
     {
         var (full, peer) = Pair(SOCK_STREAM)!;
-        Assert.True(full.SetOpt(SockOpt.SoSndbuf, 4096), full.Error());
+        Assert.True(full.SetOpt(SockOpt.SoSndBuf, 4096), full.Error());
         var chunk = new byte[4096];
         for (int i = 0; i < 1000; i++)
         {
