@@ -63,6 +63,13 @@ internal static class DescriptorAccounting
         return result;
     }
 
+    /// <summary>
+    /// Every open descriptor but the files of loaded code (see <see cref="IsLoadedCode"/>), as "fd -> target": what a
+    /// count across a long test compares, since the runtime loads assemblies lazily, on any thread, at any moment.
+    /// </summary>
+    public static string[] ExceptLoadedCode() =>
+        Snapshot().Where(d => !IsLoadedCode(d.Value)).Select(d => $"{d.Key} -> {d.Value}").ToArray();
+
     /// <summary>Runs the finalizers of everything unreachable now, so that they do not close descriptors in the middle of a count.</summary>
     public static void Collect()
     {
