@@ -71,7 +71,7 @@ public sealed partial class SocketHandle
         return Finish(OptionIO.TrySet(call.Fd, option.Level, option.Option, option.SetCodec, value, out var error), error) ? true : null;
     }
 
-    /// <summary>Sets a typed option, e.g. <c>SetOpt(SockOpt.SoRcvbuf, 65536)</c>; true, or null on error.</summary>
+    /// <summary>Sets a typed option, e.g. <c>SetOpt(SockOpt.SoRcvBuf, 65536)</c>; true, or null on error.</summary>
     public bool? SetOpt<TGet, T>(SocketOption<TGet, T> option, T value) => SetTyped(option, value);
 
     /// <summary>Sets a typed write-only option, e.g. <c>SetOpt(SockOpt.IpAddMembership, new IpMreqn(...))</c>; true, or null on error.</summary>

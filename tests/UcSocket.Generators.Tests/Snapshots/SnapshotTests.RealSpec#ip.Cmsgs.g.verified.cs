@@ -20,7 +20,7 @@ public static partial class Cmsg
     /// <summary><c>IPPROTO_IP</c> / <c>IP_CHECKSUM</c> control message carrying uint. The checksum the device computed over the datagram (IP_CHECKSUM).</summary>
     public static readonly global::UcSocket.ControlMessageType<uint> IpChecksum = new("IP_CHECKSUM", 0, 23, global::UcSocket.Marshalling.ValueCodecs.UInt32);
     /// <summary><c>IPPROTO_IP</c> / <c>IP_ORIGDSTADDR</c> control message carrying sockaddr. The original destination address (IP_RECVORIGDSTADDR).</summary>
-    public static readonly global::UcSocket.ControlMessageType<global::UcSocket.SocketAddress> IpOrigdstaddr = new("IP_ORIGDSTADDR", 0, 20, global::UcSocket.Marshalling.ValueCodecs.SocketAddress);
+    public static readonly global::UcSocket.ControlMessageType<global::UcSocket.SocketAddress> IpOrigDstAddr = new("IP_ORIGDSTADDR", 0, 20, global::UcSocket.Marshalling.ValueCodecs.SocketAddress);
     /// <summary><c>IPPROTO_IP</c> / <c>IP_RECVERR</c> control message carrying struct sock_extended_err. A queued error, read with MSG_ERRQUEUE (IP_RECVERR), and the address of the node that reported it.</summary>
     public static readonly global::UcSocket.ControlMessageType<global::UcSocket.SockExtendedErr> IpRecvErr = new("IP_RECVERR", 0, 11, global::UcSocket.Marshalling.StructCodec<global::UcSocket.SockExtendedErr>.Instance);
     /// <summary><c>IPPROTO_IP</c> / <c>IP_RECVFRAGSIZE</c> control message carrying int. The size of the largest fragment of a reassembled datagram (IP_RECVFRAGSIZE).</summary>

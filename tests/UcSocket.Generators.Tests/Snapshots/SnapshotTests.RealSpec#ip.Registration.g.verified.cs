@@ -64,7 +64,7 @@ internal static class UcSocketSpecRegistration_Ip
         global::UcSocket.SpecRegistry.Register(global::UcSocket.Cmsg.IpRetOpts);
         global::UcSocket.SpecRegistry.Register(global::UcSocket.Cmsg.IpPktInfo);
         global::UcSocket.SpecRegistry.Register(global::UcSocket.Cmsg.IpChecksum);
-        global::UcSocket.SpecRegistry.Register(global::UcSocket.Cmsg.IpOrigdstaddr);
+        global::UcSocket.SpecRegistry.Register(global::UcSocket.Cmsg.IpOrigDstAddr);
         global::UcSocket.SpecRegistry.Register(global::UcSocket.Cmsg.IpRecvErr);
         global::UcSocket.SpecRegistry.Register(global::UcSocket.Cmsg.IpRecvFragSize);
     }

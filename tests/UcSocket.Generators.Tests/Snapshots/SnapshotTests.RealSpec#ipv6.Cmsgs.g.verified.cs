@@ -24,7 +24,7 @@ public static partial class Cmsg
     /// <summary><c>IPPROTO_IPV6</c> / <c>IPV6_RTHDR</c> control message carrying bytes. The routing header (received with IPV6_RECVRTHDR; sent, for one datagram).</summary>
     public static readonly global::UcSocket.ControlMessageType<byte[]> Ipv6RtHdr = new("IPV6_RTHDR", 41, 57, global::UcSocket.Marshalling.ValueCodecs.Bytes);
     /// <summary><c>IPPROTO_IPV6</c> / <c>IPV6_ORIGDSTADDR</c> control message carrying sockaddr. The original destination address (IPV6_RECVORIGDSTADDR).</summary>
-    public static readonly global::UcSocket.ControlMessageType<global::UcSocket.SocketAddress> Ipv6Origdstaddr = new("IPV6_ORIGDSTADDR", 41, 74, global::UcSocket.Marshalling.ValueCodecs.SocketAddress);
+    public static readonly global::UcSocket.ControlMessageType<global::UcSocket.SocketAddress> Ipv6OrigDstAddr = new("IPV6_ORIGDSTADDR", 41, 74, global::UcSocket.Marshalling.ValueCodecs.SocketAddress);
     /// <summary><c>IPPROTO_IPV6</c> / <c>IPV6_PATHMTU</c> control message carrying struct ip6_mtuinfo. A path MTU and its destination (IPV6_RECVPATHMTU), e.g. after a datagram too big for it was refused.</summary>
     public static readonly global::UcSocket.ControlMessageType<global::UcSocket.Ip6Mtuinfo> Ipv6PathMtu = new("IPV6_PATHMTU", 41, 61, global::UcSocket.Marshalling.StructCodec<global::UcSocket.Ip6Mtuinfo>.Instance);
     /// <summary><c>IPPROTO_IPV6</c> / <c>IPV6_RECVERR</c> control message carrying struct sock_extended_err. A queued error, read with MSG_ERRQUEUE (IPV6_RECVERR), and the address of the node that reported it.</summary>

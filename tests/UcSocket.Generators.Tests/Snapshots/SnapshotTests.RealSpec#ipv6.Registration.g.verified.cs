@@ -81,7 +81,7 @@ internal static class UcSocketSpecRegistration_Ipv6
         global::UcSocket.SpecRegistry.Register(global::UcSocket.Cmsg.Ipv6DstOpts);
         global::UcSocket.SpecRegistry.Register(global::UcSocket.Cmsg.Ipv6RtHdrDstOpts);
         global::UcSocket.SpecRegistry.Register(global::UcSocket.Cmsg.Ipv6RtHdr);
-        global::UcSocket.SpecRegistry.Register(global::UcSocket.Cmsg.Ipv6Origdstaddr);
+        global::UcSocket.SpecRegistry.Register(global::UcSocket.Cmsg.Ipv6OrigDstAddr);
         global::UcSocket.SpecRegistry.Register(global::UcSocket.Cmsg.Ipv6PathMtu);
         global::UcSocket.SpecRegistry.Register(global::UcSocket.Cmsg.Ipv6RecvErr);
         global::UcSocket.SpecRegistry.Register(global::UcSocket.Cmsg.Ipv6RecvFragSize);

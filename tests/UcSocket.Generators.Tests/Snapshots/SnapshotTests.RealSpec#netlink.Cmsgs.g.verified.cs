@@ -8,5 +8,5 @@ namespace UcSocket;
 public static partial class Cmsg
 {
     /// <summary><c>SOL_NETLINK</c> / <c>NETLINK_PKTINFO</c> control message carrying struct nl_pktinfo.</summary>
-    public static readonly global::UcSocket.ControlMessageType<global::UcSocket.NetlinkPacketInfo> NetlinkPktinfo = new("NETLINK_PKTINFO", 270, 3, global::UcSocket.Marshalling.StructCodec<global::UcSocket.NetlinkPacketInfo>.Instance);
+    public static readonly global::UcSocket.ControlMessageType<global::UcSocket.NetlinkPacketInfo> NetlinkPktInfo = new("NETLINK_PKTINFO", 270, 3, global::UcSocket.Marshalling.StructCodec<global::UcSocket.NetlinkPacketInfo>.Instance);
 }

@@ -12,7 +12,7 @@ public static partial class SockOpt
     /// <summary><c>SOL_NETLINK</c> / <c>NETLINK_DROP_MEMBERSHIP</c>: write-only, uint.</summary>
     public static readonly global::UcSocket.WriteOnlySocketOption<uint> NetlinkDropMembership = new("NETLINK_DROP_MEMBERSHIP", 270, 2, global::UcSocket.Marshalling.ValueCodecs.UInt32);
     /// <summary><c>SOL_NETLINK</c> / <c>NETLINK_PKTINFO</c>: get and set as bool.</summary>
-    public static readonly global::UcSocket.SocketOption<bool, bool> NetlinkPktinfo = new("NETLINK_PKTINFO", 270, 3, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
+    public static readonly global::UcSocket.SocketOption<bool, bool> NetlinkPktInfo = new("NETLINK_PKTINFO", 270, 3, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
     /// <summary><c>SOL_NETLINK</c> / <c>NETLINK_BROADCAST_ERROR</c>: get and set as bool.</summary>
     public static readonly global::UcSocket.SocketOption<bool, bool> NetlinkBroadcastError = new("NETLINK_BROADCAST_ERROR", 270, 4, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
     /// <summary><c>SOL_NETLINK</c> / <c>NETLINK_NO_ENOBUFS</c>: get and set as bool.</summary>

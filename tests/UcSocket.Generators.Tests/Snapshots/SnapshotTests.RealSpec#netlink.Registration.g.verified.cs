@@ -13,7 +13,7 @@ internal static class UcSocketSpecRegistration_Netlink
     {
         global::UcSocket.SpecRegistry.Register(global::UcSocket.SockOpt.NetlinkAddMembership);
         global::UcSocket.SpecRegistry.Register(global::UcSocket.SockOpt.NetlinkDropMembership);
-        global::UcSocket.SpecRegistry.Register(global::UcSocket.SockOpt.NetlinkPktinfo);
+        global::UcSocket.SpecRegistry.Register(global::UcSocket.SockOpt.NetlinkPktInfo);
         global::UcSocket.SpecRegistry.Register(global::UcSocket.SockOpt.NetlinkBroadcastError);
         global::UcSocket.SpecRegistry.Register(global::UcSocket.SockOpt.NetlinkNoEnobufs);
         global::UcSocket.SpecRegistry.Register(global::UcSocket.SockOpt.NetlinkRxRing);
@@ -23,6 +23,6 @@ internal static class UcSocketSpecRegistration_Netlink
         global::UcSocket.SpecRegistry.Register(global::UcSocket.SockOpt.NetlinkCapAck);
         global::UcSocket.SpecRegistry.Register(global::UcSocket.SockOpt.NetlinkExtAck);
         global::UcSocket.SpecRegistry.Register(global::UcSocket.SockOpt.NetlinkGetStrictChk);
-        global::UcSocket.SpecRegistry.Register(global::UcSocket.Cmsg.NetlinkPktinfo);
+        global::UcSocket.SpecRegistry.Register(global::UcSocket.Cmsg.NetlinkPktInfo);
     }
 }

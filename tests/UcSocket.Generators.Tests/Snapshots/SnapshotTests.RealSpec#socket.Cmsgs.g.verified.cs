@@ -32,9 +32,9 @@ public static partial class Cmsg
     /// <summary><c>SOL_SOCKET</c> / <c>SCM_TIMESTAMPING_OPT_STATS</c> control message carrying bytes. TCP statistics (netlink attributes TCP_NLA_*) with a transmit timestamp (SOF_TIMESTAMPING_OPT_STATS).</summary>
     public static readonly global::UcSocket.ControlMessageType<byte[]> ScmTimestampingOptStats = new("SCM_TIMESTAMPING_OPT_STATS", 1, 54, global::UcSocket.Marshalling.ValueCodecs.Bytes);
     /// <summary><c>SOL_SOCKET</c> / <c>SCM_TIMESTAMPING_PKTINFO</c> control message carrying struct scm_ts_pktinfo. Interface and length of a packet with a hardware receive timestamp (SOF_TIMESTAMPING_OPT_PKTINFO).</summary>
-    public static readonly global::UcSocket.ControlMessageType<global::UcSocket.ScmTsPktinfo> ScmTimestampingPktinfo = new("SCM_TIMESTAMPING_PKTINFO", 1, 58, global::UcSocket.Marshalling.StructCodec<global::UcSocket.ScmTsPktinfo>.Instance);
+    public static readonly global::UcSocket.ControlMessageType<global::UcSocket.ScmTsPktinfo> ScmTimestampingPktInfo = new("SCM_TIMESTAMPING_PKTINFO", 1, 58, global::UcSocket.Marshalling.StructCodec<global::UcSocket.ScmTsPktinfo>.Instance);
     /// <summary><c>SOL_SOCKET</c> / <c>SCM_TXTIME</c> control message carrying u64. On send: the transmit time in nanoseconds of SO_TXTIME's clock.</summary>
-    public static readonly global::UcSocket.ControlMessageType<ulong> ScmTxtime = new("SCM_TXTIME", 1, 61, global::UcSocket.Marshalling.ValueCodecs.UInt64);
+    public static readonly global::UcSocket.ControlMessageType<ulong> ScmTxTime = new("SCM_TXTIME", 1, 61, global::UcSocket.Marshalling.ValueCodecs.UInt64);
     /// <summary><c>SOL_SOCKET</c> / <c>SO_TIMESTAMP_NEW</c> control message carrying struct __kernel_sock_timeval. Receive time (SO_TIMESTAMP_NEW).</summary>
     public static readonly global::UcSocket.ControlMessageType<global::UcSocket.KernelSockTimeval> SoTimestampNew = new("SO_TIMESTAMP_NEW", 1, 63, global::UcSocket.Marshalling.StructCodec<global::UcSocket.KernelSockTimeval>.Instance);
     /// <summary><c>SOL_SOCKET</c> / <c>SO_TIMESTAMPNS_NEW</c> control message carrying struct __kernel_timespec. Receive time (SO_TIMESTAMPNS_NEW).</summary>

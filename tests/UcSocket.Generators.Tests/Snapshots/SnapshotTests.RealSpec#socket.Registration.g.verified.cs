@@ -101,8 +101,8 @@ internal static class UcSocketSpecRegistration_Socket
         global::UcSocket.SpecRegistry.Register(global::UcSocket.Cmsg.SoMark);
         global::UcSocket.SpecRegistry.Register(global::UcSocket.Cmsg.SoPriority);
         global::UcSocket.SpecRegistry.Register(global::UcSocket.Cmsg.ScmTimestampingOptStats);
-        global::UcSocket.SpecRegistry.Register(global::UcSocket.Cmsg.ScmTimestampingPktinfo);
-        global::UcSocket.SpecRegistry.Register(global::UcSocket.Cmsg.ScmTxtime);
+        global::UcSocket.SpecRegistry.Register(global::UcSocket.Cmsg.ScmTimestampingPktInfo);
+        global::UcSocket.SpecRegistry.Register(global::UcSocket.Cmsg.ScmTxTime);
         global::UcSocket.SpecRegistry.Register(global::UcSocket.Cmsg.SoTimestampNew);
         global::UcSocket.SpecRegistry.Register(global::UcSocket.Cmsg.SoTimestampNsNew);
         global::UcSocket.SpecRegistry.Register(global::UcSocket.Cmsg.SoTimestampingNew);

@@ -56,7 +56,7 @@ public class SolSocketMessageTests
     public void ATransmitTimeNeedsSoTxtime()
     {
         using var u = new Udp();
-        var at = new[] { ControlMessage.Create(Cmsg.ScmTxtime, (ulong)Environment.TickCount64 * 1_000_000UL) };
+        var at = new[] { ControlMessage.Create(Cmsg.ScmTxTime, (ulong)Environment.TickCount64 * 1_000_000UL) };
         Assert.Null(u.Sender.SendMsg("x", at));
         Assert.Equal(22 /* EINVAL */, u.Sender.Error(true));
         const int CLOCK_MONOTONIC = 1;
