@@ -1,0 +1,90 @@
+using System.Collections.Generic;
+using Xunit;
+using static UcSocket.Sockets;
+
+namespace UcSocket.Tests.Fuzz;
+
+/// <summary>
+/// Address conversion bugs the fuzz properties found, each reduced to its smallest input. Each fails on the
+/// current code and is skipped until fixed; <see cref="KnownFindings"/> names the inputs the properties then stop
+/// excusing.
+/// </summary>
+public class FindingsAddress
+{
+    [Fact(Skip = "fails until the empty abstract name \"@\" decodes as \"@\"")]
+    public void EmptyAbstractName()
+    {
+        // "@" (or a leading NUL alone) is the abstract name of zero bytes: sun_path holds one NUL, the address is 3
+        // bytes long. It decodes as path "" (which reads as no name at all and does not convert back).
+        var a = SockAddr("@");
+        Assert.NotNull(a);
+        Assert.Equal("@", a.Path);
+        Assert.NotNull(SockAddr(a.ToDictionary()));
+        Assert.Equal("@", SockAddr("\0")?.Path);
+    }
+
+    [Fact(Skip = "fails until a scope ID of 2^31 or more converts back")]
+    public void ScopeIdAboveIntMax()
+    {
+        // sin6_scope_id is a __u32: "%4294967295" is accepted, but comes back as interface -1, which SockAddr refuses.
+        var a = SockAddr("[fe80::1%4294967295]:80");
+        Assert.NotNull(a);
+        Assert.True(a.Interface!.Value.Index >= 0, $"scope decoded as {a.Interface.Value.Index}");
+        Assert.NotNull(SockAddr(a.ToDictionary()));
+    }
+
+    [Fact(Skip = "fails until an InterfaceId with a negative index is refused as the number is")]
+    public void NegativeInterfaceIdInDictionary()
+    {
+        // { interface: -1 } is "Invalid scope ID"; the same index as an InterfaceId is taken and sent as 4294967295.
+        Assert.Null(SockAddr(new Dictionary<string, object?> { ["address"] = "fe80::1", ["interface"] = -1 }));
+        Assert.Null(SockAddr(new Dictionary<string, object?> { ["address"] = "fe80::1", ["interface"] = new InterfaceId(-1) }));
+        Assert.Equal(ErrorInfo.EINVAL, Error(true));
+    }
+
+    [Fact(Skip = "fails until IPv6 text is written as inet_ntop writes it")]
+    public void Ipv6TextAsInetNtop()
+    {
+        // ucode formats with inet_ntop; so must SocketAddress.Address. Expected texts are glibc's (checked on this
+        // machine with inet_ntop): the last 32 bits are dotted only for ::a.b.c.d and ::ffff:a.b.c.d.
+        Assert.Equal("::ffff:0:102:304", SockAddr(new byte[] { 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0, 0, 1, 2, 3, 4 })?.Address);
+        Assert.Equal("fe80::5efe:102:304", SockAddr("fe80::5efe:1.2.3.4")?.Address);
+        Assert.Equal("::ffff:0.0.1.2", SockAddr("::ffff:0:102")?.Address);
+        Assert.Equal("::ffff:0.0.0.0", new In6Addr(new byte[] { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0, 0, 0, 0 }).ToString());
+    }
+
+    [Fact(Skip = "fails until In6Addr.TryParse refuses a dotted quad with a leading zero, as inet_pton does")]
+    public void DottedQuadWithLeadingZero()
+    {
+        Assert.False(In6Addr.TryParse("::1.2.3.04", out _));
+        Assert.False(In6Addr.TryParse("::ffff:010.0.0.1", out _));
+        Assert.Null(SockAddr("::ffff:1.2.3.04"));
+    }
+
+    [Fact(Skip = "fails until a path with a lone surrogate is refused rather than changed")]
+    public void LoneSurrogateInPath()
+    {
+        // A lone UTF-16 surrogate has no UTF-8 form: the path silently becomes another one (U+FFFD).
+        Assert.Null(SockAddr("/tmp/x\ud800"));
+        Assert.Equal(ErrorInfo.EINVAL, Error(true));
+        Assert.Null(SockAddr("@\udc00"));
+    }
+
+    [Fact(Skip = "fails until a field that the address family does not have is an error")]
+    public void FieldOfAnotherFamily()
+    {
+        // The path is dropped without a word; so is a port of a netlink address.
+        Assert.Null(SockAddr(new Dictionary<string, object?> { ["family"] = AF_INET, ["address"] = "127.0.0.1", ["path"] = "/tmp/x" }));
+        Assert.Null(SockAddr(new Dictionary<string, object?> { ["family"] = AF_NETLINK, ["port"] = 80 }));
+        Assert.Null(SockAddr(new Dictionary<string, object?> { ["path"] = "/tmp/x", ["cid"] = 3 }));
+    }
+
+    [Fact(Skip = "fails until nuint (and the other CLR integer types) convert as int and long do")]
+    public void UnsignedNativeInteger()
+    {
+        // nint is taken, nuint is not: "Invalid IP address array" for four bytes in range.
+        Assert.Equal("127.0.0.1", SockAddr(new object[] { (nuint)127, (nuint)0, (nuint)0, (nuint)1 })?.Address);
+        Assert.Equal(80, SockAddr(new Dictionary<string, object?> { ["address"] = "127.0.0.1", ["port"] = (nuint)80 })?.Port);
+        Assert.Equal(80, SockAddr(new Dictionary<string, object?> { ["address"] = "127.0.0.1", ["port"] = (System.Int128)80 })?.Port);
+    }
+}
