@@ -36,6 +36,9 @@ public class AddressFuzzTests
     [Fact]
     public void AddressDictionaries() => FuzzRun.Check("address.dictionaries", 5000, AddressFields, CheckDictionary);
 
+    [Fact]
+    public void KernelAddressesEncodeBackToTheSameBytes() => FuzzRun.Check("address.sockaddr", 5000, KernelSockaddr, CheckSockaddr);
+
     private static IEnumerable<string> Shrink(string text)
     {
         for (int i = 0; i < text.Length; i++) yield return text.Remove(i, 1);
@@ -139,6 +142,56 @@ public class AddressFuzzTests
         Expect.That(a is not null && a.Family == (family == LibcInet.AF_INET ? Sockets.AF_INET : Sockets.AF_INET6), () => $"SockAddr({Show(bytes)}) is {Show(a)}");
         if (family == LibcInet.AF_INET6 && KnownFindings.Covers(KnownFindings.Ipv6TextDiffersFromGlibc(bytes))) return;
         Expect.That(a!.Address == glibc, () => $"SockAddr({Show(bytes)}) gives {a.Address}, inet_ntop {glibc}");
+    }
+
+    // ---- sockaddr bytes as the kernel reports them ----
+
+    private static Gen<byte> AnyByte { get; } = Gen.Choose(0, 255).Select(b => (byte)b);
+
+    private static Gen<byte[]> Field(int length, params byte[][] typical) =>
+        Gen.Frequency((3, Gen.ArrayOf(AnyByte, length)), (2, Gen.Elements(typical.Length > 0 ? typical : new[] { new byte[length] })));
+
+    private static byte[] Family(int family) => BitConverter.GetBytes((ushort)family);
+
+    /// <summary>Path bytes: printable text, any bytes (not always UTF-8), sometimes starting with '@'.</summary>
+    private static Gen<byte[]> PathBytes(int max, bool allowNul) => Gen.Frequency((7, Gen.Constant(0)), (3, Gen.Constant(1))).SelectMany(high =>
+        Gen.Choose(1, max).SelectMany(n => Gen.ArrayOf(Gen.Frequency(
+            (40, Gen.Choose(0x21, 0x7e).Select(b => (byte)b)), (high, Gen.Choose(0x80, 0xff).Select(b => (byte)b)), (2, Gen.Constant((byte)'@')),
+            (allowNul ? 1 : 0, Gen.Constant((byte)0))), n)));
+
+    /// <summary>sockaddr bytes of every registered family, with the length and padding the kernel gives.</summary>
+    private static Gen<byte[]> KernelSockaddr { get; } = Gen.Frequency(
+        (3, Gens.Zip(Field(2), Field(4, new byte[] { 127, 0, 0, 1 }), Gen.Constant(new byte[8]))
+            .Select(t => Family(Sockets.AF_INET).Concat(t.Item1).Concat(t.Item2).Concat(t.Item3).ToArray())),
+        (3, Gens.Zip(Field(2), Field(4, new byte[4]), Gen.Zip(Field(16, new byte[15].Append((byte)1).ToArray()), Field(4, new byte[4], BitConverter.GetBytes(1), BitConverter.GetBytes(2)))
+            .Select(t => t.Item1.Concat(t.Item2).ToArray()))
+            .Select(t => Family(Sockets.AF_INET6).Concat(t.Item1).Concat(t.Item2).Concat(t.Item3).ToArray())),
+        (1, Gen.Constant(Family(Sockets.AF_UNIX))),
+        (3, PathBytes(107, allowNul: false).Select(p => Family(Sockets.AF_UNIX).Concat(p).Append((byte)0).ToArray())),
+        (1, PathBytes(108, allowNul: false).Where(p => p.Length == 108).Select(p => Family(Sockets.AF_UNIX).Concat(p).ToArray())),
+        (1, Gen.Constant(Family(Sockets.AF_UNIX).Append((byte)0).ToArray())),
+        (3, PathBytes(107, allowNul: true).Select(p => Family(Sockets.AF_UNIX).Append((byte)0).Concat(p).ToArray())),
+        (2, Gen.Zip(Field(4), Field(4, new byte[4])).Select(t => Family(Sockets.AF_NETLINK).Concat(new byte[2]).Concat(t.Item1).Concat(t.Item2).ToArray())),
+        (2, Gens.Zip(Field(4), Field(4, BitConverter.GetBytes(1), BitConverter.GetBytes(2), BitConverter.GetBytes(-1)), Gen.Frequency((5, Gen.Constant((byte)0)), (1, AnyByte)))
+            .Select(t => Family(Sockets.AF_VSOCK).Concat(new byte[2]).Concat(t.Item1).Concat(t.Item2).Append(t.Item3).Concat(new byte[3]).ToArray())),
+        (2, Gens.Zip(Gen.Zip(Field(2), Field(4, BitConverter.GetBytes(1), BitConverter.GetBytes(2)), (a, b) => a.Concat(b).ToArray()),
+                Gen.Zip(Field(2), Field(1), (a, b) => a.Concat(b).ToArray()), Gen.Choose(0, 8).SelectMany(n => Gen.ArrayOf(AnyByte, n)))
+            .Select(t => Family(Sockets.AF_PACKET).Concat(t.Item1).Concat(t.Item2).Append((byte)t.Item3.Length).Concat(t.Item3).Concat(new byte[8 - t.Item3.Length]).ToArray())));
+
+    private static void CheckSockaddr(byte[] bytes)
+    {
+        var raw = new RawSocketAddress();
+        Assert.True(raw.TrySet(bytes));
+        var decoded = raw.ToSocketAddress();
+        Expect.That(decoded is not null && decoded.Family == BitConverter.ToUInt16(bytes), () => $"{Show(bytes)} decodes as {Show(decoded)}");
+        FuzzStats.Note(FamilyNames[decoded!.Family]);
+        var again = RawSocketAddress.From(decoded);
+        if (again is null || !again.ContentEquals(raw))
+        {
+            if (KnownFindings.Covers(KnownFindings.SockaddrDoesNotRoundTrip(bytes, decoded))) return;
+            Expect.That(again is not null, () => $"{Show(bytes)} decodes as {Show(decoded)}, which does not encode: {Sockets.Error()}");
+            Expect.That(false, () => $"{Show(bytes)} decodes as {Show(decoded)}, which encodes as {Show(again!.AsSpan().ToArray())}");
+        }
     }
 
     // ---- arrays ----

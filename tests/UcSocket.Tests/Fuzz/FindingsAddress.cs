@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using Xunit;
 using static UcSocket.Sockets;
@@ -86,5 +87,63 @@ public class FindingsAddress
         Assert.Equal("127.0.0.1", SockAddr(new object[] { (nuint)127, (nuint)0, (nuint)0, (nuint)1 })?.Address);
         Assert.Equal(80, SockAddr(new Dictionary<string, object?> { ["address"] = "127.0.0.1", ["port"] = (nuint)80 })?.Port);
         Assert.Equal(80, SockAddr(new Dictionary<string, object?> { ["address"] = "127.0.0.1", ["port"] = (System.Int128)80 })?.Port);
+    }
+
+    // sockaddr bytes as the kernel reports them (RecvMsg, Accept, PeerName) must encode back to the same bytes, so
+    // that what was received can be sent to.
+
+    private static void AssertRoundTrip(params byte[] sockaddr)
+    {
+        var raw = new RawSocketAddress();
+        Assert.True(raw.TrySet(sockaddr));
+        var decoded = raw.ToSocketAddress();
+        Assert.NotNull(decoded);
+        var again = RawSocketAddress.From(decoded);
+        Assert.True(again is not null, $"{decoded} does not encode: {Error()}");
+        Assert.Equal(sockaddr, again.AsSpan().ToArray());
+    }
+
+    [Fact(Skip = "fails until a UNIX name that is not UTF-8 round-trips")]
+    public void NonUtf8Path()
+    {
+        AssertRoundTrip(1, 0, (byte)'/', (byte)'t', 0xff, 0);        // filesystem path "/t\xff"
+        AssertRoundTrip(1, 0, 0, 0xff, 0xfe, (byte)'a');             // abstract name "\xff\xfea"
+    }
+
+    [Fact(Skip = "fails until a filesystem path starting with '@' round-trips")]
+    public void FilesystemPathStartingWithAt()
+    {
+        // "@x" relative to the working directory decodes as "@x", which encodes as the abstract name "x".
+        AssertRoundTrip(1, 0, (byte)'@', (byte)'x', 0);
+    }
+
+    [Fact(Skip = "fails until a path that fills all 108 bytes of sun_path encodes")]
+    public void FullLengthPath()
+    {
+        // Linux takes and reports a 108-byte path without a NUL (unix(7)); the decoded path does not encode back.
+        var sockaddr = new byte[2 + 108];
+        sockaddr[0] = 1;
+        sockaddr.AsSpan(2).Fill((byte)'p');
+        sockaddr[2] = (byte)'/';
+        AssertRoundTrip(sockaddr);
+    }
+
+    [Fact(Skip = "fails until the dictionary of a decoded packet address converts back")]
+    public void NegativePacketInterface()
+    {
+        // sll_ifindex is a C int: -2 decodes as interface -2, which the SocketAddress encodes, but its dictionary
+        // ({ interface: -2 }) is refused: "Unable to convert interface to integer".
+        var raw = new RawSocketAddress();
+        Assert.True(raw.TrySet(new byte[] { 17, 0, 0, 3, 0xfe, 0xff, 0xff, 0xff, 1, 0, 0, 6, 1, 2, 3, 4, 5, 6, 0, 0 }));
+        var decoded = raw.ToSocketAddress();
+        Assert.NotNull(decoded);
+        Assert.True(SockAddr(decoded.ToDictionary()) is not null, Error());
+    }
+
+    [Fact(Skip = "fails until vsock's svm_flags (VMADDR_FLAG_TO_HOST) survive decoding")]
+    public void VsockFlags()
+    {
+        // svm_family 40, port 1024, cid 2, svm_flags 1: SocketAddress has no field for the flags, so they are dropped.
+        AssertRoundTrip(40, 0, 0, 0, 0, 4, 0, 0, 2, 0, 0, 0, 1, 0, 0, 0);
     }
 }

@@ -13,7 +13,8 @@ namespace UcSocket.Tests.Fuzz;
 /// <c>tools/fuzz.sh</c> runs the same properties with a large count. Environment:
 /// <list type="bullet">
 /// <item><c>UCSOCKET_FUZZ_CASES</c>: cases per property (default: the property's own bounded count).</item>
-/// <item><c>UCSOCKET_FUZZ_REPLAY</c>: <c>seed,gamma</c> (as a failure prints them) to replay one run.</item>
+/// <item><c>UCSOCKET_FUZZ_REPLAY</c>: <c>seed,gamma</c> or <c>seed,gamma,size</c> (as a failure prints them, "Replay directly
+/// at failing step with ...") to replay a run or its failing input.</item>
 /// <item><c>UCSOCKET_FUZZ_LOG</c>: a file that gets one line per property run: name, cases, seconds, inputs a known
 /// finding covered, and the outcome counts the property noted (<see cref="FuzzStats"/>).</item>
 /// </list>
@@ -52,7 +53,8 @@ internal static class FuzzRun
         var parts = text.Trim('(', ')', ' ').Split(',', StringSplitOptions.TrimEntries);
         ulong seed = ulong.Parse(parts[0], CultureInfo.InvariantCulture);
         ulong gamma = parts.Length > 1 ? ulong.Parse(parts[1], CultureInfo.InvariantCulture) : 0x9E3779B97F4A7C15;
-        return Microsoft.FSharp.Core.FSharpOption<Replay>.Some(new Replay(new Rnd(seed, gamma), null));
+        var size = parts.Length > 2 ? Microsoft.FSharp.Core.FSharpOption<int>.Some(int.Parse(parts[2], CultureInfo.InvariantCulture)) : null;
+        return Microsoft.FSharp.Core.FSharpOption<Replay>.Some(new Replay(new Rnd(seed, gamma), size));
     }
 
     private static readonly Lock s_logGate = new();

@@ -25,8 +25,18 @@ internal static partial class KnownFindings
     /// </summary>
     public static bool HasNegativeScope(SocketAddress a) => a.Interface is { Name: null, Index: < 0 };
 
-    /// <summary>Integer types the converters refuse although they hold a number in range (FindingsAddress.UnsignedNativeInteger).</summary>
+    /// <summary>Integer types the converters refuse although they hold a number in range (FindingsStructs.IntegerForms).</summary>
     public static bool IsUnsupportedIntegerType(object? value) => value is nuint or Int128 or UInt128 or System.Numerics.BigInteger;
+
+    /// <summary>
+    /// Integers the converters refuse although they are in the field's range (FindingsStructs.IntegerForms): the types of
+    /// <see cref="IsUnsupportedIntegerType"/>, a decimal or floating-point value above long.MaxValue for a 64-bit
+    /// unsigned field, and long.MinValue written as text.
+    /// </summary>
+    public static bool IsRefusedIntegerForm(object? value) =>
+        IsUnsupportedIntegerType(value)
+        || (value is decimal or double or float && IntendedNumber.TryGet(value, out var n) && n > long.MaxValue)
+        || (value is string && IntendedNumber.TryGet(value, out var m) && m == long.MinValue);
 
     /// <summary>An address dictionary's field that its family does not have is dropped without an error (FindingsAddress.FieldOfAnotherFamily).</summary>
     public const bool FieldOfAnotherFamilyIsDropped = true;
@@ -47,5 +57,42 @@ internal static partial class KnownFindings
         return (zeroPrefix && Word(4) == 0 && Word(5) == 0xffff && Word(6) == 0)
             || (zeroPrefix && Word(4) == 0xffff && Word(5) == 0 && Word(6) != 0)
             || (Word(4) == 0 && Word(5) == 0x5efe);
+    }
+}
+
+internal static partial class KnownFindings
+{
+    /// <summary>
+    /// sockaddr bytes the kernel may report whose decoded form does not encode back to them: a UNIX path that is not
+    /// UTF-8 (NonUtf8Path), a filesystem path starting with '@' (FilesystemPathStartingWithAt), a path filling all 108
+    /// bytes (FullLengthPath), the empty abstract name (EmptyAbstractName), an IPv6 scope of 2^31 or more
+    /// (ScopeIdAboveIntMax), a negative packet interface index (NegativePacketInterface), vsock flags (VsockFlags).
+    /// </summary>
+    public static bool SockaddrDoesNotRoundTrip(byte[] bytes, SocketAddress decoded)
+    {
+        if (decoded.Family == Sockets.AF_UNIX && bytes.Length > 2)
+        {
+            var path = bytes.AsSpan(2);
+            bool isAbstract = path[0] == 0;
+            var name = isAbstract ? path[1..] : path.IndexOf((byte)0) is int end and >= 0 ? path[..end] : path;
+            bool notUtf8 = !IsUtf8(name);
+            return notUtf8 || (!isAbstract && name.Length > 0 && name[0] == (byte)'@') || (!isAbstract && path.Length == 108 && path.IndexOf((byte)0) < 0)
+                || (isAbstract && name.Length == 0);
+        }
+        if (decoded.Family == Sockets.AF_VSOCK) return bytes[12] != 0;
+        return decoded.Interface is { Name: null, Index: < 0 };
+    }
+
+    private static bool IsUtf8(ReadOnlySpan<byte> bytes)
+    {
+        try
+        {
+            new System.Text.UTF8Encoding(false, throwOnInvalidBytes: true).GetString(bytes);
+            return true;
+        }
+        catch (System.Text.DecoderFallbackException)
+        {
+            return false;
+        }
     }
 }

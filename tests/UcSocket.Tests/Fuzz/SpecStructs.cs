@@ -19,12 +19,22 @@ internal sealed record SpecField(string C, string Name, string Type, string? Kin
     {
         get
         {
-            if (Kind is not (null or "int" or "ifindex")) return null;
+            if (EffectiveKind is not ("int" or "ifindex")) return null;
             if (!CIntegerTypes.TryGetValue(Type, out var t)) return null;
             int bits = Bits ?? t.Bits;
             return t.Signed ? (-(Int128.One << (bits - 1)), (Int128.One << (bits - 1)) - 1) : (0, (Int128.One << bits) - 1);
         }
     }
+
+    /// <summary>How the value is presented: the explicit kind, or the default the type implies (spec/README.md).</summary>
+    public string EffectiveKind => Kind ?? Type switch
+    {
+        _ when Count is not null && CIntegerTypes.TryGetValue(Type, out var t) && t.Bits == 8 => "bytes", // an array of chars is bytes
+        "struct in_addr" => "ipv4",
+        "struct in6_addr" => "ipv6",
+        _ when Type.StartsWith("struct ", StringComparison.Ordinal) => "struct",
+        _ => "int",
+    };
 
     /// <summary>Integer C types of the spec with their width and signedness (LP64: long is 64 bits).</summary>
     public static readonly IReadOnlyDictionary<string, (int Bits, bool Signed)> CIntegerTypes = new Dictionary<string, (int, bool)>(StringComparer.Ordinal)

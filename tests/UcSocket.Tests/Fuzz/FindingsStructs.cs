@@ -1,0 +1,62 @@
+using System.Collections.Generic;
+using Xunit;
+
+namespace UcSocket.Tests.Fuzz;
+
+/// <summary>
+/// Struct marshaller bugs the fuzz properties found, each reduced to its smallest input. Each fails on the current
+/// code and is skipped until fixed; <see cref="KnownFindings"/> names the inputs the properties then stop excusing.
+/// </summary>
+public class FindingsStructs
+{
+    [Fact(Skip = "fails until an address-array field takes back the null items its ToDictionary gives")]
+    public void NullItemOfAddressArray()
+    {
+        // One source of family AF_UNSPEC (all zeros) is given as null by ToDictionary, and null is refused on the way back.
+        Assert.True(GroupFilter.TryFromDictionary(new Dictionary<string, object?> { ["numsrc"] = 1 }, out var filter, out var error), error);
+        var d = filter.ToDictionary();
+        Assert.True(GroupFilter.TryFromDictionary(d, out var again, out error), error);
+        Assert.Equal(filter, again);
+    }
+
+    [Fact(Skip = "fails until every CLR integer form of an in-range value converts")]
+    public void IntegerForms()
+    {
+        // README: "Setting accepts any integer type, integral floating-point values, bools and numeric strings".
+        Assert.True(Linger.TryFromDictionary(new Dictionary<string, object?> { ["onoff"] = (nuint)1 }, out _, out var error), error);
+        Assert.True(Linger.TryFromDictionary(new Dictionary<string, object?> { ["onoff"] = (System.Int128)1 }, out _, out error), error);
+        // A 64-bit unsigned field: ulong takes 10^19, decimal and double of the same integer do not.
+        Assert.True(TcpInfo.TryFromDictionary(new Dictionary<string, object?> { ["pacing_rate"] = 10_000_000_000_000_000_000m }, out var info, out error), error);
+        Assert.Equal(10_000_000_000_000_000_000UL, info.PacingRate);
+        Assert.True(TcpInfo.TryFromDictionary(new Dictionary<string, object?> { ["pacing_rate"] = 1e19 }, out _, out error), error);
+        // long.MinValue as text: "-9223372036854775808" is in range of a 64-bit signed field.
+        Assert.True(Timeval.TryFromDictionary(new Dictionary<string, object?> { ["usec"] = "-9223372036854775808" }, out var tv, out error), error);
+        Assert.Equal(long.MinValue, tv.Microseconds);
+    }
+
+    [Fact(Skip = "fails until an interface that does not resolve is an error naming the field")]
+    public void InterfaceErrorNamesTheField()
+    {
+        // "Unable to resolve interface nonexistent0" says nothing of ifindex (rules: errors name the field).
+        Assert.False(IpMreqn.TryFromDictionary(new Dictionary<string, object?> { ["ifindex"] = "nonexistent0" }, out _, out var error));
+        Assert.Contains("ifindex", error);
+        // A number too large for an index is taken as a name, with the same message.
+        Assert.False(IpMreqn.TryFromDictionary(new Dictionary<string, object?> { ["ifindex"] = "4294967296" }, out _, out error));
+        Assert.Contains("ifindex", error);
+    }
+
+    [Fact(Skip = "fails until union members that disagree are an error")]
+    public void ConflictingUnionMembers()
+    {
+        // ee_data and ee_rfc4884 share bytes 12..15: flags (byte 14) overwrites part of data without a word.
+        bool ok = SockExtendedErr.TryFromDictionary(new Dictionary<string, object?> { ["data"] = 0x12345678u, ["flags"] = 1 }, out var err, out var error);
+        if (!ok)
+        {
+            Assert.Contains("flags", error);
+            return;
+        }
+        var bytes = new byte[SockExtendedErr.NativeSize];
+        Assert.True(err.TryWrite(bytes, out error), error);
+        Assert.Equal(0x12345678u, SockExtendedErr.Read(bytes).Data); // what the kernel would get: 0x12015678
+    }
+}

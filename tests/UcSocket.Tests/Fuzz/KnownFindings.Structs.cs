@@ -1,0 +1,69 @@
+using System.Collections;
+using System.Collections.Generic;
+using System.Linq;
+
+namespace UcSocket.Tests.Fuzz;
+
+internal static partial class KnownFindings
+{
+    /// <summary>
+    /// ToDictionary gives null for an address of no known family in an address-array field, which TryFromDictionary
+    /// then refuses (FindingsStructs.NullItemOfAddressArray).
+    /// </summary>
+    public static bool HasNullInAddressArray(SpecStruct spec, Dictionary<string, object?> d) =>
+        spec.Fields.Any(f => f.EffectiveKind == "sockaddr" && f.Count is not null && d.GetValueOrDefault(f.Name) is IEnumerable items && items.Cast<object?>().Any(i => i is null));
+}
+
+internal static partial class KnownFindings
+{
+    /// <summary>
+    /// An interface name that does not resolve (or a number too large for an index, taken as a name) is reported as
+    /// "Unable to resolve interface X", without the field (FindingsStructs.InterfaceErrorNamesTheField).
+    /// </summary>
+    public static bool InterfaceErrorNamesNoField(SpecField field, string? error) =>
+        field.EffectiveKind == "ifindex" && error is not null && error.StartsWith("Unable to resolve interface", System.StringComparison.Ordinal);
+
+    /// <summary>
+    /// A union member given with a value for the member it shares bytes with overwrites part of it without an error
+    /// (FindingsStructs.ConflictingUnionMembers).
+    /// </summary>
+    public static bool UnionMembersMerge(SpecStruct spec, IReadOnlyDictionary<string, object?> given) =>
+        spec.Fields.Any(f => f.IsUnionMember && given.TryGetValue(f.Name, out var v) && IntendedNumber.TryGet(v, out var n) && n != 0);
+}
+
+internal static partial class KnownFindings
+{
+    /// <summary>
+    /// A filesystem UNIX path that starts with '@' (a relative name) decodes as "@name", which encodes as the abstract
+    /// name "name" (FindingsAddress.FilesystemPathStartingWithAt).
+    /// </summary>
+    public static bool PathStartsWithAt(SpecStruct spec, IReadOnlyDictionary<string, object?> d) =>
+        spec.Fields.Any(f => f.EffectiveKind == "path" && d.GetValueOrDefault(f.Name) is string p && p.StartsWith('@'));
+}
+
+internal static partial class KnownFindings
+{
+    /// <summary>
+    /// A path that is not UTF-8 decodes with U+FFFD (and may then be too long to encode), and a path that fills all
+    /// 108 bytes of sun_path (no NUL, as Linux allows) does not encode (FindingsAddress.NonUtf8Path,
+    /// FindingsAddress.FullLengthPath).
+    /// </summary>
+    public static bool PathDoesNotEncodeBack(SpecStruct spec, IReadOnlyDictionary<string, object?> d) =>
+        spec.Fields.Any(f => f.EffectiveKind == "path" && d.GetValueOrDefault(f.Name) is string p
+            && (p.Contains('\ufffd') || System.Text.Encoding.UTF8.GetByteCount(p) >= f.Count));
+}
+
+internal static partial class KnownFindings
+{
+    /// <summary>
+    /// A nested address decoded with a negative interface (an AF_PACKET sll_ifindex below 0, an IPv6 scope ID of 2^31
+    /// or more), which the address converter refuses (FindingsAddress.ScopeIdAboveIntMax, FindingsAddress.NegativePacketInterface).
+    /// </summary>
+    public static bool HasAddressWithNegativeInterface(object? value) => value switch
+    {
+        IReadOnlyDictionary<string, object?> d => (d.TryGetValue("family", out _) && d.TryGetValue("interface", out var i) && i is int n && n < 0)
+            || d.Values.Any(HasAddressWithNegativeInterface),
+        IEnumerable items and not string and not byte[] => items.Cast<object?>().Any(HasAddressWithNegativeInterface),
+        _ => false,
+    };
+}
