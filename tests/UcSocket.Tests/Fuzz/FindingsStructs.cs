@@ -16,7 +16,7 @@ public class FindingsStructs
         Assert.True(GroupFilter.TryFromDictionary(new Dictionary<string, object?> { ["numsrc"] = 1 }, out var filter, out var error), error);
         var d = filter.ToDictionary();
         Assert.True(GroupFilter.TryFromDictionary(d, out var again, out error), error);
-        Assert.Equal(filter, again);
+        Assert.Equal(AddressChecks.Show(d), AddressChecks.Show(again.ToDictionary()));
     }
 
     [Fact(Skip = "fails until every CLR integer form of an in-range value converts")]
@@ -58,5 +58,18 @@ public class FindingsStructs
         var bytes = new byte[SockExtendedErr.NativeSize];
         Assert.True(err.TryWrite(bytes, out error), error);
         Assert.Equal(0x12345678u, SockExtendedErr.Read(bytes).Data); // what the kernel would get: 0x12015678
+    }
+
+    [Fact(Skip = "fails until generated structs with array fields have value equality")]
+    public void EqualityOfStructsWithArrays()
+    {
+        // Record structs compare their fields; an [InlineArray] field's built-in Equals and GetHashCode throw
+        // NotSupportedException, so ==, Equals, GetHashCode, a HashSet or Assert.Equal of these structs throw.
+        var a = new ScmTimestamping();
+        var b = new ScmTimestamping();
+        Assert.True(a.Equals(b));
+        Assert.True(a == b);
+        Assert.Equal(a.GetHashCode(), b.GetHashCode());
+        Assert.True(new SockaddrLl() == new SockaddrLl());
     }
 }

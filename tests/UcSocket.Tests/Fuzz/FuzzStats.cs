@@ -1,4 +1,5 @@
-using System.Collections.Concurrent;
+using System;
+using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 
@@ -6,16 +7,20 @@ namespace UcSocket.Tests.Fuzz;
 
 /// <summary>
 /// Outcome counts of the current property run (how many inputs converted, failed, were sent, ...), written to the
-/// campaign log so that a property that checks nothing (every input refused, say) shows.
+/// campaign log so that a property that checks nothing (every input refused, say) shows. Per thread: a property runs
+/// on one thread, and test classes run in parallel.
 /// </summary>
 internal static class FuzzStats
 {
-    private static readonly ConcurrentDictionary<string, int> s_counts = new();
+    [ThreadStatic]
+    private static Dictionary<string, int>? t_counts;
 
-    public static void Reset() => s_counts.Clear();
+    private static Dictionary<string, int> Counts => t_counts ??= new Dictionary<string, int>(StringComparer.Ordinal);
 
-    public static void Note(string outcome) => s_counts.AddOrUpdate(outcome, 1, (_, n) => n + 1);
+    public static void Reset() => Counts.Clear();
+
+    public static void Note(string outcome) => Counts[outcome] = Counts.GetValueOrDefault(outcome) + 1;
 
     public static string Summary() =>
-        string.Join(" ", s_counts.OrderBy(e => e.Key, System.StringComparer.Ordinal).Select(e => string.Create(CultureInfo.InvariantCulture, $"{e.Key}={e.Value}")));
+        string.Join(" ", Counts.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => string.Create(CultureInfo.InvariantCulture, $"{e.Key}={e.Value}")));
 }

@@ -67,3 +67,12 @@ internal static partial class KnownFindings
         _ => false,
     };
 }
+
+internal static partial class KnownFindings
+{
+    /// <summary>
+    /// Equals and GetHashCode of a generated struct with an array field throw NotSupportedException (its inline array
+    /// has no built-in equality) (FindingsStructs.EqualityOfStructsWithArrays).
+    /// </summary>
+    public static bool HasArrayField(SpecStruct spec) => spec.Fields.Any(f => f.Count is not null);
+}
