@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Linq;
 using FsCheck;
 using FsCheck.Fluent;
+using UcSocket.Testing.Fuzz;
 
 namespace UcSocket.Tests.Fuzz;
 

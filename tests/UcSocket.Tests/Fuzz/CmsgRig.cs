@@ -2,8 +2,8 @@ using System;
 using System.IO;
 using Microsoft.Win32.SafeHandles;
 using Tmds.Linux;
-using MessageNative = UcSocket.Tests.Messages.Native;
 using Xunit;
+using MessageNative = UcSocket.Tests.Messages.Native;
 using static UcSocket.Sockets;
 
 namespace UcSocket.Tests.Fuzz;

@@ -5,10 +5,11 @@ using System.Runtime.InteropServices;
 using FsCheck;
 using FsCheck.Fluent;
 using Tmds.Linux;
+using UcSocket.Testing.Fuzz;
 using UcSocket.Tests.Matrix;
-using MessageNative = UcSocket.Tests.Messages.Native;
 using UcSocket.Tests.Messages;
 using Xunit;
+using MessageNative = UcSocket.Tests.Messages.Native;
 using static UcSocket.Sockets;
 using static UcSocket.Tests.Fuzz.AddressChecks;
 

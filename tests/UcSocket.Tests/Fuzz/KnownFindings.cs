@@ -1,4 +1,4 @@
-using System;
+using UcSocket.Testing.Fuzz;
 
 namespace UcSocket.Tests.Fuzz;
 
@@ -9,18 +9,6 @@ namespace UcSocket.Tests.Fuzz;
 /// </summary>
 internal static partial class KnownFindings
 {
-    [ThreadStatic]
-    private static int t_covered;
-
-    /// <summary>Inputs of the current property run (on this thread) that a known finding covered.</summary>
-    public static int Covered => t_covered;
-
-    public static void Reset() => t_covered = 0;
-
-    /// <summary>True (and counted) when <paramref name="applies"/>: the caller skips the check the finding breaks.</summary>
-    public static bool Covers(bool applies)
-    {
-        if (applies) t_covered++;
-        return applies;
-    }
+    /// <summary>True (and counted in the campaign log) when <paramref name="applies"/>: the caller skips the check the finding breaks.</summary>
+    public static bool Covers(bool applies) => FuzzStats.CoveredByKnownFinding(applies);
 }

@@ -5,6 +5,7 @@ using System.Linq;
 using System.Numerics;
 using FsCheck;
 using FsCheck.Fluent;
+using UcSocket.Testing.Fuzz;
 
 namespace UcSocket.Tests.Fuzz;
 

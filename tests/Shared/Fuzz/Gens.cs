@@ -1,7 +1,7 @@
 using FsCheck;
 using FsCheck.Fluent;
 
-namespace UcSocket.Tests.Fuzz;
+namespace UcSocket.Testing.Fuzz;
 
 /// <summary>Generator combinators the fluent API lacks.</summary>
 internal static class Gens

@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 
-namespace UcSocket.Tests.Fuzz;
+namespace UcSocket.Testing.Fuzz;
 
 /// <summary>
 /// Outcome counts of the current property run (how many inputs converted, failed, were sent, ...), written to the
@@ -17,7 +17,27 @@ internal static class FuzzStats
 
     private static Dictionary<string, int> Counts => t_counts ??= new Dictionary<string, int>(StringComparer.Ordinal);
 
-    public static void Reset() => Counts.Clear();
+    [ThreadStatic]
+    private static int t_known;
+
+    /// <summary>Inputs of the current property run (on this thread) that a known finding covered.</summary>
+    public static int Known => t_known;
+
+    public static void Reset()
+    {
+        Counts.Clear();
+        t_known = 0;
+    }
+
+    /// <summary>
+    /// True (and counted) when <paramref name="applies"/>: the input belongs to a bug class a skipped finding test
+    /// already reproduces, so the property skips the check that bug breaks (see the test projects' KnownFindings).
+    /// </summary>
+    public static bool CoveredByKnownFinding(bool applies)
+    {
+        if (applies) t_known++;
+        return applies;
+    }
 
     public static void Note(string outcome) => Counts[outcome] = Counts.GetValueOrDefault(outcome) + 1;
 
