@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Linq;
 using Microsoft.Win32.SafeHandles;
 using Tmds.Linux;
 using Xunit;
@@ -17,6 +18,7 @@ namespace UcSocket.Tests.Fuzz;
 internal sealed class CmsgRig : IDisposable
 {
     private readonly int _openAfterSetup;
+    private readonly string[] _setup;
 
     public CmsgRig(int type = SOCK_DGRAM)
     {
@@ -29,7 +31,8 @@ internal sealed class CmsgRig : IDisposable
         Pipes = new[] { r1, w1, r2, w2 };
         Own = new Ucred(Environment.ProcessId, LibC.getuid(), LibC.getgid());
         Flush();
-        _openAfterSetup = OpenCount();
+        _setup = ReceivableDescriptors(withNumbers: true);
+        _openAfterSetup = _setup.Length;
     }
 
     public DescriptorGuard Guard { get; }
@@ -46,7 +49,22 @@ internal sealed class CmsgRig : IDisposable
     /// <summary>This process's credentials, as SCM_CREDENTIALS reports them when none were sent.</summary>
     public Ucred Own { get; }
 
-    private static int OpenCount() => Directory.GetFiles("/proc/self/fd").Length;
+    /// <summary>
+    /// Open descriptors of the kinds a receive can install here: pipes, sockets, pidfds and /dev/null (the canaries'
+    /// file). What the runtime opens on its own meanwhile does not count: assemblies it loads, an eventfd, and the
+    /// copies of stdin, stdout and stderr that Console makes when first used.
+    /// </summary>
+    private static int OpenCount() => ReceivableDescriptors().Length;
+
+    private static readonly string[] s_stdio = new[] { 0, 1, 2 }.Select(fd => new FileInfo($"/proc/self/fd/{fd}").LinkTarget ?? "").ToArray();
+
+    private static string[] ReceivableDescriptors(bool withNumbers = false) => Directory.GetFiles("/proc/self/fd")
+        .Select(f => (Fd: Path.GetFileName(f), Target: new FileInfo(f).LinkTarget ?? ""))
+        .Where(t => t.Target.StartsWith("pipe:", StringComparison.Ordinal) || t.Target.StartsWith("socket:", StringComparison.Ordinal)
+            || t.Target == "anon_inode:[pidfd]" || t.Target == "/dev/null")
+        .Where(t => Array.IndexOf(s_stdio, t.Target) < 0 || t.Target == "/dev/null")
+        .Select(t => withNumbers ? t.Fd + " -> " + t.Target : t.Target)
+        .ToArray();
 
     private static void Flush()
     {
@@ -62,7 +80,8 @@ internal sealed class CmsgRig : IDisposable
         Guard.CheckCanaries();
         int open = OpenCount();
         if (open == _openAfterSetup) return;
-        var listing = string.Join(", ", MessageNative.OpenDescriptors());
+        var now = ReceivableDescriptors(withNumbers: true);
+        var listing = $"new: {string.Join(", ", now.Except(_setup))}; gone: {string.Join(", ", _setup.Except(now))}";
         Flush();
         int afterGc = OpenCount();
         Assert.Fail(afterGc == _openAfterSetup

@@ -108,7 +108,8 @@ public class ControlMessageFuzzTests
     {
         public override string ToString() =>
             $"{Descriptors} descriptors, credentials {(Credentials ? "sent" : "not sent")}, {DataSize} bytes into {ReceiveSize}, control {ControlSize} bytes, " +
-            (Path == 0 ? "RecvMsg(sizes)" : Path == 1 ? "RecvMsg(span, new ControlBuffer)" : "RecvMsg(span, reused ControlBuffer)") + (Take ? ", descriptors taken" : "");
+            Path switch { 0 => "RecvMsg(sizes)", 1 => "RecvMsg(span, new ControlBuffer)", 2 => "RecvMsg(span, reused ControlBuffer)", _ => "RecvMmsg(DatagramBatch)" }
+            + (Take ? ", descriptors taken" : "");
     }
 
     private static Gen<ReceiveCase> ReceiveCases { get; } =
@@ -117,7 +118,7 @@ public class ControlMessageFuzzTests
         from dataSize in Gen.Choose(0, 40)
         from receiveSize in Gen.Choose(0, 48)
         from controlSize in Gen.Frequency((3, Gen.Choose(0, 80)), (2, Gen.Choose(80, 200)), (1, Gen.Elements(0, 1, 15, 16, 17, 20, 24, 28, 32, 36, 40, 48, 56, 64)))
-        from path in Gen.Choose(0, 2)
+        from path in Gen.Choose(0, 3)
         from take in Gen.Elements(true, false)
         select new ReceiveCase(descriptors, credentials, dataSize, receiveSize, controlSize, path, take);
 
@@ -146,8 +147,9 @@ public class ControlMessageFuzzTests
             using var control = new ControlBuffer(c.ControlSize);
             ReceiveInPlace(rig, control, c, payload);
         }
-        else ReceiveInPlace(rig, reused, c, payload); // descriptors not taken are closed by the next receive into it
-        FuzzStats.Note(c.Path == 0 ? "allocating" : "in place");
+        else if (c.Path == 2) ReceiveInPlace(rig, reused, c, payload); // descriptors not taken are closed by the next receive into it
+        else ReceiveBatch(rig, c, payload);
+        FuzzStats.Note(c.Path switch { 0 => "allocating", 3 => "batch", _ => "in place" });
     }
 
     private static void ReceiveAllocating(CmsgRig rig, ReceiveCase c, byte[] payload)
@@ -184,8 +186,27 @@ public class ControlMessageFuzzTests
         var r = rig.B.RecvMsg(data, control, null, MSG_DONTWAIT);
         Expect.That(r is not null, () => $"{c}: {Error()}");
         Expect.That(data.AsSpan(0, (int)Math.Min(r!.Value.Length, c.ReceiveSize)).SequenceEqual(payload.AsSpan(0, Math.Min(c.ReceiveSize, c.DataSize))), () => $"{c}: data differs");
+        CheckControlInPlace(rig, control, c, r.Value.IsControlTruncated);
+        if (c.Path == 1) control.Clear();
+    }
+
+    private static void ReceiveBatch(CmsgRig rig, ReceiveCase c, byte[] payload)
+    {
+        var batch = new DatagramBatch(1, c.ReceiveSize, c.ControlSize);
+        var n = rig.B.RecvMmsg(batch, MSG_DONTWAIT);
+        Expect.That(n == 1, () => $"{c}: RecvMmsg gave {n}: {Error()}");
+        Expect.That(batch.GetData(0).SequenceEqual(payload.AsSpan(0, Math.Min(c.ReceiveSize, c.DataSize))), () => $"{c}: data differs");
+        bool cut = (batch.GetFlags(0) & MSG_CTRUNC) != 0;
+        if (c.ControlSize > 0) CheckControlInPlace(rig, batch.GetControl(0), c, cut);
+        else Expect.That(c.Descriptors == 0 || cut, () => $"{c}: descriptors without a control buffer, and no MSG_CTRUNC");
+        batch.ClearControls();
+    }
+
+    /// <summary>A control buffer the kernel just filled: walked, decoded with every registered type, descriptors owned and counted.</summary>
+    private static void CheckControlInPlace(CmsgRig rig, ControlBuffer control, ReceiveCase c, bool cut)
+    {
         Expect.That(control.Length <= control.Capacity, () => $"{c}: Length {control.Length} beyond Capacity {control.Capacity}");
-        if (r.Value.IsControlTruncated) FuzzStats.Note("control cut");
+        if (cut) FuzzStats.Note("control cut");
 
         int fds = 0, messages = 0;
         foreach (var m in control)
@@ -202,20 +223,19 @@ public class ControlMessageFuzzTests
             if (m.Is(Cmsg.ScmCredentials) && m.TryGet(Cmsg.ScmCredentials, out var u) && u != rig.Own)
             {
                 // A message the kernel cut short must not decode as a value padded with zeros.
-                if (KnownFindings.Covers(KnownFindings.CutMessageDecodes(r.Value.IsControlTruncated, m.Payload.Length))) continue;
+                if (KnownFindings.Covers(KnownFindings.CutMessageDecodes(cut, payloadLength))) continue;
                 Expect.That(false, () => $"{c}: credentials read in place as {u}");
             }
         }
-        Expect.That(r.Value.IsControlTruncated ? fds <= c.Descriptors : fds == c.Descriptors, () => $"{c}: {fds} descriptors arrived in {messages} messages");
+        Expect.That(cut ? fds <= c.Descriptors : fds == c.Descriptors, () => $"{c}: {fds} descriptors arrived in {messages} messages");
         if (control.TryGet(Cmsg.ScmCredentials, out var first) && first != rig.Own)
-            Expect.That(KnownFindings.Covers(KnownFindings.CutMessageDecodes(r.Value.IsControlTruncated, 0)), () => $"{c}: TryGet gives credentials {first}");
+            Expect.That(KnownFindings.Covers(KnownFindings.CutMessageDecodes(cut, 0)), () => $"{c}: TryGet gives credentials {first}");
         if (c.Take)
         {
             var taken = control.TakeFileDescriptors();
             Expect.That(taken.Count == fds, () => $"{c}: took {taken.Count} of {fds} descriptors");
             foreach (var h in taken) h.Dispose();
         }
-        if (c.Path == 1) control.Clear();
     }
 
     // ---- the ControlBuffer walking API, without sockets ----
