@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
-using UcSocket.Testing.Fuzz;
 using UcSocket.Tests.Matrix;
 using Xunit;
 

@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.Linq;
 using FsCheck;
 using FsCheck.Fluent;
-using UcSocket.Testing.Fuzz;
 using Xunit;
 using static UcSocket.Tests.Fuzz.AddressChecks;
 

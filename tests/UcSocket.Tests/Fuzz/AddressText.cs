@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Linq;
 using FsCheck;
 using FsCheck.Fluent;
-using UcSocket.Testing.Fuzz;
 
 namespace UcSocket.Tests.Fuzz;
 

@@ -5,7 +5,6 @@ using System.Runtime.InteropServices;
 using FsCheck;
 using FsCheck.Fluent;
 using Tmds.Linux;
-using UcSocket.Testing.Fuzz;
 using UcSocket.Tests.Matrix;
 using UcSocket.Tests.Messages;
 using Xunit;

@@ -1,4 +1,3 @@
-using UcSocket.Testing.Fuzz;
 
 namespace UcSocket.Tests.Fuzz;
 

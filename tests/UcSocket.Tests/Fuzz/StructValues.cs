@@ -5,7 +5,6 @@ using System.Linq;
 using System.Numerics;
 using FsCheck;
 using FsCheck.Fluent;
-using UcSocket.Testing.Fuzz;
 
 namespace UcSocket.Tests.Fuzz;
 

@@ -6,14 +6,14 @@ using System.Threading;
 using FsCheck;
 using FsCheck.Fluent;
 
-namespace UcSocket.Testing.Fuzz;
+namespace UcSocket.Tests.Fuzz;
 
 /// <summary>
-/// Runs one fuzz property through FsCheck (shared by the test projects that have fuzz properties). The normal test run
-/// checks a bounded number of cases per property; <c>tools/fuzz.sh</c> runs the same properties with a large count. Environment:
+/// Runs one fuzz property through FsCheck. The normal test run checks a bounded number of cases per property;
+/// <c>tools/fuzz.sh</c> runs the same properties with a large count. Environment:
 /// <list type="bullet">
 /// <item><c>UCSOCKET_FUZZ_CASES</c>: cases per property (default: the property's own bounded count).</item>
-/// <item><c>UCSOCKET_FUZZ_REPLAY</c>: <c>seed,gamma</c> or <c>seed,gamma,size</c> (as a failure prints them, "Replay directly
+/// <item><c>UCSOCKET_FUZZ_SEED</c>: <c>seed,gamma</c> or <c>seed,gamma,size</c> (as a failure prints them, "Replay directly
 /// at failing step with ...") to replay a run or its failing input.</item>
 /// <item><c>UCSOCKET_FUZZ_LOG</c>: a file that gets one line per property run: name, cases, seconds, inputs a known
 /// finding covered, and the outcome counts the property noted (<see cref="FuzzStats"/>).</item>
@@ -31,14 +31,12 @@ internal static class FuzzRun
     /// Checks <paramref name="property"/> (which throws on a violation) on <paramref name="cases"/> inputs from
     /// <paramref name="generator"/>, or on the campaign's count. A violation fails with the input and the seed.
     /// </summary>
-    /// <param name="campaignLimit">At most this many inputs in a campaign, for a property too slow for the campaign's count.</param>
-    public static void Check<T>(string name, int cases, Gen<T> generator, Action<T> property, Func<T, System.Collections.Generic.IEnumerable<T>>? shrink = null,
-        int? campaignLimit = null)
+    public static void Check<T>(string name, int cases, Gen<T> generator, Action<T> property, Func<T, System.Collections.Generic.IEnumerable<T>>? shrink = null)
     {
-        int count = CampaignCases is int campaign ? Math.Min(campaign, campaignLimit ?? int.MaxValue) : cases;
+        int count = CampaignCases ?? cases;
         var arbitrary = shrink is null ? Arb.From(generator) : Arb.From(generator, shrink);
         var config = Config.QuickThrowOnFailure.WithMaxTest(count).WithQuietOnSuccess(true).WithName(name);
-        if (ParseReplay(Environment.GetEnvironmentVariable("UCSOCKET_FUZZ_REPLAY")) is { } replay)
+        if (ParseReplay(Environment.GetEnvironmentVariable("UCSOCKET_FUZZ_SEED")) is { } replay)
             config = config.WithReplay(replay);
 
         FuzzStats.Reset();

@@ -1,7 +1,7 @@
 using System;
 using Xunit.Sdk;
 
-namespace UcSocket.Testing.Fuzz;
+namespace UcSocket.Tests.Fuzz;
 
 /// <summary>Assertions whose message is built only when they fail (fuzz properties check millions of inputs).</summary>
 internal static class Expect

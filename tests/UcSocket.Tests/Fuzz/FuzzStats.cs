@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 
-namespace UcSocket.Testing.Fuzz;
+namespace UcSocket.Tests.Fuzz;
 
 /// <summary>
 /// Outcome counts of the current property run (how many inputs converted, failed, were sent, ...), written to the

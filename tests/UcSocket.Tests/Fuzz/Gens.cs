@@ -1,7 +1,7 @@
 using FsCheck;
 using FsCheck.Fluent;
 
-namespace UcSocket.Testing.Fuzz;
+namespace UcSocket.Tests.Fuzz;
 
 /// <summary>Generator combinators the fluent API lacks.</summary>
 internal static class Gens
