@@ -75,4 +75,10 @@ internal static partial class KnownFindings
     /// has no built-in equality) (FindingsStructs.EqualityOfStructsWithArrays).
     /// </summary>
     public static bool HasArrayField(SpecStruct spec) => spec.Fields.Any(f => f.Count is not null);
+
+    /// <summary>
+    /// A generated struct with a nested address compares it by reference (SocketAddress has no value equality), so two
+    /// reads of the same bytes are not equal (FindingsStructs.EqualityOfStructsWithArrays).
+    /// </summary>
+    public static bool HasAddressField(SpecStruct spec) => spec.Fields.Any(f => f.EffectiveKind == "sockaddr");
 }

@@ -202,7 +202,9 @@ public class StructFuzzTests
         _ = x.ToString();
         try
         {
-            Expect.That(x.Equals(y) && x.GetHashCode() == y.GetHashCode(), () => $"{ops.CTypeName}: two reads of {Show(bytes)} are not equal");
+            bool equal = x.Equals(y) && x.GetHashCode() == y.GetHashCode();
+            if (!equal && KnownFindings.Covers(KnownFindings.HasAddressField(ops.Spec))) return;
+            Expect.That(equal, () => $"{ops.CTypeName}: two reads of {Show(bytes)} are not equal");
             FuzzStats.Note("compared");
         }
         catch (NotSupportedException) when (KnownFindings.Covers(KnownFindings.HasArrayField(ops.Spec)))

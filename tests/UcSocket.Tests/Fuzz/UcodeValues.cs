@@ -168,7 +168,7 @@ internal static class UcodeValues
 internal static class IntendedNumber
 {
     /// <summary>
-    /// The integer <paramref name="value"/> stands for: any CLR integer, an integral floating-point value, a bool
+    /// The integer <paramref name="value"/> stands for: any CLR integer or enum, an integral floating-point value, a bool
     /// (0 or 1), or a decimal or <c>0x</c> hex string with an optional minus sign and surrounding white space.
     /// False for anything else (fractions, NaN, text, objects).
     /// </summary>
@@ -193,6 +193,7 @@ internal static class IntendedNumber
             case double d when double.IsFinite(d) && Math.Floor(d) == d && Math.Abs(d) < 1e30: number = (Int128)new BigInteger(d); return true;
             case float f when float.IsFinite(f) && MathF.Floor(f) == f && Math.Abs(f) < 1e30f: number = (Int128)new BigInteger(f); return true;
             case decimal m when decimal.Truncate(m) == m: number = (Int128)new BigInteger(m); return true;
+            case Enum e: return TryGet(Convert.ChangeType(e, Enum.GetUnderlyingType(e.GetType()), CultureInfo.InvariantCulture), out number);
             case string s: return TryParse(s.Trim(), out number);
             default: return false;
         }
