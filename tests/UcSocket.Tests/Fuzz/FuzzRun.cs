@@ -16,7 +16,7 @@ namespace UcSocket.Tests.Fuzz;
 /// <item><c>UCSOCKET_FUZZ_SEED</c>: <c>seed,gamma</c> or <c>seed,gamma,size</c> (as a failure prints them, "Replay directly
 /// at failing step with ...") to replay a run or its failing input.</item>
 /// <item><c>UCSOCKET_FUZZ_LOG</c>: a file that gets one line per property run: name, cases, seconds, inputs a known
-/// finding covered, and the outcome counts the property noted (<see cref="FuzzStats"/>).</item>
+/// finding covered, and the outcome counts the property noted (<see cref="FuzzStats"/>), or FAILED and FsCheck's summary.</item>
 /// </list>
 /// </summary>
 internal static class FuzzRun
@@ -41,8 +41,15 @@ internal static class FuzzRun
 
         FuzzStats.Reset();
         var clock = Stopwatch.StartNew();
-        Prop.ForAll(arbitrary, property).Check(config);
-        clock.Stop();
+        try
+        {
+            Prop.ForAll(arbitrary, property).Check(config);
+        }
+        catch (Exception ex)
+        {
+            Log(name, count, clock.Elapsed, FuzzStats.Known, "FAILED: " + ex.Message.Split('\n')[0]);
+            throw;
+        }
         Log(name, count, clock.Elapsed, FuzzStats.Known, FuzzStats.Summary());
     }
 

@@ -31,7 +31,7 @@ internal static class FuzzStats
 
     /// <summary>
     /// True (and counted) when <paramref name="applies"/>: the input belongs to a bug class a skipped finding test
-    /// already reproduces, so the property skips the check that bug breaks (see the test projects' KnownFindings).
+    /// already reproduces, so the property skips the check that bug breaks (see <see cref="KnownFindings"/>).
     /// </summary>
     public static bool CoveredByKnownFinding(bool applies)
     {

@@ -38,6 +38,9 @@ internal static partial class KnownFindings
         || (value is decimal or double or float && IntendedNumber.TryGet(value, out var n) && n > long.MaxValue)
         || (value is string && IntendedNumber.TryGet(value, out var m) && m == long.MinValue);
 
+    /// <summary>SocketAddress.ToString of an IPv6 address with a scope leaves the scope out (FindingsAddress.ToStringKeepsTheScope).</summary>
+    public static bool ToStringDropsTheScope(SocketAddress a) => a.Interface is not null;
+
     /// <summary>An address dictionary's field that its family does not have is dropped without an error (FindingsAddress.FieldOfAnotherFamily).</summary>
     public const bool FieldOfAnotherFamilyIsDropped = true;
 
