@@ -23,7 +23,7 @@ public unsafe class PingPong
     [GlobalSetup]
     public void Setup()
     {
-        (_ua, _ub) = Pair(SOCK_STREAM)!.Value;
+        (_ua, _ub) = Pair(SOCK_STREAM)!;
         var (a, b) = Native.SocketPair(SOCK_STREAM);
         (_sa, _sb) = (Native.ToSystemNet(a), Native.ToSystemNet(b));
         (_ra, _rb) = Native.SocketPair(SOCK_STREAM);

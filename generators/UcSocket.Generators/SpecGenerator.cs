@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Immutable;
 using System.IO;
 using System.Linq;
 using Microsoft.CodeAnalysis;
@@ -13,8 +12,10 @@ namespace UcSocket.Generators;
 
 /// <summary>
 /// Turns the YAML socket spec (AdditionalFiles ending in .yaml or .yml) into typed structs, option and
-/// control-message descriptors, address-family codecs and constants. Each file is parsed on its own;
-/// files are combined only into the small index that resolves names across them.
+/// control-message descriptors, address-family codecs and constants. Each file is parsed on its own; files are
+/// combined only into the small index that resolves names across them. Positions stay in the parse step's output
+/// and reach only the diagnostics: the models the emitters see hold none, so a comment or whitespace edit
+/// re-emits nothing.
 /// </summary>
 [Generator(LanguageNames.CSharp)]
 public sealed class SpecGenerator : IIncrementalGenerator
@@ -22,11 +23,20 @@ public sealed class SpecGenerator : IIncrementalGenerator
     /// <summary>Tracking names of the pipeline steps, for incrementality tests.</summary>
     public static class Steps
     {
+        /// <summary>One file's text to its content, node positions and syntax problems.</summary>
         public const string Parse = "UcSocket.Parse";
+        /// <summary>One file's content alone: unchanged by comment and whitespace edits.</summary>
+        public const string Content = "UcSocket.Content";
+        public const string References = "UcSocket.References";
         public const string Index = "UcSocket.Index";
         public const string Resolve = "UcSocket.Resolve";
+        /// <summary>The resolved file the emitters see.</summary>
+        public const string Emit = "UcSocket.Emit";
         public const string Namespace = "UcSocket.Namespace";
-        public const string References = "UcSocket.References";
+        /// <summary>Which shared partial classes the files add to.</summary>
+        public const string Classes = "UcSocket.Classes";
+        /// <summary>Every stage's diagnostics with their positions.</summary>
+        public const string Diagnostics = "UcSocket.Diagnostics";
     }
 
     /// <summary>The MSBuild property that names the namespace of the generated code.</summary>
@@ -48,22 +58,18 @@ public sealed class SpecGenerator : IIncrementalGenerator
 
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
-        var files = context.AdditionalTextsProvider
-            .Where(static t => IsSpecFile(t.Path))
-            .Select(static (t, ct) =>
-            {
-                var text = t.GetText(ct)?.ToString();
-                return text is null
-                    ? new SpecFile(t.Path, Path.GetFileNameWithoutExtension(t.Path), default, default, default, default, default, default,
-                        new EquatableArray<DiagnosticInfo>(new[] { new DiagnosticInfo(Diagnostics.InternalError.Id, "the spec file could not be read", t.Path, SourcePos.None) }))
-                    : SpecParser.Parse(t.Path, text, ct);
-            })
+        var texts = context.AdditionalTextsProvider.Where(static t => IsSpecFile(t.Path));
+
+        var parsed = texts
+            .Select(static (t, ct) => Guard(() => t.GetText(ct) is { } text ? SpecParser.Parse(t.Path, text.ToString(), ct) : SpecParser.Failed(t.Path, "the file could not be read"),
+                ex => SpecParser.Failed(t.Path, ex)))
             .WithTrackingName(Steps.Parse);
+
+        var files = parsed.Select(static (p, _) => p.File).WithTrackingName(Steps.Content);
 
         // Which files are references, read from their item metadata. Kept apart from parsing so that a change of
         // options never re-parses a file.
-        var references = context.AdditionalTextsProvider
-            .Where(static t => IsSpecFile(t.Path))
+        var references = texts
             .Combine(context.AnalyzerConfigOptionsProvider)
             .Select(static (pair, _) => IsReference(pair.Right.GetOptions(pair.Left)) ? pair.Left.Path : null)
             .Collect()
@@ -72,59 +78,77 @@ public sealed class SpecGenerator : IIncrementalGenerator
 
         var index = files.Collect()
             .Combine(references)
-            .Select(static (pair, _) => Guard(() => IndexBuilder.Build(pair.Left, pair.Right), ex => new SpecIndex(default, default, default, default,
-                new EquatableArray<DiagnosticInfo>(new[] { new DiagnosticInfo(Diagnostics.InternalError.Id, ex, "", SourcePos.None) }), pair.Right)))
+            .Select(static (pair, ct) => Guard(() => IndexBuilder.Build(pair.Left, pair.Right, ct), ex => new SpecIndex(default, default, default, default,
+                new EquatableArray<DiagnosticInfo>(new[] { Failure("", ex) }), pair.Right)))
             .WithTrackingName(Steps.Index);
 
         var resolved = files.Combine(index)
-            .Select(static (pair, _) => Guard(() => Resolver.Resolve(pair.Left, pair.Right), ex => new ResolvedFile(pair.Left.Path, pair.Left.Stem,
-                default, default, default, default, default,
-                new EquatableArray<DiagnosticInfo>(new[] { new DiagnosticInfo(Diagnostics.InternalError.Id, ex, pair.Left.Path, SourcePos.None) }))))
+            .Select(static (pair, ct) => Guard(() => Resolver.Resolve(pair.Left, pair.Right, ct), ex => new ResolveResult(
+                new ResolvedFile(pair.Left.Path, "spec", IndexBuilder.RegistrationPrefix + "Spec", default, default, default, default, default),
+                new EquatableArray<DiagnosticInfo>(new[] { Failure(pair.Left.Path, ex) }))))
             .WithTrackingName(Steps.Resolve);
 
+        var emit = resolved.Select(static (r, _) => r.File).WithTrackingName(Steps.Emit);
+
         var ns = context.AnalyzerConfigOptionsProvider
-            .Select(static (o, _) =>
-                o.GlobalOptions.TryGetValue(NamespaceProperty, out var v) && !string.IsNullOrWhiteSpace(v) ? v.Trim()
-                : o.GlobalOptions.TryGetValue(RootNamespaceProperty, out var r) && !string.IsNullOrWhiteSpace(r) ? r.Trim()
-                : "UcSocket")
+            .Select(static (o, _) => ProjectNamespace(o.GlobalOptions))
             .WithTrackingName(Steps.Namespace);
 
-        var classes = resolved
+        var classes = emit
             .Select(static (file, _) => new SpecClasses(file.Constants.Count > 0, file.Options.Count > 0, file.Cmsgs.Count > 0))
             .Collect()
-            .Select(static (all, _) => new SpecClasses(all.Any(c => c.Constants), all.Any(c => c.Options), all.Any(c => c.Cmsgs)));
+            .Select(static (all, _) => new SpecClasses(all.Any(c => c.Constants), all.Any(c => c.Options), all.Any(c => c.Cmsgs)))
+            .WithTrackingName(Steps.Classes);
 
-        context.RegisterSourceOutput(files.Combine(references), static (spc, pair) =>
+        var diagnostics = parsed.Collect()
+            .Combine(index.Select(static (i, _) => i.Diagnostics))
+            .Combine(resolved.Select(static (r, _) => r.Diagnostics).Collect())
+            .Combine(references)
+            .Select(static (all, _) => Guard(() => DiagnosticReporter.Place(all.Left.Left.Left, all.Left.Left.Right, all.Left.Right, all.Right),
+                ex => new EquatableArray<PlacedDiagnostic>(new[] { DiagnosticReporter.Global(Parsing.Diagnostics.InternalError, ex) })))
+            .WithTrackingName(Steps.Diagnostics);
+
+        context.RegisterSourceOutput(diagnostics, static (spc, list) => DiagnosticReporter.Report(spc, list));
+        context.RegisterSourceOutput(emit.Combine(ns), static (spc, pair) =>
         {
-            if (!pair.Right.Contains(pair.Left.Path)) Report(spc, pair.Left.Diagnostics);
-        });
-        context.RegisterSourceOutput(index, static (spc, idx) => Report(spc, idx.Diagnostics));
-        context.RegisterSourceOutput(resolved.Combine(ns), static (spc, pair) =>
-        {
-            Report(spc, pair.Left.Diagnostics);
+            if (Naming.Namespace(pair.Right) is not { } name) return; // reported once, with the classes
             try
             {
-                foreach (var source in FileEmitter.Emit(pair.Left, pair.Right))
+                foreach (var source in FileEmitter.Emit(pair.Left, name))
                     spc.AddSource(source.HintName, SourceText.From(source.Text, System.Text.Encoding.UTF8));
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                Report(spc, new EquatableArray<DiagnosticInfo>(new[] { new DiagnosticInfo(Diagnostics.InternalError.Id, ex.GetType().Name + ": " + ex.Message, pair.Left.Path, SourcePos.None) }));
+                DiagnosticReporter.Report(spc, new EquatableArray<PlacedDiagnostic>(new[] { DiagnosticReporter.Global(Parsing.Diagnostics.InternalError, Describe(ex)) }));
             }
         });
         context.RegisterSourceOutput(classes.Combine(ns), static (spc, pair) =>
         {
-            if (FileEmitter.EmitClasses(pair.Left, pair.Right) is { } source)
+            if (Naming.Namespace(pair.Right) is not { } name)
+            {
+                DiagnosticReporter.Report(spc, new EquatableArray<PlacedDiagnostic>(new[] { DiagnosticReporter.Global(Parsing.Diagnostics.InvalidEntry,
+                    "UcSocketSpecNamespace (or RootNamespace)", $"'{ParseContext.Quote(pair.Right)}' is not a C# namespace; nothing is generated") }));
+                return;
+            }
+            if (FileEmitter.EmitClasses(pair.Left, name) is { } source)
                 spc.AddSource(source.HintName, SourceText.From(source.Text, System.Text.Encoding.UTF8));
         });
     }
 
-    private static bool IsReference(AnalyzerConfigOptions options) =>
+    /// <summary>The namespace of the project's generated code: UcSocketSpecNamespace, else RootNamespace, else UcSocket.</summary>
+    internal static string ProjectNamespace(AnalyzerConfigOptions global) =>
+        global.TryGetValue(NamespaceProperty, out var v) && !string.IsNullOrWhiteSpace(v) ? v.Trim()
+        : global.TryGetValue(RootNamespaceProperty, out var r) && !string.IsNullOrWhiteSpace(r) ? r.Trim()
+        : CoreNamespace;
+
+    /// <summary>Whether an additional file is a reference spec file (see <see cref="ReferenceMetadata"/>).</summary>
+    internal static bool IsReference(AnalyzerConfigOptions options) =>
         options.TryGetValue(ReferenceMetadata, out var v) && string.Equals(v?.Trim(), "true", StringComparison.OrdinalIgnoreCase);
 
     public static bool IsSpecFile(string path) =>
         path.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".yml", StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>Runs a step; an exception (a generator bug) becomes its result instead of taking the whole generator down (CS8785).</summary>
     private static T Guard<T>(Func<T> work, Func<string, T> onError)
     {
         try
@@ -133,37 +157,12 @@ public sealed class SpecGenerator : IIncrementalGenerator
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            return onError(ex.GetType().Name + ": " + ex.Message);
+            return onError(Describe(ex));
         }
     }
 
-    private static void Report(SourceProductionContext spc, EquatableArray<DiagnosticInfo> diagnostics)
-    {
-        foreach (var d in diagnostics)
-            spc.ReportDiagnostic(Diagnostic.Create(Descriptor(d.Id), ToLocation(d), d.Message));
-    }
+    private static string Describe(Exception ex) => ex.GetType().Name + ": " + ex.Message;
 
-    private static readonly ImmutableDictionary<string, DiagnosticDescriptor> Descriptors = BuildDescriptors();
-
-    private static ImmutableDictionary<string, DiagnosticDescriptor> BuildDescriptors()
-    {
-        var b = ImmutableDictionary.CreateBuilder<string, DiagnosticDescriptor>();
-        foreach (var d in Diagnostics.All)
-            b[d.Id] = new DiagnosticDescriptor(d.Id, d.Title, "{0}", "UcSocket.Spec", DiagnosticSeverity.Error, isEnabledByDefault: true,
-                helpLinkUri: null);
-        return b.ToImmutable();
-    }
-
-    private static DiagnosticDescriptor Descriptor(string id) => Descriptors[id];
-
-    private static Location ToLocation(DiagnosticInfo d)
-    {
-        if (string.IsNullOrEmpty(d.Path)) return Location.None;
-        var p = d.Pos;
-        var span = new TextSpan(p.StartOffset, Math.Max(0, p.EndOffset - p.StartOffset));
-        var lines = new LinePositionSpan(
-            new LinePosition(Math.Max(0, p.StartLine - 1), Math.Max(0, p.StartColumn - 1)),
-            new LinePosition(Math.Max(0, p.EndLine - 1), Math.Max(0, p.EndColumn - 1)));
-        return Location.Create(d.Path, span, lines);
-    }
+    private static DiagnosticInfo Failure(string path, string message) =>
+        new(Parsing.Diagnostics.InternalError.Id, path, SpecParser.FailureNode, new EquatableArray<string>(new[] { message }));
 }

@@ -5,7 +5,7 @@ using UcSocket.Marshalling;
 namespace UcSocket;
 
 /// <summary>
-/// One result of <see cref="Sockets.AddrInfo(string?, string?, AddrInfoHints?)"/>: ucode's <c>AddressInfo</c>
+/// One result of <see cref="Sockets.AddrInfo"/>: ucode's <c>AddressInfo</c>
 /// object, with its field names <c>addr</c>, <c>canonname</c>, <c>family</c>, <c>flags</c>, <c>protocol</c>
 /// and <c>socktype</c>.
 /// </summary>
@@ -30,8 +30,9 @@ public sealed record AddressInfo(SocketAddress Addr, string? CanonName, int Fami
 }
 
 /// <summary>
-/// The hints of <see cref="Sockets.AddrInfo(string?, string?, AddrInfoHints?)"/> (ucode's hints object): every
-/// field defaults to 0, which means "any".
+/// The hints of <see cref="Sockets.AddrInfo"/>, <see cref="Sockets.Connect"/> and <see cref="Sockets.Listen"/>
+/// (ucode's hints object), typed; each of them also takes ucode's dictionary. Every field defaults to 0, which means
+/// "any".
 /// </summary>
 public sealed record AddrInfoHints
 {
@@ -55,9 +56,13 @@ public sealed record AddrInfoHints
     /// </summary>
     public static bool TryFromDictionary(IReadOnlyDictionary<string, object?> values, out AddrInfoHints? hints, out ErrorInfo error)
     {
-        ArgumentNullException.ThrowIfNull(values);
         hints = null;
         error = default;
+        if (values is null)
+        {
+            error = ErrorInfo.Invalid("Invalid hints (null)");
+            return false;
+        }
         if (!SpecFields.CheckKeys(values, "hints", Fields, out var text)
             || !SpecFields.TryInteger(values, "family", int.MinValue, int.MaxValue, out long family, out text)
             || !SpecFields.TryInteger(values, "socktype", int.MinValue, int.MaxValue, out long socktype, out text)
@@ -69,6 +74,31 @@ public sealed record AddrInfoHints
         }
         hints = new AddrInfoHints { Family = (int)family, SockType = (int)socktype, Protocol = (int)protocol, Flags = (int)flags };
         return true;
+    }
+
+    /// <summary>
+    /// The hints argument of <c>Connect</c>, <c>Listen</c> and <c>AddrInfo</c>, in either form: null (none), an
+    /// <see cref="AddrInfoHints"/>, or ucode's hints dictionary (any dictionary type with string keys, read by
+    /// <see cref="TryFromDictionary"/>). Anything else is an EINVAL error naming what was given.
+    /// </summary>
+    internal static bool TryFrom(object? value, out AddrInfoHints? hints, out ErrorInfo error)
+    {
+        hints = null;
+        error = default;
+        switch (value)
+        {
+            case null:
+                return true;
+            case AddrInfoHints typed:
+                hints = typed;
+                return true;
+        }
+        if (UcodeValue.TryAsFields(value, out var fields, out var keyError))
+            return TryFromDictionary(fields, out hints, out error);
+        error = ErrorInfo.Invalid(keyError is not null
+            ? "Invalid hints: " + keyError
+            : $"Invalid hints (expected AddrInfoHints or a dictionary, got {UcodeValue.Describe(value)})");
+        return false;
     }
 
     /// <summary>The ucode form: a dictionary with ucode's field names.</summary>

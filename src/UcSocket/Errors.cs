@@ -2,7 +2,7 @@ using System;
 
 namespace UcSocket;
 
-/// <summary>The per-thread error record of the seed: set by a failing call, cleared by a succeeding one.</summary>
+/// <summary>The per-thread error record (ucode keeps one for the module): set by a failing call, cleared by a succeeding one.</summary>
 internal static class Errors
 {
     [ThreadStatic]
@@ -16,9 +16,6 @@ internal static class Errors
 
     public static void Set(int code, string context) => t_last = new ErrorInfo(code, context);
 
-    /// <summary>Records errno for a failed syscall named <paramref name="context"/> (e.g. "bind()").</summary>
-    public static void SetErrno(string context) => t_last = new ErrorInfo(Tmds.Linux.LibC.errno, context);
-
     /// <summary>Records an error and returns null: the usual tail of a failing call.</summary>
     public static T? Fail<T>(ErrorInfo error) where T : class
     {
@@ -26,7 +23,7 @@ internal static class Errors
         return null;
     }
 
-    /// <summary>The seed's error(numeric): the message, or the code, or null.</summary>
+    /// <summary>ucode's <c>error(numeric)</c>: the message, or the code, or null.</summary>
     public static object? Describe(bool numeric) => t_last is { } e ? (numeric ? e.Code : e.Message) : null;
 }
 

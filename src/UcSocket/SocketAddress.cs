@@ -1,10 +1,11 @@
+using System;
 using System.Collections.Generic;
 using System.Globalization;
 
 namespace UcSocket;
 
 /// <summary>
-/// A socket address with the seed's fields: <c>family</c>, <c>address</c>, <c>port</c>, <c>flowinfo</c>,
+/// A socket address with ucode's fields (its <c>SocketAddress</c> object): <c>family</c>, <c>address</c>, <c>port</c>, <c>flowinfo</c>,
 /// <c>interface</c>, <c>path</c>, <c>protocol</c>, <c>hardware_type</c>, <c>packet_type</c>; and, for the families
 /// ucode lacks, <c>port_id</c> and <c>groups</c> (AF_NETLINK) and <c>cid</c> and <c>port_id</c> (AF_VSOCK).
 /// Which fields apply depends on the family (AF_INET, AF_INET6, AF_UNIX, AF_PACKET, AF_NETLINK, AF_VSOCK).
@@ -26,11 +27,30 @@ public sealed class SocketAddress
     /// <summary>IPv6 flow information (AF_INET6).</summary>
     public uint? FlowInfo { get; set; }
 
-    /// <summary>IPv6 scope or packet-socket interface, by name or index (AF_INET6, AF_PACKET).</summary>
+    /// <summary>
+    /// IPv6 scope or packet-socket interface (AF_INET6, AF_PACKET): given by name or index; an address the kernel or the
+    /// resolver reports carries both, and <see cref="ToDictionary"/> gives the name when the system knows the index.
+    /// </summary>
     public InterfaceId? Interface { get; set; }
 
-    /// <summary>Socket path (AF_UNIX); a leading <c>@</c> names an abstract socket.</summary>
+    /// <summary>
+    /// Socket path (AF_UNIX); a leading <c>@</c> names an abstract socket. The kernel's names are bytes: bytes that
+    /// are not UTF-8 appear as the lone surrogates U+DC80..U+DCFF (one per byte), so a name read from the kernel
+    /// (<see cref="SocketHandle.Recv(int, int, SocketAddress?)"/>, <see cref="SocketHandle.PeerName"/>, ...) can be
+    /// sent to as it is; <see cref="GetPathBytes"/> gives the bytes.
+    /// </summary>
     public string? Path { get; set; }
+
+    /// <summary>
+    /// The bytes of <see cref="Path"/> as they go into <c>sun_path</c> (an abstract name without its leading <c>@</c>),
+    /// or null when there is no path or it holds a lone surrogate that stands for no byte.
+    /// </summary>
+    public byte[]? GetPathBytes()
+    {
+        if (Path is null) return null;
+        bool isAbstract = Path.Length > 0 && Path[0] is '@' or '\0';
+        return Marshalling.SpecFields.EncodeBytes(isAbstract ? Path.AsSpan(1) : Path.AsSpan());
+    }
 
     /// <summary>Physical-layer protocol (AF_PACKET).</summary>
     public int? Protocol { get; set; }
@@ -77,14 +97,14 @@ public sealed class SocketAddress
         Cid = source.Cid;
     }
 
-    /// <summary>The ucode-style form: a dictionary with the seed's field names, holding only the fields that are set.</summary>
+    /// <summary>The ucode-style form: a dictionary with ucode's field names, holding only the fields that are set.</summary>
     public Dictionary<string, object?> ToDictionary()
     {
         var d = new Dictionary<string, object?> { ["family"] = Family };
         if (Address is not null) d["address"] = Address;
         if (Port is not null) d["port"] = Port.Value;
         if (FlowInfo is not null) d["flowinfo"] = FlowInfo.Value;
-        if (Interface is { } i) d["interface"] = i.Name ?? (object)i.Index;
+        if (Interface is { } i) d["interface"] = i.ToUcode();
         if (Path is not null) d["path"] = Path;
         if (Protocol is not null) d["protocol"] = Protocol.Value;
         if (HardwareType is not null) d["hardware_type"] = HardwareType.Value;
@@ -96,7 +116,7 @@ public sealed class SocketAddress
     }
 
     /// <summary>
-    /// Text as ucode users read it: <c>1.2.3.4:80</c>, <c>[::1]:80</c>, a path, or the hardware address; a vsock
+    /// Text as ucode users read it: <c>1.2.3.4:80</c>, <c>[::1]:80</c>, <c>[fe80::1%lo]:80</c>, a path, or the hardware address; a vsock
     /// address as <c>cid:port</c>, a netlink address as its port ID.
     /// </summary>
     public override string ToString()
@@ -105,9 +125,11 @@ public sealed class SocketAddress
         if (Cid is not null) return string.Create(CultureInfo.InvariantCulture, $"{Cid}:{PortId}");
         if (Address is null && PortId is not null) return PortId.Value.ToString(CultureInfo.InvariantCulture);
         if (Address is null) return "";
-        if (Port is null) return Address;
-        return Address.Contains(':')
-            ? string.Create(CultureInfo.InvariantCulture, $"[{Address}]:{Port}")
-            : string.Create(CultureInfo.InvariantCulture, $"{Address}:{Port}");
+        // An IPv6 scope is part of the address text (fe80::1%lo), as AddressConversion parses it back.
+        string host = Family == Sockets.AF_INET6 && Interface is { } scope ? Address + "%" + scope : Address;
+        if (Port is null) return host;
+        return host.Contains(':')
+            ? string.Create(CultureInfo.InvariantCulture, $"[{host}]:{Port}")
+            : string.Create(CultureInfo.InvariantCulture, $"{host}:{Port}");
     }
 }

@@ -1,6 +1,9 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
+using UcSocket.Marshalling;
 using UcSocket.Native;
+using static UcSocket.Native.Errno;
 
 namespace UcSocket;
 
@@ -14,10 +17,16 @@ public static partial class Sockets
     /// for no host, as getaddrinfo allows: the loopback address, or with AI_PASSIVE the wildcard address
     /// (ucode requires a string here).
     /// </param>
-    /// <param name="service">A service name (<c>"http"</c>) or port number (<c>"80"</c>), or null for none (port 0).</param>
+    /// <param name="service">
+    /// A service name (<c>"http"</c>) or a port number, as a number (<c>80</c>) or text (<c>"80"</c>), or null for none
+    /// (port 0). A port outside 0 to 65535 is ERANGE <c>"Invalid port number"</c> before the resolver is asked
+    /// (getaddrinfo would silently keep its low 16 bits).
+    /// </param>
     /// <param name="hints">
-    /// The wanted family, socket type, protocol and AI_* flags. When null, no hints are passed to getaddrinfo,
-    /// which then applies AI_V4MAPPED | AI_ADDRCONFIG as ucode does.
+    /// The wanted family, socket type, protocol and AI_* flags: an <see cref="AddrInfoHints"/>, or ucode's dictionary
+    /// with the keys <c>family</c>, <c>socktype</c>, <c>protocol</c> and <c>flags</c> (each optional; an unknown key is
+    /// an EINVAL error naming it, where ucode ignores it). When null, no hints are passed to getaddrinfo, which then
+    /// applies AI_V4MAPPED | AI_ADDRCONFIG as ucode does.
     /// </param>
     /// <returns>
     /// Every result in the resolver's order, or null on error. A resolver failure records the negative EAI_* code
@@ -25,27 +34,13 @@ public static partial class Sockets
     /// <c>"getaddrinfo(): &lt;gai_strerror text&gt;"</c>; EAI_SYSTEM records the errno instead, as ucode does.
     /// A hostname or service containing a NUL character is an EINVAL error (C would silently cut the text).
     /// </returns>
-    public static IReadOnlyList<AddressInfo>? AddrInfo(string? hostname, string? service = null, AddrInfoHints? hints = null)
+    public static IReadOnlyList<AddressInfo>? AddrInfo(string? hostname, object? service = null, object? hints = null)
     {
-        if (!TryResolve(hostname, service, hints, out var results, out var error)) return Errors.Fail<IReadOnlyList<AddressInfo>>(error);
+        if (!AddrInfoHints.TryFrom(hints, out var typed, out var error)
+            || !TryResolve(hostname, service, typed, out var results, out error))
+            return Errors.Fail<IReadOnlyList<AddressInfo>>(error);
         Errors.Clear();
         return results;
-    }
-
-    /// <summary>
-    /// <see cref="AddrInfo(string?, string?, AddrInfoHints?)"/> with ucode's hints dictionary: <c>family</c>,
-    /// <c>socktype</c>, <c>protocol</c> and <c>flags</c>, each optional. Unlike ucode, an unknown key is an
-    /// EINVAL error naming it (ucode ignores it), so a misspelt hint is not silently dropped.
-    /// </summary>
-    /// <param name="hostname">The host name or numeric address, as in the typed overload.</param>
-    /// <param name="service">The service name or port number, or null.</param>
-    /// <param name="hints">The hints dictionary.</param>
-    /// <returns>Every result, or null on error.</returns>
-    public static IReadOnlyList<AddressInfo>? AddrInfo(string? hostname, string? service, IReadOnlyDictionary<string, object?> hints)
-    {
-        if (hints is null) return AddrInfo(hostname, service, (AddrInfoHints?)null);
-        if (!AddrInfoHints.TryFromDictionary(hints, out var typed, out var error)) return Errors.Fail<IReadOnlyList<AddressInfo>>(error);
-        return AddrInfo(hostname, service, typed);
     }
 
     /// <summary>
@@ -72,20 +67,15 @@ public static partial class Sockets
     }
 
     /// <summary>getaddrinfo without touching the error record: the core of <c>AddrInfo</c>, for other module functions too.</summary>
-    internal static unsafe bool TryResolve(string? hostname, string? service, AddrInfoHints? hints, out List<AddressInfo> results, out ErrorInfo error)
+    internal static unsafe bool TryResolve(string? hostname, object? service, AddrInfoHints? hints, out List<AddressInfo> results, out ErrorInfo error)
     {
         results = [];
-        error = default;
         if (hostname is not null && hostname.Contains('\0'))
         {
             error = ErrorInfo.Invalid("Invalid hostname (contains a NUL character)");
             return false;
         }
-        if (service is not null && service.Contains('\0'))
-        {
-            error = ErrorInfo.Invalid("Invalid service (contains a NUL character)");
-            return false;
-        }
+        if (!TryServiceText(service, out var serviceText, out error)) return false;
         if (hostname is { Length: > 2 } && hostname[0] == '[' && hostname[^1] == ']')
             hostname = hostname[1..^1];
 
@@ -98,7 +88,7 @@ public static partial class Sockets
             native.Protocol = hints.Protocol;
         }
 
-        int rc = Resolver.GetAddrInfo(hostname, service, hints is null ? null : &native, out var list, out int errno);
+        int rc = Resolver.GetAddrInfo(hostname, serviceText, hints is null ? null : &native, out var list, out int errno);
         if (rc != 0)
         {
             error = ResolverError(rc, errno, "getaddrinfo()");
@@ -119,6 +109,52 @@ public static partial class Sockets
             Resolver.Free(list);
         }
         return true;
+    }
+
+    /// <summary>
+    /// The service as getaddrinfo takes it: null, a name, or a port number (a number, or text that is one, as strtoul
+    /// reads it: blanks, a sign, digits). A port outside 0 to 65535 is ERANGE "Invalid port number" (getaddrinfo keeps
+    /// the low 16 bits of whatever number it reads); a value that is no name or integer is EINVAL.
+    /// </summary>
+    private static bool TryServiceText(object? service, out string? text, out ErrorInfo error)
+    {
+        text = null;
+        error = default;
+        switch (service)
+        {
+            case null:
+                return true;
+            case string s:
+                if (s.Contains('\0'))
+                {
+                    error = ErrorInfo.Invalid("Invalid service (contains a NUL character)");
+                    return false;
+                }
+                var digits = s.AsSpan().TrimStart(" \t\n\v\f\r");
+                bool negative = digits.StartsWith("-");
+                if (digits.Length > 0 && digits[0] is '+' or '-') digits = digits[1..];
+                if (digits.Length > 0 && !digits.ContainsAnyExceptInRange('0', '9')
+                    && (negative && digits.ContainsAnyExcept('0') || digits.TrimStart('0').Length > 5 || int.Parse(digits, CultureInfo.InvariantCulture) > 65535))
+                {
+                    error = new ErrorInfo(ERANGE, "Invalid port number");
+                    return false;
+                }
+                text = s;
+                return true;
+            case bool or char:
+                break;
+            default:
+                if (!UcodeValue.TryToInt64(service, out long port)) break;
+                if (port is < 0 or > 65535)
+                {
+                    error = new ErrorInfo(ERANGE, "Invalid port number");
+                    return false;
+                }
+                text = port.ToString(CultureInfo.InvariantCulture);
+                return true;
+        }
+        error = ErrorInfo.Invalid($"Invalid service (expected a name or a port number, got {UcodeValue.Describe(service)})");
+        return false;
     }
 
     /// <summary>The record of a failed getaddrinfo/getnameinfo: the EAI_* code, or errno for EAI_SYSTEM (as ucode).</summary>

@@ -1,4 +1,4 @@
-using Tmds.Linux;
+using UcSocket.Native;
 
 namespace UcSocket;
 
@@ -14,14 +14,14 @@ public static partial class Sockets
     /// </summary>
     public static SocketHandle? Create(int domain = AF_INET, int type = SOCK_STREAM, int protocol = 0)
     {
-        int fd = LibC.socket(domain, type | SOCK_CLOEXEC, protocol);
+        long fd = SocketSyscalls.Socket(domain, type | SOCK_CLOEXEC, protocol);
         if (fd < 0)
         {
-            Errors.SetErrno("socket()");
+            Errors.Set(new ErrorInfo((int)-fd, "socket()"));
             return null;
         }
         Errors.Clear();
-        return new SocketHandle(fd);
+        return new SocketHandle((int)fd, domain, type, (type & SOCK_NONBLOCK) != 0);
     }
 
     /// <summary>The error of the last call on this thread as <c>"&lt;context&gt;: &lt;strerror&gt;"</c>, or null.</summary>

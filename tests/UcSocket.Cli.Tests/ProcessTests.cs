@@ -40,7 +40,7 @@ public class ProcessTests
             var got = receiver.Finish();
             Assert.True(got.ExitCode == 0, got.ToString());
             Assert.Equal("contents read through the passed descriptor\n", got.Stdout);
-            Assert.Contains("received 1 descriptor(s) with message \"payload.txt\"", got.Stderr);
+            Assert.Contains($"received 1 descriptor(s) from the peer on {path} with message \"payload.txt\"", got.Stderr);
             Assert.False(File.Exists(path));
         }
         finally
@@ -84,7 +84,7 @@ public class ProcessTests
         Assert.Equal(0, sender.Finish(Encoding.UTF8.GetBytes("just bytes")).ExitCode);
         var r = receiver.Finish();
         Assert.Equal(1, r.ExitCode);
-        Assert.Contains("ucsock: --recv-fd: no descriptor received (the message carried none)", r.Stderr);
+        Assert.Contains($"ucsock: --recv-fd from the peer on {name}: no descriptor received (the message carried none)", r.Stderr);
     }
 
     [Fact]

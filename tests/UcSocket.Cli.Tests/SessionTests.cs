@@ -147,7 +147,7 @@ public class SessionTests
     {
         var r = Cli.Run("-w", "0.2", "listen", "127.0.0.1:0");
         Assert.Equal(3, r.ExitCode);
-        Assert.Contains("ucsock: no connection within 0.2 s", r.Stderr);
+        Assert.Matches(@"(?m)^ucsock: listen on 127\.0\.0\.1:\d+: no connection within 0\.2 s\n$", r.Stderr);
     }
 
     [Fact]
@@ -155,7 +155,7 @@ public class SessionTests
     {
         var r = Cli.Run("-u", "-c", "1", "-w", "0.2", "listen", "127.0.0.1:0");
         Assert.Equal(3, r.ExitCode);
-        Assert.Contains("ucsock: 0 of 1 messages within 0.2 s", r.Stderr);
+        Assert.Matches(@"(?m)^ucsock: 127\.0\.0\.1:\d+: 0 of 1 messages within 0\.2 s\n$", r.Stderr);
     }
 
     [Fact]

@@ -71,12 +71,33 @@ internal static class GeneratorHarness
         // Documentation comments are checked as a project with GenerateDocumentationFile checks them (CS1591 and friends).
         var parse = ParseOptions.WithDocumentationMode(DocumentationMode.Diagnose);
         var trees = sources.Select(s => CSharpSyntaxTree.ParseText(s.SourceText, parse, path: s.HintName)).ToList();
-        var references = FrameworkReferences.Value.Add(MetadataReference.CreateFromFile(typeof(SocketHandle).Assembly.Location));
-        var compilation = CSharpCompilation.Create("GeneratedSpec", trees, references,
-            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+        var compilation = CSharpCompilation.Create("GeneratedSpec", trees, LibraryReferences, CompilationOptions);
         using var pe = new MemoryStream();
         var emit = compilation.Emit(pe);
         return emit.Diagnostics.Where(d => d.Severity >= DiagnosticSeverity.Warning).ToImmutableArray();
+    }
+
+    /// <summary>The repository's settings (Directory.Build.props and the SDK's defaults for net10.0): nullable on, warning level 10.</summary>
+    public static CSharpCompilationOptions CompilationOptions { get; } =
+        new(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable, warningLevel: 10);
+
+    /// <summary>The framework's reference assemblies and UcSocket.dll, as a consuming project compiles against them.</summary>
+    public static ImmutableArray<MetadataReference> LibraryReferences => s_libraryReferences.Value;
+
+    private static readonly Lazy<ImmutableArray<MetadataReference>> s_libraryReferences = new(() =>
+        FrameworkReferences!.Value.Add(MetadataReference.CreateFromFile(typeof(SocketHandle).Assembly.Location))); // initialised lazily, after FrameworkReferences
+
+    /// <summary>Compiles generated sources as <see cref="Compile"/> does and loads the assembly, for tests that run generated code.</summary>
+    public static Assembly CompileAndLoad(IEnumerable<GeneratedSourceResult> sources)
+    {
+        var trees = sources.Select(s => CSharpSyntaxTree.ParseText(s.SourceText, ParseOptions, path: s.HintName)).ToList();
+        var references = FrameworkReferences.Value.Add(MetadataReference.CreateFromFile(typeof(SocketHandle).Assembly.Location));
+        var compilation = CSharpCompilation.Create("GeneratedSpec" + Guid.NewGuid().ToString("N"), trees, references,
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+        using var pe = new MemoryStream();
+        var emit = compilation.Emit(pe);
+        if (!emit.Success) throw new InvalidOperationException("the generated code does not compile:\n" + string.Join("\n", emit.Diagnostics));
+        return new System.Runtime.Loader.AssemblyLoadContext(null, isCollectible: true).LoadFromStream(new MemoryStream(pe.ToArray()));
     }
 
     private static readonly Lazy<ImmutableArray<MetadataReference>> FrameworkReferences = new(() =>

@@ -17,7 +17,14 @@ namespace UcSocket.Generators.Tests;
 public class IncrementalityTests
 {
     private static readonly string[] TrackedSteps =
-        { SpecGenerator.Steps.Parse, SpecGenerator.Steps.Index, SpecGenerator.Steps.Resolve, SpecGenerator.Steps.Namespace };
+    {
+        SpecGenerator.Steps.Parse, SpecGenerator.Steps.Content, SpecGenerator.Steps.References, SpecGenerator.Steps.Index, SpecGenerator.Steps.Resolve,
+        SpecGenerator.Steps.Emit, SpecGenerator.Steps.Namespace, SpecGenerator.Steps.Classes, SpecGenerator.Steps.Diagnostics,
+    };
+
+    /// <summary>The steps downstream of the content: what a comment or whitespace edit must not run again with a new result.</summary>
+    private static readonly string[] EmitSteps =
+        { SpecGenerator.Steps.Index, SpecGenerator.Steps.Resolve, SpecGenerator.Steps.Emit, SpecGenerator.Steps.Classes, SpecGenerator.Steps.Namespace };
 
     private const string EditedFile = "ipv6.yaml";
 
@@ -70,6 +77,50 @@ public class IncrementalityTests
     }
 
     [Fact]
+    public void EveryStepOfThePipelineIsNamedAndTracked()
+    {
+        var run = new Session().First;
+        var names = typeof(SpecGenerator.Steps).GetFields().Select(f => (string)f.GetValue(null)!).Order(StringComparer.Ordinal);
+
+        Assert.Equal(names, TrackedSteps.Order(StringComparer.Ordinal));
+        Assert.All(names, n => Assert.True(run.TrackedSteps.ContainsKey(n), $"step {n} was not tracked"));
+    }
+
+    [Theory]
+    [InlineData("comment lines at the top", "", "# a comment that moves every line down\n#\n")]
+    [InlineData("a comment after an entry", "    IPV6_V6ONLY: 26\n", "    IPV6_V6ONLY: 26   # the option's number\n")]
+    [InlineData("blank lines and spaces in a flow mapping", "    IPV6_V6ONLY: 26\n", "\n\n    IPV6_V6ONLY:     26\n\n")]
+    [InlineData("a line break inside a flow mapping", "name: IPV6_V6ONLY, type: bool", "name: IPV6_V6ONLY,\n      type: bool")]
+    public void ACommentOrWhitespaceEditEmitsNothingAgain(string edit, string anchor, string replacement)
+    {
+        var session = new Session();
+        var old = session.Text(EditedFile);
+        var text = old.GetText()!.ToString();
+        Assert.True(anchor.Length == 0 || text.Contains(anchor, StringComparison.Ordinal), $"{edit}: anchor not in {EditedFile}");
+        var edited = anchor.Length == 0 ? replacement + text : ReplaceFirst(text, anchor, replacement);
+        session.Driver = session.Driver.ReplaceAdditionalText(old, new GeneratorHarness.SpecText(old.Path, edited));
+
+        var second = session.Run();
+
+        // The text is parsed again (positions moved) to the same content, and nothing after it changes.
+        Assert.Equal(IncrementalStepRunReason.Modified, ByFile(second, SpecGenerator.Steps.Parse)[EditedFile]);
+        var content = ByFile(second, SpecGenerator.Steps.Content);
+        Assert.Equal(IncrementalStepRunReason.Unchanged, content[EditedFile]);
+        Assert.All(content.Where(p => p.Key != EditedFile), p => Assert.Equal(IncrementalStepRunReason.Cached, p.Value));
+        foreach (var step in EmitSteps)
+            Assert.All(Outputs(second, step), o => Assert.True(o.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, $"{edit}: {step} is {o.Reason}"));
+        Assert.All(second.TrackedOutputSteps.SelectMany(s => s.Value).SelectMany(s => s.Outputs),
+            o => Assert.True(o.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, $"{edit}: an output step is {o.Reason}"));
+        AssertSameSources(session.First, second, _ => true);
+    }
+
+    private static string ReplaceFirst(string text, string anchor, string replacement)
+    {
+        int at = text.IndexOf(anchor, StringComparison.Ordinal);
+        return text[..at] + replacement + text[(at + anchor.Length)..];
+    }
+
+    [Fact]
     public void ASecondRunOnTheSameInputIsServedFromCache()
     {
         var session = new Session();
@@ -108,7 +159,7 @@ public class IncrementalityTests
         var parse = ByFile(second, SpecGenerator.Steps.Parse);
         Assert.Equal(IncrementalStepRunReason.Unchanged, parse[EditedFile]);
         Assert.All(parse.Where(p => p.Key != EditedFile), p => Assert.Equal(IncrementalStepRunReason.Cached, p.Value));
-        foreach (var step in new[] { SpecGenerator.Steps.Index, SpecGenerator.Steps.Resolve, SpecGenerator.Steps.Namespace })
+        foreach (var step in EmitSteps)
             Assert.All(Outputs(second, step), o => Assert.Equal(IncrementalStepRunReason.Cached, o.Reason));
         AssertSameSources(session.First, second, _ => true);
     }
@@ -170,7 +221,9 @@ public class IncrementalityTests
         Outputs(run, step).ToDictionary(
             o => Path.GetFileName(o.Value switch
             {
+                ParsedSpec p => p.Path,
                 SpecFile f => f.Path,
+                ResolveResult r => r.File.Path,
                 ResolvedFile r => r.Path,
                 _ => throw new InvalidOperationException($"step {step} has an output of type {o.Value.GetType().Name}, not a file"),
             }),

@@ -97,7 +97,7 @@ public sealed class SnapshotHelperTests : IDisposable
         Snapshot.Verify(RunSpec("constants:\n  AF:\n    AF_ONE: one\n"), Prefix, _dir, update: true);
 
         var text = File.ReadAllText(Path.Combine(_dir, Prefix + ".diagnostics.verified.txt"));
-        Assert.Equal("UCS006 Error one.yaml(3,13): constant AF_ONE must have an integer value (decimal, 0x hex or negative)\n", text);
+        Assert.Equal("UCS006 Error one.yaml(3,13): constant AF_ONE: the value is an integer: decimal, 0x hex or negative, within 64 bits\n", text);
 
         // Once the spec is fixed, the diagnostics file is stale.
         var ex = Assert.ThrowsAny<XunitException>(() => Snapshot.Verify(RunSpec(Spec), Prefix, _dir, update: false));

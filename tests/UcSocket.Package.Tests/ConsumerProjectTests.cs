@@ -42,6 +42,32 @@ public sealed class ConsumerProjectTests
     }
 
     [Fact]
+    public void ThePackagesAnalyzerChecksTheProjectsUcodeStyleCalls()
+    {
+        // Program.cs with its analyzer check on: the bad-input calls lose their pragma and three more calls come in.
+        // The library's options come from the spec the package hands over, ICMP_FILTER from the project's icmp.yaml.
+        var dir = CreateProject("analyzer");
+        var build = Dotnet.Try(dir, BuildTimeout, "build", "-c", "Release", "--disable-build-servers", "-nologo", "-p:UcSocketAnalyzerCheck=true");
+
+        Assert.NotEqual(0, build.ExitCode);
+        var source = File.ReadAllLines(Path.Combine(dir, "Program.cs"));
+        int Line(string text) => Array.FindIndex(source, l => l.Contains(text, StringComparison.Ordinal)) + 1;
+        var expected = new[]
+        {
+            ("UCS105", Line("[\"data\"] = \"all\""), "Field 'data' of struct icmp_filter takes __u32 (0 to 4294967295): the string \"all\" does not fit"),
+            ("UCS105", Line("[\"data\"] = 1L << 32"), "Field 'data' of struct icmp_filter takes __u32 (0 to 4294967295): the value 4294967296 does not fit"),
+            ("UCS104", Line("[\"mask\"] = 0"), "struct icmp_filter has no field 'mask' (fields: data)"),
+            ("UCS101", Line("TCP_NODELAY, true"), "(SOL_SOCKET, TCP_NODELAY) is not a socket option the spec defines; TCP_NODELAY is an option of level IPPROTO_TCP, and (SOL_SOCKET, 1) is SO_DEBUG"),
+            ("UCS102", Line("SO_TYPE, 1"), "SO_TYPE is read-only: SetOpt always fails at run time"),
+            ("UCS103", Line("ICMP_FILTER, \"all\")"), "ICMP_FILTER takes struct icmp_filter (a dictionary of its fields, or IcmpFilter): the string \"all\" does not convert to it"),
+        };
+        var reported = Regex.Matches(build.StdOut, @"Program\.cs\((\d+),\d+\): (?:error|warning) (UCS\d+): (.*?) \[")
+            .Select(m => (m.Groups[2].Value, int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), m.Groups[3].Value))
+            .Distinct().OrderBy(d => d.Item2).ToArray();
+        Assert.True(expected.OrderBy(d => d.Item2).SequenceEqual(reported), $"expected:\n{string.Join("\n", expected)}\nreported:\n{string.Join("\n", reported)}\n{build.StdOut}");
+    }
+
+    [Fact]
     public void ATrimmedPublishHasNoTrimWarningsAndStillWorks()
     {
         var dir = CreateProject("trimmed");
@@ -111,6 +137,8 @@ public sealed class ConsumerProjectTests
                 <GenerateDocumentationFile>true</GenerateDocumentationFile>
                 <!-- The test runs in a network namespace without a network: no feed to ask for vulnerability data. -->
                 <NuGetAudit>false</NuGetAudit>
+                <!-- Set by the analyzer test: Program.cs then holds calls the package's analyzer must report. -->
+                <DefineConstants Condition="'$(UcSocketAnalyzerCheck)' == 'true'">$(DefineConstants);UCSOCKET_ANALYZER_CHECK</DefineConstants>
               </PropertyGroup>
               <ItemGroup>
                 <PackageReference Include="UcSocket" Version="{_package.Version}" />

@@ -32,6 +32,10 @@ internal static class Dotnet
         return result;
     }
 
+    /// <summary>Runs <c>dotnet</c> and returns what it did, whatever its exit code.</summary>
+    public static ProcessRunner.Result Try(string workingDirectory, TimeSpan timeout, params string[] args) =>
+        ProcessRunner.Run(Host, args, workingDirectory, timeout, ChildEnvironment());
+
     /// <summary>Runs a program built by the tests and fails the test unless it exits with 0.</summary>
     public static ProcessRunner.Result Exec(string program, string workingDirectory, params string[] args)
     {

@@ -30,14 +30,53 @@ public sealed class PackageContentTests
         foreach (var path in new[]
                  {
                      "lib/net10.0/UcSocket.dll", "lib/net10.0/UcSocket.xml",
-                     "analyzers/dotnet/cs/UcSocket.Generators.dll", "analyzers/dotnet/cs/YamlDotNet.dll",
-                     "README.md", "build/UcSocket.props", "buildTransitive/UcSocket.props",
+                     "analyzers/dotnet/cs/UcSocket.Generators.dll", "analyzers/dotnet/cs/YamlDotNet.dll", "analyzers/dotnet/cs/UcSocket.CodeFixes.dll",
+                     "README.md", "THIRD-PARTY-NOTICES.txt", "build/UcSocket.props", "buildTransitive/UcSocket.props",
                  })
             Assert.Contains(path, entries);
-        // Nothing else rides along as analyzers or library assemblies.
-        Assert.Equal(new[] { "analyzers/dotnet/cs/UcSocket.Generators.dll", "analyzers/dotnet/cs/YamlDotNet.dll", "lib/net10.0/UcSocket.dll", "lib/net10.0/UcSocket.xml" },
+        // Nothing else rides along as analyzers or library assemblies, and no pdb: those are in the symbols package.
+        Assert.Equal(new[] { "analyzers/dotnet/cs/UcSocket.CodeFixes.dll", "analyzers/dotnet/cs/UcSocket.Generators.dll", "analyzers/dotnet/cs/YamlDotNet.dll", "lib/net10.0/UcSocket.dll", "lib/net10.0/UcSocket.xml" },
             entries.Where(e => e.StartsWith("lib/", StringComparison.Ordinal) || e.StartsWith("analyzers/", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
-        Assert.Equal(File.ReadAllText(Path.Combine(RepoPaths.Root, "README.md")), Read(zip, "README.md"));
+        Assert.DoesNotContain(entries, e => e.EndsWith(".pdb", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void TheReadmeHasNoLinkThatOnlyWorksInsideTheRepository()
+    {
+        using var zip = ZipFile.OpenRead(_package.Package);
+        var repoReadme = File.ReadAllText(Path.Combine(RepoPaths.Root, "README.md"));
+        var packed = Read(zip, "README.md");
+
+        Assert.NotEmpty(PackageFiles.RelativeLinks(repoReadme)); // the check below has something to check
+        Assert.Empty(PackageFiles.RelativeLinks(packed));
+        // This clone has no remote, so relative links were reduced to their text; nothing else changed.
+        Assert.Equal(PackageFiles.WithoutLinkTargets(repoReadme).TrimEnd(), PackageFiles.WithoutLinkTargets(packed).TrimEnd());
+        Assert.Contains("[ucode](https://github.com/jow-/ucode)", packed);
+    }
+
+    [Fact]
+    public void TheThirdPartyNoticesCarryYamlDotNetsLicence()
+    {
+        using var zip = ZipFile.OpenRead(_package.Package);
+        var notices = Read(zip, "THIRD-PARTY-NOTICES.txt");
+        Assert.Equal(File.ReadAllText(Path.Combine(RepoPaths.Root, "THIRD-PARTY-NOTICES.txt")), notices);
+
+        // The version the library ships (its PackageReference) is the one the notice names.
+        var project = XDocument.Load(Path.Combine(RepoPaths.Root, "src", "UcSocket", "UcSocket.csproj"));
+        var version = project.Descendants("PackageReference").Single(e => (string?)e.Attribute("Include") == "YamlDotNet").Attribute("Version")!.Value;
+        Assert.Contains($"YamlDotNet {version} ", notices);
+        // YamlDotNet's LICENSE.txt: its copyright line and the MIT terms.
+        Assert.Contains("Antoine Aubry and contributors", notices);
+        Assert.Contains("Permission is hereby granted, free of charge, to any person obtaining a copy", notices);
+        Assert.Contains("The above copyright notice and this permission notice shall be included in all\ncopies or substantial portions of the Software.", notices);
+    }
+
+    [Fact]
+    public void TheShippedAssembliesAreDeterministicAndHoldNoPathOfThisMachine()
+    {
+        using var zip = ZipFile.OpenRead(_package.Package);
+        foreach (var dll in new[] { "lib/net10.0/UcSocket.dll", "analyzers/dotnet/cs/UcSocket.Generators.dll", "analyzers/dotnet/cs/UcSocket.CodeFixes.dll" })
+            PackageFiles.AssertDeterministicWithoutBuildPaths(Bytes(zip, dll), RepoPaths.Root, dll);
     }
 
     [Fact]
@@ -89,6 +128,23 @@ public sealed class PackageContentTests
         Assert.Equal(new[] { "Tmds.LibC" }, dependencies);
         var group = Assert.Single(meta.Descendants(ns + "group"));
         Assert.Equal("net10.0", (string?)group.Attribute("targetFramework"));
+    }
+
+    [Fact]
+    public void TheSymbolPackageHoldsTheGeneratorsAndTheCodeFixsPdbsBesideWhereTheirDllsAre()
+    {
+        Assert.True(File.Exists(_package.Symbols), $"no symbol package {Path.GetFileName(_package.Symbols)} in {_package.Feed}");
+        using var symbols = ZipFile.OpenRead(_package.Symbols);
+        using var package = ZipFile.OpenRead(_package.Package);
+        Assert.Equal(new[] { "analyzers/dotnet/cs/UcSocket.CodeFixes.pdb", "analyzers/dotnet/cs/UcSocket.Generators.pdb", "lib/net10.0/UcSocket.pdb" },
+            symbols.Entries.Select(e => e.FullName).Where(e => e.EndsWith(".pdb", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
+        foreach (var name in new[] { "UcSocket.Generators", "UcSocket.CodeFixes" })
+        {
+            var pdb = Bytes(symbols, $"analyzers/dotnet/cs/{name}.pdb");
+            var id = PackageFiles.AssertDeterministicWithoutBuildPaths(Bytes(package, $"analyzers/dotnet/cs/{name}.dll"), RepoPaths.Root, name);
+            Assert.Equal(id, PackageFiles.PdbId(pdb));
+            PackageFiles.AssertHasNoPath(pdb, RepoPaths.Root, $"the pdb of {name}");
+        }
     }
 
     [Fact]

@@ -175,7 +175,7 @@ internal static class PublicApi
             sb.Append(p.IsOut ? "out " : p.IsIn ? "in " : "ref ");
             type = type.GetElementType()!;
         }
-        if (p.IsDefined(typeof(ParamArrayAttribute))) sb.Append("params ");
+        if (p.IsDefined(typeof(ParamArrayAttribute)) || p.IsDefined(typeof(System.Runtime.CompilerServices.ParamCollectionAttribute))) sb.Append("params ");
         sb.Append(Type(type, n.Create(p))).Append(' ').Append(p.Name);
         if (p.HasDefaultValue)
             sb.Append(" = ").Append(p.RawDefaultValue is null && type.IsValueType && Nullable.GetUnderlyingType(type) is null ? "default" : Literal(p.RawDefaultValue));

@@ -10,13 +10,13 @@ internal static class Addresses
 {
     /// <summary>
     /// The addresses to try, in order. Numeric addresses, UNIX paths and @abstract names are parsed by the library
-    /// (<see cref="Sockets.SockAddr"/>); anything else is a host name resolved with <see cref="Sockets.AddrInfo(string?, string?, AddrInfoHints?)"/>.
+    /// (<see cref="Sockets.SockAddr"/>); anything else is a host name resolved with <see cref="Sockets.AddrInfo"/>.
     /// A malformed address is a usage error; a name that does not resolve is a failure (exit code 1).
     /// </summary>
     public static List<SocketAddress> Resolve(Settings s, bool passive)
     {
         string text = s.Address!;
-        string what = (passive ? "listen " : "connect ") + text;
+        string what = (passive ? "listen " : "connect ") + Endpoint(s);
         bool isUnix = text.Contains('/') || text[0] is '@' or '\0';
         if (isUnix)
         {
@@ -70,5 +70,17 @@ internal static class Addresses
         }
         if (list.Count == 0) throw new CliException(ExitCodes.Failure, $"{what}: the name has no address");
         return list;
+    }
+
+    /// <summary>
+    /// The ADDRESS [PORT] arguments as one endpoint text, host and port: <c>127.0.0.1:80</c>, <c>[::1]:80</c>,
+    /// <c>localhost:80</c>, or a UNIX path as it is.
+    /// </summary>
+    public static string Endpoint(Settings s)
+    {
+        string text = s.Address!;
+        if (s.Port is not int port) return text;
+        string p = port.ToString(CultureInfo.InvariantCulture);
+        return text.Contains(':') && !text.StartsWith('[') ? $"[{text}]:{p}" : $"{text}:{p}";
     }
 }

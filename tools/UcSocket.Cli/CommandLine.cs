@@ -356,6 +356,8 @@ internal static class CommandLine
           -v, --verbose          report addresses and descriptors on stderr
 
         A stream session ends when the peer has closed and stdin has ended (stdin EOF shuts down the sending side).
+        A datagram (-u) connect ends, with exit code 0, once stdin has ended and no reply has come for 1 s since then
+        or since the last reply; -w SECONDS replaces that wait, -c N waits for N replies.
         Data in JSON: bytes are a string when they are printable UTF-8, else {"hex": "..."}.
 
         Exit codes:

@@ -1,3 +1,4 @@
+using System;
 using System.Linq;
 using UcSocket.Generators.Model;
 
@@ -13,13 +14,31 @@ internal static class FamilyEmitter
 {
     private const string Fields = "global::UcSocket.Marshalling.SpecFields";
 
+    /// <summary>The SocketAddress fields (ucode names) a family struct carries: family, address, port, ... as FamilyFields knows them.</summary>
+    private static System.Collections.Generic.IEnumerable<string> AddressFields(StructLayout s) =>
+        s.Fields.Select(x => x.Field.Name).Where(n => n is "family" or "address" or "path" or "interface" || Array.IndexOf(FamilyFields.Integers, n) >= 0);
+
+    /// <summary>
+    /// The shortest whole address: up to a path (sun_path is as long as the name) or a hardware address with a length
+    /// member (sll_addr is as long as sll_halen says), else the whole struct.
+    /// </summary>
+    private static int MinSize(StructLayout s)
+    {
+        foreach (var fl in s.Fields)
+        {
+            if (fl.Field.Kind == FieldKind.Path) return fl.Offset;
+            if (fl.Field.Kind == FieldKind.HwAddr && fl.Field.LengthField is not null) return fl.Offset;
+        }
+        return s.NativeCSize;
+    }
+
     public static void Emit(CodeWriter w, ResolvedFamily f, string ns)
     {
         var s = f.Struct;
         var t = s.QualifiedName(ns);
         w.Line($"/// <summary>Codec for <c>{f.Name}</c> addresses (<c>{CodeWriter.Xml(s.CTypeName)}</c>).</summary>");
         w.Open($"internal sealed class {f.Property}Family : global::UcSocket.Marshalling.AddressFamilyCodec");
-        w.Line($"public {f.Property}Family() : base(\"{f.Name}\", {f.Family}, {s.Size}) {{ }}");
+        w.Line($"public {f.Property}Family() : base(\"{f.Name}\", {f.Family}, {s.Size}, {MinSize(s)}, new[] {{ {string.Join(", ", AddressFields(s).Select(n => $"\"{n}\""))} }}) {{ }}");
         w.Line();
 
         w.Open("public override bool TryDecode(global::System.ReadOnlySpan<byte> raw, out global::UcSocket.SocketAddress address)");
@@ -32,22 +51,24 @@ internal static class FamilyEmitter
             {
                 case "family":
                     break;
-                case "address" when fl.Field.Kind is "ipv4" or "ipv6":
+                case "address" when fl.Field.Kind is FieldKind.Ipv4 or FieldKind.Ipv6:
                     w.Line($"a.Address = s.{p}.ToString();");
                     break;
-                case "address" when fl.Field.Kind == "hwaddr":
+                case "address" when fl.Field.Kind == FieldKind.HwAddr:
                     {
-                        var lf = s.Fields.First(x => x.Field.CName == fl.Field.LengthField);
+                        // Without a length member the whole array is the address.
+                        var lf = s.Fields.FirstOrDefault(x => x.Field.CName == fl.Field.LengthField);
+                        var used = lf is null ? $"{fl.Count}" : $"global::System.Math.Min({fl.Count}, (int)s.{lf.Field.Property})";
                         w.Open("");
                         w.Line($"var array = s.{p};");
-                        w.Line($"a.Address = {Fields}.FormatHardwareAddress(((global::System.Span<byte>)array).Slice(0, global::System.Math.Min({fl.Count}, (int)s.{lf.Field.Property})));");
+                        w.Line($"a.Address = {Fields}.FormatHardwareAddress(((global::System.Span<byte>)array).Slice(0, {used}));");
                         w.Close();
                         break;
                     }
-                case "path" when fl.Field.Kind == "path":
+                case "path" when fl.Field.Kind == FieldKind.Path:
                     w.Line($"a.Path = {Fields}.DecodeSockaddrPath(raw.Length > {fl.Offset} ? raw.Slice({fl.Offset}, global::System.Math.Min(raw.Length - {fl.Offset}, {fl.Count})) : default);");
                     break;
-                case "interface" when fl.Field.Kind == "ifindex":
+                case "interface" when fl.Field.Kind == FieldKind.IfIndex:
                     w.Line($"if (s.{p} != 0) a.Interface = new global::UcSocket.InterfaceId((int)s.{p});");
                     break;
                 case "port":
@@ -85,27 +106,27 @@ internal static class FamilyEmitter
                 case "family":
                     w.Line($"s.{p} = ({fl.ClrType}){f.Family};");
                     break;
-                case "address" when fl.Field.Kind is "ipv4" or "ipv6":
+                case "address" when fl.Field.Kind is FieldKind.Ipv4 or FieldKind.Ipv6:
                     {
-                        var (type, msg) = fl.Field.Kind == "ipv4" ? ("InAddr", "Invalid IP address") : ("In6Addr", "Invalid IPv6 address");
+                        var (type, msg) = fl.Field.Kind == FieldKind.Ipv4 ? ("InAddr", "Invalid IP address") : ("In6Addr", "Invalid IPv6 address");
                         w.Open($"if (a.Address is {{ }} text)");
                         w.Line($"if (!global::UcSocket.{type}.TryParse(text, out var ip)) {{ error = \"{msg}\"; return false; }}");
                         w.Line($"s.{p} = ip;");
                         w.Close();
                         break;
                     }
-                case "address" when fl.Field.Kind == "hwaddr":
+                case "address" when fl.Field.Kind == FieldKind.HwAddr:
                     {
-                        var lf = s.Fields.First(x => x.Field.CName == fl.Field.LengthField);
+                        var lf = s.Fields.FirstOrDefault(x => x.Field.CName == fl.Field.LengthField);
                         w.Open($"if (a.Address is {{ }} text)");
                         w.Line($"var array = default({t}.{p}Array);");
                         w.Line($"if (!{Fields}.TryParseHardwareAddress(text, (global::System.Span<byte>)array, out int used)) {{ error = \"Invalid hardware address\"; return false; }}");
                         w.Line($"s.{p} = array;");
-                        w.Line($"s.{lf.Field.Property} = ({lf.ClrType})used;");
+                        if (lf is not null) w.Line($"s.{lf.Field.Property} = ({lf.ClrType})used;");
                         w.Close();
                         break;
                     }
-                case "path" when fl.Field.Kind == "path":
+                case "path" when fl.Field.Kind == FieldKind.Path:
                     w.Line("int pathLength;");
                     w.Open("");
                     w.Line($"var array = default({t}.{p}Array);");
@@ -114,7 +135,7 @@ internal static class FamilyEmitter
                     w.Close();
                     lengthExpr = $"{fl.Offset} + pathLength";
                     break;
-                case "interface" when fl.Field.Kind == "ifindex":
+                case "interface" when fl.Field.Kind == FieldKind.IfIndex:
                     w.Open("if (a.Interface is { } ifc)");
                     w.Line($"if (!{Fields}.TryResolveInterface(ifc, out int index, out error)) return false;");
                     w.Line($"s.{p} = unchecked(({fl.ClrType})index);");
@@ -135,7 +156,7 @@ internal static class FamilyEmitter
                             "packet_type" => "Invalid packet type",
                             _ => "Invalid flow information",
                         };
-                        var max = fl.ElementSize >= 8 ? "long.MaxValue" : $"{(1L << (fl.ElementSize * 8)) - 1}L";
+                        var max = CodeWriter.Invariant($"{fl.Scalar!.Max}L"); // at most 4 bytes (checked when resolving): fits a long
                         w.Open($"if (a.{prop} is {{ }} v{p})");
                         w.Line($"if (v{p} < 0 || (long)v{p} > {max}) {{ error = \"{msg}\"; return false; }}");
                         w.Line($"s.{p} = unchecked(({fl.ClrType})v{p});");
@@ -149,8 +170,8 @@ internal static class FamilyEmitter
                         var prop = WordProperty(fl.Field.Name);
                         var msg = fl.Field.Name switch { "port_id" => "Invalid port ID", "groups" => "Invalid multicast group mask", _ => "Invalid context ID" };
                         w.Open($"if (a.{prop} is {{ }} v{p})");
-                        if (fl.ElementSize < 4)
-                            w.Line($"if (v{p} > {(1L << (fl.ElementSize * 8)) - 1}u) {{ error = \"{msg}\"; return false; }}");
+                        if (fl.Scalar!.Max < uint.MaxValue)
+                            w.Line($"if (v{p} > {fl.Scalar.Max}u) {{ error = \"{msg}\"; return false; }}");
                         w.Line($"s.{p} = unchecked(({fl.ClrType})v{p});");
                         w.Close();
                         break;

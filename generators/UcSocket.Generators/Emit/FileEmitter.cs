@@ -53,7 +53,7 @@ public static class FileEmitter
     public static IReadOnlyList<GeneratedSource> Emit(ResolvedFile file, string ns)
     {
         var result = new List<GeneratedSource>();
-        var origin = System.IO.Path.GetFileName(file.Path);
+        var origin = CodeWriter.Xml(System.IO.Path.GetFileName(file.Path));
         string Start() => string.Format(Header, origin) + $"\nnamespace {ns};\n\n";
 
         if (file.Constants.Count > 0)
@@ -73,10 +73,10 @@ public static class FileEmitter
                 var doc = c.Doc is null ? $"<c>{c.Name}</c> ({CodeWriter.Xml(c.Group)})" : CodeWriter.Xml(c.Doc.TrimEnd('.'));
                 if (c.Since is not null) doc += $"; Linux {CodeWriter.Xml(c.Since)} or later";
                 w.Line($"/// <summary>{doc}.</summary>");
-                w.Line($"public const {type} {c.Name} = {c.Value};");
+                w.Line($"public const {type} {Naming.Identifier(c.Name)} = {c.Value};");
             }
             w.Close();
-            result.Add(new GeneratedSource($"{file.Stem}.Constants.g.cs", Start() + w));
+            result.Add(new GeneratedSource($"{file.EmitName}.Constants.g.cs", Start() + w));
         }
 
         if (file.Structs.Count > 0)
@@ -89,7 +89,7 @@ public static class FileEmitter
                 first = false;
                 StructEmitter.Emit(w, s, ns);
             }
-            result.Add(new GeneratedSource($"{file.Stem}.Structs.g.cs", Start() + w));
+            result.Add(new GeneratedSource($"{file.EmitName}.Structs.g.cs", Start() + w));
         }
 
         if (file.Options.Count > 0)
@@ -98,7 +98,7 @@ public static class FileEmitter
             w.Open("public static partial class SockOpt");
             foreach (var o in file.Options) EmitOption(w, o, ns);
             w.Close();
-            result.Add(new GeneratedSource($"{file.Stem}.Options.g.cs", Start() + w));
+            result.Add(new GeneratedSource($"{file.EmitName}.Options.g.cs", Start() + w));
         }
 
         if (file.Cmsgs.Count > 0)
@@ -108,13 +108,13 @@ public static class FileEmitter
             foreach (var c in file.Cmsgs)
             {
                 var (clr, codec) = Kinds.For(c.Payload, ns);
-                var doc = $"<c>{c.LevelName}</c> / <c>{c.Name}</c> control message carrying {Describe(c.Payload)}.";
+                var doc = $"<c>{c.LevelName}</c> / <c>{c.Name}</c> control message carrying {CodeWriter.Xml(c.Payload.ToString())}.";
                 if (c.Doc is not null) doc += " " + CodeWriter.Xml(c.Doc);
                 w.Line($"/// <summary>{doc}</summary>");
                 w.Line($"public static readonly global::UcSocket.ControlMessageType<{clr}> {c.Property} = new(\"{c.Name}\", {c.Level}, {c.Type}, {codec});");
             }
             w.Close();
-            result.Add(new GeneratedSource($"{file.Stem}.Cmsgs.g.cs", Start() + w));
+            result.Add(new GeneratedSource($"{file.EmitName}.Cmsgs.g.cs", Start() + w));
         }
 
         if (file.Families.Count > 0)
@@ -127,14 +127,14 @@ public static class FileEmitter
                 first = false;
                 FamilyEmitter.Emit(w, f, ns);
             }
-            result.Add(new GeneratedSource($"{file.Stem}.Families.g.cs", Start() + w));
+            result.Add(new GeneratedSource($"{file.EmitName}.Families.g.cs", Start() + w));
         }
 
         if (file.Options.Count + file.Cmsgs.Count + file.Families.Count > 0)
         {
             var w = new CodeWriter();
             w.Line("/// <summary>Adds this spec file's entries to the runtime registry when the assembly loads.</summary>");
-            w.Open($"internal static class UcSocketSpecRegistration_{Naming.Pascal(file.Stem)}");
+            w.Open($"internal static class {file.RegistrationClass}");
             w.Line("[global::System.Runtime.CompilerServices.ModuleInitializer]");
             w.Open("internal static void Register()");
             foreach (var o in file.Options) w.Line($"global::UcSocket.SpecRegistry.Register(global::{ns}.SockOpt.{o.Property});");
@@ -142,13 +142,13 @@ public static class FileEmitter
             foreach (var f in file.Families) w.Line($"global::UcSocket.SpecRegistry.Register(new global::{ns}.{f.Property}Family());");
             w.Close();
             w.Close();
-            result.Add(new GeneratedSource($"{file.Stem}.Registration.g.cs", Start() + w));
+            result.Add(new GeneratedSource($"{file.EmitName}.Registration.g.cs", Start() + w));
         }
 
         return result;
     }
 
-    private static string Describe(ResolvedKind k) => k.StructTag is null ? k.Kind : "struct " + k.StructTag;
+    private static string Describe(ResolvedKind k) => CodeWriter.Xml(k.ToString());
 
     private static void EmitOption(CodeWriter w, ResolvedOption o, string ns)
     {

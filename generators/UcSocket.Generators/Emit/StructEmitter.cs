@@ -11,6 +11,7 @@ internal static class StructEmitter
 
     public static void Emit(CodeWriter w, StructLayout s, string ns)
     {
+        s = QualifyShadowedTypes(s, ns);
         w.Line($"/// <summary>C <c>{CodeWriter.Xml(s.CTypeName)}</c>: {s.Size} bytes, aligned to {s.Align}.{(s.Doc is null ? "" : " " + CodeWriter.Xml(s.Doc))}</summary>");
         w.Open($"public partial record struct {s.TypeName} : global::UcSocket.ISpecStruct<{s.TypeName}>");
         w.Line($"/// <summary>Size of <c>{CodeWriter.Xml(s.CTypeName)}</c> in bytes.</summary>");
@@ -26,7 +27,7 @@ internal static class StructEmitter
         {
             var bits = f.Bits > 0 ? $", bits {f.BitOffset}..{f.BitOffset + f.Bits - 1} of the {f.Size}-byte unit at offset {f.Offset}" : $", offset {f.Offset}";
             if (f.Field.Trailing) bits += ", after the C struct";
-            w.Line($"/// <summary><c>{f.Field.CName}</c> (<c>{CodeWriter.Xml(f.Field.CType ?? "")}{(f.Count > 0 ? $"[{f.Count}]" : "")}</c>{bits}); ucode field <c>{f.Field.Name}</c>.</summary>");
+            w.Line($"/// <summary><c>{f.Field.CName}</c> (<c>{CodeWriter.Xml(f.Field.CType ?? "")}{(f.Count > 0 ? $"[{f.Count}]" : "")}</c>{bits}); ucode field <c>{CodeWriter.Xml(f.Field.Name)}</c>.</summary>");
             w.Line($"public {PropertyType(f)} {f.Field.Property} {{ get; set; }}");
             w.Line();
         }
@@ -36,27 +37,47 @@ internal static class StructEmitter
         EmitRead(w, s);
         EmitWrite(w, s);
         EmitToDictionary(w, s);
+        StructPrinter.Emit(w, s);
         EmitFromDictionary(w, s);
         w.Close();
+    }
+
+    /// <summary>
+    /// Inside the struct a simple name binds to its members first: a nested struct type named like one of them
+    /// (a property, an array type, a generated member) is written with its namespace.
+    /// </summary>
+    private static StructLayout QualifyShadowedTypes(StructLayout s, string ns)
+    {
+        var members = new System.Collections.Generic.HashSet<string>(Parsing.StructParser.GeneratedStructMembers);
+        foreach (var f in s.Fields)
+        {
+            members.Add(f.Field.Property);
+            if (f.Count > 0) members.Add(ArrayTypeName(f));
+        }
+        if (!s.Fields.Any(f => f.Category == ValueCategory.Struct && members.Contains(f.ClrType))) return s;
+        return s with
+        {
+            Fields = s.Fields.Select(f => f.Category == ValueCategory.Struct && members.Contains(f.ClrType) ? f with { ClrType = $"global::{ns}.{f.ClrType}" } : f).ToEquatableArray(),
+        };
     }
 
     internal static string PropertyType(FieldLayout f)
     {
         if (f.Count > 0) return ArrayTypeName(f);
-        if (f.Field.Kind == "sockaddr") return "global::UcSocket.SocketAddress?";
+        if (f.Field.Kind == FieldKind.Sockaddr) return "global::UcSocket.SocketAddress?";
         return f.ClrType;
     }
 
     /// <summary>Structs with nested socket addresses read them only from the bytes actually present.</summary>
-    private static bool HasSockaddr(StructLayout s) => s.Fields.Any(f => f.Field.Kind == "sockaddr");
+    private static bool HasSockaddr(StructLayout s) => s.Fields.Any(f => f.Field.Kind == FieldKind.Sockaddr);
 
     private static string ArrayTypeName(FieldLayout f) => f.Field.Property + "Array";
 
     /// <summary>The element type of an inline array: bytes, hardware addresses and paths are raw bytes whatever the C char's signedness.</summary>
-    private static string ElementType(FieldLayout f) => f.Field.Kind switch
+    internal static string ElementType(FieldLayout f) => f.Field.Kind switch
     {
-        "bytes" or "hwaddr" or "path" => "byte",
-        "sockaddr" => "global::UcSocket.SocketAddress?",
+        FieldKind.Bytes or FieldKind.HwAddr or FieldKind.Path => "byte",
+        FieldKind.Sockaddr => "global::UcSocket.SocketAddress?",
         _ => f.ClrType,
     };
 
@@ -113,7 +134,7 @@ internal static class StructEmitter
     private static void EmitReadField(CodeWriter w, FieldLayout f)
     {
         var p = f.Field.Property;
-        if (f.Field.Kind == "sockaddr" && f.Count == 0)
+        if (f.Field.Kind == FieldKind.Sockaddr && f.Count == 0)
         {
             w.Line($"v.{p} = {Fields}.ReadSockaddr(s.Slice({f.Offset}, {f.Size}), available - {f.Offset});");
             return;
@@ -122,7 +143,7 @@ internal static class StructEmitter
         {
             w.Open("");
             w.Line($"var array = default({ArrayTypeName(f)});");
-            if (f.Field.Kind == "sockaddr")
+            if (f.Field.Kind == FieldKind.Sockaddr)
             {
                 w.Line($"for (int i = 0; i < {f.Count}; i++) array[i] = {Fields}.ReadSockaddr(s.Slice({f.Offset} + i * {f.ElementSize}, {f.ElementSize}), available - {f.Offset} - i * {f.ElementSize});");
             }
@@ -163,9 +184,9 @@ internal static class StructEmitter
     {
         switch (f.Category)
         {
-            case "ipv4": return $"new global::UcSocket.InAddr({span})";
-            case "ipv6": return $"new global::UcSocket.In6Addr({span})";
-            case "struct": return $"{f.ClrType}.Read({span}.Slice(0, {f.ElementSize}))";
+            case ValueCategory.Ipv4: return $"new global::UcSocket.InAddr({span})";
+            case ValueCategory.Ipv6: return $"new global::UcSocket.In6Addr({span})";
+            case ValueCategory.Struct: return $"{f.ClrType}.Read({span}.Slice(0, {f.ElementSize}))";
         }
         if (f.ElementSize == 1) return f.Signed ? $"(sbyte){span}[0]" : $"{span}[0]";
         if (f.BigEndian) return $"global::System.Buffers.Binary.BinaryPrimitives.Read{BinaryName(f)}BigEndian({span})";
@@ -199,17 +220,17 @@ internal static class StructEmitter
     private static void EmitWriteField(CodeWriter w, FieldLayout f)
     {
         var p = f.Field.Property;
-        if (f.Field.Kind == "sockaddr" && f.Count == 0)
+        if (f.Field.Kind == FieldKind.Sockaddr && f.Count == 0)
         {
-            w.Line($"if (!{Fields}.TryWriteSockaddr(this.{p}, d.Slice({f.Offset}, {f.Size}), \"{f.Field.Name}\", out error)) return false;");
+            w.Line($"if (!{Fields}.TryWriteSockaddr(this.{p}, d.Slice({f.Offset}, {f.Size}), \"{CodeWriter.Escape(f.Field.Name)}\", out error)) return false;");
             return;
         }
         if (f.Count > 0)
         {
             w.Open("");
             w.Line($"var array = this.{p};");
-            if (f.Field.Kind == "sockaddr")
-                w.Line($"for (int i = 0; i < {f.Count}; i++) {{ if (!{Fields}.TryWriteSockaddr(array[i], d.Slice({f.Offset} + i * {f.ElementSize}, {f.ElementSize}), \"{f.Field.Name}[\" + i + \"]\", out error)) return false; }}");
+            if (f.Field.Kind == FieldKind.Sockaddr)
+                w.Line($"for (int i = 0; i < {f.Count}; i++) {{ if (!{Fields}.TryWriteSockaddr(array[i], d.Slice({f.Offset} + i * {f.ElementSize}, {f.ElementSize}), \"{CodeWriter.Escape(f.Field.Name)}[\" + i + \"]\", out error)) return false; }}");
             else if (ElementType(f) == "byte")
                 w.Line($"((global::System.Span<byte>)array).CopyTo(d.Slice({f.Offset}, {f.Count}));");
             else
@@ -246,10 +267,10 @@ internal static class StructEmitter
     {
         switch (f.Category)
         {
-            case "ipv4":
-            case "ipv6":
+            case ValueCategory.Ipv4:
+            case ValueCategory.Ipv6:
                 return $"{value}.CopyTo({span});";
-            case "struct":
+            case ValueCategory.Struct:
                 return $"if (!{value}.TryWrite({span}, out error)) return false;";
         }
         if (f.ElementSize == 1) return $"{span}[0] = (byte){value};";
@@ -268,46 +289,46 @@ internal static class StructEmitter
             string expr;
             switch (f.Field.Kind)
             {
-                case "sockaddr" when f.Count == 0: expr = $"this.{p}?.ToDictionary()"; break;
-                case "ipv4" when f.Count == 0:
-                case "ipv6" when f.Count == 0: expr = $"this.{p}.ToString()"; break;
-                case "ipv4":
-                case "ipv6":
-                case "sockaddr":
+                case FieldKind.Sockaddr when f.Count == 0: expr = $"this.{p}?.ToDictionary()"; break;
+                case FieldKind.Ipv4 when f.Count == 0:
+                case FieldKind.Ipv6 when f.Count == 0: expr = $"this.{p}.ToString()"; break;
+                case FieldKind.Ipv4:
+                case FieldKind.Ipv6:
+                case FieldKind.Sockaddr:
                     {
                         var lf = f.Field.LengthField is null ? null : s.Fields.First(x => x.Field.CName == f.Field.LengthField);
                         var len = lf is null ? $"{f.Count}" : $"(int)global::System.Math.Min({f.Count}UL, (ulong)this.{lf.Field.Property})";
                         w.Open("");
                         w.Line($"var array = this.{p};");
-                        w.Line($"d[\"{f.Field.Name}\"] = {Fields}.FormatAddresses(((global::System.ReadOnlySpan<{ElementType(f)}>)array).Slice(0, {len}));");
+                        w.Line($"d[\"{CodeWriter.Escape(f.Field.Name)}\"] = {Fields}.FormatAddresses(((global::System.ReadOnlySpan<{ElementType(f)}>)array).Slice(0, {len}));");
                         w.Close();
                         continue;
                     }
-                case "struct" when f.Count > 0:
+                case FieldKind.Struct when f.Count > 0:
                     w.Open("");
                     w.Line($"var array = this.{p};");
                     w.Line($"var items = new global::System.Collections.Generic.Dictionary<string, object?>[{f.Count}];");
                     w.Line($"for (int i = 0; i < {f.Count}; i++) items[i] = array[i].ToDictionary();");
-                    w.Line($"d[\"{f.Field.Name}\"] = items;");
+                    w.Line($"d[\"{CodeWriter.Escape(f.Field.Name)}\"] = items;");
                     w.Close();
                     continue;
-                case "struct": expr = $"this.{p}.ToDictionary()"; break;
-                case "hwaddr":
-                case "bytes":
-                case "path":
+                case FieldKind.Struct: expr = $"this.{p}.ToDictionary()"; break;
+                case FieldKind.HwAddr:
+                case FieldKind.Bytes:
+                case FieldKind.Path:
                     {
                         var lf = f.Field.LengthField is null ? null : s.Fields.First(x => x.Field.CName == f.Field.LengthField);
                         var len = lf is null ? $"{f.Count}" : $"global::System.Math.Min({f.Count}, (int)this.{lf.Field.Property})";
                         var span = $"((global::System.Span<byte>)array).Slice(0, {len})";
                         var conv = f.Field.Kind switch
                         {
-                            "hwaddr" => $"{Fields}.FormatHardwareAddress({span})",
-                            "path" => $"{Fields}.FormatPath({span})",
+                            FieldKind.HwAddr => $"{Fields}.FormatHardwareAddress({span})",
+                            FieldKind.Path => $"{Fields}.FormatPath({span})",
                             _ => $"{span}.ToArray()",
                         };
                         w.Open("");
                         w.Line($"var array = this.{p};");
-                        w.Line($"d[\"{f.Field.Name}\"] = {conv};");
+                        w.Line($"d[\"{CodeWriter.Escape(f.Field.Name)}\"] = {conv};");
                         w.Close();
                         continue;
                     }
@@ -316,14 +337,14 @@ internal static class StructEmitter
                     {
                         w.Open("");
                         w.Line($"var array = this.{p};");
-                        w.Line($"d[\"{f.Field.Name}\"] = ((global::System.ReadOnlySpan<{f.ClrType}>)array).ToArray();");
+                        w.Line($"d[\"{CodeWriter.Escape(f.Field.Name)}\"] = ((global::System.ReadOnlySpan<{f.ClrType}>)array).ToArray();");
                         w.Close();
                         continue;
                     }
                     expr = $"this.{p}";
                     break;
             }
-            w.Line($"d[\"{f.Field.Name}\"] = {expr};");
+            w.Line($"d[\"{CodeWriter.Escape(f.Field.Name)}\"] = {expr};");
         }
         w.Line("return d;");
         w.Close();
@@ -344,7 +365,7 @@ internal static class StructEmitter
             w.Open("");
             switch (f.Field.Kind)
             {
-                case "ipv4" or "ipv6" or "sockaddr" when f.Count > 0:
+                case FieldKind.Ipv4 or FieldKind.Ipv6 or FieldKind.Sockaddr when f.Count > 0:
                     {
                         w.Line($"var array = default({ArrayTypeName(f)});");
                         w.Line($"if (!{Fields}.TryAddresses(values, {n}, ((global::System.Span<{ElementType(f)}>)array), out int used, out error)) return false;");
@@ -364,32 +385,32 @@ internal static class StructEmitter
                         }
                         break;
                     }
-                case "ipv4":
+                case FieldKind.Ipv4:
                     w.Line($"if (!{Fields}.TryIpv4(values, {n}, out var x, out error)) return false;");
                     w.Line($"v.{p} = x;");
                     break;
-                case "ipv6":
+                case FieldKind.Ipv6:
                     w.Line($"if (!{Fields}.TryIpv6(values, {n}, out var x, out error)) return false;");
                     w.Line($"v.{p} = x;");
                     break;
-                case "struct" when f.Count > 0:
+                case FieldKind.Struct when f.Count > 0:
                     w.Line($"var array = default({ArrayTypeName(f)});");
                     w.Line($"if (!{Fields}.TryStructs<{f.ClrType}>(values, {n}, ((global::System.Span<{f.ClrType}>)array), out error)) return false;");
                     w.Line($"v.{p} = array;");
                     break;
-                case "struct":
+                case FieldKind.Struct:
                     w.Line($"if (!{Fields}.TryStruct<{f.ClrType}>(values, {n}, out var x, out error)) return false;");
                     w.Line($"v.{p} = x;");
                     break;
-                case "sockaddr":
+                case FieldKind.Sockaddr:
                     w.Line($"if (!{Fields}.TrySockaddr(values, {n}, out var x, out error)) return false;");
                     w.Line($"v.{p} = x;");
                     break;
-                case "hwaddr":
-                case "bytes":
-                case "path":
+                case FieldKind.HwAddr:
+                case FieldKind.Bytes:
+                case FieldKind.Path:
                     {
-                        var method = f.Field.Kind switch { "hwaddr" => "TryHardwareAddress", "path" => "TryPath", _ => "TryBytes" };
+                        var method = f.Field.Kind switch { FieldKind.HwAddr => "TryHardwareAddress", FieldKind.Path => "TryPath", _ => "TryBytes" };
                         w.Line($"var array = default({ArrayTypeName(f)});");
                         w.Line($"if (!{Fields}.{method}(values, {n}, ((global::System.Span<byte>)array), out int used, out error)) return false;");
                         w.Line($"v.{p} = array;");
@@ -413,7 +434,7 @@ internal static class StructEmitter
                         w.Line($"if (!{Fields}.TryUnsigned(values, {n}, ulong.MaxValue, out var x, out error)) return false;");
                         w.Line($"v.{p} = x;");
                     }
-                    else if (f.Field.Kind == "ifindex")
+                    else if (f.Field.Kind == FieldKind.IfIndex)
                     {
                         var (min, max) = Range(f);
                         w.Line($"if (!{Fields}.TryInterfaceIndex(values, {n}, {min}, {max}, out var x, out error)) return false;");
@@ -442,9 +463,9 @@ internal static class StructEmitter
         if (f.Signed)
         {
             if (bits >= 64) return ("long.MinValue", "long.MaxValue");
-            return ($"{-(1L << (bits - 1))}L", $"{(1L << (bits - 1)) - 1}L");
+            return (CodeWriter.Invariant($"{-(1L << (bits - 1))}L"), CodeWriter.Invariant($"{(1L << (bits - 1)) - 1}L"));
         }
         if (bits >= 64) return ("0L", "long.MaxValue");
-        return ("0L", $"{(1L << bits) - 1}L");
+        return ("0L", CodeWriter.Invariant($"{(1L << bits) - 1}L"));
     }
 }

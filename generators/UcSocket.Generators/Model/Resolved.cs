@@ -4,12 +4,13 @@ namespace UcSocket.Generators.Model;
 /// <param name="Offset">Byte offset of the member, or of the storage unit that holds a bitfield.</param>
 /// <param name="Size">Bytes the member occupies (element size times count; the storage unit for a bitfield).</param>
 /// <param name="BitOffset">For a bitfield, its first bit within the storage unit, counted from the least significant bit.</param>
-/// <param name="Category">int, ipv4, ipv6 or struct.</param>
 /// <param name="ClrType">The C# type of one element.</param>
+/// <param name="Scalar">The C scalar type of an integer or address member; null for a struct member.</param>
 /// <param name="Overlaps">The member shares bytes with an earlier one (a C union): it is written only when not zero.</param>
 public sealed record FieldLayout(
     FieldSpec Field, int Offset, int Size, int ElementSize, int Count, int BitOffset, int Bits,
-    bool Signed, string Category, string ClrType, bool BigEndian, string? NestedTag, string? NestedTypeName, bool Overlaps = false);
+    bool Signed, ValueCategory Category, string ClrType, bool BigEndian, string? NestedTag, string? NestedTypeName, bool Overlaps = false,
+    CScalar? Scalar = null);
 
 /// <summary>A struct with its computed size, alignment and member layout.</summary>
 /// <param name="Size">Bytes the value occupies, trailing fields included.</param>
@@ -33,37 +34,52 @@ public sealed record ConstantValue(string Name, long Value);
 
 /// <summary>An option or payload kind with the C# type it maps to.</summary>
 /// <param name="ReferenceNamespace">The namespace of a struct type from a reference spec file; null for the project's own.</param>
-public sealed record ResolvedKind(string Kind, string? StructTag, string? TypeName, string? ReferenceNamespace = null);
+public sealed record ResolvedKind(ValueKindId Kind, string? StructTag, string? TypeName, string? ReferenceNamespace = null)
+{
+    public override string ToString() => StructTag is null ? ValueKinds.Name(Kind) : "struct " + StructTag;
+}
 
 public sealed record ResolvedOption(
-    string Name, string Property, string LevelName, long Level, long Option,
+    string Name, string Property, string LevelName, int Level, int Option,
     ResolvedKind? Get, ResolvedKind? Set, string? Doc);
 
 public sealed record ResolvedCmsg(
-    string LevelName, string Name, long Level, long Type, ResolvedKind Payload, string Property, string? Doc);
+    string LevelName, string Name, int Level, int Type, ResolvedKind Payload, string Property, string? Doc);
 
-public sealed record ResolvedFamily(string Name, long Family, string Property, StructLayout Struct);
+public sealed record ResolvedFamily(string Name, int Family, string Property, StructLayout Struct);
 
-/// <summary>What the generator knows across all spec files: constant values, struct layouts, and who owns each name.</summary>
+/// <summary>
+/// What the generator knows across all spec files: constant values, struct layouts, who owns each name, the name
+/// each file's sources are emitted under, and the problems found combining the files.
+/// </summary>
 /// <param name="References">Paths of the reference spec files: they resolve names but emit no code and report nothing.</param>
+/// <param name="Incomplete">Paths of files a syntax error cut short: names they would define may be missing.</param>
 public sealed record SpecIndex(
     EquatableArray<ConstantValue> Constants,
     EquatableArray<StructLayout> Structs,
     EquatableArray<string> DeclaredStructs,
     EquatableArray<string> Owners,
     EquatableArray<DiagnosticInfo> Diagnostics,
-    EquatableArray<string> References = default);
+    EquatableArray<string> References = default,
+    EquatableArray<EmitName> EmitNames = default,
+    EquatableArray<string> Incomplete = default);
 
-/// <summary>One spec file, resolved against the index and ready to emit.</summary>
+/// <summary>The name a file's generated sources are named after (its stem, made unique and safe), and its registration class.</summary>
+public sealed record EmitName(string Path, string Name, string RegistrationClass);
+
+/// <summary>One spec file, resolved against the index and ready to emit. Holds no positions.</summary>
 public sealed record ResolvedFile(
     string Path,
-    string Stem,
+    string EmitName,
+    string RegistrationClass,
     EquatableArray<ConstantSpec> Constants,
     EquatableArray<StructLayout> Structs,
     EquatableArray<ResolvedOption> Options,
     EquatableArray<ResolvedCmsg> Cmsgs,
-    EquatableArray<ResolvedFamily> Families,
-    EquatableArray<DiagnosticInfo> Diagnostics);
+    EquatableArray<ResolvedFamily> Families);
+
+/// <summary>The resolve step's output: the file to emit, and the problems resolving it.</summary>
+public sealed record ResolveResult(ResolvedFile File, EquatableArray<DiagnosticInfo> Diagnostics);
 
 /// <summary>Which of the shared partial classes (<c>Sockets</c>, <c>SockOpt</c>, <c>Cmsg</c>) any spec file adds to.</summary>
 public sealed record SpecClasses(bool Constants, bool Options, bool Cmsgs);

@@ -1,36 +1,56 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Threading;
 using UcSocket.Generators.Parsing;
 
 namespace UcSocket.Generators.Model;
 
-/// <summary>Resolves one file's names against the index: constant values, struct types, ownership of duplicates.</summary>
+/// <summary>
+/// Resolves one file's names against the index: constant values (range-checked for the C# type they land in),
+/// struct types, ownership of duplicates, and the fields an address family's codec maps.
+/// </summary>
 public static class Resolver
 {
-    public static ResolvedFile Resolve(SpecFile file, SpecIndex index)
+    public static ResolveResult Resolve(SpecFile file, SpecIndex index, CancellationToken ct = default)
     {
+        var emit = index.EmitNames.FirstOrDefault(e => e.Path == file.Path) ?? new EmitName(file.Path, "spec", IndexBuilder.RegistrationPrefix + "Spec");
         // A reference file only lends its names to the others: nothing of it is emitted or reported.
         if (index.References.Contains(file.Path))
-            return new ResolvedFile(file.Path, file.Stem, default, default, default, default, default, default);
+            return new ResolveResult(new ResolvedFile(file.Path, emit.Name, emit.RegistrationClass, default, default, default, default, default), default);
 
         var diags = new List<DiagnosticInfo>();
         var constants = index.Constants.ToDictionary(c => c.Name, c => c.Value, StringComparer.Ordinal);
         var layouts = index.Structs.ToDictionary(s => s.Tag, StringComparer.Ordinal);
         var declared = new HashSet<string>(index.DeclaredStructs, StringComparer.Ordinal);
         var owners = new HashSet<string>(index.Owners, StringComparer.Ordinal);
+        // In a file cut short by a syntax error, a name may be missing only because it came after the error: say nothing more.
+        bool quiet = file.Incomplete;
+        int suggestions = 0;
 
-        bool Owns(string kind, string name, SourcePos pos) => owners.Contains(IndexBuilder.OwnerKey(kind, name, file.Path, pos));
+        void Report(DiagnosticSpec spec, string node, params string[] args) => diags.Add(new DiagnosticInfo(spec.Id, file.Path, node, args.ToEquatableArray()));
+        bool Owns(string kind, string name, string node) => owners.Contains(IndexBuilder.OwnerKey(kind, name, file.Path, node));
 
-        long? Constant(string name, string what, SourcePos pos)
+        // The value of a constant that must fit a C int (setsockopt's level and option, cmsg_level, cmsg_type, the family).
+        int? IntConstant(string name, string what, string node, string role)
         {
-            if (constants.TryGetValue(name, out var v)) return v;
-            diags.Add(new DiagnosticInfo(Diagnostics.UnknownConstant.Id, $"{what}: unknown constant '{name}' (define it under 'constants' in a spec file)", file.Path, pos));
-            return null;
+            if (!constants.TryGetValue(name, out var v))
+            {
+                if (!quiet)
+                    Report(Diagnostics.UnknownConstant, node, what, ParseContext.Quote(name),
+                        suggestions++ < Limits.MaxDiagnosticsPerFile ? Naming.DidYouMean(name, index.Constants.Select(c => c.Name)) + " (define it under 'constants', or give the entry a 'value:')" : "");
+                return null;
+            }
+            if (v is < int.MinValue or > int.MaxValue)
+            {
+                Report(Diagnostics.InvalidEntry, node, what, $"{role} {name} is {IndexBuilder.Num(v)}, beyond the C int the kernel takes");
+                return null;
+            }
+            return (int)v;
         }
 
-        // Returns false when the kind names a struct that does not exist; null kinds stay null.
-        bool Kind(ValueKind? kind, string what, SourcePos pos, out ResolvedKind? resolved)
+        // False when the kind names a struct that does not exist; null kinds stay null.
+        bool Kind(ValueKind? kind, string what, string? node, out ResolvedKind? resolved)
         {
             resolved = null;
             if (kind is null) return true;
@@ -41,59 +61,68 @@ public static class Resolver
             }
             if (layouts.TryGetValue(kind.StructTag, out var layout))
             {
-                resolved = new ResolvedKind("struct", kind.StructTag, layout.TypeName, layout.ReferenceNamespace);
+                resolved = new ResolvedKind(ValueKindId.Struct, kind.StructTag, layout.TypeName, layout.ReferenceNamespace);
                 return true;
             }
-            if (!declared.Contains(kind.StructTag))
-                diags.Add(new DiagnosticInfo(Diagnostics.UnknownType.Id, $"{what}: unknown type 'struct {kind.StructTag}' (define it under 'structs')", file.Path, pos));
+            if (!declared.Contains(kind.StructTag) && !quiet)
+                Report(Diagnostics.UnknownType, node ?? file.Path, what, "struct " + ParseContext.Quote(kind.StructTag),
+                    (Naming.Suggest(kind.StructTag, declared) is { } near ? $" (did you mean 'struct {near}'?)" : "") + " (define it under 'structs')");
             return false; // a declared but broken struct was reported where it is defined
         }
 
         var options = new List<ResolvedOption>();
         foreach (var o in file.Options)
         {
-            var level = Constant(o.Level, $"option {o.Name}", o.Pos);
-            var name = Constant(o.Name, $"option {o.Name}", o.Pos);
-            bool kindsOk = Kind(o.Get, $"option {o.Name}", o.Pos, out var get);
+            ct.ThrowIfCancellationRequested();
+            var what = $"option {o.Name}";
+            var level = IntConstant(o.Level, what, o.LevelNode, "the level");
+            var name = IntConstant(o.Name, what, o.NameNode, "the option");
+            bool kindsOk = Kind(o.Get, what, o.GetNode, out var get);
             ResolvedKind? set = get;
-            if (o.Set != o.Get) kindsOk &= Kind(o.Set, $"option {o.Name}", o.Pos, out set); // a shared kind is resolved (and reported) once
-            if (level is null || name is null || !kindsOk || !Owns("option", o.Name, o.Pos)) continue;
+            if (o.Set != o.Get) kindsOk &= Kind(o.Set, what, o.SetNode, out set); // a shared kind is resolved (and reported) once
+            if (level is null || name is null || !kindsOk || !Owns("option", o.Name, o.Node)) continue;
             options.Add(new ResolvedOption(o.Name, o.Property, o.Level, level.Value, name.Value, get, set, o.Doc));
         }
 
         var cmsgs = new List<ResolvedCmsg>();
         foreach (var c in file.Cmsgs)
         {
-            var level = Constant(c.Level, $"cmsg {c.Type}", c.Pos);
-            var type = Constant(c.Type, $"cmsg {c.Type}", c.Pos);
-            bool kindOk = Kind(c.Payload, $"cmsg {c.Type}", c.Pos, out var payload);
-            if (level is null || type is null || !kindOk || payload is null || !Owns("cmsg", c.Type, c.Pos)) continue;
+            ct.ThrowIfCancellationRequested();
+            var what = $"cmsg {c.Type}";
+            var level = IntConstant(c.Level, what, c.LevelNode, "the level");
+            var type = IntConstant(c.Type, what, c.TypeNode, "the type");
+            bool kindOk = Kind(c.Payload, what, c.PayloadNode, out var payload);
+            if (level is null || type is null || !kindOk || payload is null || !Owns("cmsg", c.Type, c.Node)) continue;
             cmsgs.Add(new ResolvedCmsg(c.Level, c.Type, level.Value, type.Value, payload, c.Property, c.Doc));
         }
 
         var families = new List<ResolvedFamily>();
         foreach (var f in file.Families)
         {
-            var value = Constant(f.Family, $"family {f.Family}", f.Pos);
+            ct.ThrowIfCancellationRequested();
+            var what = $"family {f.Family}";
+            var value = IntConstant(f.Family, what, f.FamilyNode, "the family");
             if (!layouts.TryGetValue(f.StructTag, out var layout))
             {
-                if (!declared.Contains(f.StructTag))
-                    diags.Add(new DiagnosticInfo(Diagnostics.UnknownType.Id, $"family {f.Family}: unknown type 'struct {f.StructTag}'", file.Path, f.Pos));
+                if (!declared.Contains(f.StructTag) && !quiet)
+                    Report(Diagnostics.UnknownType, f.StructNode, what, "struct " + ParseContext.Quote(f.StructTag),
+                        Naming.Suggest(f.StructTag, declared) is { } near ? $" (did you mean '{near}'?)" : " (define it under 'structs')");
                 continue;
             }
-            if (value is null || !Owns("family", f.Family, f.Pos)) continue;
-            if (!layout.Fields.Any(x => x.Field.Name == "family"))
+            if (value is null || !Owns("family", f.Family, f.Node)) continue;
+            if (FamilyFields.Problem(layout, value.Value) is { } problem)
             {
-                diags.Add(new DiagnosticInfo(Diagnostics.InvalidEntry.Id, $"family {f.Family}: struct {f.StructTag} needs a field named 'family'", file.Path, f.Pos));
+                Report(Diagnostics.InvalidEntry, f.StructNode, what, problem);
                 continue;
             }
             families.Add(new ResolvedFamily(f.Family, value.Value, f.Property, layout));
         }
 
-        return new ResolvedFile(
-            file.Path, file.Stem,
-            file.Constants.Where(c => Owns("const", c.Name, c.Pos)).ToEquatableArray(),
+        var resolved = new ResolvedFile(
+            file.Path, emit.Name, emit.RegistrationClass,
+            file.Constants.Where(c => Owns("const", c.Name, c.Node)).ToEquatableArray(),
             file.Structs.Where(s => layouts.TryGetValue(s.Tag, out var l) && l.Path == file.Path).Select(s => layouts[s.Tag]).ToEquatableArray(),
-            options.ToEquatableArray(), cmsgs.ToEquatableArray(), families.ToEquatableArray(), diags.ToEquatableArray());
+            options.ToEquatableArray(), cmsgs.ToEquatableArray(), families.ToEquatableArray());
+        return new ResolveResult(resolved, diags.ToEquatableArray());
     }
 }

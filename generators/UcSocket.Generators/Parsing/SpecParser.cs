@@ -1,501 +1,392 @@
-using System;
 using System.Collections.Generic;
-using System.Globalization;
-using System.IO;
+using System.Text.RegularExpressions;
 using System.Threading;
 using UcSocket.Generators.Model;
-using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
 
 namespace UcSocket.Generators.Parsing;
 
-/// <summary>Reads one spec file into a <see cref="SpecFile"/>. Never throws: every problem becomes a diagnostic.</summary>
+/// <summary>
+/// Reads one spec file into a <see cref="ParsedSpec"/>. Never throws for any input: every problem becomes a
+/// diagnostic at the node it is about. An entry that a syntax error cut short is left out silently (the syntax
+/// error is reported); every complete entry before it is kept, so one typo does not erase the whole file.
+/// </summary>
 public static class SpecParser
 {
-    private static readonly HashSet<string> TopLevelKeys = new(StringComparer.Ordinal)
-        { "headers", "constants", "structs", "options", "cmsgs", "families" };
+    private static readonly string[] TopLevelKeys = { "headers", "level", "constants", "structs", "options", "cmsgs", "families" };
 
-    private static readonly HashSet<string> OptionKinds = new(StringComparer.Ordinal)
-        { "bool", "int", "uint", "u64", "uints", "string", "cstring", "ifname", "ifname_be32", "ipv4", "ipv6", "fds", "bpf", "none" };
+    private static readonly Regex Version = new(@"^[0-9]{1,3}(\.[0-9]{1,3}){1,2}$", RegexOptions.CultureInvariant);
 
-    private static readonly HashSet<string> PayloadKinds = new(StringComparer.Ordinal)
-        { "int", "uint", "u16", "u64", "uints", "be32", "bytes", "sockaddr", "fds" };
-
-    private static readonly HashSet<string> FieldKinds = new(StringComparer.Ordinal)
-        { "int", "ipv4", "ipv6", "ifindex", "hwaddr", "path", "bytes", "sockaddr", "struct" };
-
-    public static SpecFile Parse(string path, string text, CancellationToken cancellationToken = default)
+    public static ParsedSpec Parse(string path, string text, CancellationToken cancellationToken = default)
     {
-        var ctx = new Context(path);
-        var stem = System.IO.Path.GetFileNameWithoutExtension(path);
-        var headers = new List<string>();
-        var constants = new List<ConstantSpec>();
-        var structs = new List<StructSpec>();
-        var options = new List<OptionSpec>();
-        var cmsgs = new List<CmsgSpec>();
-        var families = new List<FamilySpec>();
-
-        try
+        var ctx = new ParseContext(path, text);
+        var content = new Content();
+        var root = YamlReader.Read(text, ctx, cancellationToken);
+        if (root is not null && !(root.IsScalar && root.Value.Length == 0 && root.Complete))
         {
-            var stream = new YamlStream();
-            stream.Load(new StringReader(text));
-            cancellationToken.ThrowIfCancellationRequested();
-            if (stream.Documents.Count > 0 && stream.Documents[0].RootNode is not YamlScalarNode { Value: null or "" })
+            if (root.Kind != YamlNodeKind.Mapping)
             {
-                if (stream.Documents[0].RootNode is not YamlMappingNode root)
-                {
-                    ctx.Invalid(stream.Documents[0].RootNode, "a spec file must be a mapping of headers, constants, structs, options, cmsgs and families");
-                }
-                else
-                {
-                    foreach (var entry in root.Children)
-                    {
-                        var key = Scalar(entry.Key);
-                        switch (key)
-                        {
-                            case "headers": ParseHeaders(ctx, entry.Value, headers); break;
-                            case "constants": ParseConstants(ctx, entry.Value, constants); break;
-                            case "structs": ParseStructs(ctx, entry.Value, structs); break;
-                            case "options": ParseOptions(ctx, entry.Value, options); break;
-                            case "cmsgs": ParseCmsgs(ctx, entry.Value, cmsgs); break;
-                            case "families": ParseFamilies(ctx, entry.Value, families); break;
-                            default:
-                                ctx.Invalid(entry.Key, $"unknown top-level key '{key}' (expected one of: {string.Join(", ", TopLevelKeys)})");
-                                break;
-                        }
-                    }
-                }
-            }
-        }
-        catch (YamlException ex)
-        {
-            var message = ex.InnerException?.Message ?? ex.Message;
-            var pos = Pos(ex.Start, ex.End);
-            // YamlDotNet places a tab-indentation error at the start of the enclosing mapping; point at the tab.
-            if (message.IndexOf("tab", StringComparison.OrdinalIgnoreCase) >= 0) pos = IndentingTab(text, (int)ex.Start.Line) ?? pos;
-            ctx.Report(Diagnostics.YamlSyntax, pos, message);
-        }
-        catch (OperationCanceledException)
-        {
-            throw;
-        }
-        catch (Exception ex)
-        {
-            ctx.Report(Diagnostics.InternalError, SourcePos.None, ex.GetType().Name + ": " + ex.Message);
-        }
-
-        return new SpecFile(path, stem, headers.ToEquatableArray(), constants.ToEquatableArray(), structs.ToEquatableArray(),
-            options.ToEquatableArray(), cmsgs.ToEquatableArray(), families.ToEquatableArray(), ctx.Diagnostics.ToEquatableArray());
-    }
-
-    private static void ParseHeaders(Context ctx, YamlNode node, List<string> headers)
-    {
-        if (node is not YamlSequenceNode seq)
-        {
-            ctx.Invalid(node, "'headers' must be a list of header file names");
-            return;
-        }
-        foreach (var item in seq)
-        {
-            var h = Scalar(item);
-            if (string.IsNullOrEmpty(h)) ctx.Invalid(item, "a header must be a file name such as sys/socket.h");
-            else headers.Add(h!);
-        }
-    }
-
-    private static void ParseConstants(Context ctx, YamlNode node, List<ConstantSpec> constants)
-    {
-        if (node is not YamlMappingNode groups)
-        {
-            ctx.Invalid(node, "'constants' must map group names (AF, SO, ...) to mappings of NAME: value");
-            return;
-        }
-        foreach (var group in groups.Children)
-        {
-            var groupName = Scalar(group.Key) ?? "";
-            if (group.Value is not YamlMappingNode entries)
-            {
-                ctx.Invalid(group.Value, $"constant group '{groupName}' must be a mapping of NAME: value");
-                continue;
-            }
-            foreach (var entry in entries.Children)
-            {
-                var name = Scalar(entry.Key);
-                if (name is null || !Naming.IsIdentifier(name))
-                {
-                    ctx.Invalid(entry.Key, "a constant name must be a C identifier");
-                    continue;
-                }
-                string? since = null, doc = null;
-                YamlNode valueNode = entry.Value;
-                if (entry.Value is YamlMappingNode detail)
-                {
-                    if (!ctx.CheckKeys(detail, $"constant {name}", "value", "since", "doc")) continue;
-                    var v = Child(detail, "value");
-                    if (v is null)
-                    {
-                        ctx.Invalid(detail, $"constant {name} has no value");
-                        continue;
-                    }
-                    valueNode = v;
-                    since = Scalar(Child(detail, "since"));
-                    doc = Scalar(Child(detail, "doc"));
-                }
-                if (!TryParseInteger(Scalar(valueNode), out long value))
-                {
-                    ctx.Invalid(valueNode, $"constant {name} must have an integer value (decimal, 0x hex or negative)");
-                    continue;
-                }
-                constants.Add(new ConstantSpec(name, groupName, value, since, doc, Pos(entry.Key)));
-            }
-        }
-    }
-
-    private static void ParseStructs(Context ctx, YamlNode node, List<StructSpec> structs)
-    {
-        if (node is not YamlMappingNode map)
-        {
-            ctx.Invalid(node, "'structs' must map struct tags to their definitions");
-            return;
-        }
-        foreach (var entry in map.Children)
-        {
-            var tag = Scalar(entry.Key);
-            if (tag is null || !Naming.IsIdentifier(tag))
-            {
-                ctx.Invalid(entry.Key, "a struct tag must be a C identifier, e.g. linger for struct linger");
-                continue;
-            }
-            if (entry.Value is not YamlMappingNode def)
-            {
-                ctx.Invalid(entry.Value, $"struct {tag} must be a mapping with 'fields'");
-                continue;
-            }
-            if (!ctx.CheckKeys(def, $"struct {tag}", "ctype", "type", "packed", "align", "doc", "fields")) continue;
-            var ctype = Scalar(Child(def, "ctype")) ?? "struct " + tag;
-            var typeName = Scalar(Child(def, "type")) ?? Naming.Pascal(tag);
-            if (!Naming.IsIdentifier(typeName))
-            {
-                ctx.Invalid(Child(def, "type")!, $"struct {tag}: type '{typeName}' is not a C# identifier");
-                continue;
-            }
-            bool packed = Scalar(Child(def, "packed")) is "true";
-            int align = 0;
-            var alignText = Scalar(Child(def, "align"));
-            if (alignText is not null &&
-                (!int.TryParse(alignText, NumberStyles.None, CultureInfo.InvariantCulture, out align) || align <= 0 || align > 64 || (align & (align - 1)) != 0))
-            {
-                ctx.Invalid(Child(def, "align")!, $"struct {tag}: align must be a power of two between 1 and 64");
-                continue;
-            }
-            var fieldsNode = Child(def, "fields");
-            if (fieldsNode is not YamlSequenceNode fieldSeq || fieldSeq.Children.Count == 0)
-            {
-                ctx.Invalid(fieldsNode ?? def, $"struct {tag} needs a non-empty 'fields' list");
-                continue;
-            }
-            var fields = new List<FieldSpec>();
-            foreach (var f in fieldSeq)
-            {
-                var field = ParseField(ctx, tag, f);
-                if (field is not null) fields.Add(field);
-            }
-            structs.Add(new StructSpec(tag, ctype, typeName, packed, Scalar(Child(def, "doc")), fields.ToEquatableArray(), Pos(entry.Key), align));
-        }
-    }
-
-    private static FieldSpec? ParseField(Context ctx, string tag, YamlNode node)
-    {
-        if (node is not YamlMappingNode f)
-        {
-            ctx.Invalid(node, $"struct {tag}: a field must be a mapping such as {{ c: l_onoff, name: onoff, type: int }}");
-            return null;
-        }
-        if (!ctx.CheckKeys(f, $"struct {tag} field", "c", "name", "property", "type", "kind", "bits", "count", "length", "order", "since", "offset", "trailing")) return null;
-        var cname = Scalar(Child(f, "c"));
-        if (cname is null || Array.Exists(cname.Split('.'), part => !Naming.IsIdentifier(part)))
-        {
-            ctx.Invalid(f, $"struct {tag}: every field needs 'c', its C member name (a.b for a member of a nested struct or union)");
-            return null;
-        }
-        var name = Scalar(Child(f, "name")) ?? cname;
-        var property = Scalar(Child(f, "property")) ?? Naming.Pascal(name);
-        if (!Naming.IsIdentifier(property))
-        {
-            ctx.Invalid(f, $"struct {tag}.{cname}: property '{property}' is not a C# identifier");
-            return null;
-        }
-        var ctype = Scalar(Child(f, "type"));
-        if (string.IsNullOrWhiteSpace(ctype))
-        {
-            ctx.Report(Diagnostics.MissingFieldType, Pos(f), $"struct {tag}: field '{cname}' has no type");
-            ctype = null;
-        }
-        int bits = 0, count = 0;
-        var bitsText = Scalar(Child(f, "bits"));
-        if (bitsText is not null && (!int.TryParse(bitsText, NumberStyles.None, CultureInfo.InvariantCulture, out bits) || bits <= 0 || bits > 64))
-        {
-            ctx.Invalid(Child(f, "bits")!, $"struct {tag}.{cname}: bits must be a width between 1 and 64");
-            return null;
-        }
-        var countText = Scalar(Child(f, "count"));
-        if (countText is not null && (!int.TryParse(countText, NumberStyles.None, CultureInfo.InvariantCulture, out count) || count <= 0 || count > 65536))
-        {
-            ctx.Invalid(Child(f, "count")!, $"struct {tag}.{cname}: count must be a positive array length");
-            return null;
-        }
-        var order = Scalar(Child(f, "order")) ?? "host";
-        if (order is not ("host" or "big"))
-        {
-            ctx.Invalid(Child(f, "order")!, $"struct {tag}.{cname}: order must be host or big");
-            return null;
-        }
-        int offset = -1;
-        var offsetText = Scalar(Child(f, "offset"));
-        if (offsetText is not null && (!int.TryParse(offsetText, NumberStyles.None, CultureInfo.InvariantCulture, out offset) || offset > 65536))
-        {
-            ctx.Invalid(Child(f, "offset")!, $"struct {tag}.{cname}: offset must be a byte offset (0 or more)");
-            return null;
-        }
-        var trailingText = Scalar(Child(f, "trailing"));
-        if (trailingText is not null and not ("true" or "false"))
-        {
-            ctx.Invalid(Child(f, "trailing")!, $"struct {tag}.{cname}: trailing must be true or false");
-            return null;
-        }
-        var kind = Scalar(Child(f, "kind")) ?? DefaultFieldKind(ctype, count);
-        if (!FieldKinds.Contains(kind))
-        {
-            ctx.Invalid(Child(f, "kind")!, $"struct {tag}.{cname}: unknown field kind '{kind}' (expected one of: {string.Join(", ", FieldKinds)})");
-            return null;
-        }
-        return new FieldSpec(cname, name, property, ctype is null ? null : CTypes.Normalize(ctype), kind, bits, count,
-            Scalar(Child(f, "length")), order, Pos(f), Scalar(Child(f, "since")), offset, trailingText == "true");
-    }
-
-    private static string DefaultFieldKind(string? ctype, int count)
-    {
-        if (ctype is null) return "int";
-        var n = CTypes.Normalize(ctype);
-        if (n == "struct in_addr") return "ipv4";
-        if (n == "struct in6_addr") return "ipv6";
-        if (CTypes.StructTag(n) is not null) return "struct";
-        if (count > 0 && CTypes.TryGetScalar(n, out var s) && s.Size == 1) return "bytes";
-        return "int";
-    }
-
-    private static void ParseOptions(Context ctx, YamlNode node, List<OptionSpec> options)
-    {
-        if (node is not YamlSequenceNode seq)
-        {
-            ctx.Invalid(node, "'options' must be a list of { level, name, type } entries");
-            return;
-        }
-        foreach (var item in seq)
-        {
-            if (item is not YamlMappingNode o)
-            {
-                ctx.Invalid(item, "an option must be a mapping such as { level: SOL_SOCKET, name: SO_LINGER, type: struct linger }");
-                continue;
-            }
-            if (!ctx.CheckKeys(o, "option", "level", "name", "type", "get", "set", "access", "property", "doc", "test")) continue;
-            var level = Scalar(Child(o, "level"));
-            var name = Scalar(Child(o, "name"));
-            if (level is null || name is null)
-            {
-                ctx.Invalid(o, "an option needs 'level' and 'name' (constant names such as SOL_SOCKET and SO_LINGER)");
-                continue;
-            }
-            var typeNode = Child(o, "type");
-            var getNode = Child(o, "get");
-            var setNode = Child(o, "set");
-            var access = Scalar(Child(o, "access")) ?? "readwrite";
-            if (access is not ("read" or "write" or "readwrite"))
-            {
-                ctx.Invalid(Child(o, "access")!, $"option {name}: access must be read, write or readwrite");
-                continue;
-            }
-            ValueKind? get = null, set = null;
-            bool ok = true;
-            if (typeNode is not null)
-            {
-                if (getNode is not null || setNode is not null)
-                {
-                    ctx.Invalid(o, $"option {name}: give either 'type' or 'get'/'set', not both");
-                    continue;
-                }
-                var kind = ParseKind(ctx, typeNode, $"option {name}", OptionKinds, ref ok);
-                if (kind is not null && kind.Kind == "none") access = "write";
-                if (access != "write") get = kind;
-                if (access != "read") set = kind;
-            }
-            else if (getNode is not null || setNode is not null)
-            {
-                if (getNode is not null) get = ParseKind(ctx, getNode, $"option {name} get", OptionKinds, ref ok);
-                if (setNode is not null) set = ParseKind(ctx, setNode, $"option {name} set", OptionKinds, ref ok);
+                if (root.Complete) ctx.Invalid(root, "this file", "a spec file is a mapping of headers, level, constants, structs, options, cmsgs and families");
             }
             else
             {
-                ctx.Invalid(o, $"option {name} needs a 'type' (or 'get' and/or 'set')");
-                continue;
+                ParseRoot(ctx, root, content, cancellationToken);
             }
-            if (!ok) continue;
-            var property = Scalar(Child(o, "property")) ?? Naming.Pascal(name);
-            options.Add(new OptionSpec(level, name, get, set, property, Scalar(Child(o, "doc")), Pos(o)));
+        }
+        var file = new SpecFile(path, System.IO.Path.GetFileNameWithoutExtension(path), content.Headers.ToEquatableArray(),
+            content.Constants.ToEquatableArray(), content.Structs.ToEquatableArray(), content.Options.ToEquatableArray(),
+            content.Cmsgs.ToEquatableArray(), content.Families.ToEquatableArray(), ctx.Incomplete);
+        if (!ctx.HasErrors && file.DefinesNothing) ctx.ReportAt(Diagnostics.Empty, 0, 0);
+        return new ParsedSpec(file, ctx.Positions, ctx.Diagnostics);
+    }
+
+    /// <summary>The node a failure to read or parse a file is reported at: the start of the file.</summary>
+    public const string FailureNode = "!failed";
+
+    /// <summary>A file that could not be read or parsed (a bug, reported as UCS008 at its start).</summary>
+    public static ParsedSpec Failed(string path, string message) => new(
+        new SpecFile(path, System.IO.Path.GetFileNameWithoutExtension(path), default, default, default, default, default, default, Incomplete: true),
+        new EquatableArray<NodePosition>(new[] { new NodePosition(FailureNode, new SourcePos(0, 0, 0, 0, 0, 0)) }),
+        new EquatableArray<DiagnosticInfo>(new[] { new DiagnosticInfo(Diagnostics.InternalError.Id, path, FailureNode, new EquatableArray<string>(new[] { message })) }));
+
+    private sealed class Content
+    {
+        public readonly List<string> Headers = new();
+        public readonly List<ConstantSpec> Constants = new();
+        public readonly List<StructSpec> Structs = new();
+        public readonly List<OptionSpec> Options = new();
+        public readonly List<CmsgSpec> Cmsgs = new();
+        public readonly List<FamilySpec> Families = new();
+    }
+
+    private static void ParseRoot(ParseContext ctx, YamlNode root, Content content, CancellationToken ct)
+    {
+        // The file-level default level comes first, whatever its place in the file.
+        YamlNode? level = root["level"];
+        if (level is not null && (!level.IsScalar || !Naming.IsCIdentifier(level.Value)))
+        {
+            if (level.Complete) ctx.Invalid(level, "level", "the file's default level is a constant name such as SOL_SOCKET");
+            level = null;
+        }
+        foreach (var entry in root.Pairs)
+        {
+            ct.ThrowIfCancellationRequested();
+            var node = entry.Value;
+            switch (entry.Key.Value)
+            {
+                case "level": break;
+                case "headers": ParseHeaders(ctx, node, content.Headers); break;
+                case "constants": ParseConstants(ctx, node, content.Constants); break;
+                case "structs": StructParser.ParseStructs(ctx, node, content.Structs, ct); break;
+                case "options": ParseEntries(ctx, node, "options", "an option", e => ParseOption(ctx, e, level, content)); break;
+                case "cmsgs": ParseEntries(ctx, node, "cmsgs", "a cmsg", e => ParseCmsg(ctx, e, level, content)); break;
+                case "families": ParseEntries(ctx, node, "families", "a family", e => ParseFamily(ctx, e, content)); break;
+                default:
+                    ctx.Invalid(entry.Key, "this file", $"unknown top-level key '{ParseContext.Quote(entry.Key.Value)}'"
+                        + $"{Naming.DidYouMean(entry.Key.Value, TopLevelKeys)} (expected one of: {string.Join(", ", TopLevelKeys)})");
+                    break;
+            }
         }
     }
 
-    private static void ParseCmsgs(Context ctx, YamlNode node, List<CmsgSpec> cmsgs)
+    private static void ParseHeaders(ParseContext ctx, YamlNode node, List<string> headers)
     {
-        if (node is not YamlSequenceNode seq)
+        if (node.Kind != YamlNodeKind.Sequence)
         {
-            ctx.Invalid(node, "'cmsgs' must be a list of { level, type, payload } entries");
+            if (node.Complete) ctx.Invalid(node, "headers", "'headers' is a list of header file names such as [sys/socket.h]");
             return;
         }
-        foreach (var item in seq)
+        foreach (var item in node.Items)
         {
-            if (item is not YamlMappingNode c)
-            {
-                ctx.Invalid(item, "a cmsg must be a mapping such as { level: SOL_SOCKET, type: SCM_RIGHTS, payload: fds }");
-                continue;
-            }
-            if (!ctx.CheckKeys(c, "cmsg", "level", "type", "payload", "property", "doc", "test")) continue;
-            var level = Scalar(Child(c, "level"));
-            var type = Scalar(Child(c, "type"));
-            var payloadNode = Child(c, "payload");
-            if (level is null || type is null || payloadNode is null)
-            {
-                ctx.Invalid(c, "a cmsg needs 'level', 'type' and 'payload'");
-                continue;
-            }
-            bool ok = true;
-            var payload = ParseKind(ctx, payloadNode, $"cmsg {type}", PayloadKinds, ref ok);
-            if (!ok || payload is null) continue;
-            var property = Scalar(Child(c, "property")) ?? Naming.Pascal(type);
-            cmsgs.Add(new CmsgSpec(level, type, payload, property, Scalar(Child(c, "doc")), Pos(c)));
+            if (!item.Complete) continue;
+            if (!item.IsScalar || item.Value.Length == 0) ctx.Invalid(item, "headers", "a header is a file name such as sys/socket.h");
+            else headers.Add(item.Value);
         }
     }
 
-    private static void ParseFamilies(Context ctx, YamlNode node, List<FamilySpec> families)
+    private static void ParseConstants(ParseContext ctx, YamlNode node, List<ConstantSpec> constants)
     {
-        if (node is not YamlSequenceNode seq)
+        if (node.Kind != YamlNodeKind.Mapping)
         {
-            ctx.Invalid(node, "'families' must be a list of { family, struct } entries");
+            if (node.Complete) ctx.Invalid(node, "constants", "'constants' maps group names (AF, SO, ...) to mappings of NAME: value");
             return;
         }
-        foreach (var item in seq)
+        foreach (var group in node.Pairs)
         {
-            if (item is not YamlMappingNode f)
+            var groupName = group.Key.Value;
+            if (!Naming.IsCIdentifier(groupName))
             {
-                ctx.Invalid(item, "a family must be a mapping such as { family: AF_INET, struct: sockaddr_in }");
+                ctx.Invalid(group.Key, "constants", $"a group name is a C identifier such as SO, not '{ParseContext.Quote(groupName)}'");
                 continue;
             }
-            if (!ctx.CheckKeys(f, "family", "family", "struct", "property")) continue;
-            var family = Scalar(Child(f, "family"));
-            var tag = Scalar(Child(f, "struct"));
-            if (family is null || tag is null)
+            if (group.Value.Kind != YamlNodeKind.Mapping)
             {
-                ctx.Invalid(f, "a family needs 'family' (e.g. AF_INET) and 'struct' (e.g. sockaddr_in)");
+                if (group.Value.Complete) ctx.Invalid(group.Value, $"constant group {groupName}", "a group is a mapping of NAME: value");
                 continue;
             }
-            var st = CTypes.StructTag(tag) ?? tag;
-            families.Add(new FamilySpec(family, st, Scalar(Child(f, "property")) ?? Naming.Pascal(family), Pos(f)));
+            foreach (var entry in group.Value.Pairs)
+                if (entry.Value.Complete) ParseConstant(ctx, groupName, entry.Key, entry.Value, constants);
         }
     }
 
-    private static ValueKind? ParseKind(Context ctx, YamlNode node, string what, HashSet<string> kinds, ref bool ok)
+    private static void ParseConstant(ParseContext ctx, string group, YamlNode key, YamlNode value, List<ConstantSpec> constants)
     {
-        var text = Scalar(node);
-        if (text is null)
+        var name = key.Value;
+        if (!ConstantName(ctx, key, "constants", name)) return;
+        string? since = null, doc = null;
+        var valueNode = value;
+        if (value.Kind == YamlNodeKind.Mapping)
         {
-            ctx.Invalid(node, $"{what}: the value kind must be a word such as int or 'struct linger'");
+            bool ok = ctx.CheckKeys(value, $"constant {name}", "value", "since", "doc");
+            since = ctx.Text(value, "since", $"constant {name}", ref ok);
+            doc = ctx.Text(value, "doc", $"constant {name}", ref ok);
+            if (!ok || !CheckSince(ctx, value, $"constant {name}", since)) return;
+            valueNode = value["value"]!;
+            if (valueNode is null)
+            {
+                ctx.Invalid(value, $"constant {name}", "it has no 'value'");
+                return;
+            }
+        }
+        if (!valueNode.IsScalar || !ParseContext.TryParseInteger(valueNode.Value, out long number))
+        {
+            ctx.Invalid(valueNode, $"constant {name}", "the value is an integer: decimal, 0x hex or negative, within 64 bits");
+            return;
+        }
+        constants.Add(new ConstantSpec(name, group, number, since, doc, ctx.Ref(key)));
+    }
+
+    /// <summary>Checks a constant's name: a C identifier that is no member every C# class has.</summary>
+    private static bool ConstantName(ParseContext ctx, YamlNode at, string what, string name)
+    {
+        if (!Naming.IsCIdentifier(name))
+        {
+            ctx.Invalid(at, what, $"a constant name is a C identifier (letters, digits and _), not '{ParseContext.Quote(name)}'");
+            return false;
+        }
+        if (Naming.ObjectMembers.Contains(name) || name == "Sockets")
+        {
+            ctx.Invalid(at, what, $"'{name}' cannot be a constant of the class Sockets: it is {(name == "Sockets" ? "the class's own name" : "the name of a member every C# class has")}");
+            return false;
+        }
+        return true;
+    }
+
+    internal static bool CheckSince(ParseContext ctx, YamlNode map, string what, string? since)
+    {
+        if (since is null || Version.IsMatch(since)) return true;
+        ctx.Invalid(map["since"]!, what, $"'since' is a kernel version such as \"6.5\", not '{ParseContext.Quote(since)}'");
+        return false;
+    }
+
+    private static void ParseEntries(ParseContext ctx, YamlNode node, string key, string what, System.Action<YamlNode> parse)
+    {
+        if (node.Kind != YamlNodeKind.Sequence)
+        {
+            if (node.Complete) ctx.Invalid(node, key, $"'{key}' is a list of entries");
+            return;
+        }
+        foreach (var item in node.Items)
+        {
+            if (!item.Complete) continue; // cut short by a syntax error, reported there
+            if (item.Kind != YamlNodeKind.Mapping) ctx.Invalid(item, key, $"{what} is a mapping such as {Example(key)}");
+            else parse(item);
+        }
+    }
+
+    private static string Example(string key) => key switch
+    {
+        "options" => "{ level: SOL_SOCKET, name: SO_LINGER, type: struct linger }",
+        "cmsgs" => "{ level: SOL_SOCKET, type: SCM_RIGHTS, payload: fds }",
+        _ => "{ family: AF_INET, struct: sockaddr_in }",
+    };
+
+    private static void ParseOption(ParseContext ctx, YamlNode o, YamlNode? defaultLevel, Content content)
+    {
+        bool ok = ctx.CheckKeys(o, "option", "level", "name", "value", "since", "type", "get", "set", "access", "property", "doc", "test");
+        var nameNode = o["name"];
+        if (nameNode is null || !nameNode.IsScalar)
+        {
+            ctx.Invalid(nameNode ?? o, "option", "an option needs 'name', a constant name such as SO_LINGER");
+            return;
+        }
+        var name = nameNode.Value;
+        var what = $"option {ParseContext.Quote(name)}";
+        if (!ConstantName(ctx, nameNode, what, name)) return;
+        var levelNode = Level(ctx, o, what, defaultLevel, ref ok);
+        var access = ctx.Text(o, "access", what, ref ok) ?? "readwrite";
+        var doc = ctx.Text(o, "doc", what, ref ok);
+        if (access is not ("read" or "write" or "readwrite"))
+        {
+            ctx.Invalid(o["access"]!, what, $"access is read, write or readwrite, not '{ParseContext.Quote(access)}'{Naming.DidYouMean(access, new[] { "read", "write", "readwrite" })}");
             ok = false;
-            return null;
         }
-        var n = CTypes.Normalize(text);
-        var tag = CTypes.StructTag(n);
-        if (tag is not null) return new ValueKind("struct", tag);
-        if (kinds.Contains(n)) return new ValueKind(n, null);
-        ctx.Report(Diagnostics.UnknownType, Pos(node), $"{what}: unknown value kind '{n}' (expected one of: {string.Join(", ", kinds)}, or struct <tag>)");
-        ok = false;
-        return null;
-    }
-
-    /// <summary>The first tab in the indentation of a line at or after <paramref name="fromLine"/> (1-based), if any.</summary>
-    private static SourcePos? IndentingTab(string text, int fromLine)
-    {
-        int line = 1, start = 0;
-        while (start <= text.Length)
+        YamlNode? typeNode = o["type"], getNode = o["get"], setNode = o["set"];
+        ValueKind? get = null, set = null;
+        if (typeNode is not null)
         {
-            int end = text.IndexOf('\n', start);
-            if (end < 0) end = text.Length;
-            if (line >= fromLine)
+            if (getNode is not null || setNode is not null)
             {
-                for (int i = start; i < end && (text[i] == ' ' || text[i] == '\t'); i++)
-                    if (text[i] == '\t') return new SourcePos(i, i + 1, line, i - start + 1, line, i - start + 2);
+                ctx.Invalid(typeNode, what, "give either 'type' or 'get'/'set', not both");
+                return;
             }
-            start = end + 1;
-            line++;
+            var kind = ParseKind(ctx, typeNode, what, option: true, ref ok);
+            if (kind?.Kind == ValueKindId.None) access = "write";
+            if (access != "write") get = kind;
+            if (access != "read") set = kind;
+            getNode = access != "write" ? typeNode : null;
+            setNode = access != "read" ? typeNode : null;
         }
-        return null;
-    }
-
-    internal static bool TryParseInteger(string? text, out long value)
-    {
-        value = 0;
-        if (string.IsNullOrWhiteSpace(text)) return false;
-        var t = text!.Trim();
-        bool negative = t.StartsWith("-", StringComparison.Ordinal);
-        if (negative) t = t.Substring(1);
-        bool ok;
-        if (t.StartsWith("0x", StringComparison.OrdinalIgnoreCase))
+        else if (getNode is not null || setNode is not null)
         {
-            ok = ulong.TryParse(t.Substring(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var u) && u <= long.MaxValue;
-            value = (long)u;
+            if (getNode is not null) get = ParseKind(ctx, getNode, what + " get", option: true, ref ok);
+            if (setNode is not null) set = ParseKind(ctx, setNode, what + " set", option: true, ref ok);
         }
         else
         {
-            ok = long.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out value);
+            ctx.Invalid(o, what, "it needs a 'type' (or 'get' and/or 'set'), e.g. type: int");
+            return;
         }
-        if (negative) value = -value;
-        return ok;
+        var property = Property(ctx, o, what, name, "SockOpt", ref ok);
+        if (!ok || levelNode is null || property is null) return;
+        if (!InlineConstant(ctx, o, what, name, nameNode, doc, content)) return;
+        content.Options.Add(new OptionSpec(levelNode.Value, name, get, set, property.Value.Name, doc,
+            ctx.Ref(o), ctx.Ref(levelNode), ctx.Ref(nameNode), getNode is null ? null : ctx.Ref(getNode), setNode is null ? null : ctx.Ref(setNode), property.Value.Node));
     }
 
-    private static string? Scalar(YamlNode? node) => node is YamlScalarNode s ? s.Value : null;
-
-    private static YamlNode? Child(YamlMappingNode map, string key) =>
-        map.Children.TryGetValue(new YamlScalarNode(key), out var v) ? v : null;
-
-    internal static SourcePos Pos(YamlNode node) => Pos(node.Start, node.End);
-
-    private static SourcePos Pos(Mark start, Mark end) =>
-        new((int)start.Index, (int)Math.Max(start.Index, end.Index), (int)start.Line, (int)start.Column, (int)end.Line, (int)end.Column);
-
-    private sealed class Context
+    private static void ParseCmsg(ParseContext ctx, YamlNode c, YamlNode? defaultLevel, Content content)
     {
-        private readonly string _path;
-        public readonly List<DiagnosticInfo> Diagnostics = new();
-
-        public Context(string path) => _path = path;
-
-        public void Report(DiagnosticSpec spec, SourcePos pos, string message) =>
-            Diagnostics.Add(new DiagnosticInfo(spec.Id, message, _path, pos));
-
-        public void Invalid(YamlNode node, string message) => Report(Parsing.Diagnostics.InvalidEntry, Pos(node), message);
-
-        public bool CheckKeys(YamlMappingNode map, string what, params string[] allowed)
+        bool ok = ctx.CheckKeys(c, "cmsg", "level", "type", "value", "since", "payload", "property", "doc", "test");
+        var typeNode = c["type"];
+        if (typeNode is null || !typeNode.IsScalar)
         {
-            bool ok = true;
-            foreach (var key in map.Children.Keys)
-            {
-                var k = Scalar(key);
-                if (k is null || Array.IndexOf(allowed, k) < 0)
-                {
-                    Invalid(key, $"{what}: unknown key '{k}' (expected one of: {string.Join(", ", allowed)})");
-                    ok = false;
-                }
-            }
-            return ok;
+            ctx.Invalid(typeNode ?? c, "cmsg", "a cmsg needs 'type', a constant name such as SCM_RIGHTS");
+            return;
         }
+        var type = typeNode.Value;
+        var what = $"cmsg {ParseContext.Quote(type)}";
+        if (!ConstantName(ctx, typeNode, what, type)) return;
+        var levelNode = Level(ctx, c, what, defaultLevel, ref ok);
+        var doc = ctx.Text(c, "doc", what, ref ok);
+        var payloadNode = c["payload"];
+        if (payloadNode is null)
+        {
+            ctx.Invalid(c, what, "it needs a 'payload', e.g. payload: int");
+            return;
+        }
+        var payload = ParseKind(ctx, payloadNode, what, option: false, ref ok);
+        var property = Property(ctx, c, what, type, "Cmsg", ref ok);
+        if (!ok || payload is null || levelNode is null || property is null) return;
+        if (!InlineConstant(ctx, c, what, type, typeNode, doc, content)) return;
+        content.Cmsgs.Add(new CmsgSpec(levelNode.Value, type, payload, property.Value.Name, doc,
+            ctx.Ref(c), ctx.Ref(levelNode), ctx.Ref(typeNode), ctx.Ref(payloadNode), property.Value.Node));
+    }
+
+    private static void ParseFamily(ParseContext ctx, YamlNode f, Content content)
+    {
+        bool ok = ctx.CheckKeys(f, "family", "family", "struct", "property");
+        YamlNode? familyNode = f["family"], structNode = f["struct"];
+        if (familyNode is null || structNode is null || !familyNode.IsScalar || !structNode.IsScalar)
+        {
+            ctx.Invalid(f, "family", "a family needs 'family' (e.g. AF_INET) and 'struct' (e.g. sockaddr_in)");
+            return;
+        }
+        var family = familyNode.Value;
+        var what = $"family {ParseContext.Quote(family)}";
+        if (!ConstantName(ctx, familyNode, what, family)) return;
+        var tag = CTypes.StructTag(structNode.Value) ?? CTypes.Normalize(structNode.Value);
+        if (!Naming.IsCIdentifier(tag))
+        {
+            ctx.Invalid(structNode, what, $"'struct' names a spec struct such as sockaddr_in, not '{ParseContext.Quote(structNode.Value)}'");
+            return;
+        }
+        var property = Property(ctx, f, what, family, null, ref ok);
+        if (!ok || property is null) return;
+        content.Families.Add(new FamilySpec(family, tag, property.Value.Name, ctx.Ref(f), ctx.Ref(familyNode), ctx.Ref(structNode), property.Value.Node));
+    }
+
+    /// <summary>The entry's level node, or the file's default; reports when there is neither.</summary>
+    private static YamlNode? Level(ParseContext ctx, YamlNode entry, string what, YamlNode? defaultLevel, ref bool ok)
+    {
+        var node = entry["level"];
+        if (node is null)
+        {
+            if (defaultLevel is null)
+            {
+                ctx.Invalid(entry, what, "it needs a 'level' (a constant name such as SOL_SOCKET), or the file a default 'level:'");
+                ok = false;
+            }
+            return defaultLevel;
+        }
+        if (!node.IsScalar || !Naming.IsCIdentifier(node.Value))
+        {
+            ctx.Invalid(node, what, "'level' is a constant name such as SOL_SOCKET");
+            ok = false;
+            return null;
+        }
+        return node;
+    }
+
+    /// <summary>The C# name from 'property:', or made from the constant's name; null (reported) when it cannot be one.</summary>
+    /// <param name="enclosing">The generated class the name is a member of: it cannot take the class's own name.</param>
+    internal static (string Name, string Node)? Property(ParseContext ctx, YamlNode entry, string what, string from, string? enclosing, ref bool ok)
+    {
+        var given = ctx.Text(entry, "property", what, ref ok);
+        var name = given ?? Naming.Pascal(from);
+        if ((name == enclosing ? $"is the name of the class {enclosing} it is a member of" : Naming.CSharpNameProblem(name)) is { } problem)
+        {
+            ctx.Invalid(entry["property"] ?? entry, what, given is not null
+                ? $"'property: {ParseContext.Quote(name)}' {problem}"
+                : $"the C# name '{ParseContext.Quote(name)}' made from '{ParseContext.Quote(from)}' {problem}; give one with 'property:'");
+            return null;
+        }
+        return (name, ctx.Ref(entry["property"] ?? entry));
+    }
+
+    /// <summary>An option's or cmsg's own 'value:' (and 'since:') defines its constant, in the group named by the name's prefix.</summary>
+    private static bool InlineConstant(ParseContext ctx, YamlNode entry, string what, string name, YamlNode nameNode, string? doc, Content content)
+    {
+        bool ok = true;
+        var since = ctx.Text(entry, "since", what, ref ok);
+        var value = entry["value"];
+        if (value is null)
+        {
+            if (since is null) return ok;
+            ctx.Invalid(entry["since"]!, what, "'since' goes with 'value' (it dates the constant the entry defines)");
+            return false;
+        }
+        if (!ok || !CheckSince(ctx, entry, what, since)) return false;
+        if (!value.IsScalar || !ParseContext.TryParseInteger(value.Value, out long number))
+        {
+            ctx.Invalid(value, what, "'value' is the constant's integer value: decimal, 0x hex or negative, within 64 bits");
+            return false;
+        }
+        int underscore = name.IndexOf('_', 1);
+        var group = underscore > 0 ? name.Substring(0, underscore) : name;
+        content.Constants.Add(new ConstantSpec(name, group, number, since, doc, ctx.Ref(nameNode)));
+        return true;
+    }
+
+    internal static ValueKind? ParseKind(ParseContext ctx, YamlNode node, string what, bool option, ref bool ok)
+    {
+        if (!node.IsScalar || node.Value.Length == 0)
+        {
+            ctx.Invalid(node, what, "the value kind is a word such as int, or 'struct linger'");
+            ok = false;
+            return null;
+        }
+        var n = CTypes.Normalize(node.Value);
+        if (CTypes.StructTag(n) is { } tag)
+        {
+            if (Naming.IsCIdentifier(tag)) return new ValueKind(ValueKindId.Struct, tag);
+            ctx.Invalid(node, what, $"'struct {ParseContext.Quote(tag)}' does not name a struct: a struct tag is a C identifier");
+            ok = false;
+            return null;
+        }
+        if (ValueKinds.TryParse(n, option, out var kind)) return new ValueKind(kind, null);
+        var names = ValueKinds.Names(option);
+        ctx.Report(Diagnostics.UnknownType, node, what, ParseContext.Quote(n),
+            Naming.Suggest(n, names) is { } near ? $" (did you mean '{near}'?)" : $" (expected one of: {string.Join(", ", names)}, or struct <tag>)");
+        ok = false;
+        return null;
     }
 }

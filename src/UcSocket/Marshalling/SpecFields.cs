@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System;
 using System.Buffers.Binary;
 using System.Collections;
@@ -11,7 +12,9 @@ namespace UcSocket.Marshalling;
 /// Field conversions that generated struct and family code calls: one method per field kind, each either
 /// converting the ucode-style value or failing with a message that names the field.
 /// </summary>
-public static class SpecFields
+/// <remarks>For generated code only: the generator emits calls to it; it is not meant to be called by hand.</remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public static partial class SpecFields
 {
     /// <summary>Rejects keys the struct does not have, so that a misspelt field is an error rather than a silent zero.</summary>
     public static bool CheckKeys(IReadOnlyDictionary<string, object?> values, string ctype, string[] known, out string? error)
@@ -213,12 +216,17 @@ public static class SpecFields
         {
             byte[] b => b,
             ReadOnlyMemory<byte> m => m.Span,
-            string s => Encoding.UTF8.GetBytes(s),
+            string s => EncodeBytes(s),
             _ => default,
         };
         if (raw is not (byte[] or ReadOnlyMemory<byte> or string))
         {
             error = $"Field {field} must be bytes or a string ({UcodeValue.Describe(raw)})";
+            return false;
+        }
+        if (raw is string text && EncodeBytes(text) is null)
+        {
+            error = $"Field {field} holds a lone surrogate that stands for no byte";
             return false;
         }
         if (bytes.Length > destination.Length)
@@ -257,92 +265,12 @@ public static class SpecFields
         return false;
     }
 
-    /// <summary>
-    /// Parses hex pairs separated by <c>:</c>, <c>-</c> or <c>.</c> (a single hex digit is one byte), as ucode does;
-    /// more bytes than fit, or anything else, is an error.
-    /// </summary>
-    public static bool TryParseHardwareAddress(string text, Span<byte> destination, out int used)
-    {
-        used = 0;
-        int i = 0;
-        while (i < text.Length)
-        {
-            if (used == destination.Length || !IsHex(text[i])) return false;
-            int n = Hex(text[i++]);
-            if (i < text.Length && IsHex(text[i])) n = n * 16 + Hex(text[i++]);
-            destination[used++] = (byte)n;
-            if (i < text.Length)
-            {
-                if (text[i] is not (':' or '-' or '.')) return false;
-                i++;
-                if (i == text.Length) return false;
-            }
-        }
-        return true;
-    }
-
-    /// <summary>Hex bytes joined by colons, e.g. <c>00:11:22:33:44:55</c>.</summary>
-    public static string FormatHardwareAddress(ReadOnlySpan<byte> bytes)
-    {
-        var sb = new StringBuilder(bytes.Length * 3);
-        for (int i = 0; i < bytes.Length; i++)
-        {
-            if (i > 0) sb.Append(':');
-            sb.Append(bytes[i].ToString("x2", CultureInfo.InvariantCulture));
-        }
-        return sb.ToString();
-    }
-
-    /// <summary>Text of a fixed char array: up to the first NUL.</summary>
-    public static string FormatPath(ReadOnlySpan<byte> bytes)
-    {
-        int end = bytes.IndexOf((byte)0);
-        return Encoding.UTF8.GetString(end < 0 ? bytes : bytes[..end]);
-    }
-
-    /// <summary>
-    /// Encodes a UNIX socket path into <c>sun_path</c>: a filesystem path with its NUL (must fit), or an abstract
-    /// name (<c>@name</c>) as a leading NUL and the name's bytes. <paramref name="used"/> counts the bytes that
-    /// belong in the address length. Null or empty encodes nothing (an unnamed address).
-    /// </summary>
-    public static bool TryEncodeSockaddrPath(string? path, Span<byte> destination, out int used)
-    {
-        used = 0;
-        if (string.IsNullOrEmpty(path)) return true;
-        bool isAbstract = path[0] is '@' or '\0';
-        var name = isAbstract ? path.AsSpan(1) : path.AsSpan();
-        int n = Encoding.UTF8.GetByteCount(name);
-        if (!isAbstract && name.Contains('\0')) return false;
-        if (isAbstract ? 1 + n > destination.Length : n + 1 > destination.Length) return false;
-        if (isAbstract)
-        {
-            destination[0] = 0;
-            Encoding.UTF8.GetBytes(name, destination[1..]);
-            used = 1 + n;
-        }
-        else
-        {
-            Encoding.UTF8.GetBytes(name, destination);
-            destination[n] = 0;
-            used = n + 1;
-        }
-        return true;
-    }
-
-    /// <summary>Decodes <c>sun_path</c> limited to the address length: abstract names as <c>@name</c>, others up to the NUL.</summary>
-    public static string DecodeSockaddrPath(ReadOnlySpan<byte> path)
-    {
-        if (path.IsEmpty) return "";
-        if (path[0] == 0) return path.Length == 1 ? "" : "@" + Encoding.UTF8.GetString(path[1..]);
-        return FormatPath(path);
-    }
-
     /// <summary>Decodes a sockaddr through the registered family codecs; null when its family is unknown or AF_UNSPEC.</summary>
     public static SocketAddress? ReadSockaddr(ReadOnlySpan<byte> raw)
     {
         if (raw.Length < 2) return null;
         int family = BitConverter.ToUInt16(raw);
-        if (family == 0 || !SpecRegistry.TryGetFamily(family, out var codec)) return null;
+        if (family == 0 || !SpecRegistry.TryGetFamily(family, out var codec) || raw.Length < codec.MinSize) return null;
         return codec.TryDecode(raw, out var address) ? address : null;
     }
 
@@ -463,8 +391,4 @@ public static class SpecFields
         error = $"Field {field}: {inner}";
         return false;
     }
-
-    private static bool IsHex(char c) => c is >= '0' and <= '9' or >= 'a' and <= 'f' or >= 'A' and <= 'F';
-
-    private static int Hex(char c) => c <= '9' ? c - '0' : (c | 32) - 'a' + 10;
 }

@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+using System.ComponentModel;
 using System;
 using System.Collections;
 using System.Collections.Generic;
@@ -5,6 +7,8 @@ using System.Collections.Generic;
 namespace UcSocket.Marshalling;
 
 /// <summary>The codec of a generated spec struct: typed form is the struct, ucode form a dictionary of its fields.</summary>
+/// <remarks>For generated code only: the generator emits calls to it; it is not meant to be called by hand.</remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public sealed class StructCodec<T> : ValueCodec<T> where T : struct, ISpecStruct<T>
 {
     /// <summary>The one instance.</summary>
@@ -21,7 +25,7 @@ public sealed class StructCodec<T> : ValueCodec<T> where T : struct, ISpecStruct
     public override int ReadBufferSize => T.NativeSize;
 
     /// <inheritdoc/>
-    public override bool TryRead(ReadOnlySpan<byte> source, out T value, out string? error)
+    public override bool TryRead(ReadOnlySpan<byte> source, out T value, [NotNullWhen(false)] out string? error)
     {
         value = T.Read(source);
         error = null;
@@ -42,7 +46,7 @@ public sealed class StructCodec<T> : ValueCodec<T> where T : struct, ISpecStruct
     public override object? ToUcode(in T value) => value.ToDictionary();
 
     /// <inheritdoc/>
-    public override bool TryFromUcode(object? value, out T result, out string? error)
+    public override bool TryFromUcode(object? value, out T result, [NotNullWhen(false)] out string? error)
     {
         string? keyError = null;
         if (value is not T && UcodeValue.TryAsFields(value, out var fields, out keyError))

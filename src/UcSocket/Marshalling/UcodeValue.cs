@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+using System.ComponentModel;
 using System;
 using System.Collections;
 using System.Collections.Generic;
@@ -6,6 +8,8 @@ using System.Globalization;
 namespace UcSocket.Marshalling;
 
 /// <summary>Conversions of ucode-style values (boxed numbers, bools, strings) with range checks instead of truncation.</summary>
+/// <remarks>For generated code only: the generator emits calls to it; it is not meant to be called by hand.</remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static class UcodeValue
 {
     /// <summary>Converts integers of any width, integral floating-point values, bools and numeric strings (decimal or 0x hex) to a signed 64-bit value.</summary>
@@ -87,7 +91,7 @@ public static class UcodeValue
     /// a non-generic one) are copied. False when <paramref name="value"/> is no dictionary (<paramref name="error"/> null),
     /// or when a key is not a string (<paramref name="error"/> says so).
     /// </summary>
-    public static bool TryAsFields(object? value, out IReadOnlyDictionary<string, object?> fields, out string? error)
+    public static bool TryAsFields(object? value, [NotNullWhen(true)] out IReadOnlyDictionary<string, object?>? fields, out string? error)
     {
         error = null;
         switch (value)
@@ -113,7 +117,7 @@ public static class UcodeValue
                 fields = copy;
                 return true;
             default:
-                fields = null!;
+                fields = null;
                 return false;
         }
     }

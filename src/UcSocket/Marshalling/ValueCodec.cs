@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System;
 
 namespace UcSocket.Marshalling;
@@ -17,8 +18,17 @@ public abstract class ValueCodec<T>
     /// <summary>True when the value has no fixed size (strings, byte strings, lists).</summary>
     public virtual bool IsVariableSize => false;
 
-    /// <summary>Decodes the bytes the kernel returned.</summary>
-    public abstract bool TryRead(ReadOnlySpan<byte> source, out T value, out string? error);
+    /// <summary>
+    /// Decodes bytes. Descriptors in them (SCM_RIGHTS, SO_PEERPIDFD) are read as numbers the result does not own:
+    /// decoding bytes never takes ownership of anything.
+    /// </summary>
+    public abstract bool TryRead(ReadOnlySpan<byte> source, [MaybeNullWhen(false)] out T value, [NotNullWhen(false)] out string? error);
+
+    /// <summary>
+    /// Decodes bytes the kernel just wrote for this process (a getsockopt, a receive): where they are descriptors the
+    /// kernel installed, the value owns them from here on. Everything else decodes as <see cref="TryRead"/>.
+    /// </summary>
+    internal virtual bool TryReadReceived(ReadOnlySpan<byte> source, [MaybeNullWhen(false)] out T value, [NotNullWhen(false)] out string? error) => TryRead(source, out value, out error);
 
     /// <summary>The number of bytes <see cref="TryWrite"/> produces for <paramref name="value"/>.</summary>
     public abstract int GetSize(in T value);
@@ -30,7 +40,7 @@ public abstract class ValueCodec<T>
     public abstract object? ToUcode(in T value);
 
     /// <summary>Converts a ucode-style value (or an already typed one) to <typeparamref name="T"/>; the error names what did not convert.</summary>
-    public abstract bool TryFromUcode(object? value, out T result, out string? error);
+    public abstract bool TryFromUcode(object? value, [MaybeNullWhen(false)] out T result, [NotNullWhen(false)] out string? error);
 
     /// <summary>Decodes kernel bytes straight to the ucode-style form.</summary>
     public bool TryDecodeUcode(ReadOnlySpan<byte> source, out object? value, out ErrorInfo error)

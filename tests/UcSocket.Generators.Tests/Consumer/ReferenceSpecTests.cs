@@ -131,7 +131,7 @@ public class ReferenceSpecTests
         Assert.Contains(lines, l => l.StartsWith($"UCS007 Error sockopt.yaml({LineOf(yaml, "SOL_SOCKET: 1")},", StringComparison.Ordinal)
             && l.Contains("constant SOL_SOCKET is already defined at socket.yaml:", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith($"UCS004 Error sockopt.yaml({LineOf(yaml, "SO_LINGER, type: int")},", StringComparison.Ordinal)
-            && l.Contains("option SOL_SOCKET/SO_LINGER (1, 13) is already defined as SO_LINGER at socket.yaml:", StringComparison.Ordinal));
+            && l.Contains("Option SOL_SOCKET/SO_LINGER (1, 13) is already defined as SO_LINGER at socket.yaml:", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith($"UCS003 Error sockopt.yaml({LineOf(yaml, "SO_NOT_THERE")},", StringComparison.Ordinal));
     }
 

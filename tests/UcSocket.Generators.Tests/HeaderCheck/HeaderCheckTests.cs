@@ -11,11 +11,13 @@ public sealed class RepoHeaderCheck
 {
     public RepoHeaderCheck()
     {
-        Files = RepoSpec.Parse(RepoSpec.ReadAll());
+        Parsed = RepoSpec.Parse(RepoSpec.ReadAll());
+        Files = Parsed.Select(p => p.File).ToList();
         Index = IndexBuilder.Build(Files);
         Result = HeaderChecker.Run(Files, Index);
     }
 
+    public IReadOnlyList<ParsedSpec> Parsed { get; }
     public IReadOnlyList<SpecFile> Files { get; }
     public SpecIndex Index { get; }
     public HeaderCheckResult Result { get; }
@@ -34,7 +36,7 @@ public class HeaderCheckTests : IClassFixture<RepoHeaderCheck>
     [Fact]
     public void SpecHasNoDiagnostics()
     {
-        var diagnostics = RepoSpec.Diagnostics(_check.Files, _check.Index);
+        var diagnostics = RepoSpec.Diagnostics(_check.Parsed, _check.Index);
         Assert.True(diagnostics.Count == 0, "the spec has problems, so entries may have been left out:\n" + string.Join("\n", diagnostics));
     }
 
@@ -67,7 +69,7 @@ public class HeaderCheckTests : IClassFixture<RepoHeaderCheck>
                 else if (f.Bits > 0) needed.AddRange(new[] { "bit position", "bit width", "signed" });
                 else needed.AddRange(new[] { "offset", "size" });
                 if (f.Field.Since is null && f.Bits == 0 && f.Count > 0) needed.Add("count");
-                if (f.Field.Since is null && f.Bits == 0 && f.Category == "int") needed.Add("signed");
+                if (f.Field.Since is null && f.Bits == 0 && f.Category == ValueCategory.Int) needed.Add("signed");
                 unchecked_.AddRange(needed.Where(n => !facts.ContainsKey($"{entry} {n}")).Select(n => $"{entry} {n}"));
             }
         }

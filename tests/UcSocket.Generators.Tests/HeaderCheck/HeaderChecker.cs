@@ -220,7 +220,7 @@ public static class HeaderChecker
                     }
                     unit.Probes.Add(Field(ProbeKind.Layout));
                     if (f.Count > 0) unit.Probes.Add(Field(ProbeKind.Count));
-                    if (f.Category == "int")
+                    if (f.Category == ValueCategory.Int)
                     {
                         unit.Probes.Add(Field(ProbeKind.Sign));
                     }
@@ -228,8 +228,8 @@ public static class HeaderChecker
                     {
                         var expected = f.Category switch
                         {
-                            "ipv4" => "struct in_addr",
-                            "ipv6" => "struct in6_addr",
+                            ValueCategory.Ipv4 => "struct in_addr",
+                            ValueCategory.Ipv6 => "struct in6_addr",
                             _ => f.NestedTag is not null && layouts.TryGetValue(f.NestedTag, out var n) ? n.CTypeName : null,
                         };
                         if (expected is not null && CTypeName.IsMatch(expected)) unit.Probes.Add(Field(ProbeKind.StructType, expected));
@@ -272,8 +272,8 @@ public static class HeaderChecker
             var f = layout.Fields[i];
             end = Math.Max(end, f.Offset + f.Size);
             int fieldAlign = spec.Packed ? 1
-                : f.Category == "struct" && f.NestedTag is not null && layouts.TryGetValue(f.NestedTag, out var nested) ? nested.Align
-                : f.Category is "ipv4" or "ipv6" ? 4
+                : f.Category == ValueCategory.Struct && f.NestedTag is not null && layouts.TryGetValue(f.NestedTag, out var nested) ? nested.Align
+                : f.Category is ValueCategory.Ipv4 or ValueCategory.Ipv6 ? 4
                 : f.ElementSize;
             align = Math.Max(align, fieldAlign);
         }
@@ -514,7 +514,7 @@ public static class HeaderChecker
         _ => $"type class {typeClass}",
     };
 
-    private static string SpecShape(FieldLayout f) => f.Count > 0 ? "array" : f.Category == "int" ? "integer" : "struct";
+    private static string SpecShape(FieldLayout f) => f.Count > 0 ? "array" : f.Category == ValueCategory.Int ? "integer" : "struct";
 
     private static void Compare(
         List<Probe> probes, Dictionary<int, ProbeError> failedProbes, Dictionary<int, string> failedUnits,

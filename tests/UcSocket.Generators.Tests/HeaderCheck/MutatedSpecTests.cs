@@ -26,7 +26,7 @@ public sealed class MutatedHeaderCheck
         Edit(texts, "socket.yaml", "{ c: pid, type: pid_t }", "{ c: pid, type: uint32_t }");
         Edit(texts, "tcp.yaml", "{ c: tcpi_snd_wscale, name: snd_wscale, type: __u8, bits: 4 }", "{ c: tcpi_snd_wscale, name: snd_wscale, type: __u8, bits: 3 }");
         Edit(texts, "families.yaml", "type: char, count: 108", "type: char, count: 100");
-        Edit(texts, "families.yaml", "{ c: sin_addr, name: address, type: struct in_addr }", "{ c: sin_addr, name: address, type: __be32 }");
+        Edit(texts, "families.yaml", "{ c: sin_addr, name: address, type: struct in_addr }", "{ c: sin_addr, name: address_bits, type: __be32 }");
         Edit(texts, "families.yaml", "{ c: sin6_scope_id,", "{ c: sin6_scope,");
         Edit(texts, "tcp_states.yaml", "TCP_LISTEN: { value: 10,", "TCP_LISTEN: { value: 11,");
         // Struct members marked since: one the headers have after all (the last member of their tcp_info), and one
@@ -35,6 +35,9 @@ public sealed class MutatedHeaderCheck
         Edit(texts, "families.yaml", "{ c: sll_hatype, name: hardware_type, type: unsigned short }",
             "{ c: sll_hatype, name: hardware_type, type: unsigned short, since: \"9.9\" }");
         Edit(texts, "ip.yaml", "{ c: ee_rfc4884.flags, name: flags, type: __u8, offset: 14 }", "{ c: ee_rfc4884.flags, name: flags, type: __u8, offset: 13 }");
+        // A constant given inline on its option entry is checked like any other.
+        Edit(texts, "socket.yaml", "    SO_KEEPALIVE: 9\n", "");
+        Edit(texts, "socket.yaml", "{ level: SOL_SOCKET, name: SO_KEEPALIVE, type: bool,", "{ level: SOL_SOCKET, name: SO_KEEPALIVE, value: 99, type: bool,");
 
         // A file whose names the headers lack (netlink lives in linux/netlink.h). The correct nested struct next to
         // the mistakes is ip.yaml's group_req (a sockaddr_storage inside).
@@ -61,9 +64,10 @@ public sealed class MutatedHeaderCheck
                 NOPE_ONE: 1
             """));
 
-        Files = RepoSpec.Parse(texts);
+        var parsed = RepoSpec.Parse(texts);
+        Files = parsed.Select(p => p.File).ToList();
         Index = IndexBuilder.Build(Files);
-        Diagnostics = RepoSpec.Diagnostics(Files, Index);
+        Diagnostics = RepoSpec.Diagnostics(parsed, Index);
         Result = HeaderChecker.Run(Files, Index);
     }
 
@@ -113,6 +117,7 @@ public class MutatedSpecTests : IClassFixture<MutatedHeaderCheck>
         "struct sockaddr_in.sin_addr: shape spec=integer headers=struct",
         "struct sockaddr_in6.sin6_scope: missing from the headers: struct sockaddr_in6 has no such member",
         "TCP_LISTEN: value spec=11 headers=10",
+        "SO_KEEPALIVE: value spec=99 headers=9",
         "struct tcp_info.tcpi_snd_wnd: marked since \"5.4\" but the headers' struct tcp_info (232 bytes) reaches over its offset 228",
         "struct sockaddr_ll.sll_hatype: marked since \"9.9\" but followed by sll_pkttype, which is not: members marked since must come last",
         "struct sock_extended_err.ee_rfc4884.flags: offset spec=13 headers=14",

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using System.IO;
 using System.Linq;
 using UcSocket.Generators.Model;
@@ -28,12 +29,13 @@ public static class RepoSpec
     }
 
     /// <summary>Parses each text as the generator does.</summary>
-    public static IReadOnlyList<SpecFile> Parse(IEnumerable<SpecText> texts) =>
+    public static IReadOnlyList<ParsedSpec> Parse(IEnumerable<SpecText> texts) =>
         texts.Select(t => SpecParser.Parse(t.Path, t.Text)).ToList();
 
-    /// <summary>All diagnostics of the parsed files and of the index built from them, as "file:line: id message".</summary>
-    public static IReadOnlyList<string> Diagnostics(IReadOnlyList<SpecFile> files, SpecIndex index) =>
-        files.SelectMany(f => f.Diagnostics).Concat(index.Diagnostics)
-            .Select(d => $"{Path.GetFileName(d.Path)}:{d.Pos.StartLine}: {d.Id} {d.Message}")
+    /// <summary>All diagnostics of the parsed files, the index built from them and each file resolved against it, as "file:line: id message".</summary>
+    public static IReadOnlyList<string> Diagnostics(IReadOnlyList<ParsedSpec> parsed, SpecIndex index) =>
+        DiagnosticReporter.Place(parsed.ToImmutableArray(), index.Diagnostics,
+                parsed.Select(p => Resolver.Resolve(p.File, index).Diagnostics).ToImmutableArray(), default)
+            .Select(d => $"{Path.GetFileName(d.Path)}:{(d.Pos?.StartLine ?? 0) + 1}: {d.Id} {DiagnosticReporter.Message(d)}")
             .ToList();
 }

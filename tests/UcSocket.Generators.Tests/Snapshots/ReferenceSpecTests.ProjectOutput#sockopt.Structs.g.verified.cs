@@ -78,6 +78,14 @@ public partial record struct IcmpFilter : global::UcSocket.ISpecStruct<IcmpFilte
         return d;
     }
 
+    /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
+    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    {
+        builder.Append("Mask = ").Append((object?)this.Mask);
+        return true;
+    }
+
     /// <summary>Builds the struct from its ucode-style form. Missing fields are zero; an unknown key or a value that does not fit is an error naming the field.</summary>
     public static bool TryFromDictionary(global::System.Collections.Generic.IReadOnlyDictionary<string, object?> values, out IcmpFilter result, out string? error)
     {
@@ -177,6 +185,15 @@ public partial record struct FilterWait : global::UcSocket.ISpecStruct<FilterWai
         d["filter"] = this.Filter.ToDictionary();
         d["wait"] = this.Wait.ToDictionary();
         return d;
+    }
+
+    /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
+    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    {
+        builder.Append("Filter = ").Append((object?)this.Filter);
+        builder.Append(", Wait = ").Append((object?)this.Wait);
+        return true;
     }
 
     /// <summary>Builds the struct from its ucode-style form. Missing fields are zero; an unknown key or a value that does not fit is an error naming the field.</summary>

@@ -8,7 +8,7 @@ namespace Spec.EveryKind;
 /// <summary>Codec for <c>AF_TEST4</c> addresses (<c>struct sockaddr_test4</c>).</summary>
 internal sealed class AfTest4Family : global::UcSocket.Marshalling.AddressFamilyCodec
 {
-    public AfTest4Family() : base("AF_TEST4", 200, 16) { }
+    public AfTest4Family() : base("AF_TEST4", 200, 16, 16, new[] { "family", "port", "address" }) { }
 
     public override bool TryDecode(global::System.ReadOnlySpan<byte> raw, out global::UcSocket.SocketAddress address)
     {
@@ -44,7 +44,7 @@ internal sealed class AfTest4Family : global::UcSocket.Marshalling.AddressFamily
 /// <summary>Codec for <c>AF_TEST6</c> addresses (<c>struct sockaddr_test6</c>).</summary>
 internal sealed class AfTest6Family : global::UcSocket.Marshalling.AddressFamilyCodec
 {
-    public AfTest6Family() : base("AF_TEST6", 201, 28) { }
+    public AfTest6Family() : base("AF_TEST6", 201, 28, 28, new[] { "family", "port", "flowinfo", "address", "interface" }) { }
 
     public override bool TryDecode(global::System.ReadOnlySpan<byte> raw, out global::UcSocket.SocketAddress address)
     {
@@ -92,7 +92,7 @@ internal sealed class AfTest6Family : global::UcSocket.Marshalling.AddressFamily
 /// <summary>Codec for <c>AF_TESTUN</c> addresses (<c>struct sockaddr_testun</c>).</summary>
 internal sealed class AfTestunFamily : global::UcSocket.Marshalling.AddressFamilyCodec
 {
-    public AfTestunFamily() : base("AF_TESTUN", 202, 110) { }
+    public AfTestunFamily() : base("AF_TESTUN", 202, 110, 2, new[] { "family", "path" }) { }
 
     public override bool TryDecode(global::System.ReadOnlySpan<byte> raw, out global::UcSocket.SocketAddress address)
     {
@@ -124,7 +124,7 @@ internal sealed class AfTestunFamily : global::UcSocket.Marshalling.AddressFamil
 /// <summary>Codec for <c>AF_TESTLL</c> addresses (<c>struct sockaddr_testll</c>).</summary>
 internal sealed class LinkLayerFamily : global::UcSocket.Marshalling.AddressFamilyCodec
 {
-    public LinkLayerFamily() : base("AF_TESTLL", 203, 20) { }
+    public LinkLayerFamily() : base("AF_TESTLL", 203, 20, 12, new[] { "family", "protocol", "interface", "hardware_type", "packet_type", "address" }) { }
 
     public override bool TryDecode(global::System.ReadOnlySpan<byte> raw, out global::UcSocket.SocketAddress address)
     {

@@ -155,6 +155,21 @@ public partial record struct EveryInteger : global::UcSocket.ISpecStruct<EveryIn
         return d;
     }
 
+    /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
+    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    {
+        builder.Append("S8 = ").Append((object?)this.S8);
+        builder.Append(", U8 = ").Append((object?)this.U8);
+        builder.Append(", S16 = ").Append((object?)this.S16);
+        builder.Append(", U16 = ").Append((object?)this.U16);
+        builder.Append(", Signed = ").Append((object?)this.Signed);
+        builder.Append(", U32 = ").Append((object?)this.U32);
+        builder.Append(", S64 = ").Append((object?)this.S64);
+        builder.Append(", U64 = ").Append((object?)this.U64);
+        return true;
+    }
+
     /// <summary>Builds the struct from its ucode-style form. Missing fields are zero; an unknown key or a value that does not fit is an error naming the field.</summary>
     public static bool TryFromDictionary(global::System.Collections.Generic.IReadOnlyDictionary<string, object?> values, out EveryInteger result, out string? error)
     {
@@ -368,6 +383,20 @@ public partial record struct Bitfields : global::UcSocket.ISpecStruct<Bitfields>
         return d;
     }
 
+    /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
+    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    {
+        builder.Append("A = ").Append((object?)this.A);
+        builder.Append(", B = ").Append((object?)this.B);
+        builder.Append(", C = ").Append((object?)this.C);
+        builder.Append(", D = ").Append((object?)this.D);
+        builder.Append(", E = ").Append((object?)this.E);
+        builder.Append(", F = ").Append((object?)this.F);
+        builder.Append(", G = ").Append((object?)this.G);
+        return true;
+    }
+
     /// <summary>Builds the struct from its ucode-style form. Missing fields are zero; an unknown key or a value that does not fit is an error naming the field.</summary>
     public static bool TryFromDictionary(global::System.Collections.Generic.IReadOnlyDictionary<string, object?> values, out Bitfields result, out string? error)
     {
@@ -530,6 +559,18 @@ public partial record struct BigEndian : global::UcSocket.ISpecStruct<BigEndian>
         d["offset"] = this.Offset;
         d["cookie"] = this.Cookie;
         return d;
+    }
+
+    /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
+    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    {
+        builder.Append("Port = ").Append((object?)this.Port);
+        builder.Append(", Addr = ").Append((object?)this.Addr);
+        builder.Append(", Flow = ").Append((object?)this.Flow);
+        builder.Append(", Offset = ").Append((object?)this.Offset);
+        builder.Append(", Cookie = ").Append((object?)this.Cookie);
+        return true;
     }
 
     /// <summary>Builds the struct from its ucode-style form. Missing fields are zero; an unknown key or a value that does not fit is an error naming the field.</summary>
@@ -711,6 +752,24 @@ public partial record struct Addresses : global::UcSocket.ISpecStruct<Addresses>
             d["hwaddr"] = global::UcSocket.Marshalling.SpecFields.FormatHardwareAddress(((global::System.Span<byte>)array).Slice(0, global::System.Math.Min(8, (int)this.Halen)));
         }
         return d;
+    }
+
+    /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
+    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    {
+        builder.Append("V4 = ").Append((object?)this.V4);
+        builder.Append(", V6 = ").Append((object?)this.V6);
+        builder.Append(", Interface = ").Append((object?)this.Interface);
+        builder.Append(", Scope = ").Append((object?)this.Scope);
+        builder.Append(", Halen = ").Append((object?)this.Halen);
+
+        {
+            var array = this.Hwaddr;
+            var items = ((global::System.ReadOnlySpan<byte>)array).Slice(0, (int)global::System.Math.Min(8UL, (ulong)this.Halen));
+            builder.Append(", Hwaddr = ").Append(global::UcSocket.Marshalling.SpecFields.FormatHardwareAddress(items));
+        }
+        return true;
     }
 
     /// <summary>Builds the struct from its ucode-style form. Missing fields are zero; an unknown key or a value that does not fit is an error naming the field.</summary>
@@ -1042,6 +1101,77 @@ public partial record struct Arrays : global::UcSocket.ISpecStruct<Arrays>
         return d;
     }
 
+    /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
+    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    {
+
+        {
+            var array = this.Path;
+            var items = ((global::System.ReadOnlySpan<byte>)array).Slice(0, 108);
+            builder.Append("Path = \"").Append(global::UcSocket.Marshalling.SpecFields.FormatPath(items)).Append('"');
+        }
+
+        {
+            var array = this.Raw;
+            var items = ((global::System.ReadOnlySpan<byte>)array).Slice(0, 16);
+            builder.Append(", Raw = [");
+            for (int i = 0; i < items.Length; i++) builder.Append(i == 0 ? "" : ", ").Append((object?)items[i]);
+            builder.Append(']');
+        }
+        builder.Append(", DataLen = ").Append((object?)this.DataLen);
+
+        {
+            var array = this.Data;
+            var items = ((global::System.ReadOnlySpan<byte>)array).Slice(0, (int)global::System.Math.Min(32UL, (ulong)this.DataLen));
+            builder.Append(", Data = [");
+            for (int i = 0; i < items.Length; i++) builder.Append(i == 0 ? "" : ", ").Append((object?)items[i]);
+            builder.Append(']');
+        }
+
+        {
+            var array = this.Words;
+            var items = ((global::System.ReadOnlySpan<uint>)array).Slice(0, 4);
+            builder.Append(", Words = [");
+            for (int i = 0; i < items.Length; i++) builder.Append(i == 0 ? "" : ", ").Append((object?)items[i]);
+            builder.Append(']');
+        }
+
+        {
+            var array = this.Shorts;
+            var items = ((global::System.ReadOnlySpan<short>)array).Slice(0, 3);
+            builder.Append(", Shorts = [");
+            for (int i = 0; i < items.Length; i++) builder.Append(i == 0 ? "" : ", ").Append((object?)items[i]);
+            builder.Append(']');
+        }
+
+        {
+            var array = this.Ports;
+            var items = ((global::System.ReadOnlySpan<ushort>)array).Slice(0, 2);
+            builder.Append(", Ports = [");
+            for (int i = 0; i < items.Length; i++) builder.Append(i == 0 ? "" : ", ").Append((object?)items[i]);
+            builder.Append(']');
+        }
+
+        {
+            var array = this.Small;
+            var items = ((global::System.ReadOnlySpan<sbyte>)array).Slice(0, 2);
+            builder.Append(", Small = [");
+            for (int i = 0; i < items.Length; i++) builder.Append(i == 0 ? "" : ", ").Append((object?)items[i]);
+            builder.Append(']');
+        }
+
+        {
+            var array = this.SignedBytes;
+            var items = ((global::System.ReadOnlySpan<byte>)array).Slice(0, 4);
+            builder.Append(", SignedBytes = [");
+            for (int i = 0; i < items.Length; i++) builder.Append(i == 0 ? "" : ", ").Append((object?)items[i]);
+            builder.Append(']');
+        }
+        builder.Append(", Trailer = ").Append((object?)this.Trailer);
+        return true;
+    }
+
     /// <summary>Builds the struct from its ucode-style form. Missing fields are zero; an unknown key or a value that does not fit is an error naming the field.</summary>
     public static bool TryFromDictionary(global::System.Collections.Generic.IReadOnlyDictionary<string, object?> values, out Arrays result, out string? error)
     {
@@ -1232,6 +1362,23 @@ public partial record struct SockaddrStorage : global::UcSocket.ISpecStruct<Sock
         return d;
     }
 
+    /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
+    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    {
+        builder.Append("Family = ").Append((object?)this.Family);
+
+        {
+            var array = this.Padding;
+            var items = ((global::System.ReadOnlySpan<byte>)array).Slice(0, 118);
+            builder.Append(", Padding = [");
+            for (int i = 0; i < items.Length; i++) builder.Append(i == 0 ? "" : ", ").Append((object?)items[i]);
+            builder.Append(']');
+        }
+        builder.Append(", Align = ").Append((object?)this.Align);
+        return true;
+    }
+
     /// <summary>Builds the struct from its ucode-style form. Missing fields are zero; an unknown key or a value that does not fit is an error naming the field.</summary>
     public static bool TryFromDictionary(global::System.Collections.Generic.IReadOnlyDictionary<string, object?> values, out SockaddrStorage result, out string? error)
     {
@@ -1349,6 +1496,16 @@ public partial record struct Nested : global::UcSocket.ISpecStruct<Nested>
         d["inner"] = this.Inner.ToDictionary();
         d["peer"] = this.Peer?.ToDictionary();
         return d;
+    }
+
+    /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
+    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    {
+        builder.Append("Flags = ").Append((object?)this.Flags);
+        builder.Append(", Inner = ").Append((object?)this.Inner);
+        builder.Append(", Peer = ").Append((object?)this.Peer);
+        return true;
     }
 
     /// <summary>Builds the struct from its ucode-style form. Missing fields are zero; an unknown key or a value that does not fit is an error naming the field.</summary>
@@ -1471,6 +1628,16 @@ public partial record struct PackedS : global::UcSocket.ISpecStruct<PackedS>
         d["value"] = this.Value;
         d["more"] = this.More;
         return d;
+    }
+
+    /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
+    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    {
+        builder.Append("Tag = ").Append((object?)this.Tag);
+        builder.Append(", Value = ").Append((object?)this.Value);
+        builder.Append(", More = ").Append((object?)this.More);
+        return true;
     }
 
     /// <summary>Builds the struct from its ucode-style form. Missing fields are zero; an unknown key or a value that does not fit is an error naming the field.</summary>
@@ -1620,6 +1787,24 @@ public partial record struct SockaddrTest4 : global::UcSocket.ISpecStruct<Sockad
             d["zero"] = ((global::System.Span<byte>)array).Slice(0, 8).ToArray();
         }
         return d;
+    }
+
+    /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
+    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    {
+        builder.Append("Family = ").Append((object?)this.Family);
+        builder.Append(", Port = ").Append((object?)this.Port);
+        builder.Append(", Address = ").Append((object?)this.Address);
+
+        {
+            var array = this.Zero;
+            var items = ((global::System.ReadOnlySpan<byte>)array).Slice(0, 8);
+            builder.Append(", Zero = [");
+            for (int i = 0; i < items.Length; i++) builder.Append(i == 0 ? "" : ", ").Append((object?)items[i]);
+            builder.Append(']');
+        }
+        return true;
     }
 
     /// <summary>Builds the struct from its ucode-style form. Missing fields are zero; an unknown key or a value that does not fit is an error naming the field.</summary>
@@ -1772,6 +1957,18 @@ public partial record struct SockaddrTest6 : global::UcSocket.ISpecStruct<Sockad
         return d;
     }
 
+    /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
+    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    {
+        builder.Append("Family = ").Append((object?)this.Family);
+        builder.Append(", Port = ").Append((object?)this.Port);
+        builder.Append(", Flowinfo = ").Append((object?)this.Flowinfo);
+        builder.Append(", Address = ").Append((object?)this.Address);
+        builder.Append(", Interface = ").Append((object?)this.Interface);
+        return true;
+    }
+
     /// <summary>Builds the struct from its ucode-style form. Missing fields are zero; an unknown key or a value that does not fit is an error naming the field.</summary>
     public static bool TryFromDictionary(global::System.Collections.Generic.IReadOnlyDictionary<string, object?> values, out SockaddrTest6 result, out string? error)
     {
@@ -1907,6 +2104,20 @@ public partial record struct SockaddrTestun : global::UcSocket.ISpecStruct<Socka
             d["path"] = global::UcSocket.Marshalling.SpecFields.FormatPath(((global::System.Span<byte>)array).Slice(0, 108));
         }
         return d;
+    }
+
+    /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
+    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    {
+        builder.Append("Family = ").Append((object?)this.Family);
+
+        {
+            var array = this.Path;
+            var items = ((global::System.ReadOnlySpan<byte>)array).Slice(0, 108);
+            builder.Append(", Path = \"").Append(global::UcSocket.Marshalling.SpecFields.FormatPath(items)).Append('"');
+        }
+        return true;
     }
 
     /// <summary>Builds the struct from its ucode-style form. Missing fields are zero; an unknown key or a value that does not fit is an error naming the field.</summary>
@@ -2085,6 +2296,25 @@ public partial record struct SockaddrTestll : global::UcSocket.ISpecStruct<Socka
             d["address"] = global::UcSocket.Marshalling.SpecFields.FormatHardwareAddress(((global::System.Span<byte>)array).Slice(0, global::System.Math.Min(8, (int)this.Halen)));
         }
         return d;
+    }
+
+    /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
+    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    {
+        builder.Append("Family = ").Append((object?)this.Family);
+        builder.Append(", Protocol = ").Append((object?)this.Protocol);
+        builder.Append(", Interface = ").Append((object?)this.Interface);
+        builder.Append(", HardwareType = ").Append((object?)this.HardwareType);
+        builder.Append(", PacketType = ").Append((object?)this.PacketType);
+        builder.Append(", Halen = ").Append((object?)this.Halen);
+
+        {
+            var array = this.Address;
+            var items = ((global::System.ReadOnlySpan<byte>)array).Slice(0, (int)global::System.Math.Min(8UL, (ulong)this.Halen));
+            builder.Append(", Address = ").Append(global::UcSocket.Marshalling.SpecFields.FormatHardwareAddress(items));
+        }
+        return true;
     }
 
     /// <summary>Builds the struct from its ucode-style form. Missing fields are zero; an unknown key or a value that does not fit is an error naming the field.</summary>

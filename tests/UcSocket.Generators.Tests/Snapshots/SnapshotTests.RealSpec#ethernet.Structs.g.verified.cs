@@ -132,6 +132,26 @@ public partial record struct EthernetHeader : global::UcSocket.ISpecStruct<Ether
         return d;
     }
 
+    /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
+    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    {
+
+        {
+            var array = this.Destination;
+            var items = ((global::System.ReadOnlySpan<byte>)array).Slice(0, 6);
+            builder.Append("Destination = ").Append(global::UcSocket.Marshalling.SpecFields.FormatHardwareAddress(items));
+        }
+
+        {
+            var array = this.Source;
+            var items = ((global::System.ReadOnlySpan<byte>)array).Slice(0, 6);
+            builder.Append(", Source = ").Append(global::UcSocket.Marshalling.SpecFields.FormatHardwareAddress(items));
+        }
+        builder.Append(", Protocol = ").Append((object?)this.Protocol);
+        return true;
+    }
+
     /// <summary>Builds the struct from its ucode-style form. Missing fields are zero; an unknown key or a value that does not fit is an error naming the field.</summary>
     public static bool TryFromDictionary(global::System.Collections.Generic.IReadOnlyDictionary<string, object?> values, out EthernetHeader result, out string? error)
     {
@@ -276,6 +296,18 @@ public partial record struct ArpHeader : global::UcSocket.ISpecStruct<ArpHeader>
         d["protocol_length"] = this.ProtocolLength;
         d["operation"] = this.Operation;
         return d;
+    }
+
+    /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
+    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    {
+        builder.Append("HardwareType = ").Append((object?)this.HardwareType);
+        builder.Append(", Protocol = ").Append((object?)this.Protocol);
+        builder.Append(", HardwareLength = ").Append((object?)this.HardwareLength);
+        builder.Append(", ProtocolLength = ").Append((object?)this.ProtocolLength);
+        builder.Append(", Operation = ").Append((object?)this.Operation);
+        return true;
     }
 
     /// <summary>Builds the struct from its ucode-style form. Missing fields are zero; an unknown key or a value that does not fit is an error naming the field.</summary>

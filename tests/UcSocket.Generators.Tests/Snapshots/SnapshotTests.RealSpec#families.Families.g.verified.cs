@@ -8,7 +8,7 @@ namespace UcSocket;
 /// <summary>Codec for <c>AF_INET</c> addresses (<c>struct sockaddr_in</c>).</summary>
 internal sealed class AfInetFamily : global::UcSocket.Marshalling.AddressFamilyCodec
 {
-    public AfInetFamily() : base("AF_INET", 2, 16) { }
+    public AfInetFamily() : base("AF_INET", 2, 16, 16, new[] { "family", "port", "address" }) { }
 
     public override bool TryDecode(global::System.ReadOnlySpan<byte> raw, out global::UcSocket.SocketAddress address)
     {
@@ -44,7 +44,7 @@ internal sealed class AfInetFamily : global::UcSocket.Marshalling.AddressFamilyC
 /// <summary>Codec for <c>AF_INET6</c> addresses (<c>struct sockaddr_in6</c>).</summary>
 internal sealed class AfInet6Family : global::UcSocket.Marshalling.AddressFamilyCodec
 {
-    public AfInet6Family() : base("AF_INET6", 10, 28) { }
+    public AfInet6Family() : base("AF_INET6", 10, 28, 28, new[] { "family", "port", "flowinfo", "address", "interface" }) { }
 
     public override bool TryDecode(global::System.ReadOnlySpan<byte> raw, out global::UcSocket.SocketAddress address)
     {
@@ -92,7 +92,7 @@ internal sealed class AfInet6Family : global::UcSocket.Marshalling.AddressFamily
 /// <summary>Codec for <c>AF_UNIX</c> addresses (<c>struct sockaddr_un</c>).</summary>
 internal sealed class AfUnixFamily : global::UcSocket.Marshalling.AddressFamilyCodec
 {
-    public AfUnixFamily() : base("AF_UNIX", 1, 110) { }
+    public AfUnixFamily() : base("AF_UNIX", 1, 110, 2, new[] { "family", "path" }) { }
 
     public override bool TryDecode(global::System.ReadOnlySpan<byte> raw, out global::UcSocket.SocketAddress address)
     {
@@ -124,7 +124,7 @@ internal sealed class AfUnixFamily : global::UcSocket.Marshalling.AddressFamilyC
 /// <summary>Codec for <c>AF_PACKET</c> addresses (<c>struct sockaddr_ll</c>).</summary>
 internal sealed class AfPacketFamily : global::UcSocket.Marshalling.AddressFamilyCodec
 {
-    public AfPacketFamily() : base("AF_PACKET", 17, 20) { }
+    public AfPacketFamily() : base("AF_PACKET", 17, 20, 12, new[] { "family", "protocol", "interface", "hardware_type", "packet_type", "address" }) { }
 
     public override bool TryDecode(global::System.ReadOnlySpan<byte> raw, out global::UcSocket.SocketAddress address)
     {
@@ -184,7 +184,7 @@ internal sealed class AfPacketFamily : global::UcSocket.Marshalling.AddressFamil
 /// <summary>Codec for <c>AF_NETLINK</c> addresses (<c>struct sockaddr_nl</c>).</summary>
 internal sealed class AfNetlinkFamily : global::UcSocket.Marshalling.AddressFamilyCodec
 {
-    public AfNetlinkFamily() : base("AF_NETLINK", 16, 12) { }
+    public AfNetlinkFamily() : base("AF_NETLINK", 16, 12, 12, new[] { "family", "port_id", "groups" }) { }
 
     public override bool TryDecode(global::System.ReadOnlySpan<byte> raw, out global::UcSocket.SocketAddress address)
     {
@@ -219,7 +219,7 @@ internal sealed class AfNetlinkFamily : global::UcSocket.Marshalling.AddressFami
 /// <summary>Codec for <c>AF_VSOCK</c> addresses (<c>struct sockaddr_vm</c>).</summary>
 internal sealed class AfVsockFamily : global::UcSocket.Marshalling.AddressFamilyCodec
 {
-    public AfVsockFamily() : base("AF_VSOCK", 40, 16) { }
+    public AfVsockFamily() : base("AF_VSOCK", 40, 16, 16, new[] { "family", "port_id", "cid" }) { }
 
     public override bool TryDecode(global::System.ReadOnlySpan<byte> raw, out global::UcSocket.SocketAddress address)
     {

@@ -127,6 +127,24 @@ public partial record struct SockaddrIn : global::UcSocket.ISpecStruct<SockaddrI
         return d;
     }
 
+    /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
+    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    {
+        builder.Append("Family = ").Append((object?)this.Family);
+        builder.Append(", Port = ").Append((object?)this.Port);
+        builder.Append(", Address = ").Append((object?)this.Address);
+
+        {
+            var array = this.Zero;
+            var items = ((global::System.ReadOnlySpan<byte>)array).Slice(0, 8);
+            builder.Append(", Zero = [");
+            for (int i = 0; i < items.Length; i++) builder.Append(i == 0 ? "" : ", ").Append((object?)items[i]);
+            builder.Append(']');
+        }
+        return true;
+    }
+
     /// <summary>Builds the struct from its ucode-style form. Missing fields are zero; an unknown key or a value that does not fit is an error naming the field.</summary>
     public static bool TryFromDictionary(global::System.Collections.Generic.IReadOnlyDictionary<string, object?> values, out SockaddrIn result, out string? error)
     {
@@ -277,6 +295,18 @@ public partial record struct SockaddrIn6 : global::UcSocket.ISpecStruct<Sockaddr
         return d;
     }
 
+    /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
+    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    {
+        builder.Append("Family = ").Append((object?)this.Family);
+        builder.Append(", Port = ").Append((object?)this.Port);
+        builder.Append(", Flowinfo = ").Append((object?)this.Flowinfo);
+        builder.Append(", Address = ").Append((object?)this.Address);
+        builder.Append(", Interface = ").Append((object?)this.Interface);
+        return true;
+    }
+
     /// <summary>Builds the struct from its ucode-style form. Missing fields are zero; an unknown key or a value that does not fit is an error naming the field.</summary>
     public static bool TryFromDictionary(global::System.Collections.Generic.IReadOnlyDictionary<string, object?> values, out SockaddrIn6 result, out string? error)
     {
@@ -412,6 +442,20 @@ public partial record struct SockaddrUn : global::UcSocket.ISpecStruct<SockaddrU
             d["path"] = global::UcSocket.Marshalling.SpecFields.FormatPath(((global::System.Span<byte>)array).Slice(0, 108));
         }
         return d;
+    }
+
+    /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
+    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    {
+        builder.Append("Family = ").Append((object?)this.Family);
+
+        {
+            var array = this.Path;
+            var items = ((global::System.ReadOnlySpan<byte>)array).Slice(0, 108);
+            builder.Append(", Path = \"").Append(global::UcSocket.Marshalling.SpecFields.FormatPath(items)).Append('"');
+        }
+        return true;
     }
 
     /// <summary>Builds the struct from its ucode-style form. Missing fields are zero; an unknown key or a value that does not fit is an error naming the field.</summary>
@@ -592,6 +636,25 @@ public partial record struct SockaddrLl : global::UcSocket.ISpecStruct<SockaddrL
         return d;
     }
 
+    /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
+    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    {
+        builder.Append("Family = ").Append((object?)this.Family);
+        builder.Append(", Protocol = ").Append((object?)this.Protocol);
+        builder.Append(", Interface = ").Append((object?)this.Interface);
+        builder.Append(", HardwareType = ").Append((object?)this.HardwareType);
+        builder.Append(", PacketType = ").Append((object?)this.PacketType);
+        builder.Append(", Halen = ").Append((object?)this.Halen);
+
+        {
+            var array = this.Address;
+            var items = ((global::System.ReadOnlySpan<byte>)array).Slice(0, (int)global::System.Math.Min(8UL, (ulong)this.Halen));
+            builder.Append(", Address = ").Append(global::UcSocket.Marshalling.SpecFields.FormatHardwareAddress(items));
+        }
+        return true;
+    }
+
     /// <summary>Builds the struct from its ucode-style form. Missing fields are zero; an unknown key or a value that does not fit is an error naming the field.</summary>
     public static bool TryFromDictionary(global::System.Collections.Generic.IReadOnlyDictionary<string, object?> values, out SockaddrLl result, out string? error)
     {
@@ -745,6 +808,17 @@ public partial record struct SockaddrNl : global::UcSocket.ISpecStruct<SockaddrN
         d["port_id"] = this.PortId;
         d["groups"] = this.Groups;
         return d;
+    }
+
+    /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
+    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    {
+        builder.Append("Family = ").Append((object?)this.Family);
+        builder.Append(", Pad = ").Append((object?)this.Pad);
+        builder.Append(", PortId = ").Append((object?)this.PortId);
+        builder.Append(", Groups = ").Append((object?)this.Groups);
+        return true;
     }
 
     /// <summary>Builds the struct from its ucode-style form. Missing fields are zero; an unknown key or a value that does not fit is an error naming the field.</summary>
@@ -921,6 +995,26 @@ public partial record struct SockaddrVm : global::UcSocket.ISpecStruct<SockaddrV
             d["zero"] = ((global::System.Span<byte>)array).Slice(0, 3).ToArray();
         }
         return d;
+    }
+
+    /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
+    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    {
+        builder.Append("Family = ").Append((object?)this.Family);
+        builder.Append(", Reserved1 = ").Append((object?)this.Reserved1);
+        builder.Append(", PortId = ").Append((object?)this.PortId);
+        builder.Append(", Cid = ").Append((object?)this.Cid);
+        builder.Append(", Flags = ").Append((object?)this.Flags);
+
+        {
+            var array = this.Zero;
+            var items = ((global::System.ReadOnlySpan<byte>)array).Slice(0, 3);
+            builder.Append(", Zero = [");
+            for (int i = 0; i < items.Length; i++) builder.Append(i == 0 ? "" : ", ").Append((object?)items[i]);
+            builder.Append(']');
+        }
+        return true;
     }
 
     /// <summary>Builds the struct from its ucode-style form. Missing fields are zero; an unknown key or a value that does not fit is an error naming the field.</summary>

@@ -100,6 +100,16 @@ public partial record struct IpMreqn : global::UcSocket.ISpecStruct<IpMreqn>
         return d;
     }
 
+    /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
+    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    {
+        builder.Append("Multiaddr = ").Append((object?)this.Multiaddr);
+        builder.Append(", Address = ").Append((object?)this.Address);
+        builder.Append(", Ifindex = ").Append((object?)this.Ifindex);
+        return true;
+    }
+
     /// <summary>Builds the struct from its ucode-style form. Missing fields are zero; an unknown key or a value that does not fit is an error naming the field.</summary>
     public static bool TryFromDictionary(global::System.Collections.Generic.IReadOnlyDictionary<string, object?> values, out IpMreqn result, out string? error)
     {
@@ -209,6 +219,15 @@ public partial record struct IpMreq : global::UcSocket.ISpecStruct<IpMreq>
         d["multiaddr"] = this.Multiaddr.ToString();
         d["interface"] = this.Interface.ToString();
         return d;
+    }
+
+    /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
+    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    {
+        builder.Append("Multiaddr = ").Append((object?)this.Multiaddr);
+        builder.Append(", Interface = ").Append((object?)this.Interface);
+        return true;
     }
 
     /// <summary>Builds the struct from its ucode-style form. Missing fields are zero; an unknown key or a value that does not fit is an error naming the field.</summary>
@@ -326,6 +345,16 @@ public partial record struct IpMreqSource : global::UcSocket.ISpecStruct<IpMreqS
         d["interface"] = this.Interface.ToString();
         d["sourceaddr"] = this.SourceAddress.ToString();
         return d;
+    }
+
+    /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
+    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    {
+        builder.Append("Multiaddr = ").Append((object?)this.Multiaddr);
+        builder.Append(", Interface = ").Append((object?)this.Interface);
+        builder.Append(", SourceAddress = ").Append((object?)this.SourceAddress);
+        return true;
     }
 
     /// <summary>Builds the struct from its ucode-style form. Missing fields are zero; an unknown key or a value that does not fit is an error naming the field.</summary>
@@ -488,6 +517,25 @@ public partial record struct IpMsfilter : global::UcSocket.ISpecStruct<IpMsfilte
         return d;
     }
 
+    /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
+    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    {
+        builder.Append("Multiaddr = ").Append((object?)this.Multiaddr);
+        builder.Append(", Interface = ").Append((object?)this.Interface);
+        builder.Append(", FilterMode = ").Append((object?)this.FilterMode);
+        builder.Append(", SourceCount = ").Append((object?)this.SourceCount);
+
+        {
+            var array = this.Sources;
+            var items = ((global::System.ReadOnlySpan<global::UcSocket.InAddr>)array).Slice(0, (int)global::System.Math.Min(1UL, (ulong)this.SourceCount));
+            builder.Append(", Sources = [");
+            for (int i = 0; i < items.Length; i++) builder.Append(i == 0 ? "" : ", ").Append((object?)items[i]);
+            builder.Append(']');
+        }
+        return true;
+    }
+
     /// <summary>Builds the struct from its ucode-style form. Missing fields are zero; an unknown key or a value that does not fit is an error naming the field.</summary>
     public static bool TryFromDictionary(global::System.Collections.Generic.IReadOnlyDictionary<string, object?> values, out IpMsfilter result, out string? error)
     {
@@ -630,6 +678,16 @@ public partial record struct InPktinfo : global::UcSocket.ISpecStruct<InPktinfo>
         return d;
     }
 
+    /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
+    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    {
+        builder.Append("Interface = ").Append((object?)this.Interface);
+        builder.Append(", LocalAddress = ").Append((object?)this.LocalAddress);
+        builder.Append(", Address = ").Append((object?)this.Address);
+        return true;
+    }
+
     /// <summary>Builds the struct from its ucode-style form. Missing fields are zero; an unknown key or a value that does not fit is an error naming the field.</summary>
     public static bool TryFromDictionary(global::System.Collections.Generic.IReadOnlyDictionary<string, object?> values, out InPktinfo result, out string? error)
     {
@@ -768,6 +826,23 @@ public partial record struct SockaddrStorage : global::UcSocket.ISpecStruct<Sock
         return d;
     }
 
+    /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
+    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    {
+        builder.Append("Family = ").Append((object?)this.Family);
+
+        {
+            var array = this.Padding;
+            var items = ((global::System.ReadOnlySpan<byte>)array).Slice(0, 118);
+            builder.Append(", Padding = [");
+            for (int i = 0; i < items.Length; i++) builder.Append(i == 0 ? "" : ", ").Append((object?)items[i]);
+            builder.Append(']');
+        }
+        builder.Append(", Align = ").Append((object?)this.Align);
+        return true;
+    }
+
     /// <summary>Builds the struct from its ucode-style form. Missing fields are zero; an unknown key or a value that does not fit is an error naming the field.</summary>
     public static bool TryFromDictionary(global::System.Collections.Generic.IReadOnlyDictionary<string, object?> values, out SockaddrStorage result, out string? error)
     {
@@ -874,6 +949,15 @@ public partial record struct GroupReq : global::UcSocket.ISpecStruct<GroupReq>
         d["interface"] = this.Interface;
         d["group"] = this.Group?.ToDictionary();
         return d;
+    }
+
+    /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
+    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    {
+        builder.Append("Interface = ").Append((object?)this.Interface);
+        builder.Append(", Group = ").Append((object?)this.Group);
+        return true;
     }
 
     /// <summary>Builds the struct from its ucode-style form. Missing fields are zero; an unknown key or a value that does not fit is an error naming the field.</summary>
@@ -983,6 +1067,16 @@ public partial record struct GroupSourceReq : global::UcSocket.ISpecStruct<Group
         d["group"] = this.Group?.ToDictionary();
         d["source"] = this.Source?.ToDictionary();
         return d;
+    }
+
+    /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
+    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    {
+        builder.Append("Interface = ").Append((object?)this.Interface);
+        builder.Append(", Group = ").Append((object?)this.Group);
+        builder.Append(", Source = ").Append((object?)this.Source);
+        return true;
     }
 
     /// <summary>Builds the struct from its ucode-style form. Missing fields are zero; an unknown key or a value that does not fit is an error naming the field.</summary>
@@ -1139,6 +1233,25 @@ public partial record struct GroupFilter : global::UcSocket.ISpecStruct<GroupFil
             d["slist"] = global::UcSocket.Marshalling.SpecFields.FormatAddresses(((global::System.ReadOnlySpan<global::UcSocket.SocketAddress?>)array).Slice(0, (int)global::System.Math.Min(1UL, (ulong)this.SourceCount)));
         }
         return d;
+    }
+
+    /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
+    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    {
+        builder.Append("Interface = ").Append((object?)this.Interface);
+        builder.Append(", Group = ").Append((object?)this.Group);
+        builder.Append(", FilterMode = ").Append((object?)this.FilterMode);
+        builder.Append(", SourceCount = ").Append((object?)this.SourceCount);
+
+        {
+            var array = this.Sources;
+            var items = ((global::System.ReadOnlySpan<global::UcSocket.SocketAddress?>)array).Slice(0, (int)global::System.Math.Min(1UL, (ulong)this.SourceCount));
+            builder.Append(", Sources = [");
+            for (int i = 0; i < items.Length; i++) builder.Append(i == 0 ? "" : ", ").Append((object?)items[i]);
+            builder.Append(']');
+        }
+        return true;
     }
 
     /// <summary>Builds the struct from its ucode-style form. Missing fields are zero; an unknown key or a value that does not fit is an error naming the field.</summary>
@@ -1329,6 +1442,22 @@ public partial record struct SockExtendedErr : global::UcSocket.ISpecStruct<Sock
         d["flags"] = this.Flags;
         d["offender"] = this.Offender?.ToDictionary();
         return d;
+    }
+
+    /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
+    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    {
+        builder.Append("Errno = ").Append((object?)this.Errno);
+        builder.Append(", Origin = ").Append((object?)this.Origin);
+        builder.Append(", Type = ").Append((object?)this.Type);
+        builder.Append(", Code = ").Append((object?)this.Code);
+        builder.Append(", Info = ").Append((object?)this.Info);
+        builder.Append(", Data = ").Append((object?)this.Data);
+        builder.Append(", Length = ").Append((object?)this.Length);
+        builder.Append(", Flags = ").Append((object?)this.Flags);
+        builder.Append(", Offender = ").Append((object?)this.Offender);
+        return true;
     }
 
     /// <summary>Builds the struct from its ucode-style form. Missing fields are zero; an unknown key or a value that does not fit is an error naming the field.</summary>

@@ -89,6 +89,15 @@ public partial record struct Ipv6Mreq : global::UcSocket.ISpecStruct<Ipv6Mreq>
         return d;
     }
 
+    /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
+    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    {
+        builder.Append("Multiaddr = ").Append((object?)this.Multiaddr);
+        builder.Append(", Interface = ").Append((object?)this.Interface);
+        return true;
+    }
+
     /// <summary>Builds the struct from its ucode-style form. Missing fields are zero; an unknown key or a value that does not fit is an error naming the field.</summary>
     public static bool TryFromDictionary(global::System.Collections.Generic.IReadOnlyDictionary<string, object?> values, out Ipv6Mreq result, out string? error)
     {
@@ -193,6 +202,15 @@ public partial record struct In6Pktinfo : global::UcSocket.ISpecStruct<In6Pktinf
         d["addr"] = this.Address.ToString();
         d["interface"] = this.Interface;
         return d;
+    }
+
+    /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
+    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    {
+        builder.Append("Address = ").Append((object?)this.Address);
+        builder.Append(", Interface = ").Append((object?)this.Interface);
+        return true;
     }
 
     /// <summary>Builds the struct from its ucode-style form. Missing fields are zero; an unknown key or a value that does not fit is an error naming the field.</summary>
@@ -367,6 +385,21 @@ public partial record struct In6FlowlabelReq : global::UcSocket.ISpecStruct<In6F
         return d;
     }
 
+    /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
+    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    {
+        builder.Append("Destination = ").Append((object?)this.Destination);
+        builder.Append(", Label = ").Append((object?)this.Label);
+        builder.Append(", Action = ").Append((object?)this.Action);
+        builder.Append(", Share = ").Append((object?)this.Share);
+        builder.Append(", Flags = ").Append((object?)this.Flags);
+        builder.Append(", Expires = ").Append((object?)this.Expires);
+        builder.Append(", Linger = ").Append((object?)this.Linger);
+        builder.Append(", Pad = ").Append((object?)this.Pad);
+        return true;
+    }
+
     /// <summary>Builds the struct from its ucode-style form. Missing fields are zero; an unknown key or a value that does not fit is an error naming the field.</summary>
     public static bool TryFromDictionary(global::System.Collections.Generic.IReadOnlyDictionary<string, object?> values, out In6FlowlabelReq result, out string? error)
     {
@@ -497,6 +530,15 @@ public partial record struct Ip6Mtuinfo : global::UcSocket.ISpecStruct<Ip6Mtuinf
         d["addr"] = this.Address?.ToDictionary();
         d["mtu"] = this.Mtu;
         return d;
+    }
+
+    /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
+    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    {
+        builder.Append("Address = ").Append((object?)this.Address);
+        builder.Append(", Mtu = ").Append((object?)this.Mtu);
+        return true;
     }
 
     /// <summary>Builds the struct from its ucode-style form. Missing fields are zero; an unknown key or a value that does not fit is an error naming the field.</summary>

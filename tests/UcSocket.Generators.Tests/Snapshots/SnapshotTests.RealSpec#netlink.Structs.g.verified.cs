@@ -78,6 +78,14 @@ public partial record struct NetlinkPacketInfo : global::UcSocket.ISpecStruct<Ne
         return d;
     }
 
+    /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
+    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    {
+        builder.Append("Group = ").Append((object?)this.Group);
+        return true;
+    }
+
     /// <summary>Builds the struct from its ucode-style form. Missing fields are zero; an unknown key or a value that does not fit is an error naming the field.</summary>
     public static bool TryFromDictionary(global::System.Collections.Generic.IReadOnlyDictionary<string, object?> values, out NetlinkPacketInfo result, out string? error)
     {
@@ -199,6 +207,17 @@ public partial record struct NetlinkRingRequest : global::UcSocket.ISpecStruct<N
         d["frame_size"] = this.FrameSize;
         d["frame_nr"] = this.FrameCount;
         return d;
+    }
+
+    /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
+    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    {
+        builder.Append("BlockSize = ").Append((object?)this.BlockSize);
+        builder.Append(", BlockCount = ").Append((object?)this.BlockCount);
+        builder.Append(", FrameSize = ").Append((object?)this.FrameSize);
+        builder.Append(", FrameCount = ").Append((object?)this.FrameCount);
+        return true;
     }
 
     /// <summary>Builds the struct from its ucode-style form. Missing fields are zero; an unknown key or a value that does not fit is an error naming the field.</summary>
@@ -350,6 +369,18 @@ public partial record struct NetlinkMessageHeader : global::UcSocket.ISpecStruct
         return d;
     }
 
+    /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
+    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    {
+        builder.Append("Length = ").Append((object?)this.Length);
+        builder.Append(", Type = ").Append((object?)this.Type);
+        builder.Append(", Flags = ").Append((object?)this.Flags);
+        builder.Append(", Sequence = ").Append((object?)this.Sequence);
+        builder.Append(", PortId = ").Append((object?)this.PortId);
+        return true;
+    }
+
     /// <summary>Builds the struct from its ucode-style form. Missing fields are zero; an unknown key or a value that does not fit is an error naming the field.</summary>
     public static bool TryFromDictionary(global::System.Collections.Generic.IReadOnlyDictionary<string, object?> values, out NetlinkMessageHeader result, out string? error)
     {
@@ -471,6 +502,15 @@ public partial record struct NetlinkError : global::UcSocket.ISpecStruct<Netlink
         return d;
     }
 
+    /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
+    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    {
+        builder.Append("Error = ").Append((object?)this.Error);
+        builder.Append(", Request = ").Append((object?)this.Request);
+        return true;
+    }
+
     /// <summary>Builds the struct from its ucode-style form. Missing fields are zero; an unknown key or a value that does not fit is an error naming the field.</summary>
     public static bool TryFromDictionary(global::System.Collections.Generic.IReadOnlyDictionary<string, object?> values, out NetlinkError result, out string? error)
     {
@@ -575,6 +615,15 @@ public partial record struct NetlinkAttribute : global::UcSocket.ISpecStruct<Net
         d["len"] = this.Length;
         d["type"] = this.Type;
         return d;
+    }
+
+    /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
+    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    {
+        builder.Append("Length = ").Append((object?)this.Length);
+        builder.Append(", Type = ").Append((object?)this.Type);
+        return true;
     }
 
     /// <summary>Builds the struct from its ucode-style form. Missing fields are zero; an unknown key or a value that does not fit is an error naming the field.</summary>

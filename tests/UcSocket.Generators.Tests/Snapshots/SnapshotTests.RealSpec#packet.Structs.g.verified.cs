@@ -127,6 +127,22 @@ public partial record struct PacketMreq : global::UcSocket.ISpecStruct<PacketMre
         return d;
     }
 
+    /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
+    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    {
+        builder.Append("Interface = ").Append((object?)this.Interface);
+        builder.Append(", Type = ").Append((object?)this.Type);
+        builder.Append(", AddressLength = ").Append((object?)this.AddressLength);
+
+        {
+            var array = this.Address;
+            var items = ((global::System.ReadOnlySpan<byte>)array).Slice(0, (int)global::System.Math.Min(8UL, (ulong)this.AddressLength));
+            builder.Append(", Address = ").Append(global::UcSocket.Marshalling.SpecFields.FormatHardwareAddress(items));
+        }
+        return true;
+    }
+
     /// <summary>Builds the struct from its ucode-style form. Missing fields are zero; an unknown key or a value that does not fit is an error naming the field.</summary>
     public static bool TryFromDictionary(global::System.Collections.Generic.IReadOnlyDictionary<string, object?> values, out PacketMreq result, out string? error)
     {
@@ -265,6 +281,17 @@ public partial record struct TpacketReq : global::UcSocket.ISpecStruct<TpacketRe
         d["frame_size"] = this.FrameSize;
         d["frame_nr"] = this.FrameCount;
         return d;
+    }
+
+    /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
+    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    {
+        builder.Append("BlockSize = ").Append((object?)this.BlockSize);
+        builder.Append(", BlockCount = ").Append((object?)this.BlockCount);
+        builder.Append(", FrameSize = ").Append((object?)this.FrameSize);
+        builder.Append(", FrameCount = ").Append((object?)this.FrameCount);
+        return true;
     }
 
     /// <summary>Builds the struct from its ucode-style form. Missing fields are zero; an unknown key or a value that does not fit is an error naming the field.</summary>
@@ -438,6 +465,20 @@ public partial record struct TpacketReq3 : global::UcSocket.ISpecStruct<TpacketR
         return d;
     }
 
+    /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
+    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    {
+        builder.Append("BlockSize = ").Append((object?)this.BlockSize);
+        builder.Append(", BlockCount = ").Append((object?)this.BlockCount);
+        builder.Append(", FrameSize = ").Append((object?)this.FrameSize);
+        builder.Append(", FrameCount = ").Append((object?)this.FrameCount);
+        builder.Append(", BlockTimeoutMilliseconds = ").Append((object?)this.BlockTimeoutMilliseconds);
+        builder.Append(", PrivateSize = ").Append((object?)this.PrivateSize);
+        builder.Append(", FeatureRequest = ").Append((object?)this.FeatureRequest);
+        return true;
+    }
+
     /// <summary>Builds the struct from its ucode-style form. Missing fields are zero; an unknown key or a value that does not fit is an error naming the field.</summary>
     public static bool TryFromDictionary(global::System.Collections.Generic.IReadOnlyDictionary<string, object?> values, out TpacketReq3 result, out string? error)
     {
@@ -569,6 +610,15 @@ public partial record struct TpacketStats : global::UcSocket.ISpecStruct<Tpacket
         return d;
     }
 
+    /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
+    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    {
+        builder.Append("Packets = ").Append((object?)this.Packets);
+        builder.Append(", Drops = ").Append((object?)this.Drops);
+        return true;
+    }
+
     /// <summary>Builds the struct from its ucode-style form. Missing fields are zero; an unknown key or a value that does not fit is an error naming the field.</summary>
     public static bool TryFromDictionary(global::System.Collections.Generic.IReadOnlyDictionary<string, object?> values, out TpacketStats result, out string? error)
     {
@@ -684,6 +734,16 @@ public partial record struct TpacketStatsV3 : global::UcSocket.ISpecStruct<Tpack
         d["drops"] = this.Drops;
         d["freeze_q_cnt"] = this.FreezeQueueCount;
         return d;
+    }
+
+    /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
+    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    {
+        builder.Append("Packets = ").Append((object?)this.Packets);
+        builder.Append(", Drops = ").Append((object?)this.Drops);
+        builder.Append(", FreezeQueueCount = ").Append((object?)this.FreezeQueueCount);
+        return true;
     }
 
     /// <summary>Builds the struct from its ucode-style form. Missing fields are zero; an unknown key or a value that does not fit is an error naming the field.</summary>
@@ -806,6 +866,16 @@ public partial record struct TpacketRolloverStats : global::UcSocket.ISpecStruct
         d["huge"] = this.Huge;
         d["failed"] = this.Failed;
         return d;
+    }
+
+    /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
+    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    {
+        builder.Append("All = ").Append((object?)this.All);
+        builder.Append(", Huge = ").Append((object?)this.Huge);
+        builder.Append(", Failed = ").Append((object?)this.Failed);
+        return true;
     }
 
     /// <summary>Builds the struct from its ucode-style form. Missing fields are zero; an unknown key or a value that does not fit is an error naming the field.</summary>
@@ -974,6 +1044,20 @@ public partial record struct TpacketAuxdata : global::UcSocket.ISpecStruct<Tpack
         return d;
     }
 
+    /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
+    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    {
+        builder.Append("Status = ").Append((object?)this.Status);
+        builder.Append(", Length = ").Append((object?)this.Length);
+        builder.Append(", SnapLength = ").Append((object?)this.SnapLength);
+        builder.Append(", MacOffset = ").Append((object?)this.MacOffset);
+        builder.Append(", NetworkOffset = ").Append((object?)this.NetworkOffset);
+        builder.Append(", VlanTci = ").Append((object?)this.VlanTci);
+        builder.Append(", VlanTpid = ").Append((object?)this.VlanTpid);
+        return true;
+    }
+
     /// <summary>Builds the struct from its ucode-style form. Missing fields are zero; an unknown key or a value that does not fit is an error naming the field.</summary>
     public static bool TryFromDictionary(global::System.Collections.Generic.IReadOnlyDictionary<string, object?> values, out TpacketAuxdata result, out string? error)
     {
@@ -1114,6 +1198,16 @@ public partial record struct FanoutArgs : global::UcSocket.ISpecStruct<FanoutArg
         d["type_flags"] = this.TypeFlags;
         d["max_num_members"] = this.MaxMembers;
         return d;
+    }
+
+    /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
+    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    {
+        builder.Append("Id = ").Append((object?)this.Id);
+        builder.Append(", TypeFlags = ").Append((object?)this.TypeFlags);
+        builder.Append(", MaxMembers = ").Append((object?)this.MaxMembers);
+        return true;
     }
 
     /// <summary>Builds the struct from its ucode-style form. Missing fields are zero; an unknown key or a value that does not fit is an error naming the field.</summary>
@@ -1280,6 +1374,20 @@ public partial record struct TpacketHdr : global::UcSocket.ISpecStruct<TpacketHd
         d["sec"] = this.Seconds;
         d["usec"] = this.Microseconds;
         return d;
+    }
+
+    /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
+    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    {
+        builder.Append("Status = ").Append((object?)this.Status);
+        builder.Append(", Length = ").Append((object?)this.Length);
+        builder.Append(", SnapLength = ").Append((object?)this.SnapLength);
+        builder.Append(", MacOffset = ").Append((object?)this.MacOffset);
+        builder.Append(", NetworkOffset = ").Append((object?)this.NetworkOffset);
+        builder.Append(", Seconds = ").Append((object?)this.Seconds);
+        builder.Append(", Microseconds = ").Append((object?)this.Microseconds);
+        return true;
     }
 
     /// <summary>Builds the struct from its ucode-style form. Missing fields are zero; an unknown key or a value that does not fit is an error naming the field.</summary>
@@ -1502,6 +1610,30 @@ public partial record struct Tpacket2Hdr : global::UcSocket.ISpecStruct<Tpacket2
         return d;
     }
 
+    /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
+    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    {
+        builder.Append("Status = ").Append((object?)this.Status);
+        builder.Append(", Length = ").Append((object?)this.Length);
+        builder.Append(", SnapLength = ").Append((object?)this.SnapLength);
+        builder.Append(", MacOffset = ").Append((object?)this.MacOffset);
+        builder.Append(", NetworkOffset = ").Append((object?)this.NetworkOffset);
+        builder.Append(", Seconds = ").Append((object?)this.Seconds);
+        builder.Append(", Nanoseconds = ").Append((object?)this.Nanoseconds);
+        builder.Append(", VlanTci = ").Append((object?)this.VlanTci);
+        builder.Append(", VlanTpid = ").Append((object?)this.VlanTpid);
+
+        {
+            var array = this.Padding;
+            var items = ((global::System.ReadOnlySpan<byte>)array).Slice(0, 4);
+            builder.Append(", Padding = [");
+            for (int i = 0; i < items.Length; i++) builder.Append(i == 0 ? "" : ", ").Append((object?)items[i]);
+            builder.Append(']');
+        }
+        return true;
+    }
+
     /// <summary>Builds the struct from its ucode-style form. Missing fields are zero; an unknown key or a value that does not fit is an error naming the field.</summary>
     public static bool TryFromDictionary(global::System.Collections.Generic.IReadOnlyDictionary<string, object?> values, out Tpacket2Hdr result, out string? error)
     {
@@ -1669,6 +1801,17 @@ public partial record struct TpacketHdrVariant1 : global::UcSocket.ISpecStruct<T
         d["vlan_tpid"] = this.VlanTpid;
         d["padding"] = this.Padding;
         return d;
+    }
+
+    /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
+    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    {
+        builder.Append("RxHash = ").Append((object?)this.RxHash);
+        builder.Append(", VlanTci = ").Append((object?)this.VlanTci);
+        builder.Append(", VlanTpid = ").Append((object?)this.VlanTpid);
+        builder.Append(", Padding = ").Append((object?)this.Padding);
+        return true;
     }
 
     /// <summary>Builds the struct from its ucode-style form. Missing fields are zero; an unknown key or a value that does not fit is an error naming the field.</summary>
@@ -1876,6 +2019,30 @@ public partial record struct Tpacket3Hdr : global::UcSocket.ISpecStruct<Tpacket3
         return d;
     }
 
+    /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
+    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    {
+        builder.Append("NextOffset = ").Append((object?)this.NextOffset);
+        builder.Append(", Seconds = ").Append((object?)this.Seconds);
+        builder.Append(", Nanoseconds = ").Append((object?)this.Nanoseconds);
+        builder.Append(", SnapLength = ").Append((object?)this.SnapLength);
+        builder.Append(", Length = ").Append((object?)this.Length);
+        builder.Append(", Status = ").Append((object?)this.Status);
+        builder.Append(", MacOffset = ").Append((object?)this.MacOffset);
+        builder.Append(", NetworkOffset = ").Append((object?)this.NetworkOffset);
+        builder.Append(", Variant1 = ").Append((object?)this.Variant1);
+
+        {
+            var array = this.Padding;
+            var items = ((global::System.ReadOnlySpan<byte>)array).Slice(0, 8);
+            builder.Append(", Padding = [");
+            for (int i = 0; i < items.Length; i++) builder.Append(i == 0 ? "" : ", ").Append((object?)items[i]);
+            builder.Append(']');
+        }
+        return true;
+    }
+
     /// <summary>Builds the struct from its ucode-style form. Missing fields are zero; an unknown key or a value that does not fit is an error naming the field.</summary>
     public static bool TryFromDictionary(global::System.Collections.Generic.IReadOnlyDictionary<string, object?> values, out Tpacket3Hdr result, out string? error)
     {
@@ -2021,6 +2188,15 @@ public partial record struct TpacketBdTs : global::UcSocket.ISpecStruct<TpacketB
         d["sec"] = this.Seconds;
         d["nsec"] = this.Nanoseconds;
         return d;
+    }
+
+    /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
+    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    {
+        builder.Append("Seconds = ").Append((object?)this.Seconds);
+        builder.Append(", Nanoseconds = ").Append((object?)this.Nanoseconds);
+        return true;
     }
 
     /// <summary>Builds the struct from its ucode-style form. Missing fields are zero; an unknown key or a value that does not fit is an error naming the field.</summary>
@@ -2182,6 +2358,20 @@ public partial record struct TpacketHdrV1 : global::UcSocket.ISpecStruct<Tpacket
         d["ts_first_pkt"] = this.FirstPacketTime.ToDictionary();
         d["ts_last_pkt"] = this.LastPacketTime.ToDictionary();
         return d;
+    }
+
+    /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
+    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    {
+        builder.Append("BlockStatus = ").Append((object?)this.BlockStatus);
+        builder.Append(", PacketCount = ").Append((object?)this.PacketCount);
+        builder.Append(", OffsetToFirstPacket = ").Append((object?)this.OffsetToFirstPacket);
+        builder.Append(", BlockLength = ").Append((object?)this.BlockLength);
+        builder.Append(", SequenceNumber = ").Append((object?)this.SequenceNumber);
+        builder.Append(", FirstPacketTime = ").Append((object?)this.FirstPacketTime);
+        builder.Append(", LastPacketTime = ").Append((object?)this.LastPacketTime);
+        return true;
     }
 
     /// <summary>Builds the struct from its ucode-style form. Missing fields are zero; an unknown key or a value that does not fit is an error naming the field.</summary>

@@ -89,6 +89,15 @@ public partial record struct Linger : global::UcSocket.ISpecStruct<Linger>
         return d;
     }
 
+    /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
+    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    {
+        builder.Append("OnOff = ").Append((object?)this.OnOff);
+        builder.Append(", Seconds = ").Append((object?)this.Seconds);
+        return true;
+    }
+
     /// <summary>Builds the struct from its ucode-style form. Missing fields are zero; an unknown key or a value that does not fit is an error naming the field.</summary>
     public static bool TryFromDictionary(global::System.Collections.Generic.IReadOnlyDictionary<string, object?> values, out Linger result, out string? error)
     {
@@ -193,6 +202,15 @@ public partial record struct Timeval : global::UcSocket.ISpecStruct<Timeval>
         d["sec"] = this.Seconds;
         d["usec"] = this.Microseconds;
         return d;
+    }
+
+    /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
+    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    {
+        builder.Append("Seconds = ").Append((object?)this.Seconds);
+        builder.Append(", Microseconds = ").Append((object?)this.Microseconds);
+        return true;
     }
 
     /// <summary>Builds the struct from its ucode-style form. Missing fields are zero; an unknown key or a value that does not fit is an error naming the field.</summary>
@@ -301,6 +319,15 @@ public partial record struct Timespec : global::UcSocket.ISpecStruct<Timespec>
         return d;
     }
 
+    /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
+    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    {
+        builder.Append("Seconds = ").Append((object?)this.Seconds);
+        builder.Append(", Nanoseconds = ").Append((object?)this.Nanoseconds);
+        return true;
+    }
+
     /// <summary>Builds the struct from its ucode-style form. Missing fields are zero; an unknown key or a value that does not fit is an error naming the field.</summary>
     public static bool TryFromDictionary(global::System.Collections.Generic.IReadOnlyDictionary<string, object?> values, out Timespec result, out string? error)
     {
@@ -407,6 +434,15 @@ public partial record struct KernelSockTimeval : global::UcSocket.ISpecStruct<Ke
         return d;
     }
 
+    /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
+    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    {
+        builder.Append("Seconds = ").Append((object?)this.Seconds);
+        builder.Append(", Microseconds = ").Append((object?)this.Microseconds);
+        return true;
+    }
+
     /// <summary>Builds the struct from its ucode-style form. Missing fields are zero; an unknown key or a value that does not fit is an error naming the field.</summary>
     public static bool TryFromDictionary(global::System.Collections.Generic.IReadOnlyDictionary<string, object?> values, out KernelSockTimeval result, out string? error)
     {
@@ -511,6 +547,15 @@ public partial record struct KernelTimespec : global::UcSocket.ISpecStruct<Kerne
         d["sec"] = this.Seconds;
         d["nsec"] = this.Nanoseconds;
         return d;
+    }
+
+    /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
+    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    {
+        builder.Append("Seconds = ").Append((object?)this.Seconds);
+        builder.Append(", Nanoseconds = ").Append((object?)this.Nanoseconds);
+        return true;
     }
 
     /// <summary>Builds the struct from its ucode-style form. Missing fields are zero; an unknown key or a value that does not fit is an error naming the field.</summary>
@@ -630,6 +675,16 @@ public partial record struct Ucred : global::UcSocket.ISpecStruct<Ucred>
         return d;
     }
 
+    /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
+    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    {
+        builder.Append("Pid = ").Append((object?)this.Pid);
+        builder.Append(", Uid = ").Append((object?)this.Uid);
+        builder.Append(", Gid = ").Append((object?)this.Gid);
+        return true;
+    }
+
     /// <summary>Builds the struct from its ucode-style form. Missing fields are zero; an unknown key or a value that does not fit is an error naming the field.</summary>
     public static bool TryFromDictionary(global::System.Collections.Generic.IReadOnlyDictionary<string, object?> values, out Ucred result, out string? error)
     {
@@ -739,6 +794,15 @@ public partial record struct SoTimestamping : global::UcSocket.ISpecStruct<SoTim
         d["flags"] = this.Flags;
         d["bind_phc"] = this.BindPhc;
         return d;
+    }
+
+    /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
+    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    {
+        builder.Append("Flags = ").Append((object?)this.Flags);
+        builder.Append(", BindPhc = ").Append((object?)this.BindPhc);
+        return true;
     }
 
     /// <summary>Builds the struct from its ucode-style form. Missing fields are zero; an unknown key or a value that does not fit is an error naming the field.</summary>
@@ -854,6 +918,21 @@ public partial record struct ScmTimestamping : global::UcSocket.ISpecStruct<ScmT
         return d;
     }
 
+    /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
+    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    {
+
+        {
+            var array = this.Timestamps;
+            var items = ((global::System.ReadOnlySpan<Timespec>)array).Slice(0, 3);
+            builder.Append("Timestamps = [");
+            for (int i = 0; i < items.Length; i++) builder.Append(i == 0 ? "" : ", ").Append((object?)items[i]);
+            builder.Append(']');
+        }
+        return true;
+    }
+
     /// <summary>Builds the struct from its ucode-style form. Missing fields are zero; an unknown key or a value that does not fit is an error naming the field.</summary>
     public static bool TryFromDictionary(global::System.Collections.Generic.IReadOnlyDictionary<string, object?> values, out ScmTimestamping result, out string? error)
     {
@@ -961,6 +1040,21 @@ public partial record struct ScmTimestamping64 : global::UcSocket.ISpecStruct<Sc
             d["ts"] = items;
         }
         return d;
+    }
+
+    /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
+    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    {
+
+        {
+            var array = this.Timestamps;
+            var items = ((global::System.ReadOnlySpan<KernelTimespec>)array).Slice(0, 3);
+            builder.Append("Timestamps = [");
+            for (int i = 0; i < items.Length; i++) builder.Append(i == 0 ? "" : ", ").Append((object?)items[i]);
+            builder.Append(']');
+        }
+        return true;
     }
 
     /// <summary>Builds the struct from its ucode-style form. Missing fields are zero; an unknown key or a value that does not fit is an error naming the field.</summary>
@@ -1092,6 +1186,23 @@ public partial record struct ScmTsPktinfo : global::UcSocket.ISpecStruct<ScmTsPk
         return d;
     }
 
+    /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
+    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    {
+        builder.Append("Interface = ").Append((object?)this.Interface);
+        builder.Append(", Length = ").Append((object?)this.Length);
+
+        {
+            var array = this.Reserved;
+            var items = ((global::System.ReadOnlySpan<uint>)array).Slice(0, 2);
+            builder.Append(", Reserved = [");
+            for (int i = 0; i < items.Length; i++) builder.Append(i == 0 ? "" : ", ").Append((object?)items[i]);
+            builder.Append(']');
+        }
+        return true;
+    }
+
     /// <summary>Builds the struct from its ucode-style form. Missing fields are zero; an unknown key or a value that does not fit is an error naming the field.</summary>
     public static bool TryFromDictionary(global::System.Collections.Generic.IReadOnlyDictionary<string, object?> values, out ScmTsPktinfo result, out string? error)
     {
@@ -1204,6 +1315,15 @@ public partial record struct SockTxtime : global::UcSocket.ISpecStruct<SockTxtim
         d["clockid"] = this.ClockId;
         d["flags"] = this.Flags;
         return d;
+    }
+
+    /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
+    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    {
+        builder.Append("ClockId = ").Append((object?)this.ClockId);
+        builder.Append(", Flags = ").Append((object?)this.Flags);
+        return true;
     }
 
     /// <summary>Builds the struct from its ucode-style form. Missing fields are zero; an unknown key or a value that does not fit is an error naming the field.</summary>
@@ -1332,6 +1452,17 @@ public partial record struct SockFilter : global::UcSocket.ISpecStruct<SockFilte
         d["jf"] = this.JumpFalse;
         d["k"] = this.K;
         return d;
+    }
+
+    /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
+    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    {
+        builder.Append("Code = ").Append((object?)this.Code);
+        builder.Append(", JumpTrue = ").Append((object?)this.JumpTrue);
+        builder.Append(", JumpFalse = ").Append((object?)this.JumpFalse);
+        builder.Append(", K = ").Append((object?)this.K);
+        return true;
     }
 
     /// <summary>Builds the struct from its ucode-style form. Missing fields are zero; an unknown key or a value that does not fit is an error naming the field.</summary>

@@ -770,6 +770,83 @@ public partial record struct TcpInfo : global::UcSocket.ISpecStruct<TcpInfo>
         return d;
     }
 
+    /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
+    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    {
+        builder.Append("State = ").Append((object?)this.State);
+        builder.Append(", CaState = ").Append((object?)this.CaState);
+        builder.Append(", Retransmits = ").Append((object?)this.Retransmits);
+        builder.Append(", Probes = ").Append((object?)this.Probes);
+        builder.Append(", Backoff = ").Append((object?)this.Backoff);
+        builder.Append(", Options = ").Append((object?)this.Options);
+        builder.Append(", SndWscale = ").Append((object?)this.SndWscale);
+        builder.Append(", RcvWscale = ").Append((object?)this.RcvWscale);
+        builder.Append(", DeliveryRateAppLimited = ").Append((object?)this.DeliveryRateAppLimited);
+        builder.Append(", FastopenClientFail = ").Append((object?)this.FastopenClientFail);
+        builder.Append(", Rto = ").Append((object?)this.Rto);
+        builder.Append(", Ato = ").Append((object?)this.Ato);
+        builder.Append(", SndMss = ").Append((object?)this.SndMss);
+        builder.Append(", RcvMss = ").Append((object?)this.RcvMss);
+        builder.Append(", Unacked = ").Append((object?)this.Unacked);
+        builder.Append(", Sacked = ").Append((object?)this.Sacked);
+        builder.Append(", Lost = ").Append((object?)this.Lost);
+        builder.Append(", Retrans = ").Append((object?)this.Retrans);
+        builder.Append(", Fackets = ").Append((object?)this.Fackets);
+        builder.Append(", LastDataSent = ").Append((object?)this.LastDataSent);
+        builder.Append(", LastAckSent = ").Append((object?)this.LastAckSent);
+        builder.Append(", LastDataRecv = ").Append((object?)this.LastDataRecv);
+        builder.Append(", LastAckRecv = ").Append((object?)this.LastAckRecv);
+        builder.Append(", Pmtu = ").Append((object?)this.Pmtu);
+        builder.Append(", RcvSsthresh = ").Append((object?)this.RcvSsthresh);
+        builder.Append(", Rtt = ").Append((object?)this.Rtt);
+        builder.Append(", Rttvar = ").Append((object?)this.Rttvar);
+        builder.Append(", SndSsthresh = ").Append((object?)this.SndSsthresh);
+        builder.Append(", SndCwnd = ").Append((object?)this.SndCwnd);
+        builder.Append(", Advmss = ").Append((object?)this.Advmss);
+        builder.Append(", Reordering = ").Append((object?)this.Reordering);
+        builder.Append(", RcvRtt = ").Append((object?)this.RcvRtt);
+        builder.Append(", RcvSpace = ").Append((object?)this.RcvSpace);
+        builder.Append(", TotalRetrans = ").Append((object?)this.TotalRetrans);
+        builder.Append(", PacingRate = ").Append((object?)this.PacingRate);
+        builder.Append(", MaxPacingRate = ").Append((object?)this.MaxPacingRate);
+        builder.Append(", BytesAcked = ").Append((object?)this.BytesAcked);
+        builder.Append(", BytesReceived = ").Append((object?)this.BytesReceived);
+        builder.Append(", SegsOut = ").Append((object?)this.SegsOut);
+        builder.Append(", SegsIn = ").Append((object?)this.SegsIn);
+        builder.Append(", NotsentBytes = ").Append((object?)this.NotsentBytes);
+        builder.Append(", MinRtt = ").Append((object?)this.MinRtt);
+        builder.Append(", DataSegsIn = ").Append((object?)this.DataSegsIn);
+        builder.Append(", DataSegsOut = ").Append((object?)this.DataSegsOut);
+        builder.Append(", DeliveryRate = ").Append((object?)this.DeliveryRate);
+        builder.Append(", BusyTime = ").Append((object?)this.BusyTime);
+        builder.Append(", RwndLimited = ").Append((object?)this.RwndLimited);
+        builder.Append(", SndbufLimited = ").Append((object?)this.SndbufLimited);
+        builder.Append(", Delivered = ").Append((object?)this.Delivered);
+        builder.Append(", DeliveredCe = ").Append((object?)this.DeliveredCe);
+        builder.Append(", BytesSent = ").Append((object?)this.BytesSent);
+        builder.Append(", BytesRetrans = ").Append((object?)this.BytesRetrans);
+        builder.Append(", DsackDups = ").Append((object?)this.DsackDups);
+        builder.Append(", ReordSeen = ").Append((object?)this.ReordSeen);
+        builder.Append(", RcvOoopack = ").Append((object?)this.RcvOoopack);
+        builder.Append(", SndWnd = ").Append((object?)this.SndWnd);
+        builder.Append(", RcvWnd = ").Append((object?)this.RcvWnd);
+        builder.Append(", Rehash = ").Append((object?)this.Rehash);
+        builder.Append(", TotalRto = ").Append((object?)this.TotalRto);
+        builder.Append(", TotalRtoRecoveries = ").Append((object?)this.TotalRtoRecoveries);
+        builder.Append(", TotalRtoTime = ").Append((object?)this.TotalRtoTime);
+        builder.Append(", ReceivedCe = ").Append((object?)this.ReceivedCe);
+        builder.Append(", DeliveredE1Bytes = ").Append((object?)this.DeliveredE1Bytes);
+        builder.Append(", DeliveredE0Bytes = ").Append((object?)this.DeliveredE0Bytes);
+        builder.Append(", DeliveredCeBytes = ").Append((object?)this.DeliveredCeBytes);
+        builder.Append(", ReceivedE1Bytes = ").Append((object?)this.ReceivedE1Bytes);
+        builder.Append(", ReceivedE0Bytes = ").Append((object?)this.ReceivedE0Bytes);
+        builder.Append(", ReceivedCeBytes = ").Append((object?)this.ReceivedCeBytes);
+        builder.Append(", AccEcnFailMode = ").Append((object?)this.AccEcnFailMode);
+        builder.Append(", AccEcnOptionSeen = ").Append((object?)this.AccEcnOptionSeen);
+        return true;
+    }
+
     /// <summary>Builds the struct from its ucode-style form. Missing fields are zero; an unknown key or a value that does not fit is an error naming the field.</summary>
     public static bool TryFromDictionary(global::System.Collections.Generic.IReadOnlyDictionary<string, object?> values, out TcpInfo result, out string? error)
     {
@@ -1232,6 +1309,22 @@ public partial record struct KernelSockaddrStorage : global::UcSocket.ISpecStruc
         return d;
     }
 
+    /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
+    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    {
+        builder.Append("Family = ").Append((object?)this.Family);
+
+        {
+            var array = this.Data;
+            var items = ((global::System.ReadOnlySpan<byte>)array).Slice(0, 126);
+            builder.Append(", Data = [");
+            for (int i = 0; i < items.Length; i++) builder.Append(i == 0 ? "" : ", ").Append((object?)items[i]);
+            builder.Append(']');
+        }
+        return true;
+    }
+
     /// <summary>Builds the struct from its ucode-style form. Missing fields are zero; an unknown key or a value that does not fit is an error naming the field.</summary>
     public static bool TryFromDictionary(global::System.Collections.Generic.IReadOnlyDictionary<string, object?> values, out KernelSockaddrStorage result, out string? error)
     {
@@ -1395,6 +1488,26 @@ public partial record struct TcpMd5sig : global::UcSocket.ISpecStruct<TcpMd5sig>
         return d;
     }
 
+    /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
+    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    {
+        builder.Append("Address = ").Append((object?)this.Address);
+        builder.Append(", Flags = ").Append((object?)this.Flags);
+        builder.Append(", PrefixLength = ").Append((object?)this.PrefixLength);
+        builder.Append(", KeyLength = ").Append((object?)this.KeyLength);
+        builder.Append(", InterfaceIndex = ").Append((object?)this.InterfaceIndex);
+
+        {
+            var array = this.Key;
+            var items = ((global::System.ReadOnlySpan<byte>)array).Slice(0, (int)global::System.Math.Min(80UL, (ulong)this.KeyLength));
+            builder.Append(", Key = [");
+            for (int i = 0; i < items.Length; i++) builder.Append(i == 0 ? "" : ", ").Append((object?)items[i]);
+            builder.Append(']');
+        }
+        return true;
+    }
+
     /// <summary>Builds the struct from its ucode-style form. Missing fields are zero; an unknown key or a value that does not fit is an error naming the field.</summary>
     public static bool TryFromDictionary(global::System.Collections.Generic.IReadOnlyDictionary<string, object?> values, out TcpMd5sig result, out string? error)
     {
@@ -1521,6 +1634,15 @@ public partial record struct TcpRepairOpt : global::UcSocket.ISpecStruct<TcpRepa
         d["opt_code"] = this.Code;
         d["opt_val"] = this.Value;
         return d;
+    }
+
+    /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
+    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    {
+        builder.Append("Code = ").Append((object?)this.Code);
+        builder.Append(", Value = ").Append((object?)this.Value);
+        return true;
     }
 
     /// <summary>Builds the struct from its ucode-style form. Missing fields are zero; an unknown key or a value that does not fit is an error naming the field.</summary>
@@ -1660,6 +1782,18 @@ public partial record struct TcpRepairWindow : global::UcSocket.ISpecStruct<TcpR
         d["rcv_wnd"] = this.RcvWnd;
         d["rcv_wup"] = this.RcvWup;
         return d;
+    }
+
+    /// <summary>Prints the members for <c>ToString</c>, arrays by their elements.</summary>
+    [global::System.Runtime.CompilerServices.CompilerGenerated]
+    private bool PrintMembers(global::System.Text.StringBuilder builder)
+    {
+        builder.Append("SndWl1 = ").Append((object?)this.SndWl1);
+        builder.Append(", SndWnd = ").Append((object?)this.SndWnd);
+        builder.Append(", MaxWindow = ").Append((object?)this.MaxWindow);
+        builder.Append(", RcvWnd = ").Append((object?)this.RcvWnd);
+        builder.Append(", RcvWup = ").Append((object?)this.RcvWup);
+        return true;
     }
 
     /// <summary>Builds the struct from its ucode-style form. Missing fields are zero; an unknown key or a value that does not fit is an error naming the field.</summary>

@@ -1,3 +1,4 @@
+using UcSocket.Marshalling;
 using System;
 using System.Buffers.Binary;
 using System.Collections.Generic;

@@ -24,7 +24,7 @@ internal sealed class CmsgRig : IDisposable
     {
         Flush();
         Guard = new DescriptorGuard();
-        (A, B) = Pair(type)!.Value;
+        (A, B) = Pair(type)!;
         Assert.True(B.SetOpt(SOL_SOCKET, SO_PASSCRED, true), B.Error());
         var (r1, w1) = MessageNative.Pipe();
         var (r2, w2) = MessageNative.Pipe();

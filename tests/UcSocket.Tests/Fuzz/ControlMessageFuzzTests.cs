@@ -23,7 +23,7 @@ namespace UcSocket.Tests.Fuzz;
 /// API gives back exactly what was added; and no public decoder turns caller bytes into descriptors it closes.
 /// Each run ends by checking that no descriptor is left open without a GC.
 /// </summary>
-[Collection(DescriptorCountCollection.Name)]
+[Collection(Support.DescriptorAccountingCollection.Name)]
 public class ControlMessageFuzzTests
 {
     private static readonly int EFAULT = ErrnoNames.Value("EFAULT"), EBADF = ErrnoNames.Value("EBADF"), ENOBUFS = ErrnoNames.Value("ENOBUFS"),

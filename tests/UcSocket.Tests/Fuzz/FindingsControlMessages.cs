@@ -13,7 +13,7 @@ namespace UcSocket.Tests.Fuzz;
 /// Control-message bugs the fuzz properties found, each reduced to its smallest input. Each fails on the current
 /// code and is skipped until fixed; <see cref="KnownFindings"/> names the inputs the properties then stop excusing.
 /// </summary>
-[Collection(Messages.DescriptorCountCollection.Name)]
+[Collection(Support.DescriptorAccountingCollection.Name)]
 public unsafe class FindingsControlMessages
 {
     private const int F_DUPFD_CLOEXEC = 1030;
@@ -67,7 +67,7 @@ public unsafe class FindingsControlMessages
     {
         // A 24-byte control buffer holds the header and 8 of the 12 bytes of struct ucred (MSG_CTRUNC): TryGet gives
         // a ucred with gid 0 instead of saying the message was cut.
-        var (a, b) = Pair(SOCK_DGRAM)!.Value;
+        var (a, b) = Pair(SOCK_DGRAM)!;
         using (a)
         using (b)
         {

@@ -1,3 +1,4 @@
+using UcSocket.Marshalling;
 using System;
 using System.Collections.Generic;
 using System.Linq;

@@ -150,7 +150,7 @@ public class ErrorPathTests
         Assert.Null(udp.Send("x"));
         Expect.Error(udp, "send()", Errno.EDESTADDRREQ);
 
-        var (a, b) = Pair()!.Value;
+        var (a, b) = Pair()!;
         using (a)
         using (b)
         {
@@ -180,8 +180,8 @@ public class ErrorPathTests
         {
             fixed (int* p = fds) Assert.Equal(0, Tmds.Linux.LibC.pipe2(p, Tmds.Linux.LibC.O_CLOEXEC));
         }
-        using var notSocket = new SocketHandle(fds[0]);
-        using var other = new SocketHandle(fds[1]);
+        using var notSocket = new SocketHandle(fds[0], -1, -1, false);
+        using var other = new SocketHandle(fds[1], -1, -1, false);
         Assert.Null(notSocket.PeerCred());
         Expect.Error(notSocket, "getsockopt()", Errno.ENOTSOCK);
         Assert.Null(notSocket.SockName());

@@ -27,7 +27,10 @@ internal static class Errno
     public const int EADDRNOTAVAIL = 99;
     public const int EISCONN = 106;
     public const int ENOTCONN = 107;
+    public const int ECONNRESET = 104;
     public const int ECONNREFUSED = 111;
+    public const int EINPROGRESS = 115;
+    public const int ECANCELED = 125;
 
     public static readonly (string Name, int Value, string Text)[] Table =
     {
@@ -47,7 +50,10 @@ internal static class Errno
         ("EADDRNOTAVAIL", EADDRNOTAVAIL, "Cannot assign requested address"),
         ("EISCONN", EISCONN, "Transport endpoint is already connected"),
         ("ENOTCONN", ENOTCONN, "Transport endpoint is not connected"),
+        ("ECONNRESET", ECONNRESET, "Connection reset by peer"),
         ("ECONNREFUSED", ECONNREFUSED, "Connection refused"),
+        ("EINPROGRESS", EINPROGRESS, "Operation now in progress"),
+        ("ECANCELED", ECANCELED, "Operation canceled"),
     };
 
     public static string Text(int code)

@@ -116,7 +116,7 @@ public class RecvFlagTests
     [Fact]
     public void PeekLeavesTheDataQueued()
     {
-        var (a, b) = Pair(SOCK_DGRAM)!.Value;
+        var (a, b) = Pair(SOCK_DGRAM)!;
         using (a)
         using (b)
         {
@@ -174,7 +174,7 @@ public class AllocationTests
     [Fact]
     public void SpanSendAndRecvAllocateNothing()
     {
-        var (a, b) = Pair(SOCK_DGRAM)!.Value;
+        var (a, b) = Pair(SOCK_DGRAM)!;
         using (a)
         using (b)
         {
@@ -202,7 +202,7 @@ public class AllocationTests
     [Fact]
     public void LargeReceiveLengthsReturnOnlyWhatArrived()
     {
-        var (a, b) = Pair(SOCK_DGRAM)!.Value;
+        var (a, b) = Pair(SOCK_DGRAM)!;
         using (a)
         using (b)
         {

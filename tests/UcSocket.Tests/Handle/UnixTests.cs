@@ -140,7 +140,7 @@ public class UnixTests
     [Fact]
     public void SocketPairExchangesAndKnowsItsPeer()
     {
-        var (a, b) = Pair(SOCK_STREAM)!.Value;
+        var (a, b) = Pair(SOCK_STREAM)!;
         using (a)
         using (b)
         {

@@ -54,6 +54,8 @@ internal static class SpecRows
             var stream = new YamlStream();
             stream.Load(new StringReader(System.IO.File.ReadAllText(file)));
             if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root) continue;
+            // An entry without a level takes the file's default level (spec/README.md, "level").
+            var defaultLevel = root.Children.TryGetValue(new YamlScalarNode("level"), out var l) ? ((YamlScalarNode)l).Value ?? "" : "";
             foreach (var (section, kind, nameKey) in new[] { ("options", "option", "name"), ("cmsgs", "cmsg", "type") })
             {
                 if (!root.Children.TryGetValue(new YamlScalarNode(section), out var list) || list is not YamlSequenceNode seq) continue;
@@ -61,7 +63,8 @@ internal static class SpecRows
                 {
                     string Get(string key) => item.Children.TryGetValue(new YamlScalarNode(key), out var v) ? ((YamlScalarNode)v).Value ?? "" : "";
                     var test = item.Children.TryGetValue(new YamlScalarNode("test"), out var t) ? (IReadOnlyDictionary<string, object?>?)Convert(t) : null;
-                    rows.Add(new SpecRow(kind, Get("level"), Get(nameKey), file, (int)item.Start.Line, test));
+                    var level = Get("level");
+                    rows.Add(new SpecRow(kind, level.Length > 0 ? level : defaultLevel, Get(nameKey), file, (int)item.Start.Line, test));
                 }
             }
         }

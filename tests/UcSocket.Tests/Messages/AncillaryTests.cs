@@ -32,7 +32,7 @@ public class AncillaryTests
     [Fact]
     public void CredentialsArriveWithSoPasscred()
     {
-        var (a, b) = Pair(SOCK_DGRAM)!.Value;
+        var (a, b) = Pair(SOCK_DGRAM)!;
         using (a)
         using (b)
         {
@@ -80,7 +80,7 @@ public class AncillaryTests
     [Fact]
     public void CredentialsOfAnotherProcessAreRefusedByTheKernelUnlessPrivileged()
     {
-        var (a, b) = Pair(SOCK_DGRAM)!.Value;
+        var (a, b) = Pair(SOCK_DGRAM)!;
         using (a)
         using (b)
         {

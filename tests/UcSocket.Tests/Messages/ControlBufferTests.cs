@@ -96,7 +96,7 @@ public class ControlBufferTests
             new ControlMessage(1234, 5, new byte[] { 9, 8, 7 }),
         };
         var held = new List<SafeHandle>();
-        Assert.True(ControlMessage.TryEncode(items, held, out var buffer, out int length, out var error), error.Message);
+        Assert.True(ControlMessageEncoder.TryEncode(items, held, out var buffer, out int length, out var error), error.Message);
         Assert.Empty(held);
 
         var expected = Concat(
@@ -111,7 +111,7 @@ public class ControlBufferTests
     public void ARawBufferIsPassedUntouched()
     {
         var raw = new byte[] { 1, 2, 3 };
-        Assert.True(ControlMessage.TryEncode(raw, new List<SafeHandle>(), out var buffer, out int length, out _));
+        Assert.True(ControlMessageEncoder.TryEncode(raw, new List<SafeHandle>(), out var buffer, out int length, out _));
         Assert.Same(raw, buffer);
         Assert.Equal(3, length);
     }
@@ -122,7 +122,7 @@ public class ControlBufferTests
         var control = Concat(
             Header((ulong)CmsgLen(5), 999, 7), new byte[] { 1, 2, 3, 4, 5 }, new byte[3],
             Header((ulong)CmsgLen(4), IPPROTO_IP, IP_TTL), Ints(64));
-        var list = ControlMessage.Decode(control, truncated: false, new List<SafeHandle>());
+        var list = ControlMessageDecoder.Decode(control, truncated: false, new List<SafeHandle>());
         Assert.Equal(2, list.Count);
         Assert.Equal(999, list[0].Level);
         Assert.Equal(7, list[0].Type);
@@ -138,7 +138,7 @@ public class ControlBufferTests
     {
         // IP_TTL is an int: three bytes are no int.
         var control = Concat(Header((ulong)CmsgLen(3), IPPROTO_IP, IP_TTL), new byte[] { 1, 2, 3 }, new byte[5]);
-        var c = Assert.Single(ControlMessage.Decode(control, truncated: false, new List<SafeHandle>()));
+        var c = Assert.Single(ControlMessageDecoder.Decode(control, truncated: false, new List<SafeHandle>()));
         Assert.Equal(new byte[] { 1, 2, 3 }, c.Data);
         Assert.False(c.TryGetData(Cmsg.IpTtl, out _));
     }
@@ -148,12 +148,12 @@ public class ControlBufferTests
     {
         // As put_cmsg leaves it with MSG_CTRUNC: cmsg_len covers what fitted (8 of struct ucred's 12 bytes).
         var control = Concat(Header(16 + 8, SOL_SOCKET, SCM_CREDENTIALS), Ints(10, 20));
-        var cut = Assert.Single(ControlMessage.Decode(control, truncated: true, new List<SafeHandle>()));
+        var cut = Assert.Single(ControlMessageDecoder.Decode(control, truncated: true, new List<SafeHandle>()));
         Assert.Equal(Ints(10, 20), cut.Data);
 
         // The same message complete decodes even with MSG_CTRUNC (another message may have been dropped).
         var whole = Concat(Header(16 + 12, SOL_SOCKET, SCM_CREDENTIALS), Ints(10, 20, 30));
-        var ok = Assert.Single(ControlMessage.Decode(whole, truncated: true, new List<SafeHandle>()));
+        var ok = Assert.Single(ControlMessageDecoder.Decode(whole, truncated: true, new List<SafeHandle>()));
         Assert.Equal(30, Convert.ToInt32(Assert.IsType<Dictionary<string, object?>>(ok.Data)["gid"]));
     }
 
@@ -162,16 +162,16 @@ public class ControlBufferTests
     {
         // cmsg_len shorter than a header: nothing more is read.
         var tooShort = Concat(Header(8, IPPROTO_IP, IP_TTL), Ints(1, 2));
-        Assert.Empty(ControlMessage.Decode(tooShort, truncated: false, new List<SafeHandle>()));
+        Assert.Empty(ControlMessageDecoder.Decode(tooShort, truncated: false, new List<SafeHandle>()));
 
         // cmsg_len past the end of the buffer: clamped to it.
         var overrun = Concat(Header(1000, 999, 1), new byte[] { 5, 6 });
-        var c = Assert.Single(ControlMessage.Decode(overrun, truncated: false, new List<SafeHandle>()));
+        var c = Assert.Single(ControlMessageDecoder.Decode(overrun, truncated: false, new List<SafeHandle>()));
         Assert.Equal(new byte[] { 5, 6 }, c.Data);
 
         // Fewer bytes than a header.
-        Assert.Empty(ControlMessage.Decode(new byte[15], truncated: false, new List<SafeHandle>()));
-        Assert.Empty(ControlMessage.Decode(ReadOnlySpan<byte>.Empty, truncated: false, new List<SafeHandle>()));
+        Assert.Empty(ControlMessageDecoder.Decode(new byte[15], truncated: false, new List<SafeHandle>()));
+        Assert.Empty(ControlMessageDecoder.Decode(ReadOnlySpan<byte>.Empty, truncated: false, new List<SafeHandle>()));
     }
 
     [Fact]

@@ -5,19 +5,20 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 using Microsoft.Win32.SafeHandles;
+using UcSocket.Tests.Support;
 using Xunit;
 using static UcSocket.Sockets;
 
 namespace UcSocket.Tests.Messages;
 
-[Collection(DescriptorCountCollection.Name)]
+[Collection(DescriptorAccountingCollection.Name)]
 public sealed class DescriptorPassingTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("ucsocket-msg-").FullName;
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private static (SocketHandle A, SocketHandle B) SeqPacketPair() => Pair(SOCK_SEQPACKET)!.Value;
+    private static SocketPair SeqPacketPair() => Pair(SOCK_SEQPACKET)!;
 
     private static FileDescriptors SingleRights(ReceivedMessage msg)
     {
@@ -51,8 +52,8 @@ public sealed class DescriptorPassingTests : IDisposable
 
             // New descriptor numbers, the same open files, close-on-exec.
             Assert.NotEqual(Native.Fd(w), gotPipe);
-            Assert.Equal(Native.Target(Native.Fd(w)), Native.Target(gotPipe));
-            Assert.Equal(Native.Target(Native.Fd(file.SafeFileHandle)), Native.Target(gotFile));
+            Assert.Equal(DescriptorAccounting.Target(Native.Fd(w)), DescriptorAccounting.Target(gotPipe));
+            Assert.Equal(DescriptorAccounting.Target(Native.Fd(file.SafeFileHandle)), DescriptorAccounting.Target(gotFile));
             Assert.True(Native.IsCloseOnExec(gotPipe));
             Assert.True(Native.IsCloseOnExec(gotFile));
 
@@ -62,8 +63,8 @@ public sealed class DescriptorPassingTests : IDisposable
             Assert.Equal("through the received file", File.ReadAllText(path));
 
             msg.Dispose();
-            Assert.False(Native.IsOpen(gotPipe));
-            Assert.False(Native.IsOpen(gotFile));
+            Assert.False(DescriptorAccounting.IsOpen(gotPipe));
+            Assert.False(DescriptorAccounting.IsOpen(gotFile));
             Assert.True(fds[0].IsClosed);
         }
     }
@@ -75,7 +76,7 @@ public sealed class DescriptorPassingTests : IDisposable
         using (a)
         using (b)
         {
-            Native.AssertNoDescriptorLeak(() =>
+            DescriptorAccounting.AssertNoLeak(() =>
             {
                 // ControlMessage with a list of handles, a -> b.
                 PassPipeAndFile(a, b, (w, f) => new ControlMessage(SOL_SOCKET, SCM_RIGHTS, new object[] { w, f }));
@@ -88,7 +89,7 @@ public sealed class DescriptorPassingTests : IDisposable
                 });
                 // Typed, a -> b.
                 PassPipeAndFile(a, b, (w, f) => ControlMessage.Create(Cmsg.ScmRights, new FileDescriptors(w, f.SafeFileHandle)));
-            });
+            }, warmUp: true);
         }
     }
 
@@ -96,13 +97,13 @@ public sealed class DescriptorPassingTests : IDisposable
     public void SocketHandlesAndDescriptorNumbersCanBeSent()
     {
         var (a, b) = SeqPacketPair();
-        var (c, d) = Pair(SOCK_STREAM)!.Value;
+        var (c, d) = Pair(SOCK_STREAM)!;
         using (a)
         using (b)
         using (c)
         using (d)
         {
-            Native.AssertNoDescriptorLeak(() =>
+            DescriptorAccounting.AssertNoLeak(() =>
             {
                 var (r, w) = Native.Pipe();
                 using (r)
@@ -112,15 +113,15 @@ public sealed class DescriptorPassingTests : IDisposable
                     using var msg = b.RecvMsg(8, 64)!;
                     var fds = SingleRights(msg);
                     Assert.Equal(2, fds.Count);
-                    Assert.Equal(Native.Target(c.FileNo()), Native.Target(Native.Fd(fds[0])));
-                    Assert.StartsWith("socket:[", Native.Target(Native.Fd(fds[0])));
-                    Assert.Equal(Native.Target(Native.Fd(w)), Native.Target(Native.Fd(fds[1])));
+                    Assert.Equal(DescriptorAccounting.Target(c.FileNo()), DescriptorAccounting.Target(Native.Fd(fds[0])));
+                    Assert.StartsWith("socket:[", DescriptorAccounting.Target(Native.Fd(fds[0])));
+                    Assert.Equal(DescriptorAccounting.Target(Native.Fd(w)), DescriptorAccounting.Target(Native.Fd(fds[1])));
 
                     // The received socket is c: what goes in through it comes out at d.
                     Native.Write(Native.Fd(fds[0]), "via the passed socket");
                     Assert.Equal("via the passed socket", Native.Read(d.FileNo()));
                 }
-            });
+            }, warmUp: true);
         }
     }
 
@@ -131,7 +132,7 @@ public sealed class DescriptorPassingTests : IDisposable
         using (a)
         using (b)
         {
-            Native.AssertNoDescriptorLeak(() =>
+            DescriptorAccounting.AssertNoLeak(() =>
             {
                 var (r, w) = Native.Pipe();
                 using (r)
@@ -148,7 +149,7 @@ public sealed class DescriptorPassingTests : IDisposable
                         Assert.True(msg.IsControlTruncated);
                         var fds = SingleRights(msg);
                         Assert.Equal(2, fds.Count);
-                        Assert.Equal(Native.Target(Native.Fd(w)), Native.Target(Native.Fd(fds[0])));
+                        Assert.Equal(DescriptorAccounting.Target(Native.Fd(w)), DescriptorAccounting.Target(Native.Fd(fds[0])));
                     }
 
                     // Room for no descriptor at all: none arrives, none stays open.
@@ -167,7 +168,7 @@ public sealed class DescriptorPassingTests : IDisposable
                         Assert.Null(msg.Ancillary);
                     }
                 }
-            });
+            }, warmUp: true);
         }
     }
 
@@ -178,7 +179,7 @@ public sealed class DescriptorPassingTests : IDisposable
         using (a)
         using (b)
         {
-            Native.AssertNoDescriptorLeak(() =>
+            DescriptorAccounting.AssertNoLeak(() =>
             {
                 var (r, w) = Native.Pipe();
                 using (r)
@@ -204,7 +205,7 @@ public sealed class DescriptorPassingTests : IDisposable
                     Assert.False(h.IsClosed);
                     h.Dispose();
                 }
-            });
+            }, warmUp: true);
         }
     }
 
@@ -226,14 +227,14 @@ public sealed class DescriptorPassingTests : IDisposable
             using (r)
             using (w)
             {
-                Native.AssertNoDescriptorLeak(() =>
+                DescriptorAccounting.AssertNoLeak(() =>
                 {
                     Assert.Equal(1L, a.SendMsg("d", new[] { new ControlMessage(SOL_SOCKET, SCM_RIGHTS, new[] { w, r }) }));
                     ReceiveAndDrop(b);
                     GC.Collect();
                     GC.WaitForPendingFinalizers();
                     GC.Collect();
-                });
+                }, warmUp: true);
             }
         }
     }
@@ -242,11 +243,11 @@ public sealed class DescriptorPassingTests : IDisposable
     {
         public override string Description => "struct ucred (throws)";
         public override int ReadBufferSize => 12;
-        public override bool TryRead(ReadOnlySpan<byte> source, out Ucred value, out string? error) => throw new InvalidOperationException("decoder failed");
+        public override bool TryRead(ReadOnlySpan<byte> source, out Ucred value, [System.Diagnostics.CodeAnalysis.NotNullWhen(false)] out string? error) => throw new InvalidOperationException("decoder failed");
         public override int GetSize(in Ucred value) => 12;
         public override bool TryWrite(in Ucred value, Span<byte> destination, out int written, out string? error) => throw new InvalidOperationException("encoder failed");
         public override object? ToUcode(in Ucred value) => null;
-        public override bool TryFromUcode(object? value, out Ucred result, out string? error) => throw new InvalidOperationException("conversion failed");
+        public override bool TryFromUcode(object? value, out Ucred result, [System.Diagnostics.CodeAnalysis.NotNullWhen(false)] out string? error) => throw new InvalidOperationException("conversion failed");
     }
 
     [Fact]
@@ -264,14 +265,14 @@ public sealed class DescriptorPassingTests : IDisposable
                 SpecRegistry.Register(new ControlMessageType<Ucred>("SCM_CREDENTIALS", SOL_SOCKET, SCM_CREDENTIALS, new ThrowingCredentials()));
                 try
                 {
-                    Native.AssertNoDescriptorLeak(() =>
+                    DescriptorAccounting.AssertNoLeak(() =>
                     {
                         // The kernel delivers credentials (SO_PASSCRED) next to the descriptors; decoding the
                         // credentials throws after the descriptors were taken over.
                         Assert.Equal(1L, a.SendMsg("x", new[] { new ControlMessage(SOL_SOCKET, SCM_RIGHTS, new[] { w, r, w }) }));
                         var ex = Assert.Throws<InvalidOperationException>(() => b.RecvMsg(8, 256));
                         Assert.Equal("decoder failed", ex.Message);
-                    });
+                    }, warmUp: true);
                 }
                 finally
                 {
@@ -288,7 +289,7 @@ public sealed class DescriptorPassingTests : IDisposable
         using (a)
         using (b)
         {
-            Native.AssertNoDescriptorLeak(() =>
+            DescriptorAccounting.AssertNoLeak(() =>
             {
                 var (r, w) = Native.Pipe();
                 using (r)
@@ -307,7 +308,7 @@ public sealed class DescriptorPassingTests : IDisposable
                     Native.Write(Native.Fd(Assert.Single(fds)), "raw control");
                     Assert.Equal("raw control", Native.Read(Native.Fd(r)));
                 }
-            });
+            }, warmUp: true);
         }
     }
 
@@ -358,7 +359,7 @@ public sealed class DescriptorPassingTests : IDisposable
 
                 // Had the reference taken for item 0 not been released, disposing would leave the descriptor open.
                 w.Dispose();
-                Assert.False(Native.IsOpen(fd));
+                Assert.False(DescriptorAccounting.IsOpen(fd));
             }
             Assert.Null(b.RecvMsg(8, 64, MSG_DONTWAIT));
             Assert.Equal(Native.EAGAIN, b.Error(true));
@@ -368,7 +369,7 @@ public sealed class DescriptorPassingTests : IDisposable
     [Fact]
     public void DecodingAHandBuiltBufferOwnsTheDescriptorsInIt()
     {
-        Native.AssertNoDescriptorLeak(() =>
+        DescriptorAccounting.AssertNoLeak(() =>
         {
             var (r, w) = Native.Pipe();
             using (r)
@@ -384,14 +385,14 @@ public sealed class DescriptorPassingTests : IDisposable
                 BitConverter.GetBytes(dup2).CopyTo(control, 20);
 
                 var owned = new List<SafeHandle>();
-                var list = ControlMessage.Decode(control, truncated: false, owned);
+                var list = ControlMessageDecoder.Decode(control, truncated: false, owned);
                 var fds = Assert.IsType<FileDescriptors>(Assert.Single(list).Data);
                 Assert.Equal(new[] { dup1, dup2 }, fds.ToArray());
                 Assert.Equal(2, owned.Count);
                 foreach (var h in owned) h.Dispose();
-                Assert.False(Native.IsOpen(dup1));
-                Assert.False(Native.IsOpen(dup2));
+                Assert.False(DescriptorAccounting.IsOpen(dup1));
+                Assert.False(DescriptorAccounting.IsOpen(dup2));
             }
-        });
+        }, warmUp: true);
     }
 }

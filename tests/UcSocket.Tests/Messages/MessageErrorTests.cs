@@ -3,11 +3,14 @@ using System.Collections.Generic;
 using Xunit;
 using static UcSocket.Sockets;
 
+// These tests give the library control messages it must refuse at run time: the compile-time checks would refuse them first.
+#pragma warning disable UCS101, UCS104, UCS106
+
 namespace UcSocket.Tests.Messages;
 
 public class MessageErrorTests
 {
-    private static (SocketHandle A, SocketHandle B) DatagramPair() => Pair(SOCK_DGRAM)!.Value;
+    private static SocketPair DatagramPair() => Pair(SOCK_DGRAM)!;
 
     /// <summary>Asserts a failed call: null result, the message, the code, and that nothing reached the peer.</summary>
     private static void AssertFailed(object? result, SocketHandle s, string message, int code, SocketHandle? peer = null)
@@ -57,7 +60,7 @@ public class MessageErrorTests
     [Fact]
     public void SendOnAShutDownSocket()
     {
-        var pair = Pair(SOCK_STREAM)!.Value;
+        var pair = Pair(SOCK_STREAM)!;
         using var a = pair.First;
         using var b = pair.Second;
         Assert.Equal(0, Tmds.Linux.LibC.shutdown(a.FileNo(), SHUT_WR));
@@ -161,12 +164,18 @@ public class MessageErrorTests
         using (a)
         using (b)
         {
-            Assert.Null(a.SendMsg(new object[] { "ok", new[] { 1, 2 } }));
-            Assert.StartsWith("Data item 1: unsupported value (", a.Error());
+            // As ucode's sendmsg: an array inside the data array, or a dictionary, goes as ucode's JSON text of it.
+            Assert.Equal(10L, a.SendMsg(new object[] { "ok", new[] { 1, 2 } }));
+            Assert.Equal("ok[ 1, 2 ]"u8.ToArray(), b.Recv(64));
+            Assert.Equal(10L, a.SendMsg(new Dictionary<string, object?> { ["a"] = 1 }));
+            Assert.Equal("{ \"a\": 1 }"u8.ToArray(), b.Recv(64));
+            // Objects ucode has no text for are refused, naming their type.
+            Assert.Null(a.SendMsg(new object[] { "ok", new Uri("http://x/") }));
+            Assert.StartsWith("Data item 1: Unsupported data value (type System.Uri)", a.Error());
             Assert.Equal(22, a.Error(true));
-            Assert.Null(a.SendMsg(new Dictionary<string, object?> { ["a"] = 1 }));
-            Assert.StartsWith("Unsupported data value (", a.Error());
-            Assert.EndsWith("expecting a string, byte array or array of them: Invalid argument", a.Error());
+            Assert.Null(a.SendMsg(new object()));
+            Assert.StartsWith("Unsupported data value (type System.Object)", a.Error());
+            Assert.EndsWith("expecting a string, bytes, a number, a bool, a dictionary or an array: Invalid argument", a.Error());
             Assert.Null(b.RecvMsg(16, 0, MSG_DONTWAIT));
         }
     }

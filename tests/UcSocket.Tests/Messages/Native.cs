@@ -1,6 +1,5 @@
+using UcSocket.Marshalling;
 using System;
-using System.IO;
-using System.Linq;
 using System.Text;
 using Microsoft.Win32.SafeHandles;
 using Tmds.Linux;
@@ -11,7 +10,8 @@ namespace UcSocket.Tests.Messages;
 
 /// <summary>
 /// Raw syscalls on descriptors for the message tests: bind/listen/accept/getsockname (done on FileNo() so that
-/// the tests do not depend on the handle's own Bind/Connect), pipes, and descriptor inspection.
+/// the tests do not depend on the handle's own Bind/Connect), pipes, reads and writes. Descriptor accounting is
+/// <see cref="Support.DescriptorAccounting"/>.
 /// </summary>
 internal static unsafe class Native
 {
@@ -45,7 +45,7 @@ internal static unsafe class Native
         Assert.True(WaitReadable(s.FileNo(), timeoutMs), "no connection arrived in time");
         int fd = LibC.accept4(s.FileNo(), null, null, O_CLOEXEC);
         Assert.True(fd >= 0, $"accept4: errno {LibC.errno}");
-        return new SocketHandle(fd);
+        return new SocketHandle(fd, -1, -1, false);
     }
 
     public static bool WaitReadable(int fd, int timeoutMs)
@@ -95,51 +95,10 @@ internal static unsafe class Native
         }
     }
 
-    public static bool IsOpen(int fd) => LibC.fcntl(fd, F_GETFD) >= 0;
-
     public static bool IsCloseOnExec(int fd)
     {
         int flags = LibC.fcntl(fd, F_GETFD);
         Assert.True(flags >= 0, $"fcntl(F_GETFD) on {fd}: errno {LibC.errno}");
         return (flags & FD_CLOEXEC) != 0;
     }
-
-    /// <summary>What the descriptor refers to, e.g. <c>pipe:[1234]</c> or a file path (readlink of /proc/self/fd/N).</summary>
-    public static string Target(int fd) => new FileInfo($"/proc/self/fd/{fd}").LinkTarget ?? throw new InvalidOperationException($"fd {fd} has no link");
-
-    public static string[] OpenDescriptors() =>
-        Directory.GetFiles("/proc/self/fd").Select(f => f + " -> " + (new FileInfo(f).LinkTarget ?? "?")).OrderBy(s => s, StringComparer.Ordinal).ToArray();
-
-    /// <summary>
-    /// Runs <paramref name="scenario"/> once to warm up whatever the runtime opens lazily, then again between
-    /// two counts of /proc/self/fd, and asserts that the count did not change. Nothing is collected after the
-    /// scenario, so a descriptor left for a finalizer to close counts as leaked.
-    /// </summary>
-    public static void AssertNoDescriptorLeak(Action scenario)
-    {
-        scenario();
-        // A leak shows on every run of the scenario; the runtime itself may open or close a descriptor now and then
-        // (a finalizer of unrelated garbage, a diagnostics file), so a count that differs once is measured again.
-        string failure = "";
-        for (int attempt = 0; attempt < 3; attempt++)
-        {
-            // Let finalizers of earlier garbage close what they own now, not in the middle of the count.
-            GC.Collect();
-            GC.WaitForPendingFinalizers();
-            GC.Collect();
-            var before = OpenDescriptors();
-            scenario();
-            var after = OpenDescriptors();
-            if (before.Length == after.Length) return;
-            failure = $"descriptor count {before.Length} -> {after.Length}; new: {string.Join(", ", after.Except(before))}; gone: {string.Join(", ", before.Except(after))}";
-        }
-        Assert.Fail(failure);
-    }
-}
-
-/// <summary>Tests that count /proc/self/fd or check that a descriptor number is closed: run alone, after the parallel tests.</summary>
-[CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class DescriptorCountCollection
-{
-    public const string Name = "descriptor counting";
 }

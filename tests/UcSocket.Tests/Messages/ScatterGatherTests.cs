@@ -8,11 +8,11 @@ namespace UcSocket.Tests.Messages;
 
 public class ScatterGatherTests
 {
-    private static (SocketHandle A, SocketHandle B) DatagramPair()
+    private static SocketPair DatagramPair()
     {
         var pair = Pair(SOCK_DGRAM);
         Assert.NotNull(pair);
-        return pair!.Value;
+        return pair;
     }
 
     private static string Text(object data) => Encoding.UTF8.GetString(Assert.IsType<byte[]>(data));
@@ -128,7 +128,7 @@ public class ScatterGatherTests
     [Fact]
     public void PeekOnAStreamLeavesTheDataQueued()
     {
-        var pair = Pair(SOCK_STREAM)!.Value;
+        var pair = Pair(SOCK_STREAM)!;
         using var a = pair.First;
         using var b = pair.Second;
         Assert.Equal(6L, a.SendMsg(new[] { "stre", "am" }));

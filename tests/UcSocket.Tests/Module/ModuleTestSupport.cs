@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
 using System.Linq;
-using Tmds.Linux;
 using Xunit;
 
 namespace UcSocket.Tests.Module;
@@ -24,13 +23,6 @@ public sealed class FactWithCompilerAttribute : FactAttribute
     {
         if (ModuleTestSupport.FindCompiler() is null) Skip = "no C compiler (cc) on this machine";
     }
-}
-
-/// <summary>Tests that look at descriptor numbers run alone, so that no other test reuses a number meanwhile.</summary>
-[CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class DescriptorSensitive
-{
-    public const string Name = "Descriptor-sensitive module tests";
 }
 
 internal static class ModuleTestSupport
@@ -110,10 +102,4 @@ internal static class ModuleTestSupport
         output = stdout.Result;
         Assert.True(p.ExitCode == 0, $"{file} {args} failed ({p.ExitCode}): {stderr.Result}");
     }
-
-    /// <summary>True when the descriptor number is open in this process.</summary>
-    public static bool IsOpen(int fd) => LibC.fcntl(fd, 1 /* F_GETFD */) >= 0;
-
-    /// <summary>The number of open descriptors of this process.</summary>
-    public static int OpenDescriptorCount() => Directory.GetFiles("/proc/self/fd").Length;
 }

@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.Threading.Tasks;
 using Tmds.Linux;
+using UcSocket.Tests.Support;
 using Xunit;
 using static UcSocket.Sockets;
 
@@ -24,7 +25,7 @@ public class PollTests
     [Fact]
     public void NothingReadyWithTimeoutZeroIsAnEmptyList()
     {
-        var (a, b) = Pair()!.Value;
+        var (a, b) = Pair()!;
         using (a)
         using (b)
         {
@@ -38,7 +39,7 @@ public class PollTests
     [Fact]
     public void AWriteMakesTheOtherEndReadable()
     {
-        var (a, b) = Pair()!.Value;
+        var (a, b) = Pair()!;
         using (a)
         using (b)
         {
@@ -56,7 +57,7 @@ public class PollTests
     [Fact]
     public void PairsAskForOtherEvents()
     {
-        var (a, b) = Pair()!.Value;
+        var (a, b) = Pair()!;
         using (a)
         using (b)
         {
@@ -79,7 +80,7 @@ public class PollTests
     [Fact]
     public void HangupAfterThePeerCloses()
     {
-        var (a, b) = Pair()!.Value;
+        var (a, b) = Pair()!;
         using (b)
         {
             a.Dispose();
@@ -92,7 +93,7 @@ public class PollTests
     [Fact]
     public void TimeoutWaitsAndReturnsEmpty()
     {
-        var (a, b) = Pair()!.Value;
+        var (a, b) = Pair()!;
         using (a)
         using (b)
         {
@@ -107,7 +108,7 @@ public class PollTests
     [Fact]
     public async Task InfiniteWaitEndsWhenDataArrives()
     {
-        var (a, b) = Pair()!.Value;
+        var (a, b) = Pair()!;
         using (a)
         using (b)
         {
@@ -123,7 +124,7 @@ public class PollTests
     [Fact]
     public async Task ClosingTheSocketOnAnotherThreadWakesTheWait()
     {
-        var (a, b) = Pair()!.Value;
+        var (a, b) = Pair()!;
         using (a)
         {
             using var started = new ManualResetEventSlim();
@@ -136,14 +137,15 @@ public class PollTests
             await Task.Delay(200); // let the thread enter poll(); on a loaded machine 50 ms was not always enough
             Assert.True(b.Close());
             var events = await waiting.WaitAsync(TimeSpan.FromSeconds(10));
-            Assert.Equal(Hup, Assert.Single(events!).Events & Hup);
+            // Reported as poll reports a descriptor that is not open; the socket itself was not shut down.
+            Assert.Equal(POLLNVAL, Assert.Single(events!).Events);
         }
     }
 
     [Fact]
     public void OtherHandlesArePolledToo()
     {
-        var (a, b) = Pair()!.Value;
+        var (a, b) = Pair()!;
         using (a)
         using (b)
         {
@@ -167,7 +169,7 @@ public class PollTests
     public static TheoryData<object?, string> BadItems => new()
     {
         { "text", "Poll item 1: expected a socket or a [socket, events] pair, got string \"text\"" },
-        { 5, "Poll item 1: expected a socket or a [socket, events] pair, got Int32 5" },
+        { 5, "Poll item 1: expected a socket or a [socket, events] pair, got Int32 5 (a single array argument is the whole item list: pass (socket, events) or new PollItem(socket, events))" },
         { null, "Poll item 1: expected a socket or a [socket, events] pair, got null" },
         { new object[] { POLLIN }, "Poll item 1: a pair must hold a socket and the events to watch for" },
         { new object[] { "x", POLLIN }, "Poll item 1: a pair must hold a socket and the events to watch for" },
@@ -178,7 +180,7 @@ public class PollTests
     [MemberData(nameof(BadItems))]
     public void BadItemsAreEinvalNamingTheIndex(object? item, string context)
     {
-        var (a, b) = Pair()!.Value;
+        var (a, b) = Pair()!;
         using (a)
         using (b)
         {
@@ -191,7 +193,7 @@ public class PollTests
     [Fact]
     public void EventsOutOfRangeAreErange()
     {
-        var (a, b) = Pair()!.Value;
+        var (a, b) = Pair()!;
         using (a)
         using (b)
         {
@@ -204,7 +206,7 @@ public class PollTests
     [Fact]
     public void AClosedSocketIsEbadfNamingTheIndex()
     {
-        var (a, b) = Pair()!.Value;
+        var (a, b) = Pair()!;
         using (b)
         {
             a.Dispose();
@@ -215,18 +217,18 @@ public class PollTests
     }
 }
 
-[Collection(DescriptorSensitive.Name)]
+[Collection(DescriptorAccountingCollection.Name)]
 public class PollDescriptorTests
 {
     [Fact]
     public void AFailedPollReleasesTheSocketsItHeld()
     {
-        var (a, b) = Pair()!.Value;
+        var (a, b) = Pair()!;
         int fa = a.FileNo(), fb = b.FileNo();
         Assert.Null(Poll(0, a, b, "bad"));
         a.Dispose();
         b.Dispose();
-        Assert.False(ModuleTestSupport.IsOpen(fa));
-        Assert.False(ModuleTestSupport.IsOpen(fb));
+        Assert.False(DescriptorAccounting.IsOpen(fa));
+        Assert.False(DescriptorAccounting.IsOpen(fb));
     }
 }

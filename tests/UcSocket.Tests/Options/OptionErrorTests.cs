@@ -4,6 +4,9 @@ using System.Threading;
 using Xunit;
 using static UcSocket.Sockets;
 
+// These tests give the library options and values it must refuse at run time: the compile-time checks would refuse them first.
+#pragma warning disable UCS101, UCS102, UCS103, UCS105
+
 namespace UcSocket.Tests.Options;
 
 /// <summary>

@@ -310,7 +310,7 @@ public class PublicApiOptionTests
     [Fact]
     public void PeerCred_TypedAndUcode()
     {
-        var pair = Pair()!.Value;
+        var pair = Pair()!;
         using var a = pair.First;
         using var b = pair.Second;
         var cred = b.GetOpt(SockOpt.SoPeercred);

@@ -223,7 +223,7 @@ internal sealed unsafe class TcpPair : IDisposable
         Raw.ConnectLoopback4(client.FileNo(), port);
         int fd = LibC.accept4(listener.FileNo(), null, null, SOCK_CLOEXEC);
         Assert.True(fd >= 0, $"accept4: errno {LibC.errno}");
-        return new TcpPair(listener, client, new SocketHandle(fd));
+        return new TcpPair(listener, client, new SocketHandle(fd, -1, -1, false));
     }
 
     /// <summary>A socket that is bound to 127.0.0.1 and listening, with no connection.</summary>

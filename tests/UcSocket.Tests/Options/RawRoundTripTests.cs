@@ -158,7 +158,7 @@ public class RawRoundTripTests
     [Fact]
     public void Type_OfAUnixSocketPairIsWhatPairWasAskedFor()
     {
-        var pair = Pair(SOCK_DGRAM)!.Value;
+        var pair = Pair(SOCK_DGRAM)!;
         using var a = pair.First;
         using var b = pair.Second;
         Assert.Equal(SOCK_DGRAM, Raw.Decode(SockOpt.SoType, Raw.Get(a.FileNo(), SOL_SOCKET, SO_TYPE, 4)));
@@ -382,7 +382,7 @@ public class RawRoundTripTests
     [Fact]
     public void PeerCred_OnASocketPairIsThisProcess()
     {
-        var pair = Pair()!.Value;
+        var pair = Pair()!;
         using var a = pair.First;
         using var b = pair.Second;
         var raw = Raw.Get(a.FileNo(), SOL_SOCKET, SO_PEERCRED, 12);

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Runtime.InteropServices;
 using Tmds.Linux;
 using UcSocket.Tests.Handle;
+using UcSocket.Tests.Support;
 using Xunit;
 using static UcSocket.Sockets;
 
@@ -126,7 +127,7 @@ public class ControlBufferTests
     [Fact]
     public void ReceivedDescriptorsAreOwnedUntilTakenAndClosedOnTheNextReceive()
     {
-        var (a, b) = Pair(SOCK_DGRAM)!.Value;
+        var (a, b) = Pair(SOCK_DGRAM)!;
         using (a)
         using (b)
         {
@@ -143,7 +144,7 @@ public class ControlBufferTests
             FileDescriptors? first = null;
             foreach (var m in control)
             {
-                Assert.True(m.TryGet(Cmsg.ScmRights, out FileDescriptors fds));
+                Assert.True(m.TryGet(Cmsg.ScmRights, out FileDescriptors? fds));
                 Assert.Equal(2, fds.Count);
                 first = fds;
                 Assert.Equal(fds.ToArray(), MemoryMarshal.Cast<byte, int>(m.Payload).ToArray());
@@ -161,7 +162,7 @@ public class ControlBufferTests
             Messages.Native.Write((int)taken[1].DangerousGetHandle(), "ok");
             Assert.Equal("ok", Messages.Native.Read((int)taken[0].DangerousGetHandle()));
             control.Dispose();
-            Assert.True(Messages.Native.IsOpen((int)taken[0].DangerousGetHandle())); // taken: the caller's now
+            Assert.True(DescriptorAccounting.IsOpen((int)taken[0].DangerousGetHandle())); // taken: the caller's now
             foreach (var h in taken) h.Dispose();
         }
     }

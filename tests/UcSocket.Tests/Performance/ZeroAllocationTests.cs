@@ -25,7 +25,7 @@ public class ZeroAllocationTests
     [Fact]
     public void SpanSendAndRecvOnASocketPair()
     {
-        var (a, b) = Pair(SOCK_STREAM)!.Value;
+        var (a, b) = Pair(SOCK_STREAM)!;
         using (a)
         using (b)
         {
@@ -90,7 +90,7 @@ public class ZeroAllocationTests
     [Fact]
     public void RecvMsgIntoCallerBuffersAndControlWalk()
     {
-        var (a, b) = Pair(SOCK_DGRAM)!.Value;
+        var (a, b) = Pair(SOCK_DGRAM)!;
         using (a)
         using (b)
         {

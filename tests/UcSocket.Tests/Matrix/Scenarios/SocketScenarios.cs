@@ -14,7 +14,7 @@ internal static class SocketScenarios
     [CmsgScenario("rights")]
     public static ReceivedMessage Rights()
     {
-        var (a, b) = Pair(SOCK_DGRAM)!.Value;
+        var (a, b) = Pair(SOCK_DGRAM)!;
         using (a)
         using (b)
         {
@@ -26,7 +26,7 @@ internal static class SocketScenarios
     [CmsgScenario("credentials")]
     public static ReceivedMessage Credentials()
     {
-        var (a, b) = Pair(SOCK_DGRAM)!.Value;
+        var (a, b) = Pair(SOCK_DGRAM)!;
         using (a)
         using (b)
         {
@@ -117,7 +117,7 @@ internal static class SocketScenarios
     [CmsgScenario("inq")]
     public static ReceivedMessage Inq()
     {
-        var (a, b) = Pair(SOCK_STREAM)!.Value;
+        var (a, b) = Pair(SOCK_STREAM)!;
         using (a)
         using (b)
         {
@@ -133,7 +133,7 @@ internal static class SocketScenarios
     [CmsgScenario("pidfd")]
     public static ReceivedMessage Pidfd()
     {
-        var (a, b) = Pair(SOCK_DGRAM)!.Value;
+        var (a, b) = Pair(SOCK_DGRAM)!;
         using (a)
         using (b)
         {
