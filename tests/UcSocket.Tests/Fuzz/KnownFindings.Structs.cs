@@ -44,13 +44,11 @@ internal static partial class KnownFindings
 internal static partial class KnownFindings
 {
     /// <summary>
-    /// A path that is not UTF-8 decodes with U+FFFD (and may then be too long to encode), and a path that fills all
-    /// 108 bytes of sun_path (no NUL, as Linux allows) does not encode (FindingsAddress.NonUtf8Path,
-    /// FindingsAddress.FullLengthPath).
+    /// A path that fills all 108 bytes of sun_path (no NUL, as Linux allows) does not encode (FindingsAddress.FullLengthPath).
     /// </summary>
     public static bool PathDoesNotEncodeBack(SpecStruct spec, IReadOnlyDictionary<string, object?> d) =>
         spec.Fields.Any(f => f.EffectiveKind == "path" && d.GetValueOrDefault(f.Name) is string p
-            && (p.Contains('\ufffd') || System.Text.Encoding.UTF8.GetByteCount(p) >= f.Count));
+            && System.Text.Encoding.UTF8.GetByteCount(p) >= f.Count);
 }
 
 internal static partial class KnownFindings
