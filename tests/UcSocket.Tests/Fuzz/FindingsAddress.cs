@@ -24,20 +24,30 @@ public class FindingsAddress
         Assert.Equal("@", SockAddr("\0")?.Path);
     }
 
-    [Fact(Skip = "fails until a scope ID of 2^31 or more converts back")]
-    public void ScopeIdAboveIntMax()
+    [Fact]
+    public void ScopeIdAboveIntMaxConvertsBack()
     {
-        // sin6_scope_id is a __u32: "%4294967295" is accepted, but comes back as interface -1, which SockAddr refuses.
+        // sin6_scope_id is a __u32 (linux/in6.h): "%4294967295" is accepted, reported as the unsigned number (as ucode
+        // reports it), and that number converts back to the same sockaddr bytes (ff ff ff ff at offset 24).
         var a = SockAddr("[fe80::1%4294967295]:80");
         Assert.NotNull(a);
-        Assert.True(a.Interface!.Value.Index >= 0, $"scope decoded as {a.Interface.Value.Index}");
-        Assert.NotNull(SockAddr(a.ToDictionary()));
+        Assert.Equal(4294967295u, a.ToDictionary()["interface"]);
+        Assert.Equal("[fe80::1%4294967295]:80", a.ToString());
+        var again = SockAddr(a.ToDictionary());
+        Assert.True(again is not null, Error());
+        var bytes = RawSocketAddress.From(again)!.AsSpan().ToArray();
+        Assert.Equal(new byte[] { 0xff, 0xff, 0xff, 0xff }, bytes[24..28]);
+        Assert.Equal(bytes, RawSocketAddress.From(SockAddr(a.ToString())!)!.AsSpan().ToArray());
+        // The largest number still converts; one more is out of the C range.
+        Assert.NotNull(SockAddr(new Dictionary<string, object?> { ["address"] = "fe80::1", ["interface"] = 4294967295L }));
+        Assert.Null(SockAddr(new Dictionary<string, object?> { ["address"] = "fe80::1", ["interface"] = 4294967296L }));
+        Assert.Equal(ErrorInfo.EINVAL, Error(true));
     }
 
-    [Fact(Skip = "fails until an InterfaceId with a negative index is refused as the number is")]
-    public void NegativeInterfaceIdInDictionary()
+    [Fact]
+    public void NegativeScopeIsRefusedAsNumberAndAsInterfaceId()
     {
-        // { interface: -1 } is "Invalid scope ID"; the same index as an InterfaceId is taken and sent as 4294967295.
+        // { interface: -1 } is "Invalid scope ID" (sin6_scope_id is unsigned); the same index as an InterfaceId too, not sent as 4294967295.
         Assert.Null(SockAddr(new Dictionary<string, object?> { ["address"] = "fe80::1", ["interface"] = -1 }));
         Assert.Null(SockAddr(new Dictionary<string, object?> { ["address"] = "fe80::1", ["interface"] = new InterfaceId(-1) }));
         Assert.Equal(ErrorInfo.EINVAL, Error(true));
@@ -140,16 +150,19 @@ public class FindingsAddress
         AssertRoundTrip(sockaddr);
     }
 
-    [Fact(Skip = "fails until the dictionary of a decoded packet address converts back")]
-    public void NegativePacketInterface()
+    [Fact]
+    public void NegativePacketInterfaceConvertsBack()
     {
-        // sll_ifindex is a C int: -2 decodes as interface -2, which the SocketAddress encodes, but its dictionary
-        // ({ interface: -2 }) is refused: "Unable to convert interface to integer".
+        // sll_ifindex is a C int (linux/if_packet.h): -2 decodes as interface -2, and its dictionary
+        // ({ interface: -2 }) converts back to the same bytes.
         var raw = new RawSocketAddress();
         Assert.True(raw.TrySet(new byte[] { 17, 0, 0, 3, 0xfe, 0xff, 0xff, 0xff, 1, 0, 0, 6, 1, 2, 3, 4, 5, 6, 0, 0 }));
         var decoded = raw.ToSocketAddress();
         Assert.NotNull(decoded);
-        Assert.True(SockAddr(decoded.ToDictionary()) is not null, Error());
+        Assert.Equal(-2, decoded.ToDictionary()["interface"]);
+        var again = SockAddr(decoded.ToDictionary());
+        Assert.True(again is not null, Error());
+        Assert.Equal(raw.AsSpan().ToArray(), RawSocketAddress.From(again)!.AsSpan().ToArray());
     }
 
     [Fact(Skip = "fails until vsock's svm_flags (VMADDR_FLAG_TO_HOST) survive decoding")]

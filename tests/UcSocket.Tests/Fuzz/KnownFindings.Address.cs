@@ -5,12 +5,6 @@ namespace UcSocket.Tests.Fuzz;
 
 internal static partial class KnownFindings
 {
-    /// <summary>
-    /// A scope ID of 2^31 or more (text <c>%2147483648</c> to <c>%4294967295</c>, or an <see cref="InterfaceId"/> with a
-    /// negative index) comes back as a negative index, which does not convert (FindingsAddress.ScopeIdAboveIntMax).
-    /// </summary>
-    public static bool HasNegativeScope(SocketAddress a) => a.Interface is { Name: null, Index: < 0 };
-
     /// <summary>Integer types the converters refuse although they hold a number in range (FindingsStructs.IntegerForms).</summary>
     public static bool IsUnsupportedIntegerType(object? value) => value is nuint or Int128 or UInt128 or System.Numerics.BigInteger;
 
@@ -29,8 +23,7 @@ internal static partial class KnownFindings
 {
     /// <summary>
     /// sockaddr bytes the kernel may report whose decoded form does not encode back to them: a filesystem path starting
-    /// with '@' (FilesystemPathStartingWithAt), a path filling all 108 bytes (FullLengthPath), an IPv6 scope of 2^31 or
-    /// more (ScopeIdAboveIntMax), a negative packet interface index (NegativePacketInterface), vsock flags (VsockFlags).
+    /// with '@' (FilesystemPathStartingWithAt), a path filling all 108 bytes (FullLengthPath), vsock flags (VsockFlags).
     /// </summary>
     public static bool SockaddrDoesNotRoundTrip(byte[] bytes, SocketAddress decoded)
     {
@@ -40,7 +33,6 @@ internal static partial class KnownFindings
             bool isAbstract = path[0] == 0;
             return (!isAbstract && path[0] == (byte)'@') || (!isAbstract && path.Length == 108 && path.IndexOf((byte)0) < 0);
         }
-        if (decoded.Family == Sockets.AF_VSOCK) return bytes[12] != 0;
-        return decoded.Interface is { Name: null, Index: < 0 };
+        return decoded.Family == Sockets.AF_VSOCK && bytes[12] != 0;
     }
 }

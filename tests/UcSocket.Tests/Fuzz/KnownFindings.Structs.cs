@@ -54,21 +54,6 @@ internal static partial class KnownFindings
 internal static partial class KnownFindings
 {
     /// <summary>
-    /// A nested address decoded with a negative interface (an AF_PACKET sll_ifindex below 0, an IPv6 scope ID of 2^31
-    /// or more), which the address converter refuses (FindingsAddress.ScopeIdAboveIntMax, FindingsAddress.NegativePacketInterface).
-    /// </summary>
-    public static bool HasAddressWithNegativeInterface(object? value) => value switch
-    {
-        IReadOnlyDictionary<string, object?> d => (d.TryGetValue("family", out _) && d.TryGetValue("interface", out var i) && i is int n && n < 0)
-            || d.Values.Any(HasAddressWithNegativeInterface),
-        IEnumerable items and not string and not byte[] => items.Cast<object?>().Any(HasAddressWithNegativeInterface),
-        _ => false,
-    };
-}
-
-internal static partial class KnownFindings
-{
-    /// <summary>
     /// Equals and GetHashCode of a generated struct with an array field throw NotSupportedException (its inline array
     /// has no built-in equality) (FindingsStructs.EqualityOfStructsWithArrays).
     /// </summary>
