@@ -107,7 +107,17 @@ public static partial class SpecFields
         };
         if (named is { } id)
         {
-            if (!TryResolveInterface(id, out int index, out error)) return false;
+            if (!TryResolveInterface(id, out int index, out error))
+            {
+                error += $" (field {field})";
+                return false;
+            }
+            // An InterfaceId stands for its index, which must fit the field as the number would (no -1 sent as 4294967295).
+            if (index < min || index > max)
+            {
+                error = $"Value {index} of field {field} is out of range [{min}, {max}]";
+                return false;
+            }
             value = index;
             return true;
         }

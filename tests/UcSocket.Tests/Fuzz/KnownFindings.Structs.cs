@@ -17,13 +17,6 @@ internal static partial class KnownFindings
 internal static partial class KnownFindings
 {
     /// <summary>
-    /// An interface name that does not resolve (or a number too large for an index, taken as a name) is reported as
-    /// "Unable to resolve interface X", without the field (FindingsStructs.InterfaceErrorNamesTheField).
-    /// </summary>
-    public static bool InterfaceErrorNamesNoField(SpecField field, string? error) =>
-        field.EffectiveKind == "ifindex" && error is not null && error.StartsWith("Unable to resolve interface", System.StringComparison.Ordinal);
-
-    /// <summary>
     /// A union member given with a value for the member it shares bytes with overwrites part of it without an error
     /// (FindingsStructs.ConflictingUnionMembers).
     /// </summary>
