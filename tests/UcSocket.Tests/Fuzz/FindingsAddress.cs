@@ -102,13 +102,17 @@ public class FindingsAddress
         Assert.Null(SockAddr(new Dictionary<string, object?> { ["path"] = "/tmp/x", ["cid"] = 3 }));
     }
 
-    [Fact(Skip = "fails until nuint (and the other CLR integer types) convert as int and long do")]
-    public void UnsignedNativeInteger()
+    [Fact]
+    public void EveryIntegerTypeConvertsAsIntAndLongDo()
     {
-        // nint is taken, nuint is not: "Invalid IP address array" for four bytes in range.
+        // nuint, Int128 and BigInteger are numbers as int and long are: four bytes in range are an address.
         Assert.Equal("127.0.0.1", SockAddr(new object[] { (nuint)127, (nuint)0, (nuint)0, (nuint)1 })?.Address);
         Assert.Equal(80, SockAddr(new Dictionary<string, object?> { ["address"] = "127.0.0.1", ["port"] = (nuint)80 })?.Port);
         Assert.Equal(80, SockAddr(new Dictionary<string, object?> { ["address"] = "127.0.0.1", ["port"] = (System.Int128)80 })?.Port);
+        Assert.Equal(80, SockAddr(new Dictionary<string, object?> { ["address"] = "127.0.0.1", ["port"] = new System.Numerics.BigInteger(80) })?.Port);
+        // Out of range in a wide type is out of range, not wrapped: 65536 + 80 is no port.
+        Assert.Null(SockAddr(new Dictionary<string, object?> { ["address"] = "127.0.0.1", ["port"] = (System.UInt128)65616 }));
+        Assert.Equal(ErrorInfo.EINVAL, Error(true));
     }
 
     // sockaddr bytes as the kernel reports them (RecvMsg, Accept, PeerName) must encode back to the same bytes, so

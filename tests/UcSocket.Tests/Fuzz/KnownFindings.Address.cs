@@ -1,23 +1,6 @@
 using System;
-using System.Linq;
 
 namespace UcSocket.Tests.Fuzz;
-
-internal static partial class KnownFindings
-{
-    /// <summary>Integer types the converters refuse although they hold a number in range (FindingsStructs.IntegerForms).</summary>
-    public static bool IsUnsupportedIntegerType(object? value) => value is nuint or Int128 or UInt128 or System.Numerics.BigInteger;
-
-    /// <summary>
-    /// Integers the converters refuse although they are in the field's range (FindingsStructs.IntegerForms): the types of
-    /// <see cref="IsUnsupportedIntegerType"/>, a decimal or floating-point value above long.MaxValue for a 64-bit
-    /// unsigned field, and long.MinValue written as text.
-    /// </summary>
-    public static bool IsRefusedIntegerForm(object? value) =>
-        IsUnsupportedIntegerType(value)
-        || (value is decimal or double or float && IntendedNumber.TryGet(value, out var n) && n > long.MaxValue)
-        || (value is string && IntendedNumber.TryGet(value, out var m) && m == long.MinValue);
-}
 
 internal static partial class KnownFindings
 {
