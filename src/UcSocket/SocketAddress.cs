@@ -37,21 +37,21 @@ public sealed class SocketAddress
 
     /// <summary>
     /// Socket path (AF_UNIX); a leading <c>@</c> names an abstract socket. The kernel's names are bytes: bytes that
-    /// are not UTF-8 appear as the lone surrogates U+DC80..U+DCFF (one per byte), so a name read from the kernel
+    /// are not UTF-8 appear as the lone surrogates U+DC80..U+DCFF (one per byte), and the byte <c>@</c> that starts a
+    /// filesystem path (a file <c>@x</c> in the working directory) as U+DC40, so a name read from the kernel
     /// (<see cref="SocketHandle.Recv(int, int, SocketAddress?)"/>, <see cref="SocketHandle.PeerName"/>, ...) can be
     /// sent to as it is; <see cref="GetPathBytes"/> gives the bytes.
     /// </summary>
     public string? Path { get; set; }
 
     /// <summary>
-    /// The bytes of <see cref="Path"/> as they go into <c>sun_path</c> (an abstract name without its leading <c>@</c>),
-    /// or null when there is no path or it holds a lone surrogate that stands for no byte.
+    /// The bytes of <see cref="Path"/> as they go into <c>sun_path</c> (an abstract name without its leading <c>@</c>, a
+    /// filesystem path without its terminating NUL), or null when there is no path or it does not encode (a lone
+    /// surrogate that stands for no byte, a NUL inside a filesystem path).
     /// </summary>
     public byte[]? GetPathBytes()
     {
-        if (Path is null) return null;
-        bool isAbstract = Path.Length > 0 && Path[0] is '@' or '\0';
-        return Marshalling.SpecFields.EncodeBytes(isAbstract ? Path.AsSpan(1) : Path.AsSpan());
+        return Path is null ? null : Marshalling.SpecFields.SockaddrPathBytes(Path);
     }
 
     /// <summary>Physical-layer protocol (AF_PACKET).</summary>

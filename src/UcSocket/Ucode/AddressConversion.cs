@@ -53,7 +53,7 @@ internal static class AddressConversion
     {
         address = null;
         error = default;
-        if (s.Contains('/') || (s.Length > 0 && (s[0] == '@' || s[0] == '\0')))
+        if (s.Contains('/') || (s.Length > 0 && (s[0] == '@' || s[0] == '\0' || s[0] == SpecFields.EscapedLeadingAt)))
         {
             address = new SocketAddress(AF_UNIX) { Path = s[0] == '\0' ? "@" + s[1..] : s };
             return true;

@@ -136,22 +136,35 @@ public class FindingsAddress
         AssertRoundTrip(1, 0, 0, 0xff, 0xfe, (byte)'a');             // abstract name "\xff\xfea"
     }
 
-    [Fact(Skip = "fails until a filesystem path starting with '@' round-trips")]
-    public void FilesystemPathStartingWithAt()
+    [Fact]
+    public void FilesystemPathStartingWithAtRoundTrips()
     {
-        // "@x" relative to the working directory decodes as "@x", which encodes as the abstract name "x".
+        // The file "@x" in the working directory: its text form starts with U+DC40 (the byte '@' escaped, as bytes
+        // that are not UTF-8 are), since "@x" is the abstract name "x".
         AssertRoundTrip(1, 0, (byte)'@', (byte)'x', 0);
+        var raw = new RawSocketAddress();
+        Assert.True(raw.TrySet(new byte[] { 1, 0, (byte)'@', (byte)'x', 0 }));
+        var decoded = raw.ToSocketAddress()!;
+        Assert.Equal("\udc40x", decoded.Path);
+        Assert.Equal("@x"u8.ToArray(), decoded.GetPathBytes());
+        Assert.Equal("\udc40x", SockAddr(decoded.ToString())?.Path);
+        Assert.Equal("\udc40x", SockAddr(decoded.ToDictionary())?.Path);
+        Assert.Equal("@x", SockAddr("@x")?.Path); // still the abstract name
+        Assert.Equal(new byte[] { 1, 0, 0, (byte)'x' }, RawSocketAddress.From("@x")!.AsSpan().ToArray());
     }
 
-    [Fact(Skip = "fails until a path that fills all 108 bytes of sun_path encodes")]
-    public void FullLengthPath()
+    [Fact]
+    public void FullLengthPathRoundTrips()
     {
-        // Linux takes and reports a 108-byte path without a NUL (unix(7)); the decoded path does not encode back.
+        // Linux takes and reports a 108-byte path without a NUL (unix(7)): it decodes and encodes back whole.
         var sockaddr = new byte[2 + 108];
         sockaddr[0] = 1;
         sockaddr.AsSpan(2).Fill((byte)'p');
         sockaddr[2] = (byte)'/';
         AssertRoundTrip(sockaddr);
+        // One byte more does not fit: an error, not a cut path.
+        Assert.Null(SockAddr("/" + new string('p', 108)));
+        Assert.Equal(ErrorInfo.EINVAL, Error(true));
     }
 
     [Fact]

@@ -27,26 +27,6 @@ internal static partial class KnownFindings
 internal static partial class KnownFindings
 {
     /// <summary>
-    /// A filesystem UNIX path that starts with '@' (a relative name) decodes as "@name", which encodes as the abstract
-    /// name "name" (FindingsAddress.FilesystemPathStartingWithAt).
-    /// </summary>
-    public static bool PathStartsWithAt(SpecStruct spec, IReadOnlyDictionary<string, object?> d) =>
-        spec.Fields.Any(f => f.EffectiveKind == "path" && d.GetValueOrDefault(f.Name) is string p && p.StartsWith('@'));
-}
-
-internal static partial class KnownFindings
-{
-    /// <summary>
-    /// A path that fills all 108 bytes of sun_path (no NUL, as Linux allows) does not encode (FindingsAddress.FullLengthPath).
-    /// </summary>
-    public static bool PathDoesNotEncodeBack(SpecStruct spec, IReadOnlyDictionary<string, object?> d) =>
-        spec.Fields.Any(f => f.EffectiveKind == "path" && d.GetValueOrDefault(f.Name) is string p
-            && System.Text.Encoding.UTF8.GetByteCount(p) >= f.Count);
-}
-
-internal static partial class KnownFindings
-{
-    /// <summary>
     /// Equals and GetHashCode of a generated struct with an array field throw NotSupportedException (its inline array
     /// has no built-in equality) (FindingsStructs.EqualityOfStructsWithArrays).
     /// </summary>
