@@ -89,9 +89,10 @@ public sealed class ControlBuffer : IDisposable
     /// </summary>
     public bool TryAdd(int level, int type, ReadOnlySpan<byte> payload)
     {
-        if (!TryReserve(payload.Length, out var destination)) return false;
+        if (!TryFindRoom(payload.Length, out var destination, out int end)) return false;
         payload.CopyTo(destination[CmsgLayout.HeaderSize..]);
         CmsgLayout.WriteHeader(destination, CmsgLayout.Len(payload.Length), level, type);
+        Length = end;
         Errors.Clear();
         return true;
     }
@@ -107,7 +108,7 @@ public sealed class ControlBuffer : IDisposable
     /// <summary>
     /// Appends a typed control message, encoded through its generated codec, e.g.
     /// <c>TryAdd(Cmsg.ScmCredentials, new Ucred(...))</c>. False, with the error recorded: ENOBUFS when it does not
-    /// fit, EINVAL naming the type when the value does not encode. <c>SCM_RIGHTS</c> is refused here (the
+    /// fit, EINVAL naming the type when the value does not encode; the buffer is then unchanged. <c>SCM_RIGHTS</c> is refused here (the
     /// descriptors would not be kept open until sent): send them with
     /// <see cref="SocketHandle.SendMsg(object?, object?, object?, int)"/>.
     /// </summary>
@@ -125,21 +126,26 @@ public sealed class ControlBuffer : IDisposable
             return false;
         }
         int size = type.Codec.GetSize(value);
-        if (!TryReserve(size, out var destination)) return false;
+        if (!TryFindRoom(size, out var destination, out int end)) return false;
         if (!type.Codec.TryWrite(value, destination.Slice(CmsgLayout.HeaderSize, size), out int written, out var text) || written != size)
         {
             Errors.Set(ErrorInfo.Invalid($"{type.Name}: {text ?? "unable to encode the payload"}"));
             return false;
         }
         CmsgLayout.WriteHeader(destination, CmsgLayout.Len(size), type.Level, type.Type);
+        Length = end; // only now: a value that does not encode leaves no slot behind
         Errors.Clear();
         return true;
     }
 
-    /// <summary>Finds room for a message with a payload of <paramref name="payloadLength"/> bytes and commits it.</summary>
-    private bool TryReserve(int payloadLength, out Span<byte> destination)
+    /// <summary>
+    /// Finds room for a message with a payload of <paramref name="payloadLength"/> bytes, zeroed; the caller sets
+    /// <see cref="Length"/> to <paramref name="end"/> once the message is written.
+    /// </summary>
+    private bool TryFindRoom(int payloadLength, out Span<byte> destination, out int end)
     {
         destination = default;
+        end = Length;
         int offset = CmsgLayout.Align(Length);
         long space = (long)CmsgLayout.HeaderSize + CmsgLayout.Align(payloadLength);
         if (offset + space > _buffer.Length)
@@ -150,7 +156,7 @@ public sealed class ControlBuffer : IDisposable
         }
         destination = _buffer.AsSpan(offset, (int)space);
         destination.Clear(); // padding goes out as zeros
-        Length = offset + (int)space;
+        end = offset + (int)space;
         return true;
     }
 

@@ -83,17 +83,26 @@ public unsafe class FindingsControlMessages
         }
     }
 
-    [Fact(Skip = "fails until a refused ControlBuffer.TryAdd<T> leaves the buffer unchanged")]
-    public void RefusedTypedAddLeavesASlot()
+    [Fact]
+    public void RefusedTypedAddLeavesTheBufferUnchanged()
     {
         // The sockaddr codec reserves sizeof(struct sockaddr_un) for a UNIX address but writes fewer bytes, so the add
-        // is refused ("unable to encode the payload") after the space was committed: Length grows by 128 bytes whose
-        // cmsg_len is 0, which ends every walk, and a message added afterwards is never seen.
+        // is refused ("unable to encode the payload"). The space it looked at must not stay taken: a slot with
+        // cmsg_len 0 would end every walk, and a message added afterwards would never be seen.
         using var buffer = new ControlBuffer(512);
         Assert.False(buffer.TryAdd(Cmsg.IpOrigdstaddr, new SocketAddress(AF_UNIX) { Path = "/tmp/x" }));
+        Assert.Contains("IP_ORIGDSTADDR", Error());
         Assert.Equal(0, buffer.Length);
         Assert.True(buffer.TryAdd(SOL_SOCKET, SCM_CREDENTIALS, new byte[12]));
         Assert.True(buffer.TryFind(SOL_SOCKET, SCM_CREDENTIALS, out _));
+        // The same after a message already in the buffer: it stays, and the next one follows it.
+        int length = buffer.Length;
+        Assert.False(buffer.TryAdd(Cmsg.IpOrigdstaddr, new SocketAddress(AF_UNIX) { Path = "/tmp/x" }));
+        Assert.Equal(length, buffer.Length);
+        Assert.True(buffer.TryAdd(SOL_SOCKET, SCM_RIGHTS, new byte[4]));
+        int messages = 0;
+        foreach (var m in buffer) messages++;
+        Assert.Equal(2, messages);
     }
 
     [Fact]
