@@ -7,16 +7,6 @@ namespace UcSocket.Tests.Fuzz;
 internal static partial class KnownFindings
 {
     /// <summary>
-    /// ToDictionary gives null for an address of no known family in an address-array field, which TryFromDictionary
-    /// then refuses (FindingsStructs.NullItemOfAddressArray).
-    /// </summary>
-    public static bool HasNullInAddressArray(SpecStruct spec, Dictionary<string, object?> d) =>
-        spec.Fields.Any(f => f.EffectiveKind == "sockaddr" && f.Count is not null && d.GetValueOrDefault(f.Name) is IEnumerable items && items.Cast<object?>().Any(i => i is null));
-}
-
-internal static partial class KnownFindings
-{
-    /// <summary>
     /// A union member given with a value for the member it shares bytes with overwrites part of it without an error
     /// (FindingsStructs.ConflictingUnionMembers).
     /// </summary>
