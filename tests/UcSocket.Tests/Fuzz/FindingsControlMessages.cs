@@ -10,8 +10,8 @@ using static UcSocket.Sockets;
 namespace UcSocket.Tests.Fuzz;
 
 /// <summary>
-/// Control-message bugs the fuzz properties found, each reduced to its smallest input. Each fails on the current
-/// code and is skipped until fixed; <see cref="KnownFindings"/> names the inputs the properties then stop excusing.
+/// Control-message bugs the fuzz properties found, each reduced to its smallest input and kept as a regression test
+/// of the behaviour its name states.
 /// </summary>
 [Collection(Support.DescriptorAccountingCollection.Name)]
 public unsafe class FindingsControlMessages

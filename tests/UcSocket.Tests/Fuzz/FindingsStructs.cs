@@ -4,8 +4,9 @@ using Xunit;
 namespace UcSocket.Tests.Fuzz;
 
 /// <summary>
-/// Struct marshaller bugs the fuzz properties found, each reduced to its smallest input. Each fails on the current
-/// code and is skipped until fixed; <see cref="KnownFindings"/> names the inputs the properties then stop excusing.
+/// Struct marshaller bugs the fuzz properties found, each reduced to its smallest input and kept as a regression test
+/// of the behaviour its name states. Those not fixed yet are skipped (<c>fails until ...</c>); <see cref="KnownFindings"/>
+/// names the inputs the properties excuse meanwhile.
 /// </summary>
 public class FindingsStructs
 {
@@ -91,6 +92,7 @@ public class FindingsStructs
     public void ConflictingUnionMembers()
     {
         // ee_data and ee_rfc4884 share bytes 12..15: flags (byte 14) overwrites part of data without a word.
+        // The union's members are separate properties of the generated struct: the fix is in the struct emitter.
         bool ok = SockExtendedErr.TryFromDictionary(new Dictionary<string, object?> { ["data"] = 0x12345678u, ["flags"] = 1 }, out var err, out var error);
         if (!ok)
         {
