@@ -72,8 +72,8 @@ public class AsyncPingPong
         var client = Create(AF_INET, SOCK_STREAM)!;
         client.Connect(listener.SockName()!);
         var server = listener.Accept()!;
-        client.SetOpt(SockOpt.TcpNodelay, true);
-        server.SetOpt(SockOpt.TcpNodelay, true);
+        client.SetOpt(SockOpt.TcpNoDelay, true);
+        server.SetOpt(SockOpt.TcpNoDelay, true);
         return (client, server);
     }
 

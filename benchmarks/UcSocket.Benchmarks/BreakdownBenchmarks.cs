@@ -44,7 +44,7 @@ public class Breakdown
 
     /// <summary>The int codec as the typed option path calls it (virtual, through the descriptor).</summary>
     [Benchmark]
-    public int Int32CodecRead() => SockOpt.SoRcvbuf.GetCodec.TryRead(_buffer.AsSpan(0, 4), out int v, out _) ? v : -1;
+    public int Int32CodecRead() => SockOpt.SoRcvBuf.GetCodec.TryRead(_buffer.AsSpan(0, 4), out int v, out _) ? v : -1;
 
     /// <summary>What the ucode-style GetOpt adds for a struct: the seed's dictionary with boxed fields.</summary>
     [Benchmark]

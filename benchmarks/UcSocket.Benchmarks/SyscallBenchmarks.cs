@@ -107,7 +107,7 @@ public unsafe class GetOpt
     public int UcSocket() => _kind switch { 0 => UcInt(), 1 => UcLinger(), _ => UcTcpInfo() };
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private int UcInt() => _u.GetOpt(SockOpt.SoRcvbuf) ?? throw new InvalidOperationException(_u.Error());
+    private int UcInt() => _u.GetOpt(SockOpt.SoRcvBuf) ?? throw new InvalidOperationException(_u.Error());
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private int UcLinger() => _u.GetOpt(SockOpt.SoLinger)?.Seconds ?? throw new InvalidOperationException(_u.Error());
@@ -190,7 +190,7 @@ public unsafe class SetOpt
     public bool UcSocket() => _kind == 0 ? UcInt() : UcLinger();
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private bool UcInt() => _u.SetOpt(SockOpt.SoRcvbuf, 65536) ?? throw new InvalidOperationException(_u.Error());
+    private bool UcInt() => _u.SetOpt(SockOpt.SoRcvBuf, 65536) ?? throw new InvalidOperationException(_u.Error());
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private bool UcLinger() => _u.SetOpt(SockOpt.SoLinger, new Linger(OnOff: 1, Seconds: 5)) ?? throw new InvalidOperationException(_u.Error());

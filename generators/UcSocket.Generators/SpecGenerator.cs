@@ -33,6 +33,8 @@ public sealed class SpecGenerator : IIncrementalGenerator
         /// <summary>The resolved file the emitters see.</summary>
         public const string Emit = "UcSocket.Emit";
         public const string Namespace = "UcSocket.Namespace";
+        /// <summary>The project's root namespace, to see whether the generated classes would hide the library's.</summary>
+        public const string RootNamespace = "UcSocket.RootNamespace";
         /// <summary>Which shared partial classes the files add to.</summary>
         public const string Classes = "UcSocket.Classes";
         /// <summary>Every stage's diagnostics with their positions.</summary>
@@ -42,8 +44,15 @@ public sealed class SpecGenerator : IIncrementalGenerator
     /// <summary>The MSBuild property that names the namespace of the generated code.</summary>
     public const string NamespaceProperty = "build_property.UcSocketSpecNamespace";
 
-    /// <summary>The fallback: the project's root namespace.</summary>
+    /// <summary>The project's root namespace: without <see cref="NamespaceProperty"/>, the generated code goes into its <see cref="DefaultSubNamespace"/>.</summary>
     public const string RootNamespaceProperty = "build_property.RootNamespace";
+
+    /// <summary>
+    /// The namespace under the root namespace that holds a project's generated code by default. Its own namespace,
+    /// because the generated classes are named <c>SockOpt</c>, <c>Sockets</c> and <c>Cmsg</c> as the library's are:
+    /// in the root namespace they would hide the library's from all of the project's code.
+    /// </summary>
+    public const string DefaultSubNamespace = "SocketSpec";
 
     /// <summary>
     /// Item metadata of an AdditionalFiles spec file (made visible by the package's props with
@@ -122,8 +131,16 @@ public sealed class SpecGenerator : IIncrementalGenerator
                 DiagnosticReporter.Report(spc, new EquatableArray<PlacedDiagnostic>(new[] { DiagnosticReporter.Global(Parsing.Diagnostics.InternalError, Describe(ex)) }));
             }
         });
-        context.RegisterSourceOutput(classes.Combine(ns), static (spc, pair) =>
+        var rootNamespace = context.AnalyzerConfigOptionsProvider
+            .Select(static (o, _) => o.GlobalOptions.TryGetValue(RootNamespaceProperty, out var r) && !string.IsNullOrWhiteSpace(r) ? r.Trim() : null)
+            .WithTrackingName(Steps.RootNamespace);
+
+        context.RegisterSourceOutput(classes.Combine(ns).Combine(rootNamespace), static (spc, all) =>
         {
+            var (pair, root) = (all.Left, all.Right);
+            if (HidesLibraryClasses(pair.Left, pair.Right, root) is { } hidden)
+                DiagnosticReporter.Report(spc, new EquatableArray<PlacedDiagnostic>(new[] { DiagnosticReporter.Global(Parsing.Diagnostics.HidesLibrary,
+                    hidden, pair.Right, root!, root + "." + DefaultSubNamespace) }));
             if (Naming.Namespace(pair.Right) is not { } name)
             {
                 DiagnosticReporter.Report(spc, new EquatableArray<PlacedDiagnostic>(new[] { DiagnosticReporter.Global(Parsing.Diagnostics.InvalidEntry,
@@ -135,11 +152,29 @@ public sealed class SpecGenerator : IIncrementalGenerator
         });
     }
 
-    /// <summary>The namespace of the project's generated code: UcSocketSpecNamespace, else RootNamespace, else UcSocket.</summary>
+    /// <summary>
+    /// The namespace of the project's generated code: UcSocketSpecNamespace, else RootNamespace.SocketSpec, else
+    /// UcSocket (a compilation that names neither, as the library's own build does with UcSocketSpecNamespace).
+    /// </summary>
     internal static string ProjectNamespace(AnalyzerConfigOptions global) =>
         global.TryGetValue(NamespaceProperty, out var v) && !string.IsNullOrWhiteSpace(v) ? v.Trim()
-        : global.TryGetValue(RootNamespaceProperty, out var r) && !string.IsNullOrWhiteSpace(r) ? r.Trim()
+        : global.TryGetValue(RootNamespaceProperty, out var r) && !string.IsNullOrWhiteSpace(r) ? r.Trim() + "." + DefaultSubNamespace
         : CoreNamespace;
+
+    /// <summary>
+    /// The library classes (e.g. "SockOpt and Sockets") that the project's generated classes hide from the project's
+    /// code, when they go into its root namespace or a namespace enclosing it: code there sees a class of an enclosing
+    /// namespace before one a using directive imports, so <c>SockOpt.SoLinger</c> stops compiling. Null when nothing is hidden.
+    /// </summary>
+    internal static string? HidesLibraryClasses(SpecClasses classes, string ns, string? root)
+    {
+        if (root is null || ns == CoreNamespace || (root != ns && !root.StartsWith(ns + ".", StringComparison.Ordinal))) return null;
+        var names = new System.Collections.Generic.List<string>();
+        if (classes.Options) names.Add("SockOpt");
+        if (classes.Constants) names.Add("Sockets");
+        if (classes.Cmsgs) names.Add("Cmsg");
+        return names.Count == 0 ? null : string.Join(", ", names.Take(names.Count - 1)) + (names.Count > 1 ? " and " : "") + names[names.Count - 1];
+    }
 
     /// <summary>Whether an additional file is a reference spec file (see <see cref="ReferenceMetadata"/>).</summary>
     internal static bool IsReference(AnalyzerConfigOptions options) =>

@@ -104,7 +104,7 @@ public static partial class Sockets
 
         var socket = Create(best.Address.Family, best.SockType, best.Protocol);
         if (socket is null) return null;
-        if (reuseAddr && socket.SetOpt(SockOpt.SoReuseaddr, true) is null || socket.Bind(best.Address) is null)
+        if (reuseAddr && socket.SetOpt(SockOpt.SoReuseAddr, true) is null || socket.Bind(best.Address) is null)
         {
             var e = Errors.Last!.Value;
             socket.Dispose();

@@ -51,6 +51,10 @@ internal static class GeneratorHarness
         ns is null ? ImmutableDictionary<string, string>.Empty : ImmutableDictionary<string, string>.Empty.Add(SpecGenerator.NamespaceProperty, ns),
         (references ?? Enumerable.Empty<string>()).ToImmutableHashSet(StringComparer.Ordinal));
 
+    /// <summary>Global options with the given MSBuild properties (<c>build_property.X</c> keys), no reference files.</summary>
+    public static AnalyzerConfigOptionsProvider Properties(params (string Key, string Value)[] properties) => new TestOptionsProvider(
+        properties.ToImmutableDictionary(p => p.Key, p => p.Value), ImmutableHashSet<string>.Empty);
+
     /// <summary>Runs the generator once on the given spec files and returns the driver's result.</summary>
     public static GeneratorDriverRunResult Run(IEnumerable<AdditionalText> texts, string? ns = "UcSocket", IEnumerable<string>? references = null) =>
         CreateDriver(texts, ns, references: references).RunGenerators(EmptyCompilation()).GetRunResult();

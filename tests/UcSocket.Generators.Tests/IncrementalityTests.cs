@@ -19,7 +19,7 @@ public class IncrementalityTests
     private static readonly string[] TrackedSteps =
     {
         SpecGenerator.Steps.Parse, SpecGenerator.Steps.Content, SpecGenerator.Steps.References, SpecGenerator.Steps.Index, SpecGenerator.Steps.Resolve,
-        SpecGenerator.Steps.Emit, SpecGenerator.Steps.Namespace, SpecGenerator.Steps.Classes, SpecGenerator.Steps.Diagnostics,
+        SpecGenerator.Steps.Emit, SpecGenerator.Steps.Namespace, SpecGenerator.Steps.RootNamespace, SpecGenerator.Steps.Classes, SpecGenerator.Steps.Diagnostics,
     };
 
     /// <summary>The steps downstream of the content: what a comment or whitespace edit must not run again with a new result.</summary>
@@ -90,7 +90,7 @@ public class IncrementalityTests
     [InlineData("comment lines at the top", "", "# a comment that moves every line down\n#\n")]
     [InlineData("a comment after an entry", "    IPV6_V6ONLY: 26\n", "    IPV6_V6ONLY: 26   # the option's number\n")]
     [InlineData("blank lines and spaces in a flow mapping", "    IPV6_V6ONLY: 26\n", "\n\n    IPV6_V6ONLY:     26\n\n")]
-    [InlineData("a line break inside a flow mapping", "name: IPV6_V6ONLY, type: bool", "name: IPV6_V6ONLY,\n      type: bool")]
+    [InlineData("a line break inside a flow mapping", "name: IPV6_V6ONLY, property: Ipv6V6Only, type: bool", "name: IPV6_V6ONLY,\n      property: Ipv6V6Only, type: bool")]
     public void ACommentOrWhitespaceEditEmitsNothingAgain(string edit, string anchor, string replacement)
     {
         var session = new Session();

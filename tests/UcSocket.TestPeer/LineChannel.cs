@@ -62,7 +62,7 @@ public sealed class LineChannel
     public static void SetTimeouts(SocketHandle socket, int seconds)
     {
         ArgumentNullException.ThrowIfNull(socket);
-        if (socket.SetOpt(SockOpt.SoRcvtimeo, new Timeval(Seconds: seconds)) is null || socket.SetOpt(SockOpt.SoSndtimeo, new Timeval(Seconds: seconds)) is null)
+        if (socket.SetOpt(SockOpt.SoRcvTimeo, new Timeval(Seconds: seconds)) is null || socket.SetOpt(SockOpt.SoSndTimeo, new Timeval(Seconds: seconds)) is null)
             throw new IOException($"setting timeouts: {socket.Error()}");
     }
 }

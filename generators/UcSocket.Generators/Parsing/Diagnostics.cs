@@ -19,9 +19,12 @@ public static class Diagnostics
     public static readonly DiagnosticSpec Empty = new("UCS009", "Spec file defines nothing", "The spec file defines nothing: no constants, structs, options, cmsgs or families", DiagnosticSeverity.Warning);
     public static readonly DiagnosticSpec Limit = new("UCS010", "Spec file beyond a limit", "{0}, more than the limit of {1}");
     public static readonly DiagnosticSpec Unsupported = new("UCS011", "YAML a spec file does not take", "{0} is not allowed in a spec file: {1}");
+    public static readonly DiagnosticSpec HidesLibrary = new("UCS012", "Generated classes hide the library's",
+        "The project's generated {0} go into namespace '{1}', which holds the project's root namespace '{2}': code there sees them in place of the library's (SockOpt.SoLinger no longer compiles). Set UcSocketSpecNamespace to a namespace of their own, such as '{3}'.",
+        DiagnosticSeverity.Warning);
 
     /// <summary>A duplicate mapping key is invalid YAML: reported as UCS001.</summary>
     public static readonly DiagnosticSpec DuplicateKey = YamlSyntax;
 
-    public static readonly DiagnosticSpec[] All = { YamlSyntax, UnknownType, UnknownConstant, DuplicateOption, MissingFieldType, InvalidEntry, Duplicate, InternalError, Empty, Limit, Unsupported };
+    public static readonly DiagnosticSpec[] All = { YamlSyntax, UnknownType, UnknownConstant, DuplicateOption, MissingFieldType, InvalidEntry, Duplicate, InternalError, Empty, Limit, Unsupported, HidesLibrary };
 }

@@ -19,7 +19,7 @@ public sealed partial class SocketHandle
     public uint[]? GetOpt(IReadableOption<uint[]> option) => TryGetOpt(option, out uint[]? value) ? value : null;
 
     /// <summary>
-    /// Reads a typed option whose value is descriptors the kernel installs for the read (<c>SockOpt.SoPeerpidfd</c>):
+    /// Reads a typed option whose value is descriptors the kernel installs for the read (<c>SockOpt.SoPeerPidfd</c>):
     /// the returned <see cref="FileDescriptors"/> owns them; dispose it. Null on error.
     /// </summary>
     public FileDescriptors? GetOpt(IReadableOption<FileDescriptors> option) => TryGetOpt(option, out FileDescriptors? value) ? value : null;

@@ -121,14 +121,14 @@ public sealed partial class SocketHandle
 
     /// <summary>
     /// The credentials of the peer process of a connected UNIX socket (ucode's <c>sock.peercred()</c>), read as
-    /// <c>SO_PEERCRED</c> through <see cref="SockOpt.SoPeercred"/>. Null on error: <c>"getsockopt(): ..."</c>, or
+    /// <c>SO_PEERCRED</c> through <see cref="SockOpt.SoPeerCred"/>. Null on error: <c>"getsockopt(): ..."</c>, or
     /// EINVAL "Invalid credentials received" when the kernel returns a structure of another size.
     /// </summary>
     public PeerCredentials? PeerCred()
     {
         using var call = Enter();
         if (!call.IsOpen) return null;
-        var option = SockOpt.SoPeercred;
+        var option = SockOpt.SoPeerCred;
         if (!OptionIO.TryGet(call.Fd, option.Level, option.Option, option.GetCodec, out var cred, out int length, out var error))
             return Errors.Fail<PeerCredentials>(error);
         if (length != option.GetCodec.ReadBufferSize)

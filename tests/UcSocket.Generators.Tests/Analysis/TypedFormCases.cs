@@ -34,7 +34,7 @@ internal static class TypedFormCases
             """,
             """
             int seconds = 7;
-            object? result = s.SetOpt(SockOpt.SoRcvtimeo, new Timeval(Microseconds: 250_000L, Seconds: seconds));
+            object? result = s.SetOpt(SockOpt.SoRcvTimeo, new Timeval(Microseconds: 250_000L, Seconds: seconds));
             """,
             "SOL_SOCKET, SO_RCVTIMEO"),
         new("StructFromAddCalls",
@@ -47,11 +47,11 @@ internal static class TypedFormCases
             "SOL_SOCKET, SO_LINGER"),
         new("IntFromALongConstant",
             """object? result = s.SetOpt(SOL_SOCKET, SO_RCVBUF, 65536L);""",
-            """object? result = s.SetOpt(SockOpt.SoRcvbuf, 65536);""",
+            """object? result = s.SetOpt(SockOpt.SoRcvBuf, 65536);""",
             "SOL_SOCKET, SO_RCVBUF"),
         new("IntFromNumericText",
             """object? result = s.SetOpt(SOL_SOCKET, SO_SNDBUF, "0x4000");""",
-            """object? result = s.SetOpt(SockOpt.SoSndbuf, 16384);""",
+            """object? result = s.SetOpt(SockOpt.SoSndBuf, 16384);""",
             "SOL_SOCKET, SO_SNDBUF"),
         new("IntFromAShortVariable",
             """
@@ -60,12 +60,12 @@ internal static class TypedFormCases
             """,
             """
             short size = 9000;
-            object? result = s.SetOpt(SockOpt.SoRcvbuf, size);
+            object? result = s.SetOpt(SockOpt.SoRcvBuf, size);
             """,
             "SOL_SOCKET, SO_RCVBUF"),
         new("BoolFromAnIntConstant",
             """object? result = s.SetOpt(SOL_SOCKET, SO_KEEPALIVE, 1);""",
-            """object? result = s.SetOpt(SockOpt.SoKeepalive, true);""",
+            """object? result = s.SetOpt(SockOpt.SoKeepAlive, true);""",
             "SOL_SOCKET, SO_KEEPALIVE"),
         new("BoolFromAnIntVariable",
             """
@@ -74,12 +74,12 @@ internal static class TypedFormCases
             """,
             """
             int on = 2;
-            object? result = s.SetOpt(SockOpt.SoReuseaddr, (on) != 0);
+            object? result = s.SetOpt(SockOpt.SoReuseAddr, (on) != 0);
             """,
             "SOL_SOCKET, SO_REUSEADDR"),
         new("BoolThatTheKernelRefusesHere",
             """object? result = s.SetOpt(IPPROTO_TCP, TCP_NODELAY, true);""",
-            """object? result = s.SetOpt(SockOpt.TcpNodelay, true);""",
+            """object? result = s.SetOpt(SockOpt.TcpNoDelay, true);""",
             "SOL_SOCKET, SO_TYPE"),
         new("GetStructKeepsTheDictionary",
             """object? result = s.GetOpt(SOL_SOCKET, SO_LINGER);""",
@@ -91,7 +91,7 @@ internal static class TypedFormCases
             "SOL_SOCKET, SO_TYPE"),
         new("GetBoolTestedWithAPattern",
             """object? result = s.GetOpt(SOL_SOCKET, SO_KEEPALIVE) is bool on ? on : "none";""",
-            """object? result = s.GetOpt(SockOpt.SoKeepalive) is bool on ? on : "none";""",
+            """object? result = s.GetOpt(SockOpt.SoKeepAlive) is bool on ? on : "none";""",
             "SOL_SOCKET, SO_KEEPALIVE"),
         new("GetDiscarded",
             """
@@ -99,7 +99,7 @@ internal static class TypedFormCases
             object? result = s.Error();
             """,
             """
-            s.GetOpt(SockOpt.TcpNodelay);
+            s.GetOpt(SockOpt.TcpNoDelay);
             object? result = s.Error();
             """,
             "SOL_SOCKET, SO_TYPE"),

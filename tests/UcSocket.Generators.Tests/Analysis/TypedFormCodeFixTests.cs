@@ -97,7 +97,7 @@ public sealed class TypedFormCodeFixTests
             {|#1:s.GetOpt(SOL_SOCKET, SO_PEERCRED)|};                                 // discarded: the typed read does the same
             {|#2:s.SetOpt(SOL_SOCKET, SO_RCVBUF, wide)|};                             // a byte converts to int in C#
             """), typedForms: true);
-        var typed = new[] { ("SetOpt", "SoRcvbufforce"), ("GetOpt", "SoPeercred"), ("SetOpt", "SoRcvbuf") };
+        var typed = new[] { ("SetOpt", "SoRcvBufForce"), ("GetOpt", "SoPeerCred"), ("SetOpt", "SoRcvBuf") };
         for (int i = 0; i < typed.Length; i++)
             test.ExpectedDiagnostics.Add(new DiagnosticResult(AnalyzerDiagnostics.TypedFormAvailable).WithLocation(i)
                 .WithArguments(typed[i].Item1, "SockOpt." + typed[i].Item2));

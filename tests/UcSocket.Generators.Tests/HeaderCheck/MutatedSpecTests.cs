@@ -37,7 +37,7 @@ public sealed class MutatedHeaderCheck
         Edit(texts, "ip.yaml", "{ c: ee_rfc4884.flags, name: flags, type: __u8, offset: 14 }", "{ c: ee_rfc4884.flags, name: flags, type: __u8, offset: 13 }");
         // A constant given inline on its option entry is checked like any other.
         Edit(texts, "socket.yaml", "    SO_KEEPALIVE: 9\n", "");
-        Edit(texts, "socket.yaml", "{ level: SOL_SOCKET, name: SO_KEEPALIVE, type: bool,", "{ level: SOL_SOCKET, name: SO_KEEPALIVE, value: 99, type: bool,");
+        Edit(texts, "socket.yaml", "{ level: SOL_SOCKET, name: SO_KEEPALIVE, property: SoKeepAlive, type: bool,", "{ level: SOL_SOCKET, name: SO_KEEPALIVE, property: SoKeepAlive, value: 99, type: bool,");
 
         // A file whose names the headers lack (netlink lives in linux/netlink.h). The correct nested struct next to
         // the mistakes is ip.yaml's group_req (a sockaddr_storage inside).

@@ -12,17 +12,17 @@ public static partial class Cmsg
     /// <summary><c>IPPROTO_IP</c> / <c>IP_TOS</c> control message carrying int. The TOS byte (received with IP_RECVTOS as one byte; sent, it sets the TOS of one datagram).</summary>
     public static readonly global::UcSocket.ControlMessageType<int> IpTos = new("IP_TOS", 0, 1, global::UcSocket.Marshalling.ValueCodecs.Int32);
     /// <summary><c>IPPROTO_IP</c> / <c>IP_RECVOPTS</c> control message carrying bytes. The IP options of a received datagram (asked for with the IP_RECVOPTS option).</summary>
-    public static readonly global::UcSocket.ControlMessageType<byte[]> IpRecvopts = new("IP_RECVOPTS", 0, 6, global::UcSocket.Marshalling.ValueCodecs.Bytes);
+    public static readonly global::UcSocket.ControlMessageType<byte[]> IpRecvOpts = new("IP_RECVOPTS", 0, 6, global::UcSocket.Marshalling.ValueCodecs.Bytes);
     /// <summary><c>IPPROTO_IP</c> / <c>IP_RETOPTS</c> control message carrying bytes. IP options; received (IP_RETOPTS) prepared for a reply, sent as the options of one datagram.</summary>
-    public static readonly global::UcSocket.ControlMessageType<byte[]> IpRetopts = new("IP_RETOPTS", 0, 7, global::UcSocket.Marshalling.ValueCodecs.Bytes);
+    public static readonly global::UcSocket.ControlMessageType<byte[]> IpRetOpts = new("IP_RETOPTS", 0, 7, global::UcSocket.Marshalling.ValueCodecs.Bytes);
     /// <summary><c>IPPROTO_IP</c> / <c>IP_PKTINFO</c> control message carrying struct in_pktinfo. Received (IP_PKTINFO) the interface and addresses of a datagram; sent, the interface and source address to use.</summary>
-    public static readonly global::UcSocket.ControlMessageType<global::UcSocket.InPktinfo> IpPktinfo = new("IP_PKTINFO", 0, 8, global::UcSocket.Marshalling.StructCodec<global::UcSocket.InPktinfo>.Instance);
+    public static readonly global::UcSocket.ControlMessageType<global::UcSocket.InPktinfo> IpPktInfo = new("IP_PKTINFO", 0, 8, global::UcSocket.Marshalling.StructCodec<global::UcSocket.InPktinfo>.Instance);
     /// <summary><c>IPPROTO_IP</c> / <c>IP_CHECKSUM</c> control message carrying uint. The checksum the device computed over the datagram (IP_CHECKSUM).</summary>
     public static readonly global::UcSocket.ControlMessageType<uint> IpChecksum = new("IP_CHECKSUM", 0, 23, global::UcSocket.Marshalling.ValueCodecs.UInt32);
     /// <summary><c>IPPROTO_IP</c> / <c>IP_ORIGDSTADDR</c> control message carrying sockaddr. The original destination address (IP_RECVORIGDSTADDR).</summary>
     public static readonly global::UcSocket.ControlMessageType<global::UcSocket.SocketAddress> IpOrigdstaddr = new("IP_ORIGDSTADDR", 0, 20, global::UcSocket.Marshalling.ValueCodecs.SocketAddress);
     /// <summary><c>IPPROTO_IP</c> / <c>IP_RECVERR</c> control message carrying struct sock_extended_err. A queued error, read with MSG_ERRQUEUE (IP_RECVERR), and the address of the node that reported it.</summary>
-    public static readonly global::UcSocket.ControlMessageType<global::UcSocket.SockExtendedErr> IpRecverr = new("IP_RECVERR", 0, 11, global::UcSocket.Marshalling.StructCodec<global::UcSocket.SockExtendedErr>.Instance);
+    public static readonly global::UcSocket.ControlMessageType<global::UcSocket.SockExtendedErr> IpRecvErr = new("IP_RECVERR", 0, 11, global::UcSocket.Marshalling.StructCodec<global::UcSocket.SockExtendedErr>.Instance);
     /// <summary><c>IPPROTO_IP</c> / <c>IP_RECVFRAGSIZE</c> control message carrying int. The size of the largest fragment of a reassembled datagram (IP_RECVFRAGSIZE).</summary>
-    public static readonly global::UcSocket.ControlMessageType<int> IpRecvfragsize = new("IP_RECVFRAGSIZE", 0, 25, global::UcSocket.Marshalling.ValueCodecs.Int32);
+    public static readonly global::UcSocket.ControlMessageType<int> IpRecvFragSize = new("IP_RECVFRAGSIZE", 0, 25, global::UcSocket.Marshalling.ValueCodecs.Int32);
 }

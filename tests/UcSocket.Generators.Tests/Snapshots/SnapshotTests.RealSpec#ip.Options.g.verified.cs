@@ -12,53 +12,53 @@ public static partial class SockOpt
     /// <summary><c>IPPROTO_IP</c> / <c>IP_TTL</c>: get and set as int.</summary>
     public static readonly global::UcSocket.SocketOption<int, int> IpTtl = new("IP_TTL", 0, 2, global::UcSocket.Marshalling.ValueCodecs.Int32, global::UcSocket.Marshalling.ValueCodecs.Int32);
     /// <summary><c>IPPROTO_IP</c> / <c>IP_HDRINCL</c>: get and set as bool. Raw sockets only; the application supplies the IP header.</summary>
-    public static readonly global::UcSocket.SocketOption<bool, bool> IpHdrincl = new("IP_HDRINCL", 0, 3, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
+    public static readonly global::UcSocket.SocketOption<bool, bool> IpHdrIncl = new("IP_HDRINCL", 0, 3, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
     /// <summary><c>IPPROTO_IP</c> / <c>IP_OPTIONS</c>: get and set as string. The IP options of outgoing packets (at most 40 bytes).</summary>
     public static readonly global::UcSocket.SocketOption<byte[], byte[]> IpOptions = new("IP_OPTIONS", 0, 4, global::UcSocket.Marshalling.ValueCodecs.Bytes, global::UcSocket.Marshalling.ValueCodecs.Bytes);
     /// <summary><c>IPPROTO_IP</c> / <c>IP_ROUTER_ALERT</c>: get and set as bool. Raw sockets only; receive packets with the Router Alert option.</summary>
     public static readonly global::UcSocket.SocketOption<bool, bool> IpRouterAlert = new("IP_ROUTER_ALERT", 0, 5, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
     /// <summary><c>IPPROTO_IP</c> / <c>IP_RECVOPTS</c>: get and set as bool. Deliver the IP options of received datagrams (IP_OPTIONS control message).</summary>
-    public static readonly global::UcSocket.SocketOption<bool, bool> IpRecvopts = new("IP_RECVOPTS", 0, 6, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
+    public static readonly global::UcSocket.SocketOption<bool, bool> IpRecvOpts = new("IP_RECVOPTS", 0, 6, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
     /// <summary><c>IPPROTO_IP</c> / <c>IP_RETOPTS</c>: get and set as bool. Deliver received IP options prepared for a reply (IP_RETOPTS control message).</summary>
-    public static readonly global::UcSocket.SocketOption<bool, bool> IpRetopts = new("IP_RETOPTS", 0, 7, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
+    public static readonly global::UcSocket.SocketOption<bool, bool> IpRetOpts = new("IP_RETOPTS", 0, 7, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
     /// <summary><c>IPPROTO_IP</c> / <c>IP_PKTINFO</c>: get and set as bool. Deliver an IP_PKTINFO control message (struct in_pktinfo) with each datagram.</summary>
-    public static readonly global::UcSocket.SocketOption<bool, bool> IpPktinfo = new("IP_PKTINFO", 0, 8, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
+    public static readonly global::UcSocket.SocketOption<bool, bool> IpPktInfo = new("IP_PKTINFO", 0, 8, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
     /// <summary><c>IPPROTO_IP</c> / <c>IP_PKTOPTIONS</c>: read-only, string. Stream sockets only; the control messages of the last segment received.</summary>
-    public static readonly global::UcSocket.ReadOnlySocketOption<byte[]> IpPktoptions = new("IP_PKTOPTIONS", 0, 9, global::UcSocket.Marshalling.ValueCodecs.Bytes);
+    public static readonly global::UcSocket.ReadOnlySocketOption<byte[]> IpPktOptions = new("IP_PKTOPTIONS", 0, 9, global::UcSocket.Marshalling.ValueCodecs.Bytes);
     /// <summary><c>IPPROTO_IP</c> / <c>IP_MTU_DISCOVER</c>: get and set as int. Path MTU discovery mode (IP_PMTUDISC_*).</summary>
     public static readonly global::UcSocket.SocketOption<int, int> IpMtuDiscover = new("IP_MTU_DISCOVER", 0, 10, global::UcSocket.Marshalling.ValueCodecs.Int32, global::UcSocket.Marshalling.ValueCodecs.Int32);
     /// <summary><c>IPPROTO_IP</c> / <c>IP_RECVERR</c>: get and set as bool. Queue errors for MSG_ERRQUEUE (IP_RECVERR control message, struct sock_extended_err).</summary>
-    public static readonly global::UcSocket.SocketOption<bool, bool> IpRecverr = new("IP_RECVERR", 0, 11, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
+    public static readonly global::UcSocket.SocketOption<bool, bool> IpRecvErr = new("IP_RECVERR", 0, 11, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
     /// <summary><c>IPPROTO_IP</c> / <c>IP_RECVTTL</c>: get and set as bool. Deliver the TTL of received datagrams as an IP_TTL control message.</summary>
-    public static readonly global::UcSocket.SocketOption<bool, bool> IpRecvttl = new("IP_RECVTTL", 0, 12, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
+    public static readonly global::UcSocket.SocketOption<bool, bool> IpRecvTtl = new("IP_RECVTTL", 0, 12, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
     /// <summary><c>IPPROTO_IP</c> / <c>IP_RECVTOS</c>: get and set as bool. Deliver the TOS of received datagrams as an IP_TOS control message.</summary>
-    public static readonly global::UcSocket.SocketOption<bool, bool> IpRecvtos = new("IP_RECVTOS", 0, 13, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
+    public static readonly global::UcSocket.SocketOption<bool, bool> IpRecvTos = new("IP_RECVTOS", 0, 13, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
     /// <summary><c>IPPROTO_IP</c> / <c>IP_MTU</c>: read-only, int. The path MTU of a connected socket. Read-only in Linux (ip(7)); ucode offers a set that the kernel always refuses.</summary>
     public static readonly global::UcSocket.ReadOnlySocketOption<int> IpMtu = new("IP_MTU", 0, 14, global::UcSocket.Marshalling.ValueCodecs.Int32);
     /// <summary><c>IPPROTO_IP</c> / <c>IP_FREEBIND</c>: get and set as bool. Allow binding to an address that is not (yet) local.</summary>
-    public static readonly global::UcSocket.SocketOption<bool, bool> IpFreebind = new("IP_FREEBIND", 0, 15, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
+    public static readonly global::UcSocket.SocketOption<bool, bool> IpFreeBind = new("IP_FREEBIND", 0, 15, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
     /// <summary><c>IPPROTO_IP</c> / <c>IP_IPSEC_POLICY</c>: write-only, string. An IPsec policy for this socket in the PF_KEY format (write-only); an empty value removes the socket's policies.</summary>
     public static readonly global::UcSocket.WriteOnlySocketOption<byte[]> IpIpsecPolicy = new("IP_IPSEC_POLICY", 0, 16, global::UcSocket.Marshalling.ValueCodecs.Bytes);
     /// <summary><c>IPPROTO_IP</c> / <c>IP_XFRM_POLICY</c>: write-only, string. An IPsec policy for this socket as a struct xfrm_userpolicy_info (write-only); an empty value removes the socket's policies.</summary>
     public static readonly global::UcSocket.WriteOnlySocketOption<byte[]> IpXfrmPolicy = new("IP_XFRM_POLICY", 0, 17, global::UcSocket.Marshalling.ValueCodecs.Bytes);
     /// <summary><c>IPPROTO_IP</c> / <c>IP_PASSSEC</c>: get and set as bool. Deliver the security context of datagrams (SCM_SECURITY).</summary>
-    public static readonly global::UcSocket.SocketOption<bool, bool> IpPasssec = new("IP_PASSSEC", 0, 18, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
+    public static readonly global::UcSocket.SocketOption<bool, bool> IpPassSec = new("IP_PASSSEC", 0, 18, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
     /// <summary><c>IPPROTO_IP</c> / <c>IP_TRANSPARENT</c>: get and set as bool. Transparent proxying (needs CAP_NET_ADMIN).</summary>
     public static readonly global::UcSocket.SocketOption<bool, bool> IpTransparent = new("IP_TRANSPARENT", 0, 19, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
     /// <summary><c>IPPROTO_IP</c> / <c>IP_RECVORIGDSTADDR</c>: get and set as bool. Deliver the original destination address (IP_ORIGDSTADDR control message).</summary>
-    public static readonly global::UcSocket.SocketOption<bool, bool> IpRecvorigdstaddr = new("IP_RECVORIGDSTADDR", 0, 20, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
+    public static readonly global::UcSocket.SocketOption<bool, bool> IpRecvOrigDstAddr = new("IP_RECVORIGDSTADDR", 0, 20, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
     /// <summary><c>IPPROTO_IP</c> / <c>IP_MINTTL</c>: get and set as int. Drop received packets with a lower TTL (RFC 5082).</summary>
-    public static readonly global::UcSocket.SocketOption<int, int> IpMinttl = new("IP_MINTTL", 0, 21, global::UcSocket.Marshalling.ValueCodecs.Int32, global::UcSocket.Marshalling.ValueCodecs.Int32);
+    public static readonly global::UcSocket.SocketOption<int, int> IpMinTtl = new("IP_MINTTL", 0, 21, global::UcSocket.Marshalling.ValueCodecs.Int32, global::UcSocket.Marshalling.ValueCodecs.Int32);
     /// <summary><c>IPPROTO_IP</c> / <c>IP_NODEFRAG</c>: get and set as bool. Raw sockets only; do not reassemble fragments.</summary>
-    public static readonly global::UcSocket.SocketOption<bool, bool> IpNodefrag = new("IP_NODEFRAG", 0, 22, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
+    public static readonly global::UcSocket.SocketOption<bool, bool> IpNoDefrag = new("IP_NODEFRAG", 0, 22, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
     /// <summary><c>IPPROTO_IP</c> / <c>IP_CHECKSUM</c>: get and set as bool. Deliver the packet checksum (IP_CHECKSUM control message) where the device computed one.</summary>
     public static readonly global::UcSocket.SocketOption<bool, bool> IpChecksum = new("IP_CHECKSUM", 0, 23, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
     /// <summary><c>IPPROTO_IP</c> / <c>IP_BIND_ADDRESS_NO_PORT</c>: get and set as bool. Defer choosing the port of a bind to port 0 until connect.</summary>
     public static readonly global::UcSocket.SocketOption<bool, bool> IpBindAddressNoPort = new("IP_BIND_ADDRESS_NO_PORT", 0, 24, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
     /// <summary><c>IPPROTO_IP</c> / <c>IP_RECVFRAGSIZE</c>: get and set as bool. Deliver the largest fragment size of reassembled datagrams (IP_RECVFRAGSIZE control message).</summary>
-    public static readonly global::UcSocket.SocketOption<bool, bool> IpRecvfragsize = new("IP_RECVFRAGSIZE", 0, 25, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
+    public static readonly global::UcSocket.SocketOption<bool, bool> IpRecvFragSize = new("IP_RECVFRAGSIZE", 0, 25, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
     /// <summary><c>IPPROTO_IP</c> / <c>IP_RECVERR_RFC4884</c>: get and set as bool. Fill the RFC 4884 fields (len, flags) of queued ICMP errors.</summary>
-    public static readonly global::UcSocket.SocketOption<bool, bool> IpRecverrRfc4884 = new("IP_RECVERR_RFC4884", 0, 26, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
+    public static readonly global::UcSocket.SocketOption<bool, bool> IpRecvErrRfc4884 = new("IP_RECVERR_RFC4884", 0, 26, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
     /// <summary><c>IPPROTO_IP</c> / <c>IP_ADD_MEMBERSHIP</c>: write-only, struct ip_mreqn.</summary>
     public static readonly global::UcSocket.WriteOnlySocketOption<global::UcSocket.IpMreqn> IpAddMembership = new("IP_ADD_MEMBERSHIP", 0, 35, global::UcSocket.Marshalling.StructCodec<global::UcSocket.IpMreqn>.Instance);
     /// <summary><c>IPPROTO_IP</c> / <c>IP_DROP_MEMBERSHIP</c>: write-only, struct ip_mreqn.</summary>
@@ -78,7 +78,7 @@ public static partial class SockOpt
     /// <summary><c>IPPROTO_IP</c> / <c>IP_UNBLOCK_SOURCE</c>: write-only, struct ip_mreq_source.</summary>
     public static readonly global::UcSocket.WriteOnlySocketOption<global::UcSocket.IpMreqSource> IpUnblockSource = new("IP_UNBLOCK_SOURCE", 0, 37, global::UcSocket.Marshalling.StructCodec<global::UcSocket.IpMreqSource>.Instance);
     /// <summary><c>IPPROTO_IP</c> / <c>IP_MSFILTER</c>: write-only, struct ip_msfilter. Write-only here: the kernel's read takes the group and interface as input, which a plain getsockopt cannot pass (ucode's read hands the kernel an empty group and fails).</summary>
-    public static readonly global::UcSocket.WriteOnlySocketOption<global::UcSocket.IpMsfilter> IpMsfilter = new("IP_MSFILTER", 0, 41, global::UcSocket.Marshalling.StructCodec<global::UcSocket.IpMsfilter>.Instance);
+    public static readonly global::UcSocket.WriteOnlySocketOption<global::UcSocket.IpMsfilter> IpMsFilter = new("IP_MSFILTER", 0, 41, global::UcSocket.Marshalling.StructCodec<global::UcSocket.IpMsfilter>.Instance);
     /// <summary><c>IPPROTO_IP</c> / <c>MCAST_JOIN_GROUP</c>: write-only, struct group_req.</summary>
     public static readonly global::UcSocket.WriteOnlySocketOption<global::UcSocket.GroupReq> McastJoinGroup = new("MCAST_JOIN_GROUP", 0, 42, global::UcSocket.Marshalling.StructCodec<global::UcSocket.GroupReq>.Instance);
     /// <summary><c>IPPROTO_IP</c> / <c>MCAST_LEAVE_GROUP</c>: write-only, struct group_req.</summary>

@@ -10,29 +10,29 @@ public static partial class Cmsg
     /// <summary><c>IPPROTO_IPV6</c> / <c>IPV6_TCLASS</c> control message carrying int. The traffic class (received with IPV6_RECVTCLASS; sent, it sets that of one datagram).</summary>
     public static readonly global::UcSocket.ControlMessageType<int> Ipv6Tclass = new("IPV6_TCLASS", 41, 67, global::UcSocket.Marshalling.ValueCodecs.Int32);
     /// <summary><c>IPPROTO_IPV6</c> / <c>IPV6_FLOWINFO</c> control message carrying be32. The flow information (traffic class and flow label) of a datagram (IPV6_FLOWINFO option); only non-zero values are delivered.</summary>
-    public static readonly global::UcSocket.ControlMessageType<uint> Ipv6Flowinfo = new("IPV6_FLOWINFO", 41, 11, global::UcSocket.Marshalling.ValueCodecs.BigEndianUInt32);
+    public static readonly global::UcSocket.ControlMessageType<uint> Ipv6FlowInfo = new("IPV6_FLOWINFO", 41, 11, global::UcSocket.Marshalling.ValueCodecs.BigEndianUInt32);
     /// <summary><c>IPPROTO_IPV6</c> / <c>IPV6_HOPLIMIT</c> control message carrying int. The hop limit (received with IPV6_RECVHOPLIMIT; sent, it sets that of one datagram).</summary>
-    public static readonly global::UcSocket.ControlMessageType<int> Ipv6Hoplimit = new("IPV6_HOPLIMIT", 41, 52, global::UcSocket.Marshalling.ValueCodecs.Int32);
+    public static readonly global::UcSocket.ControlMessageType<int> Ipv6HopLimit = new("IPV6_HOPLIMIT", 41, 52, global::UcSocket.Marshalling.ValueCodecs.Int32);
     /// <summary><c>IPPROTO_IPV6</c> / <c>IPV6_PKTINFO</c> control message carrying struct in6_pktinfo. Received (IPV6_RECVPKTINFO) the destination address and interface; sent, the source address and interface to use.</summary>
-    public static readonly global::UcSocket.ControlMessageType<global::UcSocket.In6Pktinfo> Ipv6Pktinfo = new("IPV6_PKTINFO", 41, 50, global::UcSocket.Marshalling.StructCodec<global::UcSocket.In6Pktinfo>.Instance);
+    public static readonly global::UcSocket.ControlMessageType<global::UcSocket.In6Pktinfo> Ipv6PktInfo = new("IPV6_PKTINFO", 41, 50, global::UcSocket.Marshalling.StructCodec<global::UcSocket.In6Pktinfo>.Instance);
     /// <summary><c>IPPROTO_IPV6</c> / <c>IPV6_HOPOPTS</c> control message carrying bytes. The hop-by-hop options header (received with IPV6_RECVHOPOPTS; sent, for one datagram).</summary>
-    public static readonly global::UcSocket.ControlMessageType<byte[]> Ipv6Hopopts = new("IPV6_HOPOPTS", 41, 54, global::UcSocket.Marshalling.ValueCodecs.Bytes);
+    public static readonly global::UcSocket.ControlMessageType<byte[]> Ipv6HopOpts = new("IPV6_HOPOPTS", 41, 54, global::UcSocket.Marshalling.ValueCodecs.Bytes);
     /// <summary><c>IPPROTO_IPV6</c> / <c>IPV6_DSTOPTS</c> control message carrying bytes. The destination options header (received with IPV6_RECVDSTOPTS; sent, for one datagram).</summary>
-    public static readonly global::UcSocket.ControlMessageType<byte[]> Ipv6Dstopts = new("IPV6_DSTOPTS", 41, 59, global::UcSocket.Marshalling.ValueCodecs.Bytes);
+    public static readonly global::UcSocket.ControlMessageType<byte[]> Ipv6DstOpts = new("IPV6_DSTOPTS", 41, 59, global::UcSocket.Marshalling.ValueCodecs.Bytes);
     /// <summary><c>IPPROTO_IPV6</c> / <c>IPV6_RTHDRDSTOPTS</c> control message carrying bytes. Sent only, the destination options to place before the routing header of one datagram.</summary>
-    public static readonly global::UcSocket.ControlMessageType<byte[]> Ipv6Rthdrdstopts = new("IPV6_RTHDRDSTOPTS", 41, 55, global::UcSocket.Marshalling.ValueCodecs.Bytes);
+    public static readonly global::UcSocket.ControlMessageType<byte[]> Ipv6RtHdrDstOpts = new("IPV6_RTHDRDSTOPTS", 41, 55, global::UcSocket.Marshalling.ValueCodecs.Bytes);
     /// <summary><c>IPPROTO_IPV6</c> / <c>IPV6_RTHDR</c> control message carrying bytes. The routing header (received with IPV6_RECVRTHDR; sent, for one datagram).</summary>
-    public static readonly global::UcSocket.ControlMessageType<byte[]> Ipv6Rthdr = new("IPV6_RTHDR", 41, 57, global::UcSocket.Marshalling.ValueCodecs.Bytes);
+    public static readonly global::UcSocket.ControlMessageType<byte[]> Ipv6RtHdr = new("IPV6_RTHDR", 41, 57, global::UcSocket.Marshalling.ValueCodecs.Bytes);
     /// <summary><c>IPPROTO_IPV6</c> / <c>IPV6_ORIGDSTADDR</c> control message carrying sockaddr. The original destination address (IPV6_RECVORIGDSTADDR).</summary>
     public static readonly global::UcSocket.ControlMessageType<global::UcSocket.SocketAddress> Ipv6Origdstaddr = new("IPV6_ORIGDSTADDR", 41, 74, global::UcSocket.Marshalling.ValueCodecs.SocketAddress);
     /// <summary><c>IPPROTO_IPV6</c> / <c>IPV6_PATHMTU</c> control message carrying struct ip6_mtuinfo. A path MTU and its destination (IPV6_RECVPATHMTU), e.g. after a datagram too big for it was refused.</summary>
-    public static readonly global::UcSocket.ControlMessageType<global::UcSocket.Ip6Mtuinfo> Ipv6Pathmtu = new("IPV6_PATHMTU", 41, 61, global::UcSocket.Marshalling.StructCodec<global::UcSocket.Ip6Mtuinfo>.Instance);
+    public static readonly global::UcSocket.ControlMessageType<global::UcSocket.Ip6Mtuinfo> Ipv6PathMtu = new("IPV6_PATHMTU", 41, 61, global::UcSocket.Marshalling.StructCodec<global::UcSocket.Ip6Mtuinfo>.Instance);
     /// <summary><c>IPPROTO_IPV6</c> / <c>IPV6_RECVERR</c> control message carrying struct sock_extended_err. A queued error, read with MSG_ERRQUEUE (IPV6_RECVERR), and the address of the node that reported it.</summary>
-    public static readonly global::UcSocket.ControlMessageType<global::UcSocket.SockExtendedErr> Ipv6Recverr = new("IPV6_RECVERR", 41, 25, global::UcSocket.Marshalling.StructCodec<global::UcSocket.SockExtendedErr>.Instance);
+    public static readonly global::UcSocket.ControlMessageType<global::UcSocket.SockExtendedErr> Ipv6RecvErr = new("IPV6_RECVERR", 41, 25, global::UcSocket.Marshalling.StructCodec<global::UcSocket.SockExtendedErr>.Instance);
     /// <summary><c>IPPROTO_IPV6</c> / <c>IPV6_RECVFRAGSIZE</c> control message carrying int. The size of the largest fragment of a reassembled datagram (IPV6_RECVFRAGSIZE).</summary>
-    public static readonly global::UcSocket.ControlMessageType<int> Ipv6Recvfragsize = new("IPV6_RECVFRAGSIZE", 41, 77, global::UcSocket.Marshalling.ValueCodecs.Int32);
+    public static readonly global::UcSocket.ControlMessageType<int> Ipv6RecvFragSize = new("IPV6_RECVFRAGSIZE", 41, 77, global::UcSocket.Marshalling.ValueCodecs.Int32);
     /// <summary><c>IPPROTO_IPV6</c> / <c>IPV6_DONTFRAG</c> control message carrying int. Sent only, IPV6_DONTFRAG for one datagram.</summary>
-    public static readonly global::UcSocket.ControlMessageType<int> Ipv6Dontfrag = new("IPV6_DONTFRAG", 41, 62, global::UcSocket.Marshalling.ValueCodecs.Int32);
+    public static readonly global::UcSocket.ControlMessageType<int> Ipv6DontFrag = new("IPV6_DONTFRAG", 41, 62, global::UcSocket.Marshalling.ValueCodecs.Int32);
     /// <summary><c>IPPROTO_IPV6</c> / <c>IPV6_2292PKTINFO</c> control message carrying struct in6_pktinfo. RFC 2292 form of IPV6_PKTINFO.</summary>
     public static readonly global::UcSocket.ControlMessageType<global::UcSocket.In6Pktinfo> Ipv6Rfc2292Pktinfo = new("IPV6_2292PKTINFO", 41, 2, global::UcSocket.Marshalling.StructCodec<global::UcSocket.In6Pktinfo>.Instance);
     /// <summary><c>IPPROTO_IPV6</c> / <c>IPV6_2292HOPLIMIT</c> control message carrying int. RFC 2292 form of IPV6_HOPLIMIT.</summary>

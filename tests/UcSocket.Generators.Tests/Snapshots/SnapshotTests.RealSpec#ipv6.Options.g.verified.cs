@@ -8,7 +8,7 @@ namespace UcSocket;
 public static partial class SockOpt
 {
     /// <summary><c>IPPROTO_IPV6</c> / <c>IPV6_ADDRFORM</c>: get and set as int. Turn a connected IPv6 socket with an IPv4-mapped peer into an AF_INET socket; reads give the family.</summary>
-    public static readonly global::UcSocket.SocketOption<int, int> Ipv6Addrform = new("IPV6_ADDRFORM", 41, 1, global::UcSocket.Marshalling.ValueCodecs.Int32, global::UcSocket.Marshalling.ValueCodecs.Int32);
+    public static readonly global::UcSocket.SocketOption<int, int> Ipv6AddrForm = new("IPV6_ADDRFORM", 41, 1, global::UcSocket.Marshalling.ValueCodecs.Int32, global::UcSocket.Marshalling.ValueCodecs.Int32);
     /// <summary><c>IPPROTO_IPV6</c> / <c>IPV6_2292PKTINFO</c>: get and set as bool. RFC 2292 name; deliver IPV6_2292PKTINFO control messages.</summary>
     public static readonly global::UcSocket.SocketOption<bool, bool> Ipv6Rfc2292Pktinfo = new("IPV6_2292PKTINFO", 41, 2, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
     /// <summary><c>IPPROTO_IPV6</c> / <c>IPV6_2292HOPOPTS</c>: get and set as bool. RFC 2292 name; deliver IPV6_2292HOPOPTS control messages.</summary>
@@ -24,9 +24,9 @@ public static partial class SockOpt
     /// <summary><c>IPPROTO_IPV6</c> / <c>IPV6_2292HOPLIMIT</c>: get and set as bool. RFC 2292 name; deliver IPV6_2292HOPLIMIT control messages.</summary>
     public static readonly global::UcSocket.SocketOption<bool, bool> Ipv6Rfc2292Hoplimit = new("IPV6_2292HOPLIMIT", 41, 8, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
     /// <summary><c>IPPROTO_IPV6</c> / <c>IPV6_AUTHHDR</c>: get and set as bool. Obsolete RFC 2292 name that Linux never implemented as an option.</summary>
-    public static readonly global::UcSocket.SocketOption<bool, bool> Ipv6Authhdr = new("IPV6_AUTHHDR", 41, 10, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
+    public static readonly global::UcSocket.SocketOption<bool, bool> Ipv6AuthHdr = new("IPV6_AUTHHDR", 41, 10, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
     /// <summary><c>IPPROTO_IPV6</c> / <c>IPV6_FLOWINFO</c>: get and set as bool. Deliver the flow information of datagrams (IPV6_FLOWINFO control message).</summary>
-    public static readonly global::UcSocket.SocketOption<bool, bool> Ipv6Flowinfo = new("IPV6_FLOWINFO", 41, 11, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
+    public static readonly global::UcSocket.SocketOption<bool, bool> Ipv6FlowInfo = new("IPV6_FLOWINFO", 41, 11, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
     /// <summary><c>IPPROTO_IPV6</c> / <c>IPV6_UNICAST_HOPS</c>: get and set as int.</summary>
     public static readonly global::UcSocket.SocketOption<int, int> Ipv6UnicastHops = new("IPV6_UNICAST_HOPS", 41, 16, global::UcSocket.Marshalling.ValueCodecs.Int32, global::UcSocket.Marshalling.ValueCodecs.Int32);
     /// <summary><c>IPPROTO_IPV6</c> / <c>IPV6_MULTICAST_IF</c>: get and set as ifname.</summary>
@@ -46,9 +46,9 @@ public static partial class SockOpt
     /// <summary><c>IPPROTO_IPV6</c> / <c>IPV6_MTU</c>: get and set as int. Set, the largest packet this socket sends before fragmenting; read on a connected socket, the path MTU.</summary>
     public static readonly global::UcSocket.SocketOption<int, int> Ipv6Mtu = new("IPV6_MTU", 41, 24, global::UcSocket.Marshalling.ValueCodecs.Int32, global::UcSocket.Marshalling.ValueCodecs.Int32);
     /// <summary><c>IPPROTO_IPV6</c> / <c>IPV6_RECVERR</c>: get and set as bool. Queue errors for MSG_ERRQUEUE (IPV6_RECVERR control message).</summary>
-    public static readonly global::UcSocket.SocketOption<bool, bool> Ipv6Recverr = new("IPV6_RECVERR", 41, 25, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
+    public static readonly global::UcSocket.SocketOption<bool, bool> Ipv6RecvErr = new("IPV6_RECVERR", 41, 25, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
     /// <summary><c>IPPROTO_IPV6</c> / <c>IPV6_V6ONLY</c>: get and set as bool.</summary>
-    public static readonly global::UcSocket.SocketOption<bool, bool> Ipv6V6only = new("IPV6_V6ONLY", 41, 26, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
+    public static readonly global::UcSocket.SocketOption<bool, bool> Ipv6V6Only = new("IPV6_V6ONLY", 41, 26, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
     /// <summary><c>IPPROTO_IPV6</c> / <c>IPV6_JOIN_ANYCAST</c>: write-only, struct ipv6_mreq.</summary>
     public static readonly global::UcSocket.WriteOnlySocketOption<global::UcSocket.Ipv6Mreq> Ipv6JoinAnycast = new("IPV6_JOIN_ANYCAST", 41, 27, global::UcSocket.Marshalling.StructCodec<global::UcSocket.Ipv6Mreq>.Instance);
     /// <summary><c>IPPROTO_IPV6</c> / <c>IPV6_LEAVE_ANYCAST</c>: write-only, struct ipv6_mreq.</summary>
@@ -58,17 +58,17 @@ public static partial class SockOpt
     /// <summary><c>IPPROTO_IPV6</c> / <c>IPV6_ROUTER_ALERT_ISOLATE</c>: get and set as bool. Take only router alerts of this socket's namespace and none meant for others.</summary>
     public static readonly global::UcSocket.SocketOption<bool, bool> Ipv6RouterAlertIsolate = new("IPV6_ROUTER_ALERT_ISOLATE", 41, 30, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
     /// <summary><c>IPPROTO_IPV6</c> / <c>IPV6_RECVERR_RFC4884</c>: get and set as bool. Fill the RFC 4884 fields (len, flags) of queued ICMPv6 errors.</summary>
-    public static readonly global::UcSocket.SocketOption<bool, bool> Ipv6RecverrRfc4884 = new("IPV6_RECVERR_RFC4884", 41, 31, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
+    public static readonly global::UcSocket.SocketOption<bool, bool> Ipv6RecvErrRfc4884 = new("IPV6_RECVERR_RFC4884", 41, 31, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
     /// <summary><c>IPPROTO_IPV6</c> / <c>IPV6_FLOWLABEL_MGR</c>: write-only, struct in6_flowlabel_req. Get, renew or release a flow label. Write-only here: the kernel's read takes a request as input, which a plain getsockopt cannot pass.</summary>
     public static readonly global::UcSocket.WriteOnlySocketOption<global::UcSocket.In6FlowlabelReq> Ipv6FlowlabelMgr = new("IPV6_FLOWLABEL_MGR", 41, 32, global::UcSocket.Marshalling.StructCodec<global::UcSocket.In6FlowlabelReq>.Instance);
     /// <summary><c>IPPROTO_IPV6</c> / <c>IPV6_FLOWINFO_SEND</c>: get and set as bool. Send the flow information given in the destination address.</summary>
-    public static readonly global::UcSocket.SocketOption<bool, bool> Ipv6FlowinfoSend = new("IPV6_FLOWINFO_SEND", 41, 33, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
+    public static readonly global::UcSocket.SocketOption<bool, bool> Ipv6FlowInfoSend = new("IPV6_FLOWINFO_SEND", 41, 33, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
     /// <summary><c>IPPROTO_IPV6</c> / <c>IPV6_IPSEC_POLICY</c>: write-only, string. An IPsec policy for this socket in the PF_KEY format (write-only); an empty value removes the socket's policies.</summary>
     public static readonly global::UcSocket.WriteOnlySocketOption<byte[]> Ipv6IpsecPolicy = new("IPV6_IPSEC_POLICY", 41, 34, global::UcSocket.Marshalling.ValueCodecs.Bytes);
     /// <summary><c>IPPROTO_IPV6</c> / <c>IPV6_XFRM_POLICY</c>: write-only, string. An IPsec policy for this socket as a struct xfrm_userpolicy_info (write-only); an empty value removes the socket's policies.</summary>
     public static readonly global::UcSocket.WriteOnlySocketOption<byte[]> Ipv6XfrmPolicy = new("IPV6_XFRM_POLICY", 41, 35, global::UcSocket.Marshalling.ValueCodecs.Bytes);
     /// <summary><c>IPPROTO_IPV6</c> / <c>IPV6_HDRINCL</c>: get and set as bool. Raw sockets only; the application supplies the IPv6 header.</summary>
-    public static readonly global::UcSocket.SocketOption<bool, bool> Ipv6Hdrincl = new("IPV6_HDRINCL", 41, 36, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
+    public static readonly global::UcSocket.SocketOption<bool, bool> Ipv6HdrIncl = new("IPV6_HDRINCL", 41, 36, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
     /// <summary><c>IPPROTO_IPV6</c> / <c>MCAST_JOIN_GROUP</c>: write-only, struct group_req.</summary>
     public static readonly global::UcSocket.WriteOnlySocketOption<global::UcSocket.GroupReq> Ipv6McastJoinGroup = new("MCAST_JOIN_GROUP", 41, 42, global::UcSocket.Marshalling.StructCodec<global::UcSocket.GroupReq>.Instance);
     /// <summary><c>IPPROTO_IPV6</c> / <c>MCAST_LEAVE_GROUP</c>: write-only, struct group_req.</summary>
@@ -84,51 +84,51 @@ public static partial class SockOpt
     /// <summary><c>IPPROTO_IPV6</c> / <c>MCAST_MSFILTER</c>: write-only, struct group_filter. Write-only here, as IP_MSFILTER (the kernel's read takes the group as input).</summary>
     public static readonly global::UcSocket.WriteOnlySocketOption<global::UcSocket.GroupFilter> Ipv6McastMsfilter = new("MCAST_MSFILTER", 41, 48, global::UcSocket.Marshalling.StructCodec<global::UcSocket.GroupFilter>.Instance);
     /// <summary><c>IPPROTO_IPV6</c> / <c>IPV6_RECVPKTINFO</c>: get and set as bool. Deliver an IPV6_PKTINFO control message (struct in6_pktinfo) with each datagram.</summary>
-    public static readonly global::UcSocket.SocketOption<bool, bool> Ipv6Recvpktinfo = new("IPV6_RECVPKTINFO", 41, 49, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
+    public static readonly global::UcSocket.SocketOption<bool, bool> Ipv6RecvPktInfo = new("IPV6_RECVPKTINFO", 41, 49, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
     /// <summary><c>IPPROTO_IPV6</c> / <c>IPV6_PKTINFO</c>: write-only, struct in6_pktinfo. Sticky source address and interface for outgoing datagrams (write-only; the kernel has no read for it).</summary>
-    public static readonly global::UcSocket.WriteOnlySocketOption<global::UcSocket.In6Pktinfo> Ipv6Pktinfo = new("IPV6_PKTINFO", 41, 50, global::UcSocket.Marshalling.StructCodec<global::UcSocket.In6Pktinfo>.Instance);
+    public static readonly global::UcSocket.WriteOnlySocketOption<global::UcSocket.In6Pktinfo> Ipv6PktInfo = new("IPV6_PKTINFO", 41, 50, global::UcSocket.Marshalling.StructCodec<global::UcSocket.In6Pktinfo>.Instance);
     /// <summary><c>IPPROTO_IPV6</c> / <c>IPV6_RECVHOPLIMIT</c>: get and set as bool. Deliver the hop limit of datagrams (IPV6_HOPLIMIT control message).</summary>
-    public static readonly global::UcSocket.SocketOption<bool, bool> Ipv6Recvhoplimit = new("IPV6_RECVHOPLIMIT", 41, 51, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
+    public static readonly global::UcSocket.SocketOption<bool, bool> Ipv6RecvHopLimit = new("IPV6_RECVHOPLIMIT", 41, 51, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
     /// <summary><c>IPPROTO_IPV6</c> / <c>IPV6_HOPLIMIT</c>: get and set as bool. A control-message type in Linux (see IPV6_RECVHOPLIMIT); as an option the kernel refuses it.</summary>
-    public static readonly global::UcSocket.SocketOption<bool, bool> Ipv6Hoplimit = new("IPV6_HOPLIMIT", 41, 52, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
+    public static readonly global::UcSocket.SocketOption<bool, bool> Ipv6HopLimit = new("IPV6_HOPLIMIT", 41, 52, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
     /// <summary><c>IPPROTO_IPV6</c> / <c>IPV6_RECVHOPOPTS</c>: get and set as bool. Deliver the hop-by-hop options of datagrams (IPV6_HOPOPTS control message).</summary>
-    public static readonly global::UcSocket.SocketOption<bool, bool> Ipv6Recvhopopts = new("IPV6_RECVHOPOPTS", 41, 53, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
+    public static readonly global::UcSocket.SocketOption<bool, bool> Ipv6RecvHopOpts = new("IPV6_RECVHOPOPTS", 41, 53, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
     /// <summary><c>IPPROTO_IPV6</c> / <c>IPV6_HOPOPTS</c>: get and set as string. Sticky hop-by-hop options header of outgoing packets (needs CAP_NET_RAW).</summary>
-    public static readonly global::UcSocket.SocketOption<byte[], byte[]> Ipv6Hopopts = new("IPV6_HOPOPTS", 41, 54, global::UcSocket.Marshalling.ValueCodecs.Bytes, global::UcSocket.Marshalling.ValueCodecs.Bytes);
+    public static readonly global::UcSocket.SocketOption<byte[], byte[]> Ipv6HopOpts = new("IPV6_HOPOPTS", 41, 54, global::UcSocket.Marshalling.ValueCodecs.Bytes, global::UcSocket.Marshalling.ValueCodecs.Bytes);
     /// <summary><c>IPPROTO_IPV6</c> / <c>IPV6_RTHDRDSTOPTS</c>: get and set as string. Sticky destination options header placed before the routing header (needs CAP_NET_RAW).</summary>
-    public static readonly global::UcSocket.SocketOption<byte[], byte[]> Ipv6Rthdrdstopts = new("IPV6_RTHDRDSTOPTS", 41, 55, global::UcSocket.Marshalling.ValueCodecs.Bytes, global::UcSocket.Marshalling.ValueCodecs.Bytes);
+    public static readonly global::UcSocket.SocketOption<byte[], byte[]> Ipv6RtHdrDstOpts = new("IPV6_RTHDRDSTOPTS", 41, 55, global::UcSocket.Marshalling.ValueCodecs.Bytes, global::UcSocket.Marshalling.ValueCodecs.Bytes);
     /// <summary><c>IPPROTO_IPV6</c> / <c>IPV6_RECVRTHDR</c>: get and set as bool. Deliver the routing header of datagrams (IPV6_RTHDR control message).</summary>
-    public static readonly global::UcSocket.SocketOption<bool, bool> Ipv6Recvrthdr = new("IPV6_RECVRTHDR", 41, 56, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
+    public static readonly global::UcSocket.SocketOption<bool, bool> Ipv6RecvRtHdr = new("IPV6_RECVRTHDR", 41, 56, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
     /// <summary><c>IPPROTO_IPV6</c> / <c>IPV6_RTHDR</c>: get and set as string. Sticky routing header of outgoing packets (needs CAP_NET_RAW; Linux accepts segment routing headers, type 4).</summary>
-    public static readonly global::UcSocket.SocketOption<byte[], byte[]> Ipv6Rthdr = new("IPV6_RTHDR", 41, 57, global::UcSocket.Marshalling.ValueCodecs.Bytes, global::UcSocket.Marshalling.ValueCodecs.Bytes);
+    public static readonly global::UcSocket.SocketOption<byte[], byte[]> Ipv6RtHdr = new("IPV6_RTHDR", 41, 57, global::UcSocket.Marshalling.ValueCodecs.Bytes, global::UcSocket.Marshalling.ValueCodecs.Bytes);
     /// <summary><c>IPPROTO_IPV6</c> / <c>IPV6_RECVDSTOPTS</c>: get and set as bool. Deliver the destination options of datagrams (IPV6_DSTOPTS control message).</summary>
-    public static readonly global::UcSocket.SocketOption<bool, bool> Ipv6Recvdstopts = new("IPV6_RECVDSTOPTS", 41, 58, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
+    public static readonly global::UcSocket.SocketOption<bool, bool> Ipv6RecvDstOpts = new("IPV6_RECVDSTOPTS", 41, 58, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
     /// <summary><c>IPPROTO_IPV6</c> / <c>IPV6_DSTOPTS</c>: get and set as string. Sticky destination options header of outgoing packets (needs CAP_NET_RAW).</summary>
-    public static readonly global::UcSocket.SocketOption<byte[], byte[]> Ipv6Dstopts = new("IPV6_DSTOPTS", 41, 59, global::UcSocket.Marshalling.ValueCodecs.Bytes, global::UcSocket.Marshalling.ValueCodecs.Bytes);
+    public static readonly global::UcSocket.SocketOption<byte[], byte[]> Ipv6DstOpts = new("IPV6_DSTOPTS", 41, 59, global::UcSocket.Marshalling.ValueCodecs.Bytes, global::UcSocket.Marshalling.ValueCodecs.Bytes);
     /// <summary><c>IPPROTO_IPV6</c> / <c>IPV6_RECVPATHMTU</c>: get and set as bool. Deliver IPV6_PATHMTU control messages when the path MTU changes or a packet is too big.</summary>
-    public static readonly global::UcSocket.SocketOption<bool, bool> Ipv6Recvpathmtu = new("IPV6_RECVPATHMTU", 41, 60, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
+    public static readonly global::UcSocket.SocketOption<bool, bool> Ipv6RecvPathMtu = new("IPV6_RECVPATHMTU", 41, 60, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
     /// <summary><c>IPPROTO_IPV6</c> / <c>IPV6_PATHMTU</c>: read-only, struct ip6_mtuinfo. The path MTU of a connected socket.</summary>
-    public static readonly global::UcSocket.ReadOnlySocketOption<global::UcSocket.Ip6Mtuinfo> Ipv6Pathmtu = new("IPV6_PATHMTU", 41, 61, global::UcSocket.Marshalling.StructCodec<global::UcSocket.Ip6Mtuinfo>.Instance);
+    public static readonly global::UcSocket.ReadOnlySocketOption<global::UcSocket.Ip6Mtuinfo> Ipv6PathMtu = new("IPV6_PATHMTU", 41, 61, global::UcSocket.Marshalling.StructCodec<global::UcSocket.Ip6Mtuinfo>.Instance);
     /// <summary><c>IPPROTO_IPV6</c> / <c>IPV6_DONTFRAG</c>: get and set as bool. Do not fragment outgoing datagrams; too big ones fail with EMSGSIZE.</summary>
-    public static readonly global::UcSocket.SocketOption<bool, bool> Ipv6Dontfrag = new("IPV6_DONTFRAG", 41, 62, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
+    public static readonly global::UcSocket.SocketOption<bool, bool> Ipv6DontFrag = new("IPV6_DONTFRAG", 41, 62, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
     /// <summary><c>IPPROTO_IPV6</c> / <c>IPV6_RECVTCLASS</c>: get and set as bool. Deliver the traffic class of datagrams (IPV6_TCLASS control message).</summary>
-    public static readonly global::UcSocket.SocketOption<bool, bool> Ipv6Recvtclass = new("IPV6_RECVTCLASS", 41, 66, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
+    public static readonly global::UcSocket.SocketOption<bool, bool> Ipv6RecvTclass = new("IPV6_RECVTCLASS", 41, 66, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
     /// <summary><c>IPPROTO_IPV6</c> / <c>IPV6_TCLASS</c>: get and set as int. The traffic class of outgoing packets.</summary>
     public static readonly global::UcSocket.SocketOption<int, int> Ipv6Tclass = new("IPV6_TCLASS", 41, 67, global::UcSocket.Marshalling.ValueCodecs.Int32, global::UcSocket.Marshalling.ValueCodecs.Int32);
     /// <summary><c>IPPROTO_IPV6</c> / <c>IPV6_AUTOFLOWLABEL</c>: get and set as bool. Generate flow labels automatically.</summary>
-    public static readonly global::UcSocket.SocketOption<bool, bool> Ipv6Autoflowlabel = new("IPV6_AUTOFLOWLABEL", 41, 70, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
+    public static readonly global::UcSocket.SocketOption<bool, bool> Ipv6AutoFlowLabel = new("IPV6_AUTOFLOWLABEL", 41, 70, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
     /// <summary><c>IPPROTO_IPV6</c> / <c>IPV6_ADDR_PREFERENCES</c>: get and set as int. Source address preferences (IPV6_PREFER_SRC_*, RFC 5014).</summary>
     public static readonly global::UcSocket.SocketOption<int, int> Ipv6AddrPreferences = new("IPV6_ADDR_PREFERENCES", 41, 72, global::UcSocket.Marshalling.ValueCodecs.Int32, global::UcSocket.Marshalling.ValueCodecs.Int32);
     /// <summary><c>IPPROTO_IPV6</c> / <c>IPV6_MINHOPCOUNT</c>: get and set as int. Drop received packets with a lower hop limit (RFC 5082).</summary>
-    public static readonly global::UcSocket.SocketOption<int, int> Ipv6Minhopcount = new("IPV6_MINHOPCOUNT", 41, 73, global::UcSocket.Marshalling.ValueCodecs.Int32, global::UcSocket.Marshalling.ValueCodecs.Int32);
+    public static readonly global::UcSocket.SocketOption<int, int> Ipv6MinHopCount = new("IPV6_MINHOPCOUNT", 41, 73, global::UcSocket.Marshalling.ValueCodecs.Int32, global::UcSocket.Marshalling.ValueCodecs.Int32);
     /// <summary><c>IPPROTO_IPV6</c> / <c>IPV6_RECVORIGDSTADDR</c>: get and set as bool. Deliver the original destination address (IPV6_ORIGDSTADDR control message).</summary>
-    public static readonly global::UcSocket.SocketOption<bool, bool> Ipv6Recvorigdstaddr = new("IPV6_RECVORIGDSTADDR", 41, 74, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
+    public static readonly global::UcSocket.SocketOption<bool, bool> Ipv6RecvOrigDstAddr = new("IPV6_RECVORIGDSTADDR", 41, 74, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
     /// <summary><c>IPPROTO_IPV6</c> / <c>IPV6_TRANSPARENT</c>: get and set as bool. Transparent proxying (needs CAP_NET_ADMIN).</summary>
     public static readonly global::UcSocket.SocketOption<bool, bool> Ipv6Transparent = new("IPV6_TRANSPARENT", 41, 75, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
     /// <summary><c>IPPROTO_IPV6</c> / <c>IPV6_UNICAST_IF</c>: get and set as ifname_be32. The interface for unicast packets; the kernel takes and returns the index in network byte order (ucode passes it in host order, which names another interface).</summary>
     public static readonly global::UcSocket.SocketOption<global::UcSocket.InterfaceId, global::UcSocket.InterfaceId> Ipv6UnicastIf = new("IPV6_UNICAST_IF", 41, 76, global::UcSocket.Marshalling.ValueCodecs.InterfaceNameBigEndian, global::UcSocket.Marshalling.ValueCodecs.InterfaceNameBigEndian);
     /// <summary><c>IPPROTO_IPV6</c> / <c>IPV6_RECVFRAGSIZE</c>: get and set as bool. Deliver the largest fragment size of reassembled datagrams (IPV6_RECVFRAGSIZE control message).</summary>
-    public static readonly global::UcSocket.SocketOption<bool, bool> Ipv6Recvfragsize = new("IPV6_RECVFRAGSIZE", 41, 77, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
+    public static readonly global::UcSocket.SocketOption<bool, bool> Ipv6RecvFragSize = new("IPV6_RECVFRAGSIZE", 41, 77, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
     /// <summary><c>IPPROTO_IPV6</c> / <c>IPV6_FREEBIND</c>: get and set as bool. Allow binding to an address that is not (yet) local.</summary>
-    public static readonly global::UcSocket.SocketOption<bool, bool> Ipv6Freebind = new("IPV6_FREEBIND", 41, 78, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
+    public static readonly global::UcSocket.SocketOption<bool, bool> Ipv6FreeBind = new("IPV6_FREEBIND", 41, 78, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
 }

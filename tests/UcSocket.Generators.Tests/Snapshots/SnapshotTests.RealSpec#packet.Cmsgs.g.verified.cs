@@ -8,5 +8,5 @@ namespace UcSocket;
 public static partial class Cmsg
 {
     /// <summary><c>SOL_PACKET</c> / <c>PACKET_AUXDATA</c> control message carrying struct tpacket_auxdata.</summary>
-    public static readonly global::UcSocket.ControlMessageType<global::UcSocket.TpacketAuxdata> PacketAuxdata = new("PACKET_AUXDATA", 263, 8, global::UcSocket.Marshalling.StructCodec<global::UcSocket.TpacketAuxdata>.Instance);
+    public static readonly global::UcSocket.ControlMessageType<global::UcSocket.TpacketAuxdata> PacketAuxData = new("PACKET_AUXDATA", 263, 8, global::UcSocket.Marshalling.StructCodec<global::UcSocket.TpacketAuxdata>.Instance);
 }

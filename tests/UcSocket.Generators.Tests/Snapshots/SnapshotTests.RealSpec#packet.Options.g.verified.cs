@@ -20,13 +20,13 @@ public static partial class SockOpt
     /// <summary><c>SOL_PACKET</c> / <c>PACKET_COPY_THRESH</c>: get and set as int.</summary>
     public static readonly global::UcSocket.SocketOption<int, int> PacketCopyThresh = new("PACKET_COPY_THRESH", 263, 7, global::UcSocket.Marshalling.ValueCodecs.Int32, global::UcSocket.Marshalling.ValueCodecs.Int32);
     /// <summary><c>SOL_PACKET</c> / <c>PACKET_AUXDATA</c>: get and set as bool.</summary>
-    public static readonly global::UcSocket.SocketOption<bool, bool> PacketAuxdata = new("PACKET_AUXDATA", 263, 8, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
+    public static readonly global::UcSocket.SocketOption<bool, bool> PacketAuxData = new("PACKET_AUXDATA", 263, 8, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
     /// <summary><c>SOL_PACKET</c> / <c>PACKET_ORIGDEV</c>: get and set as bool.</summary>
-    public static readonly global::UcSocket.SocketOption<bool, bool> PacketOrigdev = new("PACKET_ORIGDEV", 263, 9, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
+    public static readonly global::UcSocket.SocketOption<bool, bool> PacketOrigDev = new("PACKET_ORIGDEV", 263, 9, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
     /// <summary><c>SOL_PACKET</c> / <c>PACKET_VERSION</c>: get and set as int. A TPACKET_V* number; set it before the rings.</summary>
     public static readonly global::UcSocket.SocketOption<int, int> PacketVersion = new("PACKET_VERSION", 263, 10, global::UcSocket.Marshalling.ValueCodecs.Int32, global::UcSocket.Marshalling.ValueCodecs.Int32);
     /// <summary><c>SOL_PACKET</c> / <c>PACKET_HDRLEN</c>: read-only, int. The kernel takes the TPACKET version to ask about as input in the buffer; a get passes a zeroed buffer, so it reads the TPACKET_V1 header length (sizeof(struct tpacket_hdr)).</summary>
-    public static readonly global::UcSocket.ReadOnlySocketOption<int> PacketHdrlen = new("PACKET_HDRLEN", 263, 11, global::UcSocket.Marshalling.ValueCodecs.Int32);
+    public static readonly global::UcSocket.ReadOnlySocketOption<int> PacketHdrLen = new("PACKET_HDRLEN", 263, 11, global::UcSocket.Marshalling.ValueCodecs.Int32);
     /// <summary><c>SOL_PACKET</c> / <c>PACKET_RESERVE</c>: get and set as int.</summary>
     public static readonly global::UcSocket.SocketOption<int, int> PacketReserve = new("PACKET_RESERVE", 263, 12, global::UcSocket.Marshalling.ValueCodecs.Int32, global::UcSocket.Marshalling.ValueCodecs.Int32);
     /// <summary><c>SOL_PACKET</c> / <c>PACKET_TX_RING</c>: write-only, struct tpacket_req3. The kernel has no getsockopt for it; see PACKET_RX_RING.</summary>

@@ -17,10 +17,10 @@ internal static class UcSocketSpecRegistration_Packet
         global::UcSocket.SpecRegistry.Register(global::UcSocket.SockOpt.PacketRxRing);
         global::UcSocket.SpecRegistry.Register(global::UcSocket.SockOpt.PacketStatistics);
         global::UcSocket.SpecRegistry.Register(global::UcSocket.SockOpt.PacketCopyThresh);
-        global::UcSocket.SpecRegistry.Register(global::UcSocket.SockOpt.PacketAuxdata);
-        global::UcSocket.SpecRegistry.Register(global::UcSocket.SockOpt.PacketOrigdev);
+        global::UcSocket.SpecRegistry.Register(global::UcSocket.SockOpt.PacketAuxData);
+        global::UcSocket.SpecRegistry.Register(global::UcSocket.SockOpt.PacketOrigDev);
         global::UcSocket.SpecRegistry.Register(global::UcSocket.SockOpt.PacketVersion);
-        global::UcSocket.SpecRegistry.Register(global::UcSocket.SockOpt.PacketHdrlen);
+        global::UcSocket.SpecRegistry.Register(global::UcSocket.SockOpt.PacketHdrLen);
         global::UcSocket.SpecRegistry.Register(global::UcSocket.SockOpt.PacketReserve);
         global::UcSocket.SpecRegistry.Register(global::UcSocket.SockOpt.PacketTxRing);
         global::UcSocket.SpecRegistry.Register(global::UcSocket.SockOpt.PacketLoss);
@@ -34,6 +34,6 @@ internal static class UcSocketSpecRegistration_Packet
         global::UcSocket.SpecRegistry.Register(global::UcSocket.SockOpt.PacketFanoutData);
         global::UcSocket.SpecRegistry.Register(global::UcSocket.SockOpt.PacketIgnoreOutgoing);
         global::UcSocket.SpecRegistry.Register(global::UcSocket.SockOpt.PacketVnetHdrSz);
-        global::UcSocket.SpecRegistry.Register(global::UcSocket.Cmsg.PacketAuxdata);
+        global::UcSocket.SpecRegistry.Register(global::UcSocket.Cmsg.PacketAuxData);
     }
 }

@@ -18,7 +18,7 @@ public static partial class Cmsg
     /// <summary><c>SOL_SOCKET</c> / <c>SO_TIMESTAMP</c> control message carrying struct timeval. Receive time (SO_TIMESTAMP; the same number as SO_TIMESTAMP_OLD and SCM_TIMESTAMP).</summary>
     public static readonly global::UcSocket.ControlMessageType<global::UcSocket.Timeval> SoTimestamp = new("SO_TIMESTAMP", 1, 29, global::UcSocket.Marshalling.StructCodec<global::UcSocket.Timeval>.Instance);
     /// <summary><c>SOL_SOCKET</c> / <c>SO_TIMESTAMPNS</c> control message carrying struct timespec. Receive time (SO_TIMESTAMPNS; the same number as SO_TIMESTAMPNS_OLD and SCM_TIMESTAMPNS).</summary>
-    public static readonly global::UcSocket.ControlMessageType<global::UcSocket.Timespec> SoTimestampns = new("SO_TIMESTAMPNS", 1, 35, global::UcSocket.Marshalling.StructCodec<global::UcSocket.Timespec>.Instance);
+    public static readonly global::UcSocket.ControlMessageType<global::UcSocket.Timespec> SoTimestampNs = new("SO_TIMESTAMPNS", 1, 35, global::UcSocket.Marshalling.StructCodec<global::UcSocket.Timespec>.Instance);
     /// <summary><c>SOL_SOCKET</c> / <c>SO_TIMESTAMPING</c> control message carrying struct scm_timestamping. Timestamps of SO_TIMESTAMPING (the same number as SCM_TIMESTAMPING).</summary>
     public static readonly global::UcSocket.ControlMessageType<global::UcSocket.ScmTimestamping> SoTimestamping = new("SO_TIMESTAMPING", 1, 37, global::UcSocket.Marshalling.StructCodec<global::UcSocket.ScmTimestamping>.Instance);
     /// <summary><c>SOL_SOCKET</c> / <c>SO_RXQ_OVFL</c> control message carrying uint. Datagrams dropped so far for want of receive buffer space (SO_RXQ_OVFL).</summary>
@@ -38,7 +38,7 @@ public static partial class Cmsg
     /// <summary><c>SOL_SOCKET</c> / <c>SO_TIMESTAMP_NEW</c> control message carrying struct __kernel_sock_timeval. Receive time (SO_TIMESTAMP_NEW).</summary>
     public static readonly global::UcSocket.ControlMessageType<global::UcSocket.KernelSockTimeval> SoTimestampNew = new("SO_TIMESTAMP_NEW", 1, 63, global::UcSocket.Marshalling.StructCodec<global::UcSocket.KernelSockTimeval>.Instance);
     /// <summary><c>SOL_SOCKET</c> / <c>SO_TIMESTAMPNS_NEW</c> control message carrying struct __kernel_timespec. Receive time (SO_TIMESTAMPNS_NEW).</summary>
-    public static readonly global::UcSocket.ControlMessageType<global::UcSocket.KernelTimespec> SoTimestampnsNew = new("SO_TIMESTAMPNS_NEW", 1, 64, global::UcSocket.Marshalling.StructCodec<global::UcSocket.KernelTimespec>.Instance);
+    public static readonly global::UcSocket.ControlMessageType<global::UcSocket.KernelTimespec> SoTimestampNsNew = new("SO_TIMESTAMPNS_NEW", 1, 64, global::UcSocket.Marshalling.StructCodec<global::UcSocket.KernelTimespec>.Instance);
     /// <summary><c>SOL_SOCKET</c> / <c>SO_TIMESTAMPING_NEW</c> control message carrying struct scm_timestamping64. Timestamps of SO_TIMESTAMPING_NEW.</summary>
     public static readonly global::UcSocket.ControlMessageType<global::UcSocket.ScmTimestamping64> SoTimestampingNew = new("SO_TIMESTAMPING_NEW", 1, 65, global::UcSocket.Marshalling.StructCodec<global::UcSocket.ScmTimestamping64>.Instance);
     /// <summary><c>SOL_SOCKET</c> / <c>SCM_DEVMEM_LINEAR</c> control message carrying bytes. Device-memory TCP: a struct dmabuf_cmsg (Linux 6.12; the build machine's headers lack it) for data in linear buffers.</summary>

@@ -8,7 +8,7 @@ namespace UcSocket;
 public static partial class SockOpt
 {
     /// <summary><c>SOL_SOCKET</c> / <c>SO_ACCEPTCONN</c>: read-only, bool.</summary>
-    public static readonly global::UcSocket.ReadOnlySocketOption<bool> SoAcceptconn = new("SO_ACCEPTCONN", 1, 30, global::UcSocket.Marshalling.ValueCodecs.Bool);
+    public static readonly global::UcSocket.ReadOnlySocketOption<bool> SoAcceptConn = new("SO_ACCEPTCONN", 1, 30, global::UcSocket.Marshalling.ValueCodecs.Bool);
     /// <summary><c>SOL_SOCKET</c> / <c>SO_BROADCAST</c>: get and set as bool.</summary>
     public static readonly global::UcSocket.SocketOption<bool, bool> SoBroadcast = new("SO_BROADCAST", 1, 6, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
     /// <summary><c>SOL_SOCKET</c> / <c>SO_DEBUG</c>: get and set as bool.</summary>
@@ -16,29 +16,29 @@ public static partial class SockOpt
     /// <summary><c>SOL_SOCKET</c> / <c>SO_ERROR</c>: read-only, int.</summary>
     public static readonly global::UcSocket.ReadOnlySocketOption<int> SoError = new("SO_ERROR", 1, 4, global::UcSocket.Marshalling.ValueCodecs.Int32);
     /// <summary><c>SOL_SOCKET</c> / <c>SO_DONTROUTE</c>: get and set as bool.</summary>
-    public static readonly global::UcSocket.SocketOption<bool, bool> SoDontroute = new("SO_DONTROUTE", 1, 5, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
+    public static readonly global::UcSocket.SocketOption<bool, bool> SoDontRoute = new("SO_DONTROUTE", 1, 5, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
     /// <summary><c>SOL_SOCKET</c> / <c>SO_KEEPALIVE</c>: get and set as bool.</summary>
-    public static readonly global::UcSocket.SocketOption<bool, bool> SoKeepalive = new("SO_KEEPALIVE", 1, 9, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
+    public static readonly global::UcSocket.SocketOption<bool, bool> SoKeepAlive = new("SO_KEEPALIVE", 1, 9, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
     /// <summary><c>SOL_SOCKET</c> / <c>SO_LINGER</c>: get and set as struct linger.</summary>
     public static readonly global::UcSocket.SocketOption<global::UcSocket.Linger, global::UcSocket.Linger> SoLinger = new("SO_LINGER", 1, 13, global::UcSocket.Marshalling.StructCodec<global::UcSocket.Linger>.Instance, global::UcSocket.Marshalling.StructCodec<global::UcSocket.Linger>.Instance);
     /// <summary><c>SOL_SOCKET</c> / <c>SO_OOBINLINE</c>: get and set as bool.</summary>
-    public static readonly global::UcSocket.SocketOption<bool, bool> SoOobinline = new("SO_OOBINLINE", 1, 10, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
+    public static readonly global::UcSocket.SocketOption<bool, bool> SoOobInline = new("SO_OOBINLINE", 1, 10, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
     /// <summary><c>SOL_SOCKET</c> / <c>SO_RCVBUF</c>: get and set as int.</summary>
-    public static readonly global::UcSocket.SocketOption<int, int> SoRcvbuf = new("SO_RCVBUF", 1, 8, global::UcSocket.Marshalling.ValueCodecs.Int32, global::UcSocket.Marshalling.ValueCodecs.Int32);
+    public static readonly global::UcSocket.SocketOption<int, int> SoRcvBuf = new("SO_RCVBUF", 1, 8, global::UcSocket.Marshalling.ValueCodecs.Int32, global::UcSocket.Marshalling.ValueCodecs.Int32);
     /// <summary><c>SOL_SOCKET</c> / <c>SO_RCVLOWAT</c>: get and set as int.</summary>
-    public static readonly global::UcSocket.SocketOption<int, int> SoRcvlowat = new("SO_RCVLOWAT", 1, 18, global::UcSocket.Marshalling.ValueCodecs.Int32, global::UcSocket.Marshalling.ValueCodecs.Int32);
+    public static readonly global::UcSocket.SocketOption<int, int> SoRcvLowat = new("SO_RCVLOWAT", 1, 18, global::UcSocket.Marshalling.ValueCodecs.Int32, global::UcSocket.Marshalling.ValueCodecs.Int32);
     /// <summary><c>SOL_SOCKET</c> / <c>SO_RCVTIMEO</c>: get and set as struct timeval.</summary>
-    public static readonly global::UcSocket.SocketOption<global::UcSocket.Timeval, global::UcSocket.Timeval> SoRcvtimeo = new("SO_RCVTIMEO", 1, 20, global::UcSocket.Marshalling.StructCodec<global::UcSocket.Timeval>.Instance, global::UcSocket.Marshalling.StructCodec<global::UcSocket.Timeval>.Instance);
+    public static readonly global::UcSocket.SocketOption<global::UcSocket.Timeval, global::UcSocket.Timeval> SoRcvTimeo = new("SO_RCVTIMEO", 1, 20, global::UcSocket.Marshalling.StructCodec<global::UcSocket.Timeval>.Instance, global::UcSocket.Marshalling.StructCodec<global::UcSocket.Timeval>.Instance);
     /// <summary><c>SOL_SOCKET</c> / <c>SO_REUSEADDR</c>: get and set as bool.</summary>
-    public static readonly global::UcSocket.SocketOption<bool, bool> SoReuseaddr = new("SO_REUSEADDR", 1, 2, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
+    public static readonly global::UcSocket.SocketOption<bool, bool> SoReuseAddr = new("SO_REUSEADDR", 1, 2, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
     /// <summary><c>SOL_SOCKET</c> / <c>SO_REUSEPORT</c>: get and set as bool.</summary>
-    public static readonly global::UcSocket.SocketOption<bool, bool> SoReuseport = new("SO_REUSEPORT", 1, 15, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
+    public static readonly global::UcSocket.SocketOption<bool, bool> SoReusePort = new("SO_REUSEPORT", 1, 15, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
     /// <summary><c>SOL_SOCKET</c> / <c>SO_SNDBUF</c>: get and set as int.</summary>
-    public static readonly global::UcSocket.SocketOption<int, int> SoSndbuf = new("SO_SNDBUF", 1, 7, global::UcSocket.Marshalling.ValueCodecs.Int32, global::UcSocket.Marshalling.ValueCodecs.Int32);
+    public static readonly global::UcSocket.SocketOption<int, int> SoSndBuf = new("SO_SNDBUF", 1, 7, global::UcSocket.Marshalling.ValueCodecs.Int32, global::UcSocket.Marshalling.ValueCodecs.Int32);
     /// <summary><c>SOL_SOCKET</c> / <c>SO_SNDLOWAT</c>: get and set as int.</summary>
-    public static readonly global::UcSocket.SocketOption<int, int> SoSndlowat = new("SO_SNDLOWAT", 1, 19, global::UcSocket.Marshalling.ValueCodecs.Int32, global::UcSocket.Marshalling.ValueCodecs.Int32);
+    public static readonly global::UcSocket.SocketOption<int, int> SoSndLowat = new("SO_SNDLOWAT", 1, 19, global::UcSocket.Marshalling.ValueCodecs.Int32, global::UcSocket.Marshalling.ValueCodecs.Int32);
     /// <summary><c>SOL_SOCKET</c> / <c>SO_SNDTIMEO</c>: get and set as struct timeval.</summary>
-    public static readonly global::UcSocket.SocketOption<global::UcSocket.Timeval, global::UcSocket.Timeval> SoSndtimeo = new("SO_SNDTIMEO", 1, 21, global::UcSocket.Marshalling.StructCodec<global::UcSocket.Timeval>.Instance, global::UcSocket.Marshalling.StructCodec<global::UcSocket.Timeval>.Instance);
+    public static readonly global::UcSocket.SocketOption<global::UcSocket.Timeval, global::UcSocket.Timeval> SoSndTimeo = new("SO_SNDTIMEO", 1, 21, global::UcSocket.Marshalling.StructCodec<global::UcSocket.Timeval>.Instance, global::UcSocket.Marshalling.StructCodec<global::UcSocket.Timeval>.Instance);
     /// <summary><c>SOL_SOCKET</c> / <c>SO_TIMESTAMP</c>: get and set as bool. Deliver a struct timeval receive timestamp (SO_TIMESTAMP control message).</summary>
     public static readonly global::UcSocket.SocketOption<bool, bool> SoTimestamp = new("SO_TIMESTAMP", 1, 29, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
     /// <summary><c>SOL_SOCKET</c> / <c>SO_TYPE</c>: read-only, int.</summary>
@@ -52,7 +52,7 @@ public static partial class SockOpt
     /// <summary><c>SOL_SOCKET</c> / <c>SO_ATTACH_REUSEPORT_EBPF</c>: write-only, int. Attaches an eBPF program (by descriptor) that picks the socket of a SO_REUSEPORT group.</summary>
     public static readonly global::UcSocket.WriteOnlySocketOption<int> SoAttachReuseportEbpf = new("SO_ATTACH_REUSEPORT_EBPF", 1, 52, global::UcSocket.Marshalling.ValueCodecs.Int32);
     /// <summary><c>SOL_SOCKET</c> / <c>SO_BINDTODEVICE</c>: get and set as cstring. Interface name; an empty name unbinds.</summary>
-    public static readonly global::UcSocket.SocketOption<string, string> SoBindtodevice = new("SO_BINDTODEVICE", 1, 25, global::UcSocket.Marshalling.ValueCodecs.CString, global::UcSocket.Marshalling.ValueCodecs.CString);
+    public static readonly global::UcSocket.SocketOption<string, string> SoBindToDevice = new("SO_BINDTODEVICE", 1, 25, global::UcSocket.Marshalling.ValueCodecs.CString, global::UcSocket.Marshalling.ValueCodecs.CString);
     /// <summary><c>SOL_SOCKET</c> / <c>SO_DETACH_FILTER</c>: write-only, none. Removes the socket filter, classic or eBPF (SO_DETACH_BPF is the same number).</summary>
     public static readonly global::UcSocket.WriteOnlySocketOption<global::UcSocket.NoValue> SoDetachFilter = new("SO_DETACH_FILTER", 1, 27, global::UcSocket.Marshalling.ValueCodecs.None);
     /// <summary><c>SOL_SOCKET</c> / <c>SO_DOMAIN</c>: read-only, int.</summary>
@@ -66,33 +66,33 @@ public static partial class SockOpt
     /// <summary><c>SOL_SOCKET</c> / <c>SO_MARK</c>: get and set as int. The mark of packets sent (needs CAP_NET_ADMIN or CAP_NET_RAW).</summary>
     public static readonly global::UcSocket.SocketOption<int, int> SoMark = new("SO_MARK", 1, 36, global::UcSocket.Marshalling.ValueCodecs.Int32, global::UcSocket.Marshalling.ValueCodecs.Int32);
     /// <summary><c>SOL_SOCKET</c> / <c>SO_PASSCRED</c>: get and set as bool.</summary>
-    public static readonly global::UcSocket.SocketOption<bool, bool> SoPasscred = new("SO_PASSCRED", 1, 16, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
+    public static readonly global::UcSocket.SocketOption<bool, bool> SoPassCred = new("SO_PASSCRED", 1, 16, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
     /// <summary><c>SOL_SOCKET</c> / <c>SO_PASSSEC</c>: get and set as bool. Deliver the sender's security label as SCM_SECURITY (UNIX sockets).</summary>
-    public static readonly global::UcSocket.SocketOption<bool, bool> SoPasssec = new("SO_PASSSEC", 1, 34, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
+    public static readonly global::UcSocket.SocketOption<bool, bool> SoPassSec = new("SO_PASSSEC", 1, 34, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
     /// <summary><c>SOL_SOCKET</c> / <c>SO_PEEK_OFF</c>: get and set as int. The offset MSG_PEEK reads from (-1 turns it off).</summary>
     public static readonly global::UcSocket.SocketOption<int, int> SoPeekOff = new("SO_PEEK_OFF", 1, 42, global::UcSocket.Marshalling.ValueCodecs.Int32, global::UcSocket.Marshalling.ValueCodecs.Int32);
     /// <summary><c>SOL_SOCKET</c> / <c>SO_PEERCRED</c>: read-only, struct ucred.</summary>
-    public static readonly global::UcSocket.ReadOnlySocketOption<global::UcSocket.Ucred> SoPeercred = new("SO_PEERCRED", 1, 17, global::UcSocket.Marshalling.StructCodec<global::UcSocket.Ucred>.Instance);
+    public static readonly global::UcSocket.ReadOnlySocketOption<global::UcSocket.Ucred> SoPeerCred = new("SO_PEERCRED", 1, 17, global::UcSocket.Marshalling.StructCodec<global::UcSocket.Ucred>.Instance);
     /// <summary><c>SOL_SOCKET</c> / <c>SO_PEERSEC</c>: read-only, cstring. The peer's security label (with an LSM that labels sockets).</summary>
-    public static readonly global::UcSocket.ReadOnlySocketOption<string> SoPeersec = new("SO_PEERSEC", 1, 31, global::UcSocket.Marshalling.ValueCodecs.CString);
+    public static readonly global::UcSocket.ReadOnlySocketOption<string> SoPeerSec = new("SO_PEERSEC", 1, 31, global::UcSocket.Marshalling.ValueCodecs.CString);
     /// <summary><c>SOL_SOCKET</c> / <c>SO_PRIORITY</c>: get and set as int. The priority of packets sent (0 to 6, more with CAP_NET_ADMIN).</summary>
     public static readonly global::UcSocket.SocketOption<int, int> SoPriority = new("SO_PRIORITY", 1, 12, global::UcSocket.Marshalling.ValueCodecs.Int32, global::UcSocket.Marshalling.ValueCodecs.Int32);
     /// <summary><c>SOL_SOCKET</c> / <c>SO_PROTOCOL</c>: read-only, int.</summary>
     public static readonly global::UcSocket.ReadOnlySocketOption<int> SoProtocol = new("SO_PROTOCOL", 1, 38, global::UcSocket.Marshalling.ValueCodecs.Int32);
     /// <summary><c>SOL_SOCKET</c> / <c>SO_RCVBUFFORCE</c>: write-only, int. SO_RCVBUF beyond net.core.rmem_max (CAP_NET_ADMIN); the kernel has no read of it: read SO_RCVBUF.</summary>
-    public static readonly global::UcSocket.WriteOnlySocketOption<int> SoRcvbufforce = new("SO_RCVBUFFORCE", 1, 33, global::UcSocket.Marshalling.ValueCodecs.Int32);
+    public static readonly global::UcSocket.WriteOnlySocketOption<int> SoRcvBufForce = new("SO_RCVBUFFORCE", 1, 33, global::UcSocket.Marshalling.ValueCodecs.Int32);
     /// <summary><c>SOL_SOCKET</c> / <c>SO_RXQ_OVFL</c>: get and set as bool. Deliver the count of datagrams dropped so far as SO_RXQ_OVFL.</summary>
     public static readonly global::UcSocket.SocketOption<bool, bool> SoRxqOvfl = new("SO_RXQ_OVFL", 1, 40, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
     /// <summary><c>SOL_SOCKET</c> / <c>SO_SNDBUFFORCE</c>: write-only, int. SO_SNDBUF beyond net.core.wmem_max (CAP_NET_ADMIN); the kernel has no read of it: read SO_SNDBUF.</summary>
-    public static readonly global::UcSocket.WriteOnlySocketOption<int> SoSndbufforce = new("SO_SNDBUFFORCE", 1, 32, global::UcSocket.Marshalling.ValueCodecs.Int32);
+    public static readonly global::UcSocket.WriteOnlySocketOption<int> SoSndBufForce = new("SO_SNDBUFFORCE", 1, 32, global::UcSocket.Marshalling.ValueCodecs.Int32);
     /// <summary><c>SOL_SOCKET</c> / <c>SO_TIMESTAMPNS</c>: get and set as bool. Deliver a struct timespec receive timestamp (SO_TIMESTAMPNS control message).</summary>
-    public static readonly global::UcSocket.SocketOption<bool, bool> SoTimestampns = new("SO_TIMESTAMPNS", 1, 35, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
+    public static readonly global::UcSocket.SocketOption<bool, bool> SoTimestampNs = new("SO_TIMESTAMPNS", 1, 35, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
     /// <summary><c>SOL_SOCKET</c> / <c>SO_BUSY_POLL</c>: get and set as int. Microseconds to busy-poll the device queue on blocking receives.</summary>
     public static readonly global::UcSocket.SocketOption<int, int> SoBusyPoll = new("SO_BUSY_POLL", 1, 46, global::UcSocket.Marshalling.ValueCodecs.Int32, global::UcSocket.Marshalling.ValueCodecs.Int32);
     /// <summary><c>SOL_SOCKET</c> / <c>SO_NO_CHECK</c>: get and set as bool. Send UDP over IPv4 without checksums.</summary>
     public static readonly global::UcSocket.SocketOption<bool, bool> SoNoCheck = new("SO_NO_CHECK", 1, 11, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
     /// <summary><c>SOL_SOCKET</c> / <c>SO_BSDCOMPAT</c>: get and set as bool. Ignored since Linux 2.2 (socket(7)); reads false.</summary>
-    public static readonly global::UcSocket.SocketOption<bool, bool> SoBsdcompat = new("SO_BSDCOMPAT", 1, 14, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
+    public static readonly global::UcSocket.SocketOption<bool, bool> SoBsdCompat = new("SO_BSDCOMPAT", 1, 14, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
     /// <summary><c>SOL_SOCKET</c> / <c>SO_SECURITY_AUTHENTICATION</c>: get and set as int. An NRL IPv6 security level that Linux does not implement.</summary>
     public static readonly global::UcSocket.SocketOption<int, int> SoSecurityAuthentication = new("SO_SECURITY_AUTHENTICATION", 1, 22, global::UcSocket.Marshalling.ValueCodecs.Int32, global::UcSocket.Marshalling.ValueCodecs.Int32);
     /// <summary><c>SOL_SOCKET</c> / <c>SO_SECURITY_ENCRYPTION_TRANSPORT</c>: get and set as int. An NRL IPv6 security level that Linux does not implement.</summary>
@@ -104,7 +104,7 @@ public static partial class SockOpt
     /// <summary><c>SOL_SOCKET</c> / <c>SO_WIFI_STATUS</c>: get and set as bool. Deliver the Wi-Fi acknowledgement status of sent packets (SCM_WIFI_STATUS on the error queue).</summary>
     public static readonly global::UcSocket.SocketOption<bool, bool> SoWifiStatus = new("SO_WIFI_STATUS", 1, 41, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
     /// <summary><c>SOL_SOCKET</c> / <c>SO_NOFCS</c>: get and set as bool. Let the device use the last 4 bytes of the data as the frame check sequence (packet sockets).</summary>
-    public static readonly global::UcSocket.SocketOption<bool, bool> SoNofcs = new("SO_NOFCS", 1, 43, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
+    public static readonly global::UcSocket.SocketOption<bool, bool> SoNoFcs = new("SO_NOFCS", 1, 43, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
     /// <summary><c>SOL_SOCKET</c> / <c>SO_SELECT_ERR_QUEUE</c>: get and set as bool. Report error-queue data as POLLPRI as well as POLLERR.</summary>
     public static readonly global::UcSocket.SocketOption<bool, bool> SoSelectErrQueue = new("SO_SELECT_ERR_QUEUE", 1, 45, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
     /// <summary><c>SOL_SOCKET</c> / <c>SO_MAX_PACING_RATE</c>: get and set as u64. The most bytes per second the socket may send (~0 is unlimited).</summary>
@@ -118,23 +118,23 @@ public static partial class SockOpt
     /// <summary><c>SOL_SOCKET</c> / <c>SO_COOKIE</c>: read-only, u64. The socket's unique, never reused 64-bit id (as sock_diag shows it).</summary>
     public static readonly global::UcSocket.ReadOnlySocketOption<ulong> SoCookie = new("SO_COOKIE", 1, 57, global::UcSocket.Marshalling.ValueCodecs.UInt64);
     /// <summary><c>SOL_SOCKET</c> / <c>SO_PEERGROUPS</c>: read-only, uints. The supplementary groups of the peer process (UNIX sockets).</summary>
-    public static readonly global::UcSocket.ReadOnlySocketOption<uint[]> SoPeergroups = new("SO_PEERGROUPS", 1, 59, global::UcSocket.Marshalling.ValueCodecs.UInt32Array);
+    public static readonly global::UcSocket.ReadOnlySocketOption<uint[]> SoPeerGroups = new("SO_PEERGROUPS", 1, 59, global::UcSocket.Marshalling.ValueCodecs.UInt32Array);
     /// <summary><c>SOL_SOCKET</c> / <c>SO_ZEROCOPY</c>: get and set as bool. Allow MSG_ZEROCOPY sends.</summary>
-    public static readonly global::UcSocket.SocketOption<bool, bool> SoZerocopy = new("SO_ZEROCOPY", 1, 60, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
+    public static readonly global::UcSocket.SocketOption<bool, bool> SoZeroCopy = new("SO_ZEROCOPY", 1, 60, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
     /// <summary><c>SOL_SOCKET</c> / <c>SO_TXTIME</c>: get and set as struct sock_txtime. Enable SCM_TXTIME transmit times on the given clock.</summary>
-    public static readonly global::UcSocket.SocketOption<global::UcSocket.SockTxtime, global::UcSocket.SockTxtime> SoTxtime = new("SO_TXTIME", 1, 61, global::UcSocket.Marshalling.StructCodec<global::UcSocket.SockTxtime>.Instance, global::UcSocket.Marshalling.StructCodec<global::UcSocket.SockTxtime>.Instance);
+    public static readonly global::UcSocket.SocketOption<global::UcSocket.SockTxtime, global::UcSocket.SockTxtime> SoTxTime = new("SO_TXTIME", 1, 61, global::UcSocket.Marshalling.StructCodec<global::UcSocket.SockTxtime>.Instance, global::UcSocket.Marshalling.StructCodec<global::UcSocket.SockTxtime>.Instance);
     /// <summary><c>SOL_SOCKET</c> / <c>SO_BINDTOIFINDEX</c>: get and set as ifname. Bind to an interface by index (0 unbinds).</summary>
-    public static readonly global::UcSocket.SocketOption<global::UcSocket.InterfaceId, global::UcSocket.InterfaceId> SoBindtoifindex = new("SO_BINDTOIFINDEX", 1, 62, global::UcSocket.Marshalling.ValueCodecs.InterfaceName, global::UcSocket.Marshalling.ValueCodecs.InterfaceName);
+    public static readonly global::UcSocket.SocketOption<global::UcSocket.InterfaceId, global::UcSocket.InterfaceId> SoBindToIfindex = new("SO_BINDTOIFINDEX", 1, 62, global::UcSocket.Marshalling.ValueCodecs.InterfaceName, global::UcSocket.Marshalling.ValueCodecs.InterfaceName);
     /// <summary><c>SOL_SOCKET</c> / <c>SO_TIMESTAMP_NEW</c>: get and set as bool. Deliver a 64-bit struct __kernel_sock_timeval receive timestamp (SO_TIMESTAMP_NEW control message).</summary>
     public static readonly global::UcSocket.SocketOption<bool, bool> SoTimestampNew = new("SO_TIMESTAMP_NEW", 1, 63, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
     /// <summary><c>SOL_SOCKET</c> / <c>SO_TIMESTAMPNS_NEW</c>: get and set as bool. Deliver a 64-bit struct __kernel_timespec receive timestamp (SO_TIMESTAMPNS_NEW control message).</summary>
-    public static readonly global::UcSocket.SocketOption<bool, bool> SoTimestampnsNew = new("SO_TIMESTAMPNS_NEW", 1, 64, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
+    public static readonly global::UcSocket.SocketOption<bool, bool> SoTimestampNsNew = new("SO_TIMESTAMPNS_NEW", 1, 64, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
     /// <summary><c>SOL_SOCKET</c> / <c>SO_TIMESTAMPING_NEW</c>: get and set as struct so_timestamping. SO_TIMESTAMPING with 64-bit timestamps (struct scm_timestamping64).</summary>
     public static readonly global::UcSocket.SocketOption<global::UcSocket.SoTimestamping, global::UcSocket.SoTimestamping> SoTimestampingNew = new("SO_TIMESTAMPING_NEW", 1, 65, global::UcSocket.Marshalling.StructCodec<global::UcSocket.SoTimestamping>.Instance, global::UcSocket.Marshalling.StructCodec<global::UcSocket.SoTimestamping>.Instance);
     /// <summary><c>SOL_SOCKET</c> / <c>SO_RCVTIMEO_NEW</c>: get and set as struct __kernel_sock_timeval. SO_RCVTIMEO with a 64-bit struct.</summary>
-    public static readonly global::UcSocket.SocketOption<global::UcSocket.KernelSockTimeval, global::UcSocket.KernelSockTimeval> SoRcvtimeoNew = new("SO_RCVTIMEO_NEW", 1, 66, global::UcSocket.Marshalling.StructCodec<global::UcSocket.KernelSockTimeval>.Instance, global::UcSocket.Marshalling.StructCodec<global::UcSocket.KernelSockTimeval>.Instance);
+    public static readonly global::UcSocket.SocketOption<global::UcSocket.KernelSockTimeval, global::UcSocket.KernelSockTimeval> SoRcvTimeoNew = new("SO_RCVTIMEO_NEW", 1, 66, global::UcSocket.Marshalling.StructCodec<global::UcSocket.KernelSockTimeval>.Instance, global::UcSocket.Marshalling.StructCodec<global::UcSocket.KernelSockTimeval>.Instance);
     /// <summary><c>SOL_SOCKET</c> / <c>SO_SNDTIMEO_NEW</c>: get and set as struct __kernel_sock_timeval. SO_SNDTIMEO with a 64-bit struct.</summary>
-    public static readonly global::UcSocket.SocketOption<global::UcSocket.KernelSockTimeval, global::UcSocket.KernelSockTimeval> SoSndtimeoNew = new("SO_SNDTIMEO_NEW", 1, 67, global::UcSocket.Marshalling.StructCodec<global::UcSocket.KernelSockTimeval>.Instance, global::UcSocket.Marshalling.StructCodec<global::UcSocket.KernelSockTimeval>.Instance);
+    public static readonly global::UcSocket.SocketOption<global::UcSocket.KernelSockTimeval, global::UcSocket.KernelSockTimeval> SoSndTimeoNew = new("SO_SNDTIMEO_NEW", 1, 67, global::UcSocket.Marshalling.StructCodec<global::UcSocket.KernelSockTimeval>.Instance, global::UcSocket.Marshalling.StructCodec<global::UcSocket.KernelSockTimeval>.Instance);
     /// <summary><c>SOL_SOCKET</c> / <c>SO_DETACH_REUSEPORT_BPF</c>: write-only, none. Removes the program of the SO_REUSEPORT group.</summary>
     public static readonly global::UcSocket.WriteOnlySocketOption<global::UcSocket.NoValue> SoDetachReuseportBpf = new("SO_DETACH_REUSEPORT_BPF", 1, 68, global::UcSocket.Marshalling.ValueCodecs.None);
     /// <summary><c>SOL_SOCKET</c> / <c>SO_PREFER_BUSY_POLL</c>: get and set as bool. Prefer busy polling to interrupt-driven processing.</summary>
@@ -148,19 +148,19 @@ public static partial class SockOpt
     /// <summary><c>SOL_SOCKET</c> / <c>SO_RESERVE_MEM</c>: get and set as int. Bytes of memory to reserve for the socket (charged to its memory cgroup).</summary>
     public static readonly global::UcSocket.SocketOption<int, int> SoReserveMem = new("SO_RESERVE_MEM", 1, 73, global::UcSocket.Marshalling.ValueCodecs.Int32, global::UcSocket.Marshalling.ValueCodecs.Int32);
     /// <summary><c>SOL_SOCKET</c> / <c>SO_TXREHASH</c>: get and set as int. Rehash the IPv6 flow label on retransmission: SOCK_TXREHASH_* (TCP).</summary>
-    public static readonly global::UcSocket.SocketOption<int, int> SoTxrehash = new("SO_TXREHASH", 1, 74, global::UcSocket.Marshalling.ValueCodecs.Int32, global::UcSocket.Marshalling.ValueCodecs.Int32);
+    public static readonly global::UcSocket.SocketOption<int, int> SoTxRehash = new("SO_TXREHASH", 1, 74, global::UcSocket.Marshalling.ValueCodecs.Int32, global::UcSocket.Marshalling.ValueCodecs.Int32);
     /// <summary><c>SOL_SOCKET</c> / <c>SO_RCVMARK</c>: get and set as bool. Deliver the mark of received packets as SO_MARK.</summary>
-    public static readonly global::UcSocket.SocketOption<bool, bool> SoRcvmark = new("SO_RCVMARK", 1, 75, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
+    public static readonly global::UcSocket.SocketOption<bool, bool> SoRcvMark = new("SO_RCVMARK", 1, 75, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
     /// <summary><c>SOL_SOCKET</c> / <c>SO_PASSPIDFD</c>: get and set as bool. Deliver a pidfd of the sender as SCM_PIDFD (UNIX sockets).</summary>
-    public static readonly global::UcSocket.SocketOption<bool, bool> SoPasspidfd = new("SO_PASSPIDFD", 1, 76, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
+    public static readonly global::UcSocket.SocketOption<bool, bool> SoPassPidfd = new("SO_PASSPIDFD", 1, 76, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
     /// <summary><c>SOL_SOCKET</c> / <c>SO_PEERPIDFD</c>: read-only, fds. A pidfd of the peer process (UNIX sockets); the descriptor is owned by the returned value.</summary>
-    public static readonly global::UcSocket.ReadOnlySocketOption<global::UcSocket.FileDescriptors> SoPeerpidfd = new("SO_PEERPIDFD", 1, 77, global::UcSocket.Marshalling.ValueCodecs.FileDescriptors);
+    public static readonly global::UcSocket.ReadOnlySocketOption<global::UcSocket.FileDescriptors> SoPeerPidfd = new("SO_PEERPIDFD", 1, 77, global::UcSocket.Marshalling.ValueCodecs.FileDescriptors);
     /// <summary><c>SOL_SOCKET</c> / <c>SO_DEVMEM_DONTNEED</c>: write-only, uints. Give back device-memory TCP buffers: pairs of (token_start, token_count) of struct dmabuf_token.</summary>
     public static readonly global::UcSocket.WriteOnlySocketOption<uint[]> SoDevmemDontneed = new("SO_DEVMEM_DONTNEED", 1, 80, global::UcSocket.Marshalling.ValueCodecs.UInt32Array);
     /// <summary><c>SOL_SOCKET</c> / <c>SO_RCVPRIORITY</c>: get and set as bool. Deliver the priority of received packets as SO_PRIORITY.</summary>
-    public static readonly global::UcSocket.SocketOption<bool, bool> SoRcvpriority = new("SO_RCVPRIORITY", 1, 82, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
+    public static readonly global::UcSocket.SocketOption<bool, bool> SoRcvPriority = new("SO_RCVPRIORITY", 1, 82, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
     /// <summary><c>SOL_SOCKET</c> / <c>SO_PASSRIGHTS</c>: get and set as bool. Accept SCM_RIGHTS descriptors (UNIX sockets; on by default).</summary>
-    public static readonly global::UcSocket.SocketOption<bool, bool> SoPassrights = new("SO_PASSRIGHTS", 1, 83, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
+    public static readonly global::UcSocket.SocketOption<bool, bool> SoPassRights = new("SO_PASSRIGHTS", 1, 83, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
     /// <summary><c>SOL_SOCKET</c> / <c>SO_INQ</c>: write-only, bool. Deliver the bytes left to read as SCM_INQ (UNIX stream sockets); the kernel has no read of it.</summary>
     public static readonly global::UcSocket.WriteOnlySocketOption<bool> SoInq = new("SO_INQ", 1, 84, global::UcSocket.Marshalling.ValueCodecs.Bool);
 }

@@ -24,33 +24,33 @@ public static partial class SockOpt
     /// <summary><c>IPPROTO_TCP</c> / <c>TCP_INFO</c>: read-only, struct tcp_info.</summary>
     public static readonly global::UcSocket.ReadOnlySocketOption<global::UcSocket.TcpInfo> TcpInfo = new("TCP_INFO", 6, 11, global::UcSocket.Marshalling.StructCodec<global::UcSocket.TcpInfo>.Instance);
     /// <summary><c>IPPROTO_TCP</c> / <c>TCP_KEEPCNT</c>: get and set as int.</summary>
-    public static readonly global::UcSocket.SocketOption<int, int> TcpKeepcnt = new("TCP_KEEPCNT", 6, 6, global::UcSocket.Marshalling.ValueCodecs.Int32, global::UcSocket.Marshalling.ValueCodecs.Int32);
+    public static readonly global::UcSocket.SocketOption<int, int> TcpKeepCnt = new("TCP_KEEPCNT", 6, 6, global::UcSocket.Marshalling.ValueCodecs.Int32, global::UcSocket.Marshalling.ValueCodecs.Int32);
     /// <summary><c>IPPROTO_TCP</c> / <c>TCP_KEEPIDLE</c>: get and set as int.</summary>
-    public static readonly global::UcSocket.SocketOption<int, int> TcpKeepidle = new("TCP_KEEPIDLE", 6, 4, global::UcSocket.Marshalling.ValueCodecs.Int32, global::UcSocket.Marshalling.ValueCodecs.Int32);
+    public static readonly global::UcSocket.SocketOption<int, int> TcpKeepIdle = new("TCP_KEEPIDLE", 6, 4, global::UcSocket.Marshalling.ValueCodecs.Int32, global::UcSocket.Marshalling.ValueCodecs.Int32);
     /// <summary><c>IPPROTO_TCP</c> / <c>TCP_KEEPINTVL</c>: get and set as int.</summary>
-    public static readonly global::UcSocket.SocketOption<int, int> TcpKeepintvl = new("TCP_KEEPINTVL", 6, 5, global::UcSocket.Marshalling.ValueCodecs.Int32, global::UcSocket.Marshalling.ValueCodecs.Int32);
+    public static readonly global::UcSocket.SocketOption<int, int> TcpKeepIntvl = new("TCP_KEEPINTVL", 6, 5, global::UcSocket.Marshalling.ValueCodecs.Int32, global::UcSocket.Marshalling.ValueCodecs.Int32);
     /// <summary><c>IPPROTO_TCP</c> / <c>TCP_LINGER2</c>: get and set as int.</summary>
     public static readonly global::UcSocket.SocketOption<int, int> TcpLinger2 = new("TCP_LINGER2", 6, 8, global::UcSocket.Marshalling.ValueCodecs.Int32, global::UcSocket.Marshalling.ValueCodecs.Int32);
     /// <summary><c>IPPROTO_TCP</c> / <c>TCP_MAXSEG</c>: get and set as int.</summary>
-    public static readonly global::UcSocket.SocketOption<int, int> TcpMaxseg = new("TCP_MAXSEG", 6, 2, global::UcSocket.Marshalling.ValueCodecs.Int32, global::UcSocket.Marshalling.ValueCodecs.Int32);
+    public static readonly global::UcSocket.SocketOption<int, int> TcpMaxSeg = new("TCP_MAXSEG", 6, 2, global::UcSocket.Marshalling.ValueCodecs.Int32, global::UcSocket.Marshalling.ValueCodecs.Int32);
     /// <summary><c>IPPROTO_TCP</c> / <c>TCP_NODELAY</c>: get and set as bool.</summary>
-    public static readonly global::UcSocket.SocketOption<bool, bool> TcpNodelay = new("TCP_NODELAY", 6, 1, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
+    public static readonly global::UcSocket.SocketOption<bool, bool> TcpNoDelay = new("TCP_NODELAY", 6, 1, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
     /// <summary><c>IPPROTO_TCP</c> / <c>TCP_QUICKACK</c>: get and set as bool. Reads true while acknowledgements are sent at once; setting false enters the delayed-ACK (pingpong) mode.</summary>
-    public static readonly global::UcSocket.SocketOption<bool, bool> TcpQuickack = new("TCP_QUICKACK", 6, 12, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
+    public static readonly global::UcSocket.SocketOption<bool, bool> TcpQuickAck = new("TCP_QUICKACK", 6, 12, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
     /// <summary><c>IPPROTO_TCP</c> / <c>TCP_SYNCNT</c>: get and set as int.</summary>
-    public static readonly global::UcSocket.SocketOption<int, int> TcpSyncnt = new("TCP_SYNCNT", 6, 7, global::UcSocket.Marshalling.ValueCodecs.Int32, global::UcSocket.Marshalling.ValueCodecs.Int32);
+    public static readonly global::UcSocket.SocketOption<int, int> TcpSynCnt = new("TCP_SYNCNT", 6, 7, global::UcSocket.Marshalling.ValueCodecs.Int32, global::UcSocket.Marshalling.ValueCodecs.Int32);
     /// <summary><c>IPPROTO_TCP</c> / <c>TCP_USER_TIMEOUT</c>: get and set as int.</summary>
     public static readonly global::UcSocket.SocketOption<int, int> TcpUserTimeout = new("TCP_USER_TIMEOUT", 6, 18, global::UcSocket.Marshalling.ValueCodecs.Int32, global::UcSocket.Marshalling.ValueCodecs.Int32);
     /// <summary><c>IPPROTO_TCP</c> / <c>TCP_WINDOW_CLAMP</c>: get and set as int.</summary>
     public static readonly global::UcSocket.SocketOption<int, int> TcpWindowClamp = new("TCP_WINDOW_CLAMP", 6, 10, global::UcSocket.Marshalling.ValueCodecs.Int32, global::UcSocket.Marshalling.ValueCodecs.Int32);
     /// <summary><c>IPPROTO_TCP</c> / <c>TCP_MD5SIG</c>: write-only, struct tcp_md5sig. The kernel takes keys but never gives them back (getsockopt fails with ENOPROTOOPT).</summary>
-    public static readonly global::UcSocket.WriteOnlySocketOption<global::UcSocket.TcpMd5sig> TcpMd5sig = new("TCP_MD5SIG", 6, 14, global::UcSocket.Marshalling.StructCodec<global::UcSocket.TcpMd5sig>.Instance);
+    public static readonly global::UcSocket.WriteOnlySocketOption<global::UcSocket.TcpMd5sig> TcpMd5Sig = new("TCP_MD5SIG", 6, 14, global::UcSocket.Marshalling.StructCodec<global::UcSocket.TcpMd5sig>.Instance);
     /// <summary><c>IPPROTO_TCP</c> / <c>TCP_MD5SIG_EXT</c>: write-only, struct tcp_md5sig.</summary>
-    public static readonly global::UcSocket.WriteOnlySocketOption<global::UcSocket.TcpMd5sig> TcpMd5sigExt = new("TCP_MD5SIG_EXT", 6, 32, global::UcSocket.Marshalling.StructCodec<global::UcSocket.TcpMd5sig>.Instance);
+    public static readonly global::UcSocket.WriteOnlySocketOption<global::UcSocket.TcpMd5sig> TcpMd5SigExt = new("TCP_MD5SIG_EXT", 6, 32, global::UcSocket.Marshalling.StructCodec<global::UcSocket.TcpMd5sig>.Instance);
     /// <summary><c>IPPROTO_TCP</c> / <c>TCP_THIN_LINEAR_TIMEOUTS</c>: get and set as bool.</summary>
     public static readonly global::UcSocket.SocketOption<bool, bool> TcpThinLinearTimeouts = new("TCP_THIN_LINEAR_TIMEOUTS", 6, 16, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
     /// <summary><c>IPPROTO_TCP</c> / <c>TCP_THIN_DUPACK</c>: get and set as bool. Obsolete since Linux 4.13: the kernel accepts 0 and 1 and ignores them.</summary>
-    public static readonly global::UcSocket.SocketOption<bool, bool> TcpThinDupack = new("TCP_THIN_DUPACK", 6, 17, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
+    public static readonly global::UcSocket.SocketOption<bool, bool> TcpThinDupAck = new("TCP_THIN_DUPACK", 6, 17, global::UcSocket.Marshalling.ValueCodecs.Bool, global::UcSocket.Marshalling.ValueCodecs.Bool);
     /// <summary><c>IPPROTO_TCP</c> / <c>TCP_REPAIR</c>: get and set as int. TCP_REPAIR_ON, TCP_REPAIR_OFF or TCP_REPAIR_OFF_NO_WP; needs CAP_NET_ADMIN.</summary>
     public static readonly global::UcSocket.SocketOption<int, int> TcpRepair = new("TCP_REPAIR", 6, 19, global::UcSocket.Marshalling.ValueCodecs.Int32, global::UcSocket.Marshalling.ValueCodecs.Int32);
     /// <summary><c>IPPROTO_TCP</c> / <c>TCP_REPAIR_QUEUE</c>: get and set as int. TCP_NO_QUEUE, TCP_RECV_QUEUE or TCP_SEND_QUEUE; repair mode only.</summary>
@@ -64,7 +64,7 @@ public static partial class SockOpt
     /// <summary><c>IPPROTO_TCP</c> / <c>TCP_TIMESTAMP</c>: get and set as uint. Reads the connection's timestamp clock; sets its offset in repair mode only.</summary>
     public static readonly global::UcSocket.SocketOption<uint, uint> TcpTimestamp = new("TCP_TIMESTAMP", 6, 24, global::UcSocket.Marshalling.ValueCodecs.UInt32, global::UcSocket.Marshalling.ValueCodecs.UInt32);
     /// <summary><c>IPPROTO_TCP</c> / <c>TCP_NOTSENT_LOWAT</c>: get and set as int.</summary>
-    public static readonly global::UcSocket.SocketOption<int, int> TcpNotsentLowat = new("TCP_NOTSENT_LOWAT", 6, 25, global::UcSocket.Marshalling.ValueCodecs.Int32, global::UcSocket.Marshalling.ValueCodecs.Int32);
+    public static readonly global::UcSocket.SocketOption<int, int> TcpNotSentLowat = new("TCP_NOTSENT_LOWAT", 6, 25, global::UcSocket.Marshalling.ValueCodecs.Int32, global::UcSocket.Marshalling.ValueCodecs.Int32);
     /// <summary><c>IPPROTO_TCP</c> / <c>TCP_CC_INFO</c>: read-only, string. The congestion control module's union tcp_cc_info (linux/inet_diag.h): tcp_bbr_info, tcpvegas_info or tcp_dctcp_info; empty for modules without one (reno, cubic).</summary>
     public static readonly global::UcSocket.ReadOnlySocketOption<byte[]> TcpCcInfo = new("TCP_CC_INFO", 6, 26, global::UcSocket.Marshalling.ValueCodecs.Bytes);
     /// <summary><c>IPPROTO_TCP</c> / <c>TCP_SAVE_SYN</c>: get and set as int. 1 records the SYN's IP and TCP headers, 2 also its MAC header.</summary>

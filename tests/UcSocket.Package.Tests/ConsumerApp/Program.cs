@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.Linq;
 using UcSocket;
 using static UcSocket.Sockets;
+using Icmp = ConsumerApp.SocketSpec; // what icmp.yaml generates: <RootNamespace>.SocketSpec
 
 namespace ConsumerApp;
 
@@ -19,7 +20,7 @@ internal static class Program
     private static int Main()
     {
         // Registered when this assembly loaded, before anything here touched the generated classes.
-        Print("registered", SpecRegistry.TryGetOption(SOL_RAW, Sockets.ICMP_FILTER, out var descriptor) ? descriptor.Name : "none");
+        Print("registered", SpecRegistry.TryGetOption(SOL_RAW, Icmp.Sockets.ICMP_FILTER, out var descriptor) ? descriptor.Name : "none");
 
         using var s = Create(AF_INET, SOCK_RAW, IPPROTO_ICMP);
         if (s is null)
@@ -29,13 +30,13 @@ internal static class Program
         }
 
         // Typed, with the project's own struct: drop echo requests (our own, looped back) and echo replies.
-        Print("typed.set", s.SetOpt(SockOpt.IcmpFilter, new IcmpFilter(Mask: 1u << UcSocket.Sockets.ICMP_ECHO | 1u << UcSocket.Sockets.ICMP_ECHOREPLY)));
-        Print("typed.get", s.GetOpt(SockOpt.IcmpFilter) is { } t ? t.Mask : s.Error());
+        Print("typed.set", s.SetOpt(Icmp.SockOpt.IcmpFilter, new Icmp.IcmpFilter(Mask: 1u << ICMP_ECHO | 1u << ICMP_ECHOREPLY)));
+        Print("typed.get", s.GetOpt(Icmp.SockOpt.IcmpFilter) is { } t ? t.Mask : s.Error());
         Print("filtered.ping", Ping(s, sequence: 1, timeoutMs: 200));
 
         // The ucode way, by level and option number: drop only the echo requests, so the reply comes through.
-        Print("ucode.set", s.SetOpt(SOL_RAW, Sockets.ICMP_FILTER, new Dictionary<string, object?> { ["data"] = 1 << UcSocket.Sockets.ICMP_ECHO }));
-        Print("ucode.get", Show(s.GetOpt(SOL_RAW, Sockets.ICMP_FILTER), s));
+        Print("ucode.set", s.SetOpt(SOL_RAW, Icmp.Sockets.ICMP_FILTER, new Dictionary<string, object?> { ["data"] = 1 << ICMP_ECHO }));
+        Print("ucode.get", Show(s.GetOpt(SOL_RAW, Icmp.Sockets.ICMP_FILTER), s));
         Print("open.ping", Ping(s, sequence: 2, timeoutMs: 5000));
 
         // Bad input: an error naming the field, the kernel's value untouched. The package's analyzer reports these
@@ -43,20 +44,20 @@ internal static class Program
 #if !UCSOCKET_ANALYZER_CHECK
 #pragma warning disable UCS104, UCS105
 #endif
-        Print("bad.set", s.SetOpt(SOL_RAW, Sockets.ICMP_FILTER, new Dictionary<string, object?> { ["data"] = "all" }));
+        Print("bad.set", s.SetOpt(SOL_RAW, Icmp.Sockets.ICMP_FILTER, new Dictionary<string, object?> { ["data"] = "all" }));
         Print("bad.error", s.Error());
         Print("bad.code", s.Error(numeric: true));
-        Print("bad.range", s.SetOpt(SOL_RAW, Sockets.ICMP_FILTER, new Dictionary<string, object?> { ["data"] = 1L << 32 }) is null ? s.Error() : "accepted");
-        Print("bad.key", s.SetOpt(SOL_RAW, Sockets.ICMP_FILTER, new Dictionary<string, object?> { ["mask"] = 0 }) is null ? s.Error() : "accepted");
+        Print("bad.range", s.SetOpt(SOL_RAW, Icmp.Sockets.ICMP_FILTER, new Dictionary<string, object?> { ["data"] = 1L << 32 }) is null ? s.Error() : "accepted");
+        Print("bad.key", s.SetOpt(SOL_RAW, Icmp.Sockets.ICMP_FILTER, new Dictionary<string, object?> { ["mask"] = 0 }) is null ? s.Error() : "accepted");
 #if !UCSOCKET_ANALYZER_CHECK
 #pragma warning restore UCS104, UCS105
 #else
         // Only in the build that checks the analyzer: calls it must report.
         s.SetOpt(SOL_SOCKET, TCP_NODELAY, true);                        // UCS101: TCP_NODELAY is an IPPROTO_TCP option
         s.SetOpt(SOL_SOCKET, SO_TYPE, 1);                                // UCS102: SO_TYPE is read-only
-        s.SetOpt(SOL_RAW, Sockets.ICMP_FILTER, "all");                   // UCS103: struct icmp_filter is no string
+        s.SetOpt(SOL_RAW, Icmp.Sockets.ICMP_FILTER, "all");                   // UCS103: struct icmp_filter is no string
 #endif
-        Print("after.get", s.GetOpt(SockOpt.IcmpFilter) is { } a ? a.Mask : s.Error());
+        Print("after.get", s.GetOpt(Icmp.SockOpt.IcmpFilter) is { } a ? a.Mask : s.Error());
         return 0;
     }
 
@@ -89,7 +90,7 @@ internal static class Program
     private static byte[] EchoRequest(ushort sequence)
     {
         var packet = new byte[16];
-        packet[0] = (byte)UcSocket.Sockets.ICMP_ECHO;
+        packet[0] = (byte)ICMP_ECHO;
         BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(4), Id);
         BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(6), sequence);
         "ucsocket"u8.CopyTo(packet.AsSpan(8));

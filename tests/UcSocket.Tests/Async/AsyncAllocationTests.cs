@@ -80,8 +80,8 @@ public class AsyncAllocationTests(ITestOutputHelper output)
         using (b)
         {
             // Every message then carries SCM_CREDENTIALS: the control buffer is filled and read on each receive.
-            Assert.True(b.SetOpt(SockOpt.SoPasscred, true));
-            Assert.True(a.SetOpt(SockOpt.SoPasscred, true));
+            Assert.True(b.SetOpt(SockOpt.SoPassCred, true));
+            Assert.True(a.SetOpt(SockOpt.SoPassCred, true));
             using var sendControl = new ControlBuffer(0);
             using var aControl = new ControlBuffer(ControlBuffer.SpaceFor(64));
             using var bControl = new ControlBuffer(ControlBuffer.SpaceFor(64));

@@ -100,7 +100,7 @@ public class AsyncCancellationTests(ITestOutputHelper output)
     public async Task ConnectAsyncCancelledWhileTheHandshakeCompletes()
     {
         using var listener = TcpListener();
-        Assert.True(listener.SetOpt(SockOpt.SoRcvtimeo, new Timeval(Seconds: (long)Limit.TotalSeconds)), listener.Error());
+        Assert.True(listener.SetOpt(SockOpt.SoRcvTimeo, new Timeval(Seconds: (long)Limit.TotalSeconds)), listener.Error());
         int connected = 0, cancelled = 0;
         using var racer = new Racer();
         var skew = new RaceSkew();

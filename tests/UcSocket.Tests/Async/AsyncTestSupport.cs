@@ -106,8 +106,8 @@ internal static class AsyncTestSupport
     /// </summary>
     public static long Fill(SocketHandle sender, ReadOnlySpan<byte> chunk, SocketHandle? receiver = null)
     {
-        Assert.True(sender.SetOpt(SockOpt.SoSndbuf, 4096), sender.Error());
-        if (receiver is not null) Assert.True(receiver.SetOpt(SockOpt.SoRcvbuf, 4096), receiver.Error());
+        Assert.True(sender.SetOpt(SockOpt.SoSndBuf, 4096), sender.Error());
+        if (receiver is not null) Assert.True(receiver.SetOpt(SockOpt.SoRcvBuf, 4096), receiver.Error());
         long total = 0;
         for (int i = 0; i < 100_000; i++)
         {
@@ -132,7 +132,7 @@ internal static class AsyncTestSupport
     /// <summary>Receives exactly <paramref name="count"/> bytes (blocking, bounded by SO_RCVTIMEO) and returns them.</summary>
     public static byte[] ReceiveExactly(SocketHandle receiver, long count)
     {
-        Assert.True(receiver.SetOpt(SockOpt.SoRcvtimeo, new Timeval(Seconds: (long)Limit.TotalSeconds, Microseconds: 0)), receiver.Error());
+        Assert.True(receiver.SetOpt(SockOpt.SoRcvTimeo, new Timeval(Seconds: (long)Limit.TotalSeconds, Microseconds: 0)), receiver.Error());
         var result = new byte[count];
         long done = 0;
         while (done < count)

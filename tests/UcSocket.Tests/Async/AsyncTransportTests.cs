@@ -325,7 +325,7 @@ public class AsyncTransportTests
         using (a)
         using (b)
         {
-            Assert.True(a.SetOpt(SockOpt.SoSndbuf, 4096));
+            Assert.True(a.SetOpt(SockOpt.SoSndBuf, 4096));
             int filled = 0;
             while (a.Send("f"u8, MSG_DONTWAIT) is 1L) filled++;
             var outgoing = new DatagramBatch(8, 16);

@@ -8,6 +8,7 @@ using UcSocket.Tests.Messages;
 using UcSocket.Tests.Support;
 using Xunit;
 using static UcSocket.Sockets;
+using static UcSocket.Tests.Errno;
 
 namespace UcSocket.Tests.Async;
 
@@ -19,7 +20,7 @@ namespace UcSocket.Tests.Async;
 public class ModuleAsyncTests
 {
     private const int F_GETFL = 3, O_NONBLOCK = 0x800;
-    private const int EINVAL = 22, ERANGE = 34, EADDRINUSE = 98, EISCONN = 106, ECONNREFUSED = 111, EAI_NONAME = -2;
+    private const int EAI_NONAME = -2; // netdb.h
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
 
     [Fact]

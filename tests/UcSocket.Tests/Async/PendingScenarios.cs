@@ -196,7 +196,7 @@ internal abstract class DatagramSendScenario<T> : PendingScenario<T>
     protected DatagramSendScenario()
     {
         (A, B) = Pair(SOCK_DGRAM)!.Owned(this);
-        Assert.True(A.SetOpt(SockOpt.SoSndbuf, 4096), A.Error());
+        Assert.True(A.SetOpt(SockOpt.SoSndBuf, 4096), A.Error());
         long filled = 0;
         while (A.Send("f"u8, MSG_DONTWAIT) is 1L) filled++;
         Assert.Equal(Errno.EAGAIN, A.Error(true));

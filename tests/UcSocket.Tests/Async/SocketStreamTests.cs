@@ -13,6 +13,7 @@ using UcSocket.Tests.Messages;
 using UcSocket.Tests.Support;
 using Xunit;
 using static UcSocket.Sockets;
+using static UcSocket.Tests.Errno;
 
 namespace UcSocket.Tests.Async;
 
@@ -20,7 +21,6 @@ namespace UcSocket.Tests.Async;
 [Collection(DescriptorAccountingCollection.Name)]
 public class SocketStreamTests
 {
-    private const int ECONNRESET = 104, ECANCELED = 125;
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
 
     [Fact]

@@ -21,7 +21,7 @@ public class SyncAndAsyncOnOneHandleTests
     private const int TimeoutMs = 300;
 
     private static void SetReceiveTimeout(SocketHandle s, int ms) =>
-        Assert.True(s.SetOpt(SockOpt.SoRcvtimeo, new Timeval(Seconds: ms / 1000, Microseconds: ms % 1000 * 1000)), s.Error());
+        Assert.True(s.SetOpt(SockOpt.SoRcvTimeo, new Timeval(Seconds: ms / 1000, Microseconds: ms % 1000 * 1000)), s.Error());
 
     /// <summary>Asserts that <paramref name="call"/> waited for the receive timeout, then failed with EAGAIN as the kernel's timeout does.</summary>
     private static void AssertWaitsForTheTimeout(SocketHandle s, Func<object?> call)

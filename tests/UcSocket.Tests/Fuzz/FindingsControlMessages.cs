@@ -38,7 +38,7 @@ public unsafe class FindingsControlMessages
         {
             ("Cmsg.ScmRights.TryDecode", b => Cmsg.ScmRights.TryDecode(b, out var v, out _) ? v : null),
             ("Cmsg.ScmPidfd.TryDecodeUcode", b => Cmsg.ScmPidfd.TryDecodeUcode(b, out var v, out _) ? v : null),
-            ("SockOpt.SoPeerpidfd.GetCodec.TryRead", b => SockOpt.SoPeerpidfd.GetCodec.TryRead(b, out var v, out _) ? v : null),
+            ("SockOpt.SoPeerPidfd.GetCodec.TryRead", b => SockOpt.SoPeerPidfd.GetCodec.TryRead(b, out var v, out _) ? v : null),
             ("SocketOption.TryDecodeUcode (SO_PEERPIDFD)", b => SpecRegistry.TryGetOption(SOL_SOCKET, SO_PEERPIDFD, out var o) && o.TryDecodeUcode(b, out var v, out _) ? v : null),
         };
         var failures = new List<string>();

@@ -119,7 +119,7 @@ public class AncillaryTests
         using var receiver = Create(AF_INET, SOCK_DGRAM)!;
         using var sender = Create(AF_INET, SOCK_DGRAM)!;
         Native.Bind(receiver, "127.0.0.1:0");
-        Assert.True(receiver.SetOpt(SockOpt.IpRecvttl, true));
+        Assert.True(receiver.SetOpt(SockOpt.IpRecvTtl, true));
         var to = Native.SockName(receiver);
 
         // IP_TTL as a control message on sendmsg overrides the socket's TTL for this datagram.

@@ -362,7 +362,7 @@ public sealed class DescriptorPassingTests : IDisposable
                 Assert.False(DescriptorAccounting.IsOpen(fd));
             }
             Assert.Null(b.RecvMsg(8, 64, MSG_DONTWAIT));
-            Assert.Equal(Native.EAGAIN, b.Error(true));
+            Assert.Equal(Errno.EAGAIN, b.Error(true));
         }
     }
 

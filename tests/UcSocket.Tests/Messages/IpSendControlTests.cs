@@ -53,7 +53,7 @@ public class IpSendControlTests
         {
             Assert.True(receiver.SetOpt(IPPROTO_IPV6, IPV6_RECVTCLASS, true));
             Assert.True(receiver.SetOpt(IPPROTO_IPV6, IPV6_RECVHOPLIMIT, true));
-            var cmsgs = new[] { ControlMessage.Create(Cmsg.Ipv6Tclass, 0x20), ControlMessage.Create(Cmsg.Ipv6Hoplimit, 5) };
+            var cmsgs = new[] { ControlMessage.Create(Cmsg.Ipv6Tclass, 0x20), ControlMessage.Create(Cmsg.Ipv6HopLimit, 5) };
             Assert.Equal(4, sender.SendMsg("ping", cmsgs, receiver.SockName()));
             using var message = receiver.RecvMsg(64, 256)!;
             Assert.Equal(0x20, Received(message, IPPROTO_IPV6, IPV6_TCLASS));
@@ -66,7 +66,7 @@ public class IpSendControlTests
     {
         using var s = Create(AF_INET6, SOCK_DGRAM)!;
         var big = new byte[65527]; // does not fit lo's MTU of 65536 with its IPv6 and UDP headers
-        Assert.Null(s.SendMsg(big, new[] { ControlMessage.Create(Cmsg.Ipv6Dontfrag, 1) }, "[::1]:9"));
+        Assert.Null(s.SendMsg(big, new[] { ControlMessage.Create(Cmsg.Ipv6DontFrag, 1) }, "[::1]:9"));
         Assert.Equal(90 /* EMSGSIZE */, s.Error(true));
         Assert.Equal(big.Length, s.SendMsg(big, null, "[::1]:9")); // fragmented when allowed
     }
@@ -79,7 +79,7 @@ public class IpSendControlTests
         using (sender)
         {
             // Without a routing header the kernel has nowhere to put them, so the datagram goes out unchanged.
-            var cmsg = ControlMessage.Create(Cmsg.Ipv6Rthdrdstopts, new byte[] { 17, 0, 1, 4, 0, 0, 0, 0 });
+            var cmsg = ControlMessage.Create(Cmsg.Ipv6RtHdrDstOpts, new byte[] { 17, 0, 1, 4, 0, 0, 0, 0 });
             Assert.True(sender.SendMsg("ping", new[] { cmsg }, receiver.SockName()) == 4, sender.Error());
             using var message = receiver.RecvMsg(64)!;
             Assert.Equal("ping"u8.ToArray(), message.Data);
@@ -95,7 +95,7 @@ public class IpSendControlTests
         {
             Assert.True(receiver.SetOpt(IPPROTO_IPV6, IPV6_RECVDSTOPTS, true));
             byte[] header = { 17, 0, 1, 4, 0, 0, 0, 0 };
-            Assert.Equal(4, sender.SendMsg("ping", new[] { ControlMessage.Create(Cmsg.Ipv6Dstopts, header) }, receiver.SockName()));
+            Assert.Equal(4, sender.SendMsg("ping", new[] { ControlMessage.Create(Cmsg.Ipv6DstOpts, header) }, receiver.SockName()));
             using var message = receiver.RecvMsg(64, 256)!;
             Assert.Equal(header, Received(message, IPPROTO_IPV6, IPV6_DSTOPTS));
         }

@@ -22,7 +22,7 @@ public class MessageErrorTests
         if (peer is not null)
         {
             Assert.Null(peer.RecvMsg(16, 0, MSG_DONTWAIT));
-            Assert.Equal(Native.EAGAIN, peer.Error(true));
+            Assert.Equal(Errno.EAGAIN, peer.Error(true));
         }
     }
 

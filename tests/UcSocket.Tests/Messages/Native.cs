@@ -5,6 +5,7 @@ using Microsoft.Win32.SafeHandles;
 using Tmds.Linux;
 using UcSocket.Native;
 using Xunit;
+using static UcSocket.Tests.Errno;
 
 namespace UcSocket.Tests.Messages;
 
@@ -16,7 +17,6 @@ namespace UcSocket.Tests.Messages;
 internal static unsafe class Native
 {
     public const int O_CLOEXEC = 0x80000, F_GETFD = 1, FD_CLOEXEC = 1, POLLIN = 1;
-    public const int EBADF = 9, EAGAIN = 11;
 
     public static void Bind(SocketHandle s, object address)
     {

@@ -65,7 +65,7 @@ public sealed class PythonInteropTests : IDisposable
         try
         {
             using var conn = Native.Accept(listener, 10_000);
-            Assert.True(conn.SetOpt(SockOpt.SoRcvtimeo, new Timeval(10, 0)));
+            Assert.True(conn.SetOpt(SockOpt.SoRcvTimeo, new Timeval(10, 0)));
 
             // 1. Python's descriptor: a pipe's write end.
             using (var msg = conn.RecvMsg(64, 64))

@@ -67,7 +67,7 @@ public class ReceivePathTests
         using var rx = Create(AF_INET, SOCK_DGRAM)!;
         using var tx = Create(AF_INET, SOCK_DGRAM)!;
         Assert.True(rx.Bind("127.0.0.1:0"));
-        Assert.True(rx.SetOpt(SockOpt.IpPktinfo, true));
+        Assert.True(rx.SetOpt(SockOpt.IpPktInfo, true));
         var to = rx.SockName()!;
         var buffer = new byte[64];
 
@@ -77,12 +77,12 @@ public class ReceivePathTests
         var cut = rx.RecvMsg(buffer, small)!.Value;
         Assert.True(cut.IsControlTruncated);
         Assert.True(small.IsTruncated);
-        Assert.False(small.TryGet(Cmsg.IpPktinfo, out _));
+        Assert.False(small.TryGet(Cmsg.IpPktInfo, out _));
         foreach (var m in small)
         {
             Assert.True(m.IsTruncated);
             Assert.Equal(8, m.Payload.Length);
-            Assert.False(m.TryGet(Cmsg.IpPktinfo, out _));
+            Assert.False(m.TryGet(Cmsg.IpPktInfo, out _));
         }
 
         // The allocating path gives the bytes that arrived instead of a value.
@@ -97,7 +97,7 @@ public class ReceivePathTests
         Assert.Equal(2L, tx.Send("hi"u8, 0, to));
         Assert.False(rx.RecvMsg(buffer, roomy)!.Value.IsControlTruncated);
         Assert.False(roomy.IsTruncated);
-        Assert.True(roomy.TryGet(Cmsg.IpPktinfo, out var info));
+        Assert.True(roomy.TryGet(Cmsg.IpPktInfo, out var info));
         Assert.Equal("127.0.0.1", info.Address.ToString());
     }
 

@@ -37,7 +37,7 @@ public class ScatterGatherTests
 
             // One datagram, not four: nothing else is queued.
             Assert.Null(b.RecvMsg(64, 0, MSG_DONTWAIT));
-            Assert.Equal(Native.EAGAIN, b.Error(true));
+            Assert.Equal(Errno.EAGAIN, b.Error(true));
         }
     }
 

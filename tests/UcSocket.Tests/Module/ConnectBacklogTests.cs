@@ -51,7 +51,7 @@ public class ConnectBacklogTests
             Assert.NotNull(first);
             using var second = listener.Accept()!;
             // The connected socket has no leftover send timeout and is blocking.
-            Assert.Equal(new Timeval(0, 0), client!.GetOpt(SockOpt.SoSndtimeo));
+            Assert.Equal(new Timeval(0, 0), client!.GetOpt(SockOpt.SoSndTimeo));
             Assert.Equal(3L, client.Send("abc"));
             Assert.Equal("abc"u8.ToArray(), second.Recv(16));
         }

@@ -6,13 +6,14 @@ using UcSocket.Tests.Handle;
 using UcSocket.Tests.Support;
 using Xunit;
 using static UcSocket.Sockets;
+using static UcSocket.Tests.Errno;
 
 namespace UcSocket.Tests.Module;
 
 /// <summary>Sockets.Connect and Sockets.Listen: resolve, try every address, bind and listen in one call.</summary>
 public class ConnectListenTests
 {
-    private const int F_GETFL = 3, O_NONBLOCK = 0x800, ECONNREFUSED = 111, ETIMEDOUT = 110;
+    private const int F_GETFL = 3, O_NONBLOCK = 0x800;
 
     [Fact]
     public void ListenAndConnectOverIPv4Loopback()

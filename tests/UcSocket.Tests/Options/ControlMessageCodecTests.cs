@@ -157,7 +157,7 @@ public class ControlMessageCodecTests
             Assert.Equal($"[{a}]", ucode.ToString());
             ucode.Dispose();
 
-            Assert.True(SockOpt.SoPeerpidfd.GetCodec.TryRead(Ints(b), out var peer, out _));
+            Assert.True(SockOpt.SoPeerPidfd.GetCodec.TryRead(Ints(b), out var peer, out _));
             Assert.False(peer.IsOwned);
 
             // Nor does the collector close them: nothing is left for a finalizer.
@@ -266,7 +266,7 @@ public class ControlMessageCodecTests
         var pair = Pair(SOCK_DGRAM)!;
         using var sender = pair.First;
         using var receiver = pair.Second;
-        Assert.Equal(true, receiver.SetOpt(SockOpt.SoPasscred, true));
+        Assert.Equal(true, receiver.SetOpt(SockOpt.SoPassCred, true));
         var me = new Ucred(Pid: Environment.ProcessId, Uid: RawRoundTripTests.Uid, Gid: RawRoundTripTests.Gid);
 
         // Sent explicitly (unix(7): a process may send its own credentials) ...

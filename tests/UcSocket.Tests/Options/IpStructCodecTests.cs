@@ -40,7 +40,7 @@ public class IpStructCodecTests
         Assert.Equal(2, e.Offender?.Family);
         Assert.Equal("127.0.0.1", e.Offender?.Address);
 
-        Assert.True(Cmsg.IpRecverr.TryDecodeUcode(PortUnreachable(), out var data, out var error), error.Message);
+        Assert.True(Cmsg.IpRecvErr.TryDecodeUcode(PortUnreachable(), out var data, out var error), error.Message);
         var d = Assert.IsType<Dictionary<string, object?>>(data);
         Assert.Equal(111u, d["errno"]);
         Assert.Equal("127.0.0.1", Assert.IsType<Dictionary<string, object?>>(d["offender"])["address"]);

@@ -234,7 +234,7 @@ public class OptionErrorTests
 
         Assert.Null(s.SetOpt(SOL_SOCKET, SO_TYPE, 1));
         Assert.NotNull(s.Error());
-        Assert.Equal(true, s.SetOpt(SockOpt.SoReuseaddr, true));
+        Assert.Equal(true, s.SetOpt(SockOpt.SoReuseAddr, true));
         Assert.Null(s.Error());
 
         Assert.Null(s.SetOpt(SOL_SOCKET, SO_LINGER, Dict(("bogus", 1))));
@@ -321,7 +321,7 @@ public class OptionErrorTests
     {
         var s = Create(AF_INET, SOCK_DGRAM)!;
         s.Dispose();
-        Assert.Null(s.SetOpt(SockOpt.SoRcvbuf, 4096));
+        Assert.Null(s.SetOpt(SockOpt.SoRcvBuf, 4096));
         AssertError(s, 9, "Invalid socket context: Bad file descriptor");
         Assert.Null(s.GetOpt(SOL_SOCKET, SO_RCVBUF));
         AssertError(s, 9, "Invalid socket context: Bad file descriptor");

@@ -37,7 +37,7 @@ public class PacketOptionTests
         using var message = PacketScenarios.AuxData();
         var aux = Assert.Single(message.Ancillary!, c => c.Level == SOL_PACKET && c.Type == PACKET_AUXDATA);
         var data = Assert.IsType<Dictionary<string, object?>>(aux.Data);
-        Assert.True(aux.TryGetData(Cmsg.PacketAuxdata, out var typed));
+        Assert.True(aux.TryGetData(Cmsg.PacketAuxData, out var typed));
         // 50 bytes of payload behind the Ethernet header; the network header starts right after it.
         Assert.Equal((uint)(ETH_HLEN + 50), typed.Length);
         Assert.Equal(typed.Length, typed.SnapLength);
@@ -66,9 +66,9 @@ public class PacketOptionTests
     {
         Namespace.RequirePrivateNetworkNamespace();
         using var s = Create(AF_PACKET, SOCK_RAW, 0)!;
-        Assert.Equal(TpacketHdr.NativeSize, s.GetOpt(SockOpt.PacketHdrlen));
+        Assert.Equal(TpacketHdr.NativeSize, s.GetOpt(SockOpt.PacketHdrLen));
         Assert.Equal(true, s.SetOpt(SockOpt.PacketVersion, TPACKET_V3));
         // The answer depends on the version asked about (TPACKET_V1 in a zeroed buffer), not the socket's.
-        Assert.Equal(TpacketHdr.NativeSize, s.GetOpt(SockOpt.PacketHdrlen));
+        Assert.Equal(TpacketHdr.NativeSize, s.GetOpt(SockOpt.PacketHdrLen));
     }
 }

@@ -6,6 +6,7 @@ using System.Linq;
 using Tmds.Linux;
 using Xunit;
 using static UcSocket.Sockets;
+using static UcSocket.Tests.Errno;
 
 namespace UcSocket.Tests.Options;
 
@@ -15,16 +16,6 @@ namespace UcSocket.Tests.Options;
 /// </summary>
 internal static unsafe class Raw
 {
-    // errno values from asm-generic/errno-base.h and asm-generic/errno.h.
-    public const int EBADF = 9;
-    public const int EINVAL = 22;
-    public const int EDOM = 33;
-    public const int ENOPROTOOPT = 92;
-    public const int EOPNOTSUPP = 95;
-    public const int EADDRINUSE = 98;
-    public const int EADDRNOTAVAIL = 99;
-    public const int ENODEV = 19;
-
     // fcntl commands from asm-generic/fcntl.h and linux/fcntl.h.
     public const int F_GETFD = 1;
     public const int F_DUPFD_CLOEXEC = 1030;

@@ -65,7 +65,7 @@ public class RawRoundTripTests
     [Fact]
     public void Timeval_EncodesAsTwoLongs()
     {
-        var bytes = Raw.Encode(SockOpt.SoRcvtimeo, new Timeval(Seconds: 2, Microseconds: 500000));
+        var bytes = Raw.Encode(SockOpt.SoRcvTimeo, new Timeval(Seconds: 2, Microseconds: 500000));
         Assert.Equal(16, bytes.Length);
         // 500000 = 0x0007A120
         Assert.Equal(new byte[] { 2, 0, 0, 0, 0, 0, 0, 0, 0x20, 0xA1, 0x07, 0, 0, 0, 0, 0 }, bytes);
@@ -76,14 +76,14 @@ public class RawRoundTripTests
     {
         using var s = Create(AF_INET, SOCK_DGRAM)!;
         // Half a second is a whole number of jiffies for every HZ, so the kernel gives back exactly what was set.
-        Raw.Set(s.FileNo(), SOL_SOCKET, SO_RCVTIMEO, Raw.Encode(SockOpt.SoRcvtimeo, new Timeval(Seconds: 2, Microseconds: 500000)));
+        Raw.Set(s.FileNo(), SOL_SOCKET, SO_RCVTIMEO, Raw.Encode(SockOpt.SoRcvTimeo, new Timeval(Seconds: 2, Microseconds: 500000)));
         var raw = Raw.Get(s.FileNo(), SOL_SOCKET, SO_RCVTIMEO, 16);
         Assert.Equal(16, raw.Length);
         Assert.Equal(2L, BinaryPrimitives.ReadInt64LittleEndian(raw));
         Assert.Equal(500000L, BinaryPrimitives.ReadInt64LittleEndian(raw.AsSpan(8)));
-        Assert.Equal(new Timeval(Seconds: 2, Microseconds: 500000), Raw.Decode(SockOpt.SoRcvtimeo, raw));
+        Assert.Equal(new Timeval(Seconds: 2, Microseconds: 500000), Raw.Decode(SockOpt.SoRcvTimeo, raw));
 
-        Assert.True(SockOpt.SoRcvtimeo.TryDecodeUcode(raw, out var value, out var error), error.Context);
+        Assert.True(SockOpt.SoRcvTimeo.TryDecodeUcode(raw, out var value, out var error), error.Context);
         var dict = Assert.IsType<Dictionary<string, object?>>(value);
         Assert.Equal(2L, Convert.ToInt64(dict["sec"]));
         Assert.Equal(500000L, Convert.ToInt64(dict["usec"]));
@@ -94,8 +94,8 @@ public class RawRoundTripTests
     {
         // sock_set_timeout: tv_usec outside [0, 1000000) is EDOM.
         using var s = Create(AF_INET, SOCK_DGRAM)!;
-        var bytes = Raw.Encode(SockOpt.SoRcvtimeo, new Timeval(Seconds: 0, Microseconds: 1000000));
-        Assert.Equal(Raw.EDOM, Raw.SetSockOpt(s.FileNo(), SOL_SOCKET, SO_RCVTIMEO, bytes));
+        var bytes = Raw.Encode(SockOpt.SoRcvTimeo, new Timeval(Seconds: 0, Microseconds: 1000000));
+        Assert.Equal(Errno.EDOM, Raw.SetSockOpt(s.FileNo(), SOL_SOCKET, SO_RCVTIMEO, bytes));
     }
 
     // ---- SO_REUSEADDR: int used as a boolean ----
@@ -104,19 +104,19 @@ public class RawRoundTripTests
     public void ReuseAddr_RoundTripsThroughTheKernel()
     {
         using var s = Create(AF_INET, SOCK_STREAM)!;
-        Assert.Equal(new byte[] { 1, 0, 0, 0 }, Raw.Encode(SockOpt.SoReuseaddr, true));
-        Assert.Equal(new byte[] { 0, 0, 0, 0 }, Raw.Encode(SockOpt.SoReuseaddr, false));
+        Assert.Equal(new byte[] { 1, 0, 0, 0 }, Raw.Encode(SockOpt.SoReuseAddr, true));
+        Assert.Equal(new byte[] { 0, 0, 0, 0 }, Raw.Encode(SockOpt.SoReuseAddr, false));
 
         Assert.Equal(0, Raw.GetInt(s.FileNo(), SOL_SOCKET, SO_REUSEADDR));
-        Raw.Set(s.FileNo(), SOL_SOCKET, SO_REUSEADDR, Raw.Encode(SockOpt.SoReuseaddr, true));
+        Raw.Set(s.FileNo(), SOL_SOCKET, SO_REUSEADDR, Raw.Encode(SockOpt.SoReuseAddr, true));
         var raw = Raw.Get(s.FileNo(), SOL_SOCKET, SO_REUSEADDR, 4);
         Assert.Equal(new byte[] { 1, 0, 0, 0 }, raw);
-        Assert.True(Raw.Decode(SockOpt.SoReuseaddr, raw));
-        Assert.True(SockOpt.SoReuseaddr.TryDecodeUcode(raw, out var value, out _));
+        Assert.True(Raw.Decode(SockOpt.SoReuseAddr, raw));
+        Assert.True(SockOpt.SoReuseAddr.TryDecodeUcode(raw, out var value, out _));
         Assert.Equal(true, value);
 
-        Raw.Set(s.FileNo(), SOL_SOCKET, SO_REUSEADDR, Raw.Encode(SockOpt.SoReuseaddr, false));
-        Assert.False(Raw.Decode(SockOpt.SoReuseaddr, Raw.Get(s.FileNo(), SOL_SOCKET, SO_REUSEADDR, 4)));
+        Raw.Set(s.FileNo(), SOL_SOCKET, SO_REUSEADDR, Raw.Encode(SockOpt.SoReuseAddr, false));
+        Assert.False(Raw.Decode(SockOpt.SoReuseAddr, Raw.Get(s.FileNo(), SOL_SOCKET, SO_REUSEADDR, 4)));
     }
 
     // ---- SO_RCVBUF: int, doubled by the kernel ----
@@ -129,12 +129,12 @@ public class RawRoundTripTests
         int max = int.Parse(Raw.ReadProc("/proc/sys/net/core/rmem_max"));
         int request = Math.Min(32768, max);
         using var s = Create(AF_INET, SOCK_DGRAM)!;
-        var bytes = Raw.Encode(SockOpt.SoRcvbuf, request);
+        var bytes = Raw.Encode(SockOpt.SoRcvBuf, request);
         Assert.Equal(BitConverter.GetBytes(request), bytes);
         Raw.Set(s.FileNo(), SOL_SOCKET, SO_RCVBUF, bytes);
         var raw = Raw.Get(s.FileNo(), SOL_SOCKET, SO_RCVBUF, 4);
-        Assert.Equal(request * 2, Raw.Decode(SockOpt.SoRcvbuf, raw));
-        Assert.True(SockOpt.SoRcvbuf.TryDecodeUcode(raw, out var value, out _));
+        Assert.Equal(request * 2, Raw.Decode(SockOpt.SoRcvBuf, raw));
+        Assert.True(SockOpt.SoRcvBuf.TryDecodeUcode(raw, out var value, out _));
         Assert.Equal(request * 2, value);
     }
 
@@ -151,7 +151,7 @@ public class RawRoundTripTests
         Assert.True(SockOpt.SoType.TryDecodeUcode(raw, out var value, out _));
         Assert.Equal(type, value);
         // socket(7) lists SO_TYPE as get-only: the kernel has no setter for it.
-        Assert.Equal(Raw.ENOPROTOOPT, Raw.SetSockOpt(s.FileNo(), SOL_SOCKET, SO_TYPE, BitConverter.GetBytes(type)));
+        Assert.Equal(Errno.ENOPROTOOPT, Raw.SetSockOpt(s.FileNo(), SOL_SOCKET, SO_TYPE, BitConverter.GetBytes(type)));
         Assert.False(SockOpt.SoType.CanSet);
     }
 
@@ -169,8 +169,8 @@ public class RawRoundTripTests
     [Fact]
     public void BindToDevice_EncodesTheNameWithItsNul()
     {
-        Assert.Equal(new byte[] { (byte)'l', (byte)'o', 0 }, Raw.Encode(SockOpt.SoBindtodevice, "lo"));
-        Assert.True(SockOpt.SoBindtodevice.TryEncodeUcode("lo", out var ucode, out _));
+        Assert.Equal(new byte[] { (byte)'l', (byte)'o', 0 }, Raw.Encode(SockOpt.SoBindToDevice, "lo"));
+        Assert.True(SockOpt.SoBindToDevice.TryEncodeUcode("lo", out var ucode, out _));
         Assert.Equal(new byte[] { (byte)'l', (byte)'o', 0 }, ucode);
     }
 
@@ -178,25 +178,25 @@ public class RawRoundTripTests
     public void BindToDevice_RoundTripsThroughTheKernelWithoutTrailingNuls()
     {
         using var s = Create(AF_INET, SOCK_DGRAM)!;
-        Raw.Set(s.FileNo(), SOL_SOCKET, SO_BINDTODEVICE, Raw.Encode(SockOpt.SoBindtodevice, "lo"));
+        Raw.Set(s.FileNo(), SOL_SOCKET, SO_BINDTODEVICE, Raw.Encode(SockOpt.SoBindToDevice, "lo"));
 
         // The kernel answers strlen(name) + 1 bytes: "lo\0".
         var raw = Raw.Get(s.FileNo(), SOL_SOCKET, SO_BINDTODEVICE, 16 /* IFNAMSIZ */);
         Assert.Equal(new byte[] { (byte)'l', (byte)'o', 0 }, raw);
-        Assert.Equal("lo", Raw.Decode(SockOpt.SoBindtodevice, raw));
-        Assert.True(SockOpt.SoBindtodevice.TryDecodeUcode(raw, out var value, out _));
+        Assert.Equal("lo", Raw.Decode(SockOpt.SoBindToDevice, raw));
+        Assert.True(SockOpt.SoBindToDevice.TryDecodeUcode(raw, out var value, out _));
         Assert.Equal("lo", value);
 
         // A buffer padded with NULs (as a fixed char[IFNAMSIZ] would be) decodes the same.
         var padded = new byte[16];
         raw.CopyTo(padded, 0);
-        Assert.Equal("lo", Raw.Decode(SockOpt.SoBindtodevice, padded));
+        Assert.Equal("lo", Raw.Decode(SockOpt.SoBindToDevice, padded));
 
         // An empty name unbinds (socket(7)); the kernel then reports zero bytes.
-        Raw.Set(s.FileNo(), SOL_SOCKET, SO_BINDTODEVICE, Raw.Encode(SockOpt.SoBindtodevice, ""));
+        Raw.Set(s.FileNo(), SOL_SOCKET, SO_BINDTODEVICE, Raw.Encode(SockOpt.SoBindToDevice, ""));
         var unbound = Raw.Get(s.FileNo(), SOL_SOCKET, SO_BINDTODEVICE, 16);
         Assert.Empty(unbound);
-        Assert.Equal("", Raw.Decode(SockOpt.SoBindtodevice, unbound));
+        Assert.Equal("", Raw.Decode(SockOpt.SoBindToDevice, unbound));
     }
 
     // ---- IP_ADD_MEMBERSHIP / IP_DROP_MEMBERSHIP: struct ip_mreqn (in_addr, in_addr, int) ----
@@ -229,14 +229,14 @@ public class RawRoundTripTests
         Assert.Equal(0, Raw.SetSockOpt(s.FileNo(), IPPROTO_IP, IP_ADD_MEMBERSHIP, join));
         Assert.True(Raw.IgmpHasGroup("lo", group));
         // ip(7): joining a group the socket is already a member of fails with EADDRINUSE.
-        Assert.Equal(Raw.EADDRINUSE, Raw.SetSockOpt(s.FileNo(), IPPROTO_IP, IP_ADD_MEMBERSHIP, join));
+        Assert.Equal(Errno.EADDRINUSE, Raw.SetSockOpt(s.FileNo(), IPPROTO_IP, IP_ADD_MEMBERSHIP, join));
 
         var drop = Raw.Encode(SockOpt.IpDropMembership, new IpMreqn(Multiaddr: Parse4(group), Ifindex: Raw.LoopbackIndex));
         Assert.Equal(join, drop);
         Assert.Equal(0, Raw.SetSockOpt(s.FileNo(), IPPROTO_IP, IP_DROP_MEMBERSHIP, drop));
         Assert.False(Raw.IgmpHasGroup("lo", group));
         // Not a member any more: the kernel says EADDRNOTAVAIL.
-        Assert.Equal(Raw.EADDRNOTAVAIL, Raw.SetSockOpt(s.FileNo(), IPPROTO_IP, IP_DROP_MEMBERSHIP, drop));
+        Assert.Equal(Errno.EADDRNOTAVAIL, Raw.SetSockOpt(s.FileNo(), IPPROTO_IP, IP_DROP_MEMBERSHIP, drop));
     }
 
     [Fact]
@@ -248,7 +248,7 @@ public class RawRoundTripTests
         Assert.Equal(12, join.Length);
         Assert.Equal(0, Raw.SetSockOpt(s.FileNo(), IPPROTO_IP, IP_ADD_MEMBERSHIP, join));
         Assert.True(Raw.IgmpHasGroup("lo", group));
-        Assert.Equal(Raw.EADDRINUSE, Raw.SetSockOpt(s.FileNo(), IPPROTO_IP, IP_ADD_MEMBERSHIP, join));
+        Assert.Equal(Errno.EADDRINUSE, Raw.SetSockOpt(s.FileNo(), IPPROTO_IP, IP_ADD_MEMBERSHIP, join));
         Assert.Equal(0, Raw.SetSockOpt(s.FileNo(), IPPROTO_IP, IP_DROP_MEMBERSHIP, join));
     }
 
@@ -257,7 +257,7 @@ public class RawRoundTripTests
     {
         Assert.False(SockOpt.IpAddMembership.CanGet);
         Assert.False(SockOpt.IpAddMembership.TryDecodeUcode(new byte[12], out _, out var error));
-        Assert.Equal(Raw.EOPNOTSUPP, error.Code);
+        Assert.Equal(Errno.EOPNOTSUPP, error.Code);
         Assert.Equal("Socket option is write only", error.Context);
     }
 
@@ -286,7 +286,7 @@ public class RawRoundTripTests
     {
         using var s = Create(AF_INET, SOCK_DGRAM)!;
         var set = Raw.Encode(SockOpt.IpMulticastIf, new IpMreqn(Ifindex: 0x7FFF0000));
-        Assert.Equal(Raw.EADDRNOTAVAIL, Raw.SetSockOpt(s.FileNo(), IPPROTO_IP, IP_MULTICAST_IF, set));
+        Assert.Equal(Errno.EADDRNOTAVAIL, Raw.SetSockOpt(s.FileNo(), IPPROTO_IP, IP_MULTICAST_IF, set));
     }
 
     // ---- IPV6_MULTICAST_IF: interface index ----
@@ -392,12 +392,12 @@ public class RawRoundTripTests
         Assert.Equal(Uid, BinaryPrimitives.ReadUInt32LittleEndian(raw.AsSpan(4)));
         Assert.Equal(Gid, BinaryPrimitives.ReadUInt32LittleEndian(raw.AsSpan(8)));
 
-        var cred = Raw.Decode(SockOpt.SoPeercred, raw);
+        var cred = Raw.Decode(SockOpt.SoPeerCred, raw);
         Assert.Equal(Environment.ProcessId, cred.Pid);
         Assert.Equal(Uid, cred.Uid);
         Assert.Equal(Gid, cred.Gid);
 
-        Assert.True(SockOpt.SoPeercred.TryDecodeUcode(raw, out var value, out _));
+        Assert.True(SockOpt.SoPeerCred.TryDecodeUcode(raw, out var value, out _));
         var dict = Assert.IsType<Dictionary<string, object?>>(value);
         Assert.Equal((long)Environment.ProcessId, Convert.ToInt64(dict["pid"]));
         Assert.Equal((long)Uid, Convert.ToInt64(dict["uid"]));

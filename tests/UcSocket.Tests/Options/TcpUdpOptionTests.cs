@@ -7,6 +7,7 @@ using System.Threading;
 using UcSocket.Marshalling;
 using Xunit;
 using static UcSocket.Sockets;
+using static UcSocket.Tests.Errno;
 
 namespace UcSocket.Tests.Options;
 
@@ -18,7 +19,6 @@ namespace UcSocket.Tests.Options;
 /// </summary>
 public class TcpUdpOptionTests
 {
-    private const int EPERM = 1; // asm-generic/errno-base.h
 
     // ---- struct tcp_info: the running kernel's whole struct ----
 
@@ -81,7 +81,7 @@ public class TcpUdpOptionTests
     [Fact]
     public void TcpMd5Sig_EncodesTheLayoutOfLinuxTcpH()
     {
-        Assert.True(SockOpt.TcpMd5sig.TryEncodeUcode(new Dictionary<string, object?> { ["addr"] = "127.0.0.1", ["key"] = "secret" },
+        Assert.True(SockOpt.TcpMd5Sig.TryEncodeUcode(new Dictionary<string, object?> { ["addr"] = "127.0.0.1", ["key"] = "secret" },
             out var raw, out var error), error.Message);
         // struct tcp_md5sig: a 128-byte __kernel_sockaddr_storage, flags, prefixlen, keylen (__u16), ifindex, key[80].
         Assert.Equal(216, raw.Length);
@@ -125,7 +125,7 @@ public class TcpUdpOptionTests
         using var unsigned = Create(AF_INET, SOCK_STREAM | SOCK_NONBLOCK)!;
         Assert.Null(unsigned.Connect("127.0.0.1", port)); // EINPROGRESS
         using var signed = Create(AF_INET, SOCK_STREAM | SOCK_NONBLOCK)!;
-        Assert.True(signed.SetOpt(SockOpt.TcpMd5sig, Md5(md5)), signed.Error());
+        Assert.True(signed.SetOpt(SockOpt.TcpMd5Sig, Md5(md5)), signed.Error());
         Assert.Null(signed.Connect("127.0.0.1", port));
 
         Assert.True(WaitForState(signed, TCP_ESTABLISHED), "the signed connect did not complete");
@@ -325,7 +325,7 @@ public class TcpUdpOptionTests
     {
         using var udp = Create(AF_INET, SOCK_DGRAM)!;
         Assert.Null(udp.SetOpt(SockOpt.UdpliteSendCscov, 20));
-        Assert.Equal(Raw.ENOPROTOOPT, udp.Error(true));
+        Assert.Equal(Errno.ENOPROTOOPT, udp.Error(true));
     }
 
     // ---- TCP states and BPF's copy of them ----

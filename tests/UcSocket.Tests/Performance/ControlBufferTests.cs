@@ -9,6 +9,10 @@ using static UcSocket.Sockets;
 
 namespace UcSocket.Tests.Performance;
 
+/// <summary>
+/// <see cref="ControlBuffer"/>, the allocation-free control-message buffer: its layout, its capacity, sending and
+/// receiving through it, and ownership of the descriptors it receives.
+/// </summary>
 public class ControlBufferTests
 {
     [Fact]
@@ -74,7 +78,7 @@ public class ControlBufferTests
     {
         using var receiver = Udp.Bound();
         using var sender = Udp.Bound();
-        Assert.True(receiver.SetOpt(SockOpt.IpRecvttl, true));
+        Assert.True(receiver.SetOpt(SockOpt.IpRecvTtl, true));
         var to = RawSocketAddress.From(receiver.SockName())!;
         Assert.Equal(AF_INET, to.Family);
         Assert.Equal(receiver.SockName()!.Port, to.Port);

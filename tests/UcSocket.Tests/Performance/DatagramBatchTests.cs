@@ -32,8 +32,8 @@ public class DatagramBatchTests
         using var first = Udp.Bound();
         using var second = Udp.Bound();
         using var sender = Udp.Bound();
-        Assert.True(first.SetOpt(SockOpt.IpRecvttl, true));
-        Assert.True(second.SetOpt(SockOpt.IpRecvttl, true));
+        Assert.True(first.SetOpt(SockOpt.IpRecvTtl, true));
+        Assert.True(second.SetOpt(SockOpt.IpRecvTtl, true));
         var firstAddress = RawSocketAddress.From(first.SockName())!;
         var secondAddress = RawSocketAddress.From(second.SockName())!;
 

@@ -48,9 +48,9 @@ public class ZeroAllocationTests
         using var s = Create(AF_INET, SOCK_STREAM)!;
         long allocated = AllocatedBy(() =>
         {
-            if (s.SetOpt(SockOpt.SoRcvbuf, 4096) != true) Assert.Fail(s.Error());
+            if (s.SetOpt(SockOpt.SoRcvBuf, 4096) != true) Assert.Fail(s.Error());
             // socket(7): the kernel doubles the value it is given.
-            if (s.GetOpt(SockOpt.SoRcvbuf) != 8192) Assert.Fail("SO_RCVBUF did not read back as 8192");
+            if (s.GetOpt(SockOpt.SoRcvBuf) != 8192) Assert.Fail("SO_RCVBUF did not read back as 8192");
             if (!s.TryGetOpt(SockOpt.SoType, out int type) || type != SOCK_STREAM) Assert.Fail("SO_TYPE");
         });
         Assert.Equal(0L, allocated);
@@ -94,7 +94,7 @@ public class ZeroAllocationTests
         using (a)
         using (b)
         {
-            Assert.True(b.SetOpt(SockOpt.SoPasscred, true));
+            Assert.True(b.SetOpt(SockOpt.SoPassCred, true));
             var outgoing = new ControlBuffer(ControlBuffer.SpaceFor(12));
             Assert.True(outgoing.TryAdd(Cmsg.ScmCredentials, new Ucred(Environment.ProcessId, Tmds.Linux.LibC.getuid(), Tmds.Linux.LibC.getgid())));
             var incoming = new ControlBuffer(128);

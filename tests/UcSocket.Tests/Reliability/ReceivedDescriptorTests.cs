@@ -240,7 +240,7 @@ public sealed class ReceivedDescriptorTests
                 FileDescriptors? pidfd;
                 if (typed)
                 {
-                    Assert.True(a.TryGetOpt(SockOpt.SoPeerpidfd, out pidfd), a.Error());
+                    Assert.True(a.TryGetOpt(SockOpt.SoPeerPidfd, out pidfd), a.Error());
                 }
                 else
                 {
@@ -275,8 +275,8 @@ public sealed class ReceivedDescriptorTests
         ["Cmsg.ScmRights.TryDecodeUcode"] = bytes => Cmsg.ScmRights.TryDecodeUcode(bytes, out var v, out _) ? v : null,
         ["Cmsg.ScmPidfd.TryDecode"] = bytes => Cmsg.ScmPidfd.TryDecode(bytes, out var v, out _) ? v : null,
         ["Cmsg.ScmPidfd.TryDecodeUcode"] = bytes => Cmsg.ScmPidfd.TryDecodeUcode(bytes, out var v, out _) ? v : null,
-        ["SockOpt.SoPeerpidfd.GetCodec.TryRead"] = bytes => SockOpt.SoPeerpidfd.GetCodec.TryRead(bytes, out var v, out _) ? v : null,
-        ["SockOpt.SoPeerpidfd.TryDecodeUcode"] = bytes => SockOpt.SoPeerpidfd.TryDecodeUcode(bytes, out var v, out _) ? v : null,
+        ["SockOpt.SoPeerPidfd.GetCodec.TryRead"] = bytes => SockOpt.SoPeerPidfd.GetCodec.TryRead(bytes, out var v, out _) ? v : null,
+        ["SockOpt.SoPeerPidfd.TryDecodeUcode"] = bytes => SockOpt.SoPeerPidfd.TryDecodeUcode(bytes, out var v, out _) ? v : null,
         ["ControlMessage.TryGetData(Cmsg.ScmRights)"] = bytes =>
             new ControlMessage(SOL_SOCKET, SCM_RIGHTS, bytes).TryGetData(Cmsg.ScmRights, out var v) ? v : null,
     };
@@ -334,7 +334,7 @@ public sealed class ReceivedDescriptorTests
             (_pipeRead, _pipeWrite) = NativeIo.Pipe();
             _pipeTarget = DescriptorAccounting.Target(NativeIo.Fd(_pipeWrite));
             _rights = new[] { ControlMessage.Create(Cmsg.ScmRights, new FileDescriptors(_pipeWrite)) };
-            if (carrier == Carrier.Pidfd) Assert.True(_receiver.SetOpt(SockOpt.SoPasspidfd, true), _receiver.Error());
+            if (carrier == Carrier.Pidfd) Assert.True(_receiver.SetOpt(SockOpt.SoPassPidfd, true), _receiver.Error());
         }
 
         public Carrier Carrier { get; }

@@ -153,8 +153,8 @@ public sealed class SharedSocketTests
 
         private static void SetTimeouts(SocketHandle s)
         {
-            Assert.True(s.SetOpt(SockOpt.SoRcvtimeo, new Timeval(Seconds: 5)), s.Error());
-            Assert.True(s.SetOpt(SockOpt.SoSndtimeo, new Timeval(Seconds: 5)), s.Error());
+            Assert.True(s.SetOpt(SockOpt.SoRcvTimeo, new Timeval(Seconds: 5)), s.Error());
+            Assert.True(s.SetOpt(SockOpt.SoSndTimeo, new Timeval(Seconds: 5)), s.Error());
         }
 
         public void Dispose()

@@ -48,7 +48,7 @@ public sealed class TimeoutUnderSignalTests
             {
                 var (a, b) = Pair(SOCK_STREAM)!;
                 (socket, rest) = (a, b);
-                Assert.True(a.SetOpt(SockOpt.SoRcvtimeo, timeout), a.Error());
+                Assert.True(a.SetOpt(SockOpt.SoRcvTimeo, timeout), a.Error());
                 run = () => a.Recv(64);
                 expected = "recv()";
                 break;
@@ -57,7 +57,7 @@ public sealed class TimeoutUnderSignalTests
             {
                 var (a, b) = Pair(SOCK_DGRAM)!;
                 (socket, rest) = (a, b);
-                Assert.True(a.SetOpt(SockOpt.SoRcvtimeo, timeout), a.Error());
+                Assert.True(a.SetOpt(SockOpt.SoRcvTimeo, timeout), a.Error());
                 run = () => a.RecvMsg(64, 64);
                 expected = "recvmsg()";
                 break;
@@ -66,7 +66,7 @@ public sealed class TimeoutUnderSignalTests
             {
                 var listener = BlockingPeers.TcpListener();
                 (socket, rest) = (listener, null);
-                Assert.True(listener.SetOpt(SockOpt.SoRcvtimeo, timeout), listener.Error());
+                Assert.True(listener.SetOpt(SockOpt.SoRcvTimeo, timeout), listener.Error());
                 run = () => listener.Accept();
                 expected = "accept4()";
                 break;
@@ -75,7 +75,7 @@ public sealed class TimeoutUnderSignalTests
             {
                 var (full, peer) = BlockingPeers.FullSendBuffer();
                 (socket, rest) = (full, peer);
-                Assert.True(full.SetOpt(SockOpt.SoSndtimeo, timeout), full.Error());
+                Assert.True(full.SetOpt(SockOpt.SoSndTimeo, timeout), full.Error());
                 var big = new byte[65536];
                 run = () => full.Send(big);
                 expected = "send()";
@@ -87,7 +87,7 @@ public sealed class TimeoutUnderSignalTests
                 var s = Create(AF_INET, SOCK_STREAM)!;
                 (socket, rest) = (s, listener);
                 // A blocking connect gives up after SO_SNDTIMEO with EINPROGRESS: the kernel goes on connecting.
-                Assert.True(s.SetOpt(SockOpt.SoSndtimeo, timeout), s.Error());
+                Assert.True(s.SetOpt(SockOpt.SoSndTimeo, timeout), s.Error());
                 run = () => s.Connect(listener.Address);
                 expected = "connect()";
                 code = Errno.EINPROGRESS;

@@ -35,7 +35,7 @@ public class SolSocketMessageTests
     public void ASentMarkArrivesWithSoRcvmark()
     {
         using var u = new Udp();
-        Assert.True(u.Receiver.SetOpt(SockOpt.SoRcvmark, true), u.Receiver.Error());
+        Assert.True(u.Receiver.SetOpt(SockOpt.SoRcvMark, true), u.Receiver.Error());
         Assert.Equal(1, u.Sender.SendMsg("x", new[] { ControlMessage.Create(Cmsg.SoMark, 99u) }));
         using var message = u.Receiver.RecvMsg(16, 64)!;
         Assert.True(message.Ancillary!.Single(c => c.Type == SO_MARK).TryGetData(Cmsg.SoMark, out uint mark));
@@ -46,7 +46,7 @@ public class SolSocketMessageTests
     public void ASentPriorityArrivesWithSoRcvpriority()
     {
         using var u = new Udp();
-        Assert.True(u.Receiver.SetOpt(SockOpt.SoRcvpriority, true), u.Receiver.Error());
+        Assert.True(u.Receiver.SetOpt(SockOpt.SoRcvPriority, true), u.Receiver.Error());
         Assert.Equal(1, u.Sender.SendMsg("x", new[] { new ControlMessage(SOL_SOCKET, SO_PRIORITY, 3) }));
         using var message = u.Receiver.RecvMsg(16, 64)!;
         Assert.Equal(3u, message.Ancillary!.Single(c => c.Level == SOL_SOCKET && c.Type == SO_PRIORITY).Data);
@@ -60,7 +60,7 @@ public class SolSocketMessageTests
         Assert.Null(u.Sender.SendMsg("x", at));
         Assert.Equal(22 /* EINVAL */, u.Sender.Error(true));
         const int CLOCK_MONOTONIC = 1;
-        Assert.True(u.Sender.SetOpt(SockOpt.SoTxtime, new SockTxtime(ClockId: CLOCK_MONOTONIC)), u.Sender.Error());
+        Assert.True(u.Sender.SetOpt(SockOpt.SoTxTime, new SockTxtime(ClockId: CLOCK_MONOTONIC)), u.Sender.Error());
         Assert.Equal(1, u.Sender.SendMsg("x", at));
         Assert.Equal("x"u8.ToArray(), u.Receiver.Recv(16));
     }

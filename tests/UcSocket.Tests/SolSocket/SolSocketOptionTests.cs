@@ -53,7 +53,7 @@ public class SolSocketOptionTests
         using (a)
         using (b)
         {
-            Assert.True(a.TryGetOpt(SockOpt.SoPeergroups, out uint[]? peer), a.Error());
+            Assert.True(a.TryGetOpt(SockOpt.SoPeerGroups, out uint[]? peer), a.Error());
             Assert.Equal(groups.Order(), peer.Order());
         }
     }
@@ -65,7 +65,7 @@ public class SolSocketOptionTests
         using (a)
         using (b)
         {
-            Assert.True(a.TryGetOpt(SockOpt.SoPeerpidfd, out FileDescriptors? pidfd), a.Error());
+            Assert.True(a.TryGetOpt(SockOpt.SoPeerPidfd, out FileDescriptors? pidfd), a.Error());
             using (pidfd)
             {
                 Assert.True(pidfd.IsOwned);
@@ -93,11 +93,11 @@ public class SolSocketOptionTests
     public void MeminfoIsIndexedBySkMeminfo()
     {
         using var s = Udp4();
-        Assert.True(s.SetOpt(SockOpt.SoRcvbuf, 4096), s.Error());
+        Assert.True(s.SetOpt(SockOpt.SoRcvBuf, 4096), s.Error());
         Assert.True(s.TryGetOpt(SockOpt.SoMeminfo, out uint[]? info), s.Error());
         Assert.True(info.Length >= SK_MEMINFO_VARS, $"{info.Length} values");
-        Assert.Equal((uint)s.GetOpt(SockOpt.SoRcvbuf)!.Value, info[SK_MEMINFO_RCVBUF]);
-        Assert.Equal((uint)s.GetOpt(SockOpt.SoSndbuf)!.Value, info[SK_MEMINFO_SNDBUF]);
+        Assert.Equal((uint)s.GetOpt(SockOpt.SoRcvBuf)!.Value, info[SK_MEMINFO_RCVBUF]);
+        Assert.Equal((uint)s.GetOpt(SockOpt.SoSndBuf)!.Value, info[SK_MEMINFO_SNDBUF]);
     }
 
     [Fact]
@@ -117,7 +117,7 @@ public class SolSocketOptionTests
         using (a)
         using (b)
         {
-            Assert.True(b.SetOpt(SockOpt.SoPassrights, false), b.Error());
+            Assert.True(b.SetOpt(SockOpt.SoPassRights, false), b.Error());
             Assert.False(Assert.IsType<bool>(b.GetOpt(SOL_SOCKET, SO_PASSRIGHTS)));
             Assert.Null(a.SendMsg("x", new[] { ControlMessage.Create(Cmsg.ScmRights, new FileDescriptors(a.SafeHandle)) }));
             Assert.Equal(1 /* EPERM */, a.Error(true));

@@ -25,7 +25,7 @@ internal sealed class SynDroppingListener : IDisposable
         var filler = Create(AF_INET, SOCK_STREAM | SOCK_NONBLOCK)!;
         _fillers.Add(filler);
         Assert.Null(filler.Connect(Address));
-        Assert.Equal(Handle.Errno.EINPROGRESS, filler.Error(true));
+        Assert.Equal(Errno.EINPROGRESS, filler.Error(true));
         // For a listener, TCP_INFO gives the accept queue's length as tcpi_unacked and its limit as tcpi_sacked
         // (tcp_get_info): wait until the queue holds more than the limit.
         var watch = System.Diagnostics.Stopwatch.StartNew();
@@ -70,7 +70,7 @@ internal sealed class FullUnixListener : IDisposable
             _fillers.Add(filler);
             if (filler.Connect(Address) is null)
             {
-                Assert.Equal(Handle.Errno.EAGAIN, filler.Error(true)); // full: a blocking connect would wait here
+                Assert.Equal(Errno.EAGAIN, filler.Error(true)); // full: a blocking connect would wait here
                 return;
             }
         }
@@ -97,13 +97,13 @@ internal static class BlockingPeers
     public static (SocketHandle Full, SocketHandle Peer) FullSendBuffer()
     {
         var (full, peer) = Pair(SOCK_STREAM)!;
-        Assert.True(full.SetOpt(SockOpt.SoSndbuf, 4096), full.Error());
+        Assert.True(full.SetOpt(SockOpt.SoSndBuf, 4096), full.Error());
         var chunk = new byte[4096];
         for (int i = 0; i < 1000; i++)
         {
             if (full.Send(chunk, MSG_DONTWAIT) is null)
             {
-                Assert.Equal(Handle.Errno.EAGAIN, full.Error(true));
+                Assert.Equal(Errno.EAGAIN, full.Error(true));
                 return (full, peer);
             }
         }

@@ -53,7 +53,7 @@ internal static class IpScenarios
         Assert.True(receiver.SetOpt(IPPROTO_IP, IP_PKTINFO, true));
         Assert.True(InAddr.TryParse("127.0.0.2", out var local));
         var source = new InPktinfo(LocalAddress: local);
-        Assert.True(sender.SendMsg("ping", new[] { ControlMessage.Create(Cmsg.IpPktinfo, source) }, receiver.SockName()) == 4, sender.Error());
+        Assert.True(sender.SendMsg("ping", new[] { ControlMessage.Create(Cmsg.IpPktInfo, source) }, receiver.SockName()) == 4, sender.Error());
         var message = receiver.RecvMsg(2048, 1024)!;
         Assert.Equal("127.0.0.2", message.Address?.Address);
         return message;

@@ -45,7 +45,7 @@ internal static class Ipv6Scenarios
         Assert.True(In6Addr.TryParse("::1", out var loopback));
         Assert.True(new InterfaceId("lo").TryResolve(out int lo));
         var info = new In6Pktinfo(Address: loopback, Interface: (uint)lo);
-        return Send(option, ControlMessage.Create(Cmsg.Ipv6Pktinfo, info));
+        return Send(option, ControlMessage.Create(Cmsg.Ipv6PktInfo, info));
     }
 
     /// <summary>The sender adds the header with a control message (the send direction of the type).</summary>

@@ -8,8 +8,8 @@ using static UcSocket.Sockets;
 
 namespace UcSocket.Tests.Messages;
 
-/// <summary>The control-buffer layout against cmsg(3) on LP64, without sockets.</summary>
-public class ControlBufferTests
+/// <summary>The layout the ucode-style control-message list encodes to and decodes from, against cmsg(3) on LP64, without sockets.</summary>
+public class ControlMessageLayoutTests
 {
     /// <summary>A cmsghdr as cmsg(3) lays it out on LP64: size_t cmsg_len, int cmsg_level, int cmsg_type.</summary>
     private static byte[] Header(ulong len, int level, int type)
