@@ -61,7 +61,7 @@ public static partial class SpecFields
     /// directory), which as text would read as an abstract name: the lone surrogate U+DC40, in the scheme of
     /// <see cref="DecodeBytes"/> (U+DC00 + the byte).
     /// </summary>
-    public const char EscapedLeadingAt = '\uDC40';
+    internal const char EscapedLeadingAt = '\uDC40';
 
     /// <summary>
     /// Encodes a UNIX socket path into <c>sun_path</c>: a filesystem path with its NUL (and without it when the path
