@@ -30,26 +30,28 @@ public sealed class SocketAddress
     /// <summary>
     /// IPv6 scope or packet-socket interface (AF_INET6, AF_PACKET): given by name or index; an address the kernel or the
     /// resolver reports carries both, and <see cref="ToDictionary"/> gives the name when the system knows the index.
+    /// An IPv6 scope ID is a 32-bit unsigned number: one above <see cref="int.MaxValue"/> (no interface has it) is held
+    /// as the <see cref="InterfaceId.Index"/> of the same 32 bits and reported as the unsigned number.
     /// </summary>
     public InterfaceId? Interface { get; set; }
 
     /// <summary>
     /// Socket path (AF_UNIX); a leading <c>@</c> names an abstract socket. The kernel's names are bytes: bytes that
-    /// are not UTF-8 appear as the lone surrogates U+DC80..U+DCFF (one per byte), so a name read from the kernel
+    /// are not UTF-8 appear as the lone surrogates U+DC80..U+DCFF (one per byte), and the byte <c>@</c> that starts a
+    /// filesystem path (a file <c>@x</c> in the working directory) as U+DC40, so a name read from the kernel
     /// (<see cref="SocketHandle.Recv(int, int, SocketAddress?)"/>, <see cref="SocketHandle.PeerName"/>, ...) can be
     /// sent to as it is; <see cref="GetPathBytes"/> gives the bytes.
     /// </summary>
     public string? Path { get; set; }
 
     /// <summary>
-    /// The bytes of <see cref="Path"/> as they go into <c>sun_path</c> (an abstract name without its leading <c>@</c>),
-    /// or null when there is no path or it holds a lone surrogate that stands for no byte.
+    /// The bytes of <see cref="Path"/> as they go into <c>sun_path</c> (an abstract name without its leading <c>@</c>, a
+    /// filesystem path without its terminating NUL), or null when there is no path or it does not encode (a lone
+    /// surrogate that stands for no byte, a NUL inside a filesystem path).
     /// </summary>
     public byte[]? GetPathBytes()
     {
-        if (Path is null) return null;
-        bool isAbstract = Path.Length > 0 && Path[0] is '@' or '\0';
-        return Marshalling.SpecFields.EncodeBytes(isAbstract ? Path.AsSpan(1) : Path.AsSpan());
+        return Path is null ? null : Marshalling.SpecFields.SockaddrPathBytes(Path);
     }
 
     /// <summary>Physical-layer protocol (AF_PACKET).</summary>
@@ -104,7 +106,7 @@ public sealed class SocketAddress
         if (Address is not null) d["address"] = Address;
         if (Port is not null) d["port"] = Port.Value;
         if (FlowInfo is not null) d["flowinfo"] = FlowInfo.Value;
-        if (Interface is { } i) d["interface"] = i.ToUcode();
+        if (Interface is { } i) d["interface"] = InterfaceToUcode(i);
         if (Path is not null) d["path"] = Path;
         if (Protocol is not null) d["protocol"] = Protocol.Value;
         if (HardwareType is not null) d["hardware_type"] = HardwareType.Value;
@@ -114,6 +116,10 @@ public sealed class SocketAddress
         if (Cid is not null) d["cid"] = Cid.Value;
         return d;
     }
+
+    /// <summary>The interface as ucode reports it: its name, else the number; sin6_scope_id is unsigned (__u32), sll_ifindex a C int.</summary>
+    private object InterfaceToUcode(InterfaceId id) =>
+        Family == Sockets.AF_INET6 && id is { Name: null, Index: < 0 } ? unchecked((uint)id.Index) : id.ToUcode();
 
     /// <summary>
     /// Text as ucode users read it: <c>1.2.3.4:80</c>, <c>[::1]:80</c>, <c>[fe80::1%lo]:80</c>, a path, or the hardware address; a vsock
@@ -126,7 +132,9 @@ public sealed class SocketAddress
         if (Address is null && PortId is not null) return PortId.Value.ToString(CultureInfo.InvariantCulture);
         if (Address is null) return "";
         // An IPv6 scope is part of the address text (fe80::1%lo), as AddressConversion parses it back.
-        string host = Family == Sockets.AF_INET6 && Interface is { } scope ? Address + "%" + scope : Address;
+        string host = Family == Sockets.AF_INET6 && Interface is { } scope
+            ? Address + "%" + Convert.ToString(InterfaceToUcode(scope), CultureInfo.InvariantCulture)
+            : Address;
         if (Port is null) return host;
         return host.Contains(':')
             ? string.Create(CultureInfo.InvariantCulture, $"[{host}]:{Port}")

@@ -89,10 +89,11 @@ public sealed class ControlBuffer : IDisposable
     /// </summary>
     public bool TryAdd(int level, int type, ReadOnlySpan<byte> payload)
     {
-        if (!TryReserve(payload.Length, out var destination, clear: false)) return false;
+        if (!TryFindRoom(payload.Length, out var destination, out int end, clear: false)) return false;
         CmsgLayout.WriteHeader(destination, CmsgLayout.Len(payload.Length), level, type);
         payload.CopyTo(destination[CmsgLayout.HeaderSize..]);
         destination[(CmsgLayout.HeaderSize + payload.Length)..].Clear(); // the alignment padding goes out as zeros
+        Length = end;
         Errors.Clear();
         return true;
     }
@@ -108,7 +109,7 @@ public sealed class ControlBuffer : IDisposable
     /// <summary>
     /// Appends a typed control message, encoded through its generated codec, e.g.
     /// <c>TryAdd(Cmsg.ScmCredentials, new Ucred(...))</c>. False, with the error recorded: ENOBUFS when it does not
-    /// fit, EINVAL naming the type when the value does not encode. <c>SCM_RIGHTS</c> is refused here (the
+    /// fit, EINVAL naming the type when the value does not encode; the buffer is then unchanged. <c>SCM_RIGHTS</c> is refused here (the
     /// descriptors would not be kept open until sent): send them with
     /// <see cref="SocketHandle.SendMsg(object?, object?, object?, int)"/>.
     /// </summary>
@@ -129,32 +130,40 @@ public sealed class ControlBuffer : IDisposable
         {
             // Header and payload stored as they are, only the alignment padding after the payload zeroed.
             int length = Unsafe.SizeOf<T>();
-            if (!TryReserve(length, out var message, clear: false)) return false;
+            if (!TryFindRoom(length, out var message, out int messageEnd, clear: false)) return false;
             CmsgLayout.WriteHeader(message, CmsgLayout.Len(length), type.Level, type.Type);
             Unsafe.WriteUnaligned(ref message[CmsgLayout.HeaderSize], value);
             message[(CmsgLayout.HeaderSize + length)..].Clear();
+            Length = messageEnd;
             Errors.Clear();
             return true;
         }
         int size = type.Codec.GetSize(value);
-        if (!TryReserve(size, out var destination)) return false;
+        if (!TryFindRoom(size, out var destination, out int end)) return false;
         if (!type.Codec.TryWrite(value, destination.Slice(CmsgLayout.HeaderSize, size), out int written, out var text) || written != size)
         {
             Errors.Set(ErrorInfo.Invalid($"{type.Name}: {text ?? "unable to encode the payload"}"));
             return false;
         }
         CmsgLayout.WriteHeader(destination, CmsgLayout.Len(size), type.Level, type.Type);
+        Length = end; // only now: a value that does not encode leaves no slot behind
         Errors.Clear();
         return true;
     }
 
-    /// <summary>Finds room for a message with a payload of <paramref name="payloadLength"/> bytes and commits it.</summary>
+    /// <summary>
+    /// Finds room for a message with a payload of <paramref name="payloadLength"/> bytes; the caller sets
+    /// <see cref="Length"/> to <paramref name="end"/> once the message is written, so a refused message leaves the
+    /// buffer as it was.
+    /// </summary>
     /// <param name="payloadLength">The payload's length.</param>
     /// <param name="destination">The message's room, header and alignment padding included.</param>
+    /// <param name="end">The buffer's length with the message.</param>
     /// <param name="clear">False when the caller writes every byte of the room itself.</param>
-    private bool TryReserve(int payloadLength, out Span<byte> destination, bool clear = true)
+    private bool TryFindRoom(int payloadLength, out Span<byte> destination, out int end, bool clear = true)
     {
         destination = default;
+        end = Length;
         int offset = CmsgLayout.Align(Length);
         long space = (long)CmsgLayout.HeaderSize + CmsgLayout.Align(payloadLength);
         if (offset + space > _buffer.Length)
@@ -165,7 +174,7 @@ public sealed class ControlBuffer : IDisposable
         }
         destination = _buffer.AsSpan(offset, (int)space);
         if (clear) destination.Clear(); // padding goes out as zeros
-        Length = offset + (int)space;
+        end = offset + (int)space;
         return true;
     }
 

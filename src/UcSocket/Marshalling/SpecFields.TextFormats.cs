@@ -44,38 +44,56 @@ public static partial class SpecFields
         return sb.ToString();
     }
 
-    /// <summary>Text of a fixed char array up to the first NUL (see <see cref="DecodeBytes"/> for bytes that are not UTF-8).</summary>
+    /// <summary>
+    /// Text of a filesystem path in a fixed char array, up to the first NUL (see <see cref="DecodeBytes"/> for bytes that
+    /// are not UTF-8). A leading <c>@</c> byte is written as U+DC40 (<see cref="EscapedLeadingAt"/>): as text,
+    /// <c>@name</c> is the abstract name, not the file <c>@name</c>.
+    /// </summary>
     public static string FormatPath(ReadOnlySpan<byte> bytes)
     {
         int end = bytes.IndexOf((byte)0);
-        return DecodeBytes(end < 0 ? bytes : bytes[..end]);
+        var name = end < 0 ? bytes : bytes[..end];
+        return !name.IsEmpty && name[0] == (byte)'@' ? EscapedLeadingAt + DecodeBytes(name[1..]) : DecodeBytes(name);
     }
 
     /// <summary>
-    /// Encodes a UNIX socket path into <c>sun_path</c>: a filesystem path with its NUL (must fit, and hold no NUL), or
-    /// an abstract name (<c>@name</c>, or a leading NUL) as a leading NUL and the name's bytes. <paramref name="used"/>
-    /// counts the bytes that belong in the address length. Null or empty encodes nothing (an unnamed address). The
-    /// text is encoded as <see cref="EncodeBytes"/> says; a lone surrogate it cannot encode is an error.
+    /// Stands for the byte <c>@</c> at the start of a filesystem UNIX path (a file named <c>@x</c> in the working
+    /// directory), which as text would read as an abstract name: the lone surrogate U+DC40, in the scheme of
+    /// <see cref="DecodeBytes"/> (U+DC00 + the byte).
+    /// </summary>
+    internal const char EscapedLeadingAt = '\uDC40';
+
+    /// <summary>
+    /// Encodes a UNIX socket path into <c>sun_path</c>: a filesystem path with its NUL (and without it when the path
+    /// fills the whole array, as Linux takes and reports it: unix(7)), or an abstract name (<c>@name</c>, or a leading
+    /// NUL) as a leading NUL and the name's bytes; a filesystem path may start with <see cref="EscapedLeadingAt"/> for
+    /// the byte <c>@</c>. <paramref name="used"/> counts the bytes that belong in the address length. Null or empty
+    /// encodes nothing (an unnamed address). The text is encoded as <see cref="EncodeBytes"/> says; a lone surrogate it
+    /// cannot encode is an error.
     /// </summary>
     public static bool TryEncodeSockaddrPath(string? path, Span<byte> destination, out int used)
     {
         used = 0;
         if (string.IsNullOrEmpty(path)) return true;
-        bool isAbstract = path[0] is '@' or '\0';
-        var name = isAbstract ? path.AsSpan(1) : path.AsSpan();
+        bool isAbstract = path[0] is '@' or '\0', leadingAt = path[0] == EscapedLeadingAt;
+        int start = isAbstract || leadingAt ? 1 : 0;
+        var name = path.AsSpan(start);
         if (!isAbstract && name.Contains('\0')) return false;
-        int start = isAbstract ? 1 : 0;
         if (destination.Length < start || !TryEncodeBytes(name, destination[start..], out int n)) return false;
-        if (isAbstract)
-        {
-            destination[0] = 0;
-            used = 1 + n;
-            return true;
-        }
-        if (n + 1 > destination.Length) return false;
-        destination[n] = 0;
-        used = n + 1;
+        if (start == 1) destination[0] = isAbstract ? (byte)0 : (byte)'@';
+        used = start + n;
+        if (isAbstract || used == destination.Length) return true;
+        destination[used++] = 0;
         return true;
+    }
+
+    /// <summary>The bytes of a UNIX name as they go into <c>sun_path</c>, without an abstract name's leading NUL or a path's terminating NUL; null when it does not encode.</summary>
+    internal static byte[]? SockaddrPathBytes(string path)
+    {
+        var buffer = new byte[path.Length * 3 + 2];
+        if (!TryEncodeSockaddrPath(path, buffer, out int used)) return null;
+        bool isAbstract = path.Length > 0 && path[0] is '@' or '\0';
+        return isAbstract ? buffer[1..used] : buffer[..Math.Max(0, used - 1)];
     }
 
     /// <summary>

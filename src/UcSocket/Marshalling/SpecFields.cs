@@ -107,7 +107,17 @@ public static partial class SpecFields
         };
         if (named is { } id)
         {
-            if (!TryResolveInterface(id, out int index, out error)) return false;
+            if (!TryResolveInterface(id, out int index, out error))
+            {
+                error += $" (field {field})";
+                return false;
+            }
+            // An InterfaceId stands for its index, which must fit the field as the number would (no -1 sent as 4294967295).
+            if (index < min || index > max)
+            {
+                error = $"Value {index} of field {field} is out of range [{min}, {max}]";
+                return false;
+            }
             value = index;
             return true;
         }
@@ -337,10 +347,16 @@ public static partial class SpecFields
             return item is string s && In6Addr.TryParse(s, out a);
         }, "IPv6 address", out used, out error);
 
-    /// <summary>An array of socket addresses given as a list of address dictionaries, strings or <see cref="SocketAddress"/>es.</summary>
+    /// <summary>
+    /// An array of socket addresses given as a list of address dictionaries, strings or <see cref="SocketAddress"/>es;
+    /// a null item is an all-zero (AF_UNSPEC) entry, as <see cref="FormatAddresses(ReadOnlySpan{SocketAddress})"/> gives it.
+    /// </summary>
     public static bool TryAddresses(IReadOnlyDictionary<string, object?> values, string field, Span<SocketAddress?> destination, out int used, out string? error) =>
-        TryList(values, field, destination, static (object? item, out SocketAddress? a) => AddressConversion.TryConvert(item, out a, out _),
-            "socket address", out used, out error);
+        TryList(values, field, destination, static (object? item, out SocketAddress? a) =>
+        {
+            a = null;
+            return item is null || AddressConversion.TryConvert(item, out a, out _);
+        }, "socket address", out used, out error);
 
     private delegate bool ItemParser<T>(object? item, out T value);
 
@@ -363,7 +379,7 @@ public static partial class SpecFields
                 error = $"Field {field} holds at most {destination.Length} items";
                 return false;
             }
-            if (item is null || !parse(item, out destination[used]))
+            if (!parse(item, out destination[used]))
             {
                 error = $"Item {used} of field {field} is not a valid {what} ({UcodeValue.Describe(item)})";
                 return false;

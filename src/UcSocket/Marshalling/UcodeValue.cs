@@ -15,6 +15,28 @@ public static class UcodeValue
     /// <summary>Converts integers of any width, integral floating-point values, bools and numeric strings (decimal or 0x hex) to a signed 64-bit value.</summary>
     public static bool TryToInt64(object? value, out long result)
     {
+        bool ok = TryToInt128(value, out var wide) && wide >= long.MinValue && wide <= long.MaxValue;
+        result = ok ? (long)wide : 0;
+        return ok;
+    }
+
+    /// <summary>Like <see cref="TryToInt64"/> but for unsigned 64-bit values (accepts the whole ulong range, rejects negatives).</summary>
+    public static bool TryToUInt64(object? value, out ulong result)
+    {
+        bool ok = TryToInt128(value, out var wide) && wide >= 0 && wide <= ulong.MaxValue;
+        result = ok ? (ulong)wide : 0;
+        return ok;
+    }
+
+    /// <summary>Converts to a signed value within [min, max]; false when the value is no integer or out of range.</summary>
+    public static bool TryToRange(object? value, long min, long max, out long result) =>
+        TryToInt64(value, out result) && result >= min && result <= max;
+
+    // Every C integer (int64 to uint64) fits an Int128, so a number is read whole (a ulong, a double or decimal above
+    // long.MaxValue, long.MinValue as text) and only then checked against the range the caller needs: none wraps.
+    // The types taken are those the analyzer's KnownTypes.Integers lists; a new one goes into both.
+    private static bool TryToInt128(object? value, out Int128 result)
+    {
         result = 0;
         switch (value)
         {
@@ -25,55 +47,36 @@ public static class UcodeValue
             case byte b: result = b; return true;
             case ushort us: result = us; return true;
             case uint ui: result = ui; return true;
-            case ulong ul when ul <= long.MaxValue: result = (long)ul; return true;
+            case ulong ul: result = ul; return true;
             case nint n: result = n; return true;
             case bool bo: result = bo ? 1 : 0; return true;
-            case double d when Math.Floor(d) == d && d >= long.MinValue && d < 9.2233720368547758E18: result = (long)d; return true;
-            case float f when Math.Floor(f) == f && f >= long.MinValue && f < 9.2233720368547758E18f: result = (long)f; return true;
-            case decimal m when decimal.Truncate(m) == m && m >= long.MinValue && m <= long.MaxValue: result = (long)m; return true;
-            case Enum e: return TryToInt64(Convert.ChangeType(e, Enum.GetUnderlyingType(e.GetType()), CultureInfo.InvariantCulture), out result);
+            case double d: return TryFromDouble(d, out result);
+            case float f: return TryFromDouble(f, out result);
+            case decimal m when decimal.Truncate(m) == m: result = (Int128)m; return true; // |decimal| < 2^96
+            case Enum e: return TryToInt128(Convert.ChangeType(e, Enum.GetUnderlyingType(e.GetType()), CultureInfo.InvariantCulture), out result);
             case string str: return TryParseInteger(str, out result);
             default: return false;
         }
     }
 
-    /// <summary>Like <see cref="TryToInt64"/> but for unsigned 64-bit values (accepts the whole ulong range, rejects negatives).</summary>
-    public static bool TryToUInt64(object? value, out ulong result)
+    private static bool TryFromDouble(double d, out Int128 result)
     {
-        result = 0;
-        if (value is ulong ul)
-        {
-            result = ul;
-            return true;
-        }
-        if (value is string s && s.Trim().StartsWith("0x", StringComparison.OrdinalIgnoreCase))
-            return ulong.TryParse(s.Trim().AsSpan(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out result);
-        if (value is string s2 && ulong.TryParse(s2.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out result)) return true;
-        if (!TryToInt64(value, out long l) || l < 0) return false;
-        result = (ulong)l;
-        return true;
+        // 2^127 bounds Int128; every double in range is exact, so an integral one converts without rounding.
+        bool ok = Math.Floor(d) == d && d >= -1.7014118346046923E38 && d < 1.7014118346046923E38;
+        result = ok ? (Int128)d : 0;
+        return ok;
     }
 
-    /// <summary>Converts to a signed value within [min, max]; false when the value is no integer or out of range.</summary>
-    public static bool TryToRange(object? value, long min, long max, out long result) =>
-        TryToInt64(value, out result) && result >= min && result <= max;
-
-    private static bool TryParseInteger(string text, out long result)
+    private static bool TryParseInteger(string text, out Int128 result)
     {
         var t = text.AsSpan().Trim();
         bool negative = t.StartsWith("-");
         if (negative) t = t[1..];
-        bool ok;
-        if (t.StartsWith("0x", StringComparison.OrdinalIgnoreCase))
-        {
-            ok = ulong.TryParse(t[2..], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var u) && u <= long.MaxValue;
-            result = (long)u;
-        }
-        else
-        {
-            ok = long.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out result);
-        }
-        if (negative) result = -result;
+        ulong magnitude;
+        bool ok = t.StartsWith("0x", StringComparison.OrdinalIgnoreCase)
+            ? ulong.TryParse(t[2..], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out magnitude)
+            : ulong.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out magnitude);
+        result = negative ? -(Int128)magnitude : magnitude;
         return ok;
     }
 

@@ -53,7 +53,7 @@ internal static class AddressConversion
     {
         address = null;
         error = default;
-        if (s.Contains('/') || (s.Length > 0 && (s[0] == '@' || s[0] == '\0')))
+        if (s.Contains('/') || (s.Length > 0 && (s[0] == '@' || s[0] == '\0' || s[0] == SpecFields.EscapedLeadingAt)))
         {
             address = new SocketAddress(AF_UNIX) { Path = s[0] == '\0' ? "@" + s[1..] : s };
             return true;
@@ -241,9 +241,18 @@ internal static class AddressConversion
                 }
                 result.Interface = new InterfaceId(name);
             }
+            // The C ranges: sin6_scope_id is a __u32 (kept in InterfaceId.Index as the same 32 bits), sll_ifindex an int.
+            // An InterfaceId stands for the number it holds, and is refused where that number is.
+            else if (family == AF_INET6)
+            {
+                if (iface is InterfaceId { Name: null, Index: < 0 }) return Fail("Invalid scope ID", out error);
+                if (iface is InterfaceId id) result.Interface = id;
+                else if (UcodeValue.TryToRange(iface, 0, uint.MaxValue, out long scope)) result.Interface = new InterfaceId(unchecked((int)scope));
+                else return Fail("Invalid scope ID", out error);
+            }
             else if (iface is InterfaceId id) result.Interface = id;
-            else if (UcodeValue.TryToRange(iface, 0, int.MaxValue, out long ix)) result.Interface = new InterfaceId((int)ix);
-            else return Fail(family == AF_INET6 ? "Invalid scope ID" : "Unable to convert interface to integer", out error);
+            else if (UcodeValue.TryToRange(iface, int.MinValue, int.MaxValue, out long ix)) result.Interface = new InterfaceId((int)ix);
+            else return Fail("Unable to convert interface to integer", out error);
         }
         if (Get(d, "path") is { } path)
         {

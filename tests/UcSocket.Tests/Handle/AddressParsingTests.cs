@@ -84,11 +84,15 @@ public class AddressParsingTests
     [Fact]
     public void AUnixPathLongerThanSunPathIsRefusedNotTruncated()
     {
-        // sun_path holds 108 bytes (sys/un.h) including the NUL.
-        string fits = "/" + new string('a', 106), tooLong = "/" + new string('a', 107);
+        // sun_path holds 108 bytes (sys/un.h): a path with its NUL, or a path of all 108 bytes without one (unix(7)).
+        string fits = "/" + new string('a', 106), full = "/" + new string('a', 107), tooLong = "/" + new string('a', 108);
         Span<byte> sa = stackalloc byte[Sockaddr.StorageSize];
         Assert.True(Sockaddr.TryEncode(fits, sa, out int length, out _));
         Assert.Equal(2 + 108, length);
+        Assert.Equal(0, sa[2 + 107]);
+        Assert.True(Sockaddr.TryEncode(full, sa, out length, out _));
+        Assert.Equal(2 + 108, length);
+        Assert.Equal((byte)'a', sa[2 + 107]);
         Assert.False(Sockaddr.TryEncode(tooLong, sa, out _, out var error));
         Assert.Equal("Invalid path value", error.Context);
         Assert.Equal(Errno.EINVAL, error.Code);

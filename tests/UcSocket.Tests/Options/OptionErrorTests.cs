@@ -144,7 +144,7 @@ public class OptionErrorTests
     {
         using var s = Create(AF_INET, SOCK_DGRAM)!;
         Assert.Null(s.SetOpt(IPPROTO_IP, IP_ADD_MEMBERSHIP, Dict(("multiaddr", "239.7.3.2"), ("ifindex", "nosuchif0"))));
-        Assert.StartsWith("Unable to resolve interface nosuchif0: ", s.Error());
+        Assert.StartsWith("Unable to resolve interface nosuchif0 (field ifindex): ", s.Error());
         Assert.NotNull(s.Error(true));
     }
 
