@@ -37,7 +37,9 @@ for f in glob.glob(sys.argv[1] + "/*.trx"):
         continue
     passed += int(c.get("passed", 0))
     failed += int(c.get("failed", 0)) + int(c.get("error", 0)) + int(c.get("timeout", 0)) + int(c.get("aborted", 0))
-    skipped += int(c.get("notExecuted", 0))
+    # The counters leave skipped tests out (notExecuted stays 0): count the results marked NotExecuted.
+    skipped += sum(1 for r in ET.parse(f).getroot().iter("{http://microsoft.com/schemas/VisualStudio/TeamTest/2010}UnitTestResult")
+                   if r.get("outcome") == "NotExecuted")
 print(f"{passed} passed, {failed} failed, {skipped} skipped")
 PY
 exit "$status"
