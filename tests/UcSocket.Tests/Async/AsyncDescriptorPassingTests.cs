@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Runtime.InteropServices;
 using System.Threading;
 using System.Threading.Tasks;
@@ -70,8 +71,10 @@ public class AsyncDescriptorPassingTests(ITestOutputHelper output)
             Assert.Equal("through", Fds.Read(readFd));
 
             // The buffer owns them: disposing it closes every one.
+            var targets = numbers.Select(Accounting.Target).ToArray();
             control.Dispose();
-            foreach (int fd in numbers) Assert.False(Accounting.IsOpen(fd), $"fd {fd} stayed open");
+            for (int i = 0; i < targets.Length; i++)
+                Assert.True(Accounting.IsClosedOrReused(numbers[i], targets[i]), $"fd {numbers[i]} ({targets[i]}) stayed open");
         }
     });
 
@@ -106,9 +109,10 @@ public class AsyncDescriptorPassingTests(ITestOutputHelper output)
                 foreach (int fd in numbers) Assert.True(!Accounting.IsOpen(fd) || newNumbers.Contains(fd), $"fd {fd} stayed open");
                 numbers = newNumbers;
             }
-            foreach (int fd in numbers) Assert.True(Accounting.IsOpen(fd));
+            var targets = numbers.Select(Accounting.Target).ToArray();
             batch.ClearControls();
-            foreach (int fd in numbers) Assert.False(Accounting.IsOpen(fd), $"fd {fd} stayed open");
+            for (int i = 0; i < targets.Length; i++)
+                Assert.True(Accounting.IsClosedOrReused(numbers[i], targets[i]), $"fd {numbers[i]} ({targets[i]}) stayed open");
         }
     });
 
@@ -176,9 +180,11 @@ public class AsyncDescriptorPassingTests(ITestOutputHelper output)
             int[] numbers = untaken!.ToArray();
 
             // A receive that has to wait: the untaken ones close when it starts, the taken ones stay with their taker.
+            var targets = numbers.Select(Accounting.Target).ToArray();
             var third = b.RecvMsgAsync(buffer, control);
             Assert.False(third.IsCompleted);
-            foreach (int fd in numbers) Assert.False(Accounting.IsOpen(fd), $"fd {fd} stayed open");
+            for (int i = 0; i < targets.Length; i++)
+                Assert.True(Accounting.IsClosedOrReused(numbers[i], targets[i]), $"fd {numbers[i]} ({targets[i]}) stayed open");
             foreach (var h in taken)
             {
                 Assert.False(h.IsClosed);

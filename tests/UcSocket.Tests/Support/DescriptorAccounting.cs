@@ -39,6 +39,22 @@ internal static class DescriptorAccounting
         new FileInfo("/proc/self/fd/" + fd.ToString(CultureInfo.InvariantCulture)).LinkTarget
         ?? throw new InvalidOperationException($"descriptor {fd} is not open");
 
+    /// <summary>
+    /// True when <paramref name="fd"/> no longer refers to <paramref name="target"/> (what <see cref="Target"/> gave
+    /// before): closed, or closed and its number taken since by another file that a thread of the runtime opened.
+    /// </summary>
+    public static bool IsClosedOrReused(int fd, string target)
+    {
+        try
+        {
+            return !IsOpen(fd) || Target(fd) != target;
+        }
+        catch (Exception e) when (e is IOException or InvalidOperationException)
+        {
+            return true; // closed between the two looks
+        }
+    }
+
     /// <summary>The number of open descriptors of this process.</summary>
     public static int Count() => Directory.GetFiles("/proc/self/fd").Length;
 
