@@ -170,24 +170,62 @@ internal class IntegerEmitter : FieldEmitter
         w.Line($"set => {StorageName} = value;");
     }
 
-    // A union member: its bytes belong to an earlier member too, so a zero (an argument left out) must not clear that one's value.
-    public override void EmitConstructorAssignment(CodeWriter w) =>
-        w.Line(F.Overlaps ? $"if ({Property} != 0) this.{Property} = {Property};" : $"this.{Property} = {Property};");
+    // A union member: its bytes belong to an earlier member too, so a zero (an argument left out) must not clear that
+    // one's value, and a value that would change that one's (members given values that disagree) is refused.
+    public override void EmitConstructorAssignment(CodeWriter w)
+    {
+        if (!F.Overlaps)
+        {
+            w.Line($"this.{Property} = {Property};");
+            return;
+        }
+        var othersGiven = Shared.Any() ? string.Join(" || ", Shared.Select(o => $"{o.Field.Property} != 0")) : "false";
+        w.Line($"if ({Property} != 0 && ({othersGiven}) && this.{Property} != {Property}) throw new global::System.ArgumentException({"\"" + CodeWriter.Escape(Disagreement) + "\""}, nameof({Property}));");
+        w.Line($"if ({Property} != 0) this.{Property} = {Property};");
+    }
+
+    /// <summary>The earlier members this union member shares bytes with.</summary>
+    private System.Collections.Generic.IEnumerable<FieldLayout> Shared =>
+        Owner.Fields.Where(o => o != F && !o.Overlaps && o.Offset < F.Offset + F.Size && F.Offset < o.Offset + o.Size);
+
+    /// <summary>The error for a union member given a value that disagrees with the member it shares bytes with.</summary>
+    private string Disagreement
+    {
+        get
+        {
+            var others = Shared.Select(o => o.Field.Name);
+            return $"Field {F.Field.Name} shares its bytes with field {string.Join(", ", others)} of {Owner.CTypeName}, given a value they disagree on";
+        }
+    }
 
     public override void EmitFromDictionary(CodeWriter w)
     {
-        var assign = F.Overlaps ? $"if (x != 0) v.{Property}" : $"v.{Property}";
         var n = $"\"{Name}\"";
+        string value;
         if (F.ClrType == "ulong" && F.Bits == 0)
         {
             w.Line($"if (!{Fields}.TryUnsigned(values, {n}, ulong.MaxValue, out var x, out error)) return false;");
-            w.Line($"{assign} = x;");
+            value = "x";
+        }
+        else
+        {
+            var (min, max) = Range();
+            var method = F.Field.Kind == FieldKind.IfIndex ? "TryInterfaceIndex" : "TryInteger";
+            w.Line($"if (!{Fields}.{method}(values, {n}, {min}, {max}, out var x, out error)) return false;");
+            value = $"unchecked(({F.ClrType})x)";
+        }
+        if (!F.Overlaps)
+        {
+            w.Line($"v.{Property} = {value};");
             return;
         }
-        var (min, max) = Range();
-        var method = F.Field.Kind == FieldKind.IfIndex ? "TryInterfaceIndex" : "TryInteger";
-        w.Line($"if (!{Fields}.{method}(values, {n}, {min}, {max}, out var x, out error)) return false;");
-        w.Line($"{assign} = unchecked(({F.ClrType})x);");
+        // Given beside a member it shares bytes with, it must agree with what that one wrote there.
+        var othersGiven = Shared.Any() ? string.Join(" || ", Shared.Select(o => $"values.ContainsKey(\"{CodeWriter.Escape(o.Field.Name)}\")")) : "false";
+        w.Open($"if (values.ContainsKey({n}) && ({othersGiven}) && v.{Property} != {value})");
+        w.Line($"error = {"\"" + CodeWriter.Escape(Disagreement) + "\""};");
+        w.Line("return false;");
+        w.Close();
+        w.Line($"if (x != 0) v.{Property} = {value};");
     }
 }
 

@@ -1515,11 +1515,21 @@ public partial record struct SockExtendedErr : global::UcSocket.ISpecStruct<Sock
 
         {
             if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "len", 0L, 65535L, out var x, out error)) return false;
+            if (values.ContainsKey("len") && (values.ContainsKey("data")) && v.Length != unchecked((ushort)x))
+            {
+                error = "Field len shares its bytes with field data of struct sock_extended_err, given a value they disagree on";
+                return false;
+            }
             if (x != 0) v.Length = unchecked((ushort)x);
         }
 
         {
             if (!global::UcSocket.Marshalling.SpecFields.TryInteger(values, "flags", 0L, 255L, out var x, out error)) return false;
+            if (values.ContainsKey("flags") && (values.ContainsKey("data")) && v.Flags != unchecked((byte)x))
+            {
+                error = "Field flags shares its bytes with field data of struct sock_extended_err, given a value they disagree on";
+                return false;
+            }
             if (x != 0) v.Flags = unchecked((byte)x);
         }
 
