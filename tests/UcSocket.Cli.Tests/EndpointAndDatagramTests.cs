@@ -69,7 +69,9 @@ public class EndpointAndDatagramTests
         public EchoPeer()
         {
             Port = _socket.SockName()!.Port!.Value;
-            _loop = Task.Run(() =>
+            // A thread of its own: the client waits only a second for replies, longer than a busy thread pool may
+            // take to start a queued loop.
+            _loop = Task.Factory.StartNew(() =>
             {
                 var from = new SocketAddress();
                 while (!_stop.IsCancellationRequested)
@@ -79,7 +81,7 @@ public class EndpointAndDatagramTests
                     var data = _socket.Recv(4096, 0, from);
                     if (data is not null) _socket.Send(Encoding.UTF8.GetBytes("echo:" + Encoding.UTF8.GetString(data)), 0, from);
                 }
-            });
+            }, TaskCreationOptions.LongRunning);
         }
 
         public int Port { get; }
