@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Restores and builds everything, then runs every test inside a private network namespace
 # (unshare -n, loopback up), so that no socket a test opens can reach a real network.
-# Prints one closing line "N passed, N failed[, N skipped]".
+# Prints one closing line "N passed, N failed, N skipped".
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
