@@ -115,15 +115,7 @@ internal sealed unsafe class ReceiveMessageAsyncOperation(SocketAsyncContext con
         fixed (byte* pName = _address?.Storage)
         {
             var iov = new IoVec { Base = pData, Length = (nuint)_buffer.Length };
-            msg = new MsgHdr
-            {
-                Name = pName,
-                NameLength = _address is null ? 0 : (uint)RawSocketAddress.MaxLength,
-                Iov = &iov,
-                IovLength = 1,
-                Control = control is { Capacity: > 0 } ? pControl : null,
-                ControlLength = (nuint)(control?.Capacity ?? 0),
-            };
+            msg = MsgHdr.Of(pName, _address is null ? 0 : RawSocketAddress.MaxLength, &iov, 1, pControl, control?.Capacity ?? 0);
             var op = new RecvMsgOperation { Owner = Context.Owner, Message = &msg, Flags = _flags };
             rc = op.Invoke(fd, Sockets.MSG_DONTWAIT);
         }
@@ -180,15 +172,7 @@ internal sealed unsafe class SendMessageAsyncOperation(SocketAsyncContext contex
                 var iov = new IoVec { Base = pData, Length = (nuint)left.Length };
                 int controlLength = first ? _control?.Length ?? 0 : 0;
                 int nameLength = _address?.Length ?? 0;
-                var msg = new MsgHdr
-                {
-                    Name = nameLength > 0 ? pName : null,
-                    NameLength = (uint)nameLength,
-                    Iov = &iov,
-                    IovLength = 1,
-                    Control = controlLength > 0 ? pControl : null,
-                    ControlLength = (nuint)controlLength,
-                };
+                var msg = MsgHdr.Of(pName, nameLength, &iov, 1, pControl, controlLength);
                 rc = SocketSyscalls.SendMsg(fd, &msg, _flags | Sockets.MSG_DONTWAIT);
             }
             if (rc < 0) return Failed(rc);

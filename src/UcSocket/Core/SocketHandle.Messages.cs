@@ -35,15 +35,7 @@ public sealed partial class SocketHandle
             var iov = new IoVec { Base = pData, Length = (nuint)data.Length };
             int controlLength = control?.Length ?? 0;
             int nameLength = address?.Length ?? 0;
-            var msg = new MsgHdr
-            {
-                Name = nameLength > 0 ? pName : null,
-                NameLength = (uint)nameLength,
-                Iov = &iov,
-                IovLength = 1,
-                Control = controlLength > 0 ? pControl : null,
-                ControlLength = (nuint)controlLength,
-            };
+            var msg = MsgHdr.Of(pName, nameLength, &iov, 1, pControl, controlLength);
             sent = SendMessage(call, &msg, flags);
         }
         if (sent < 0) return FailCount(sent, "sendmsg()");
@@ -76,15 +68,7 @@ public sealed partial class SocketHandle
         fixed (byte* pName = address?.Storage)
         {
             var iov = new IoVec { Base = pData, Length = (nuint)buffer.Length };
-            msg = new MsgHdr
-            {
-                Name = pName,
-                NameLength = address is null ? 0 : (uint)RawSocketAddress.MaxLength,
-                Iov = &iov,
-                IovLength = 1,
-                Control = control is { Capacity: > 0 } ? pControl : null,
-                ControlLength = (nuint)(control?.Capacity ?? 0),
-            };
+            msg = MsgHdr.Of(pName, address is null ? 0 : RawSocketAddress.MaxLength, &iov, 1, pControl, control?.Capacity ?? 0);
             received = ReceiveMessage(call, &msg, flags);
         }
         if (received < 0) return FailReceive(received, "recvmsg()");

@@ -85,15 +85,7 @@ public sealed partial class SocketHandle
             fixed (byte* pControl = control)
             fixed (IoVec* pIov = iov)
             {
-                var msg = new MsgHdr
-                {
-                    Name = nameLength > 0 ? pName : null,
-                    NameLength = (uint)nameLength,
-                    Iov = segments.Length > 0 ? pIov : null,
-                    IovLength = (nuint)segments.Length,
-                    Control = controlLength > 0 ? pControl : null,
-                    ControlLength = (nuint)controlLength,
-                };
+                var msg = MsgHdr.Of(pName, nameLength, pIov, segments.Length, pControl, controlLength);
                 sent = SendMessage(call, &msg, flags);
             }
             if (sent < 0) return FailCount(sent, "sendmsg()");
@@ -160,15 +152,7 @@ public sealed partial class SocketHandle
                     pIov[i] = new IoVec { Base = pData + offset, Length = (nuint)sizeList[i] };
                     offset += sizeList[i];
                 }
-                msg = new MsgHdr
-                {
-                    Name = pName,
-                    NameLength = (uint)name.Length,
-                    Iov = pIov,
-                    IovLength = (nuint)sizeList.Length,
-                    Control = controlSize > 0 ? pControl : null,
-                    ControlLength = (nuint)controlSize,
-                };
+                msg = MsgHdr.Of(pName, name.Length, pIov, sizeList.Length, pControl, controlSize);
                 received = ReceiveMessage(call, &msg, flags);
             }
             if (received < 0) return Errors.Fail<ReceivedMessage>(new ErrorInfo((int)-received, "recvmsg()"));
