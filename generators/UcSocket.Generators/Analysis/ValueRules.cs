@@ -97,9 +97,9 @@ public sealed class KnownTypes
             {
                 S(SpecialType.System_Int64), S(SpecialType.System_Int32), S(SpecialType.System_Int16), S(SpecialType.System_SByte),
                 S(SpecialType.System_Byte), S(SpecialType.System_UInt16), S(SpecialType.System_UInt32), S(SpecialType.System_UInt64),
-                nint, S(SpecialType.System_Boolean), S(SpecialType.System_Double), S(SpecialType.System_Single), S(SpecialType.System_Decimal),
-                S(SpecialType.System_String),
-            },
+                nint, S(SpecialType.System_UIntPtr), S(SpecialType.System_Boolean), S(SpecialType.System_Double), S(SpecialType.System_Single),
+                S(SpecialType.System_Decimal), S(SpecialType.System_String),
+            }.Concat(new[] { Named("System.Int128"), Named("System.UInt128"), Named("System.Numerics.BigInteger") }.OfType<ITypeSymbol>()).ToArray(),
         };
         String = S(SpecialType.System_String);
         RawBytes = new Acceptance { Types = new[] { bytes, OfBytes("System.ReadOnlyMemory`1"), OfBytes("System.Memory`1"), OfBytes("System.ArraySegment`1") }.OfType<ITypeSymbol>().ToArray() };
@@ -119,7 +119,7 @@ public sealed class KnownTypes
         FileDescriptors = Named("UcSocket.FileDescriptors");
     }
 
-    /// <summary>What <c>UcodeValue.TryToInt64</c> takes: integers, bool, floating point, decimal, enums, numeric text.</summary>
+    /// <summary>What <c>UcodeValue.TryToInt64</c> takes: every CLR integer type (Int128, UInt128 and BigInteger too), bool, floating point, decimal, enums, numeric text.</summary>
     public Acceptance Integers { get; }
 
     /// <summary>What a control message takes as its raw payload, whatever its type.</summary>

@@ -4,6 +4,7 @@ using System;
 using System.Collections;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Numerics;
 
 namespace UcSocket.Marshalling;
 
@@ -32,8 +33,8 @@ public static class UcodeValue
     public static bool TryToRange(object? value, long min, long max, out long result) =>
         TryToInt64(value, out result) && result >= min && result <= max;
 
-    // Every C integer (int64 to uint64) fits an Int128, so a number is read whole (a ulong, a double or decimal above
-    // long.MaxValue, long.MinValue as text) and only then checked against the range the caller needs: none wraps.
+    // Every C integer (int64 to uint64) fits an Int128, so each CLR form of a number is read whole and only then
+    // checked against the range the caller needs: no form is refused for its type, none wraps.
     // The types taken are those the analyzer's KnownTypes.Integers lists; a new one goes into both.
     private static bool TryToInt128(object? value, out Int128 result)
     {
@@ -49,6 +50,10 @@ public static class UcodeValue
             case uint ui: result = ui; return true;
             case ulong ul: result = ul; return true;
             case nint n: result = n; return true;
+            case nuint nu: result = nu; return true;
+            case Int128 w: result = w; return true;
+            case UInt128 uw when uw <= (UInt128)Int128.MaxValue: result = (Int128)uw; return true;
+            case BigInteger big when big >= (BigInteger)Int128.MinValue && big <= (BigInteger)Int128.MaxValue: result = (Int128)big; return true;
             case bool bo: result = bo ? 1 : 0; return true;
             case double d: return TryFromDouble(d, out result);
             case float f: return TryFromDouble(f, out result);

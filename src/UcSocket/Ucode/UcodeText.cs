@@ -73,6 +73,9 @@ internal static class UcodeText
             case nuint nu:
                 Ascii(o, nu.ToString(CultureInfo.InvariantCulture));
                 return true;
+            case Int128 or UInt128 or System.Numerics.BigInteger:
+                Ascii(o, Convert.ToString(value, CultureInfo.InvariantCulture)!);
+                return true;
             case Enum e:
                 return TryWriteValue(Convert.ChangeType(e, Enum.GetUnderlyingType(e.GetType()), CultureInfo.InvariantCulture), o, json, depth, active, out error);
         }

@@ -102,11 +102,10 @@ public class FindingsAddress
         Assert.Null(SockAddr(new Dictionary<string, object?> { ["path"] = "/tmp/x", ["cid"] = 3 }));
     }
 
-    [Fact(Skip = "fails until nuint (and the other CLR integer types) convert as int and long do")]
-    public void UnsignedNativeInteger()
+    [Fact]
+    public void EveryIntegerTypeConvertsAsIntAndLongDo()
     {
-        // nint is taken, nuint is not: "Invalid IP address array" for four bytes in range. The analyzer's
-        // KnownTypes.Integers must take the same types in the same change (see FindingsStructs.WideClrIntegerTypesConvert).
+        // nuint, Int128 and BigInteger are numbers as int and long are: four bytes in range are an address.
         Assert.Equal("127.0.0.1", SockAddr(new object[] { (nuint)127, (nuint)0, (nuint)0, (nuint)1 })?.Address);
         Assert.Equal(80, SockAddr(new Dictionary<string, object?> { ["address"] = "127.0.0.1", ["port"] = (nuint)80 })?.Port);
         Assert.Equal(80, SockAddr(new Dictionary<string, object?> { ["address"] = "127.0.0.1", ["port"] = (System.Int128)80 })?.Port);
