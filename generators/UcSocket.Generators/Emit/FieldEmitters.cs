@@ -101,7 +101,12 @@ internal abstract class FieldEmitter
     /// <summary>A sentence added to the property's summary.</summary>
     protected virtual string PropertyRemark => "";
 
-    protected abstract void EmitAccessors(CodeWriter w);
+    /// <summary>The property's accessors: by default the storage field itself, which holds the C bytes as they are.</summary>
+    protected virtual void EmitAccessors(CodeWriter w)
+    {
+        w.Line($"readonly get => {StorageName};");
+        w.Line($"set => {StorageName} = value;");
+    }
 
     /// <summary>The constructor's assignment of its argument.</summary>
     public virtual void EmitConstructorAssignment(CodeWriter w) => w.Line($"this.{Property} = {Property};");
@@ -166,8 +171,7 @@ internal class IntegerEmitter : FieldEmitter
             w.Line($"set => {StorageName} = {Swap("value", F.ElementSize)};");
             return;
         }
-        w.Line($"readonly get => {StorageName};");
-        w.Line($"set => {StorageName} = value;");
+        base.EmitAccessors(w);
     }
 
     // A union member: its bytes belong to an earlier member too, so a zero (an argument left out) must not clear that
@@ -272,12 +276,6 @@ internal sealed class AddressEmitter : FieldEmitter
     {
     }
 
-    protected override void EmitAccessors(CodeWriter w)
-    {
-        w.Line($"readonly get => {StorageName};");
-        w.Line($"set => {StorageName} = value;");
-    }
-
     public override void EmitToDictionary(CodeWriter w) => w.Line($"d[\"{Name}\"] = this.{Property}.ToString();");
 
     public override void EmitFromDictionary(CodeWriter w)
@@ -292,12 +290,6 @@ internal sealed class StructEmitterField : FieldEmitter
 {
     public StructEmitterField(FieldLayout field, StructLayout owner) : base(field, owner)
     {
-    }
-
-    protected override void EmitAccessors(CodeWriter w)
-    {
-        w.Line($"readonly get => {StorageName};");
-        w.Line($"set => {StorageName} = value;");
     }
 
     public override void EmitToDictionary(CodeWriter w) => w.Line($"d[\"{Name}\"] = this.{Property}.ToDictionary();");
@@ -371,12 +363,6 @@ internal abstract class ArrayEmitter : FieldEmitter
         w.Line($"private {ElementType} _element0;");
         w.Close();
         w.Line();
-    }
-
-    protected override void EmitAccessors(CodeWriter w)
-    {
-        w.Line($"readonly get => {StorageName};");
-        w.Line($"set => {StorageName} = value;");
     }
 
     public override void EmitPrint(CodeWriter w, string label)
