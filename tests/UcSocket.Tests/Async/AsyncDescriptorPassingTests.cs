@@ -73,8 +73,7 @@ public class AsyncDescriptorPassingTests(ITestOutputHelper output)
             // The buffer owns them: disposing it closes every one.
             var targets = numbers.Select(Accounting.Target).ToArray();
             control.Dispose();
-            for (int i = 0; i < targets.Length; i++)
-                Assert.True(Accounting.IsClosedOrReused(numbers[i], targets[i]), $"fd {numbers[i]} ({targets[i]}) stayed open");
+            Accounting.AssertClosed(numbers, targets);
         }
     });
 
@@ -111,8 +110,7 @@ public class AsyncDescriptorPassingTests(ITestOutputHelper output)
             }
             var targets = numbers.Select(Accounting.Target).ToArray();
             batch.ClearControls();
-            for (int i = 0; i < targets.Length; i++)
-                Assert.True(Accounting.IsClosedOrReused(numbers[i], targets[i]), $"fd {numbers[i]} ({targets[i]}) stayed open");
+            Accounting.AssertClosed(numbers, targets);
         }
     });
 
@@ -183,8 +181,7 @@ public class AsyncDescriptorPassingTests(ITestOutputHelper output)
             var targets = numbers.Select(Accounting.Target).ToArray();
             var third = b.RecvMsgAsync(buffer, control);
             Assert.False(third.IsCompleted);
-            for (int i = 0; i < targets.Length; i++)
-                Assert.True(Accounting.IsClosedOrReused(numbers[i], targets[i]), $"fd {numbers[i]} ({targets[i]}) stayed open");
+            Accounting.AssertClosed(numbers, targets);
             foreach (var h in taken)
             {
                 Assert.False(h.IsClosed);

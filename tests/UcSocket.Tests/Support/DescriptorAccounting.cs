@@ -55,6 +55,16 @@ internal static class DescriptorAccounting
         }
     }
 
+    /// <summary>
+    /// Asserts that each of <paramref name="fds"/> no longer refers to what it did when <paramref name="targets"/>
+    /// were read (<see cref="Target"/> of each, in the same order): see <see cref="IsClosedOrReused"/>.
+    /// </summary>
+    public static void AssertClosed(IReadOnlyList<int> fds, IReadOnlyList<string> targets)
+    {
+        for (int i = 0; i < fds.Count; i++)
+            Assert.True(IsClosedOrReused(fds[i], targets[i]), $"fd {fds[i]} ({targets[i]}) stayed open");
+    }
+
     /// <summary>The number of open descriptors of this process.</summary>
     public static int Count() => Directory.GetFiles("/proc/self/fd").Length;
 
